@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "synse-swift",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "SynseProtocol", targets: ["SynseProtocol"]),
+    .library(name: "SynseSDK", targets: ["SynseSDK"]),
+    .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+  ],
+  targets: [
+    .target(
+      name: "SynseProtocol",
+      dependencies: [
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "SynseSDK",
+      dependencies: [
+        "SynseProtocol",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "EmulatorPlugin",
+      dependencies: ["SynseSDK"],
+      path: "plugins/emulator/Sources/EmulatorPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "synse-emulator-plugin",
+      dependencies: [
+        "EmulatorPlugin", "SynseSDK",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "plugins/emulator/Sources/synse-emulator-plugin",
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SynseSDKTests",
+      dependencies: [
+        "SynseSDK", "SynseProtocol",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "EmulatorPluginTests",
+      dependencies: [
+        "EmulatorPlugin", "SynseSDK", "SynseProtocol",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

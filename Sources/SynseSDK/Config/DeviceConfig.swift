@@ -1,0 +1,159 @@
+/// Device configuration, schema version 3 (plugin-protocol.md §3.2.2): prototypes whose
+/// instances are the actual devices.
+public struct DeviceConfig: Sendable, Equatable {
+  /// One `transforms` item: apply a named function, or scale by a factor.
+  public enum TransformSpec: Sendable, Equatable {
+    case apply(String)
+    case scale(String)
+  }
+
+  public struct Alias: Sendable, Equatable {
+    public var name: String?
+    public var template: String?
+  }
+
+  public struct Instance: Sendable, Equatable {
+    public var type = ""
+    public var handler = ""
+    public var info = ""
+    public var tags: [String] = []
+    public var context: [(key: String, value: String)] = []
+    public var data: ConfigValue = .map([])
+    public var output = ""
+    public var sortIndex: Int32 = 0
+    public var alias: Alias?
+    public var transforms: [TransformSpec] = []
+    public var writeTimeout: Duration?
+    public var disableInheritance = false
+    /// Where the instance was declared, for error messages.
+    public var location = ""
+
+    public static func == (lhs: Instance, rhs: Instance) -> Bool {
+      lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.info == rhs.info && lhs.tags == rhs.tags
+        && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
+        && lhs.data == rhs.data && lhs.output == rhs.output && lhs.sortIndex == rhs.sortIndex
+        && lhs.alias == rhs.alias && lhs.transforms == rhs.transforms && lhs.writeTimeout == rhs.writeTimeout
+        && lhs.disableInheritance == rhs.disableInheritance
+    }
+  }
+
+  public struct Prototype: Sendable, Equatable {
+    public var type = ""
+    public var handler = ""
+    public var tags: [String] = []
+    public var context: [(key: String, value: String)] = []
+    public var data: ConfigValue = .map([])
+    public var writeTimeout: Duration?
+    public var transforms: [TransformSpec] = []
+    public var instances: [Instance] = []
+
+    public static func == (lhs: Prototype, rhs: Prototype) -> Bool {
+      lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.tags == rhs.tags
+        && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
+        && lhs.data == rhs.data && lhs.writeTimeout == rhs.writeTimeout && lhs.transforms == rhs.transforms
+        && lhs.instances == rhs.instances
+    }
+  }
+
+  public var devices: [Prototype]
+
+  public init(devices: [Prototype]) {
+    self.devices = devices
+  }
+}
+
+extension DeviceConfig {
+  /// Parses one device config file's tree.
+  init(tree: ConfigValue, file: String) throws(ConfigError) {
+    let root = ConfigReader(tree, file: file)
+    guard let list = root.child("devices") else {
+      self.init(devices: [])
+      return
+    }
+    guard case .list(let items) = list.value else { throw root.error("devices", "expected a list of device prototypes") }
+    var prototypes: [Prototype] = []
+    for (index, item) in items.enumerated() {
+      prototypes.append(try Self.prototype(ConfigReader(item, file: file, path: "devices[\(index)]")))
+    }
+    self.init(devices: prototypes)
+  }
+
+  private static func prototype(_ reader: ConfigReader) throws(ConfigError) -> Prototype {
+    guard case .map = reader.value else { throw ConfigError(.invalidValue, file: reader.file, key: reader.path, message: "expected a mapping") }
+    var proto = Prototype()
+    proto.type = try reader.string("type") ?? ""
+    proto.handler = try reader.string("handler") ?? ""
+    proto.tags = try reader.strings("tags") ?? []
+    proto.context = try context(reader)
+    proto.data = try data(reader)
+    proto.writeTimeout = try reader.duration("writeTimeout")
+    proto.transforms = try transforms(reader)
+    if let instances = reader.child("instances") {
+      guard case .list(let items) = instances.value else { throw reader.error("instances", "expected a list") }
+      for (index, item) in items.enumerated() {
+        let path = "\(reader.path).instances[\(index)]"
+        proto.instances.append(try instance(ConfigReader(item, file: reader.file, path: path)))
+      }
+    }
+    return proto
+  }
+
+  private static func instance(_ reader: ConfigReader) throws(ConfigError) -> Instance {
+    guard case .map = reader.value else { throw ConfigError(.invalidValue, file: reader.file, key: reader.path, message: "expected a mapping") }
+    var instance = Instance()
+    instance.location = "\(reader.file ?? "?") at \(reader.path)"
+    instance.type = try reader.string("type") ?? ""
+    instance.handler = try reader.string("handler") ?? ""
+    instance.info = try reader.string("info") ?? ""
+    instance.tags = try reader.strings("tags") ?? []
+    instance.context = try context(reader)
+    instance.data = try data(reader)
+    instance.output = try reader.string("output") ?? ""
+    if let index = try reader.int("sortIndex") {
+      guard let value = Int32(exactly: index) else { throw reader.error("sortIndex", "out of range for int32") }
+      instance.sortIndex = value
+    }
+    if let alias = reader.child("alias") {
+      instance.alias = Alias(name: try alias.string("name"), template: try alias.string("template"))
+    }
+    instance.transforms = try transforms(reader)
+    instance.writeTimeout = try reader.duration("writeTimeout")
+    instance.disableInheritance = try reader.bool("disableInheritance") ?? false
+    return instance
+  }
+
+  private static func context(_ reader: ConfigReader) throws(ConfigError) -> [(key: String, value: String)] {
+    guard let child = reader.child("context") else { return [] }
+    guard let pairs = child.value.mapPairs else { throw reader.error("context", "expected a mapping of strings") }
+    var result: [(key: String, value: String)] = []
+    for (key, value) in pairs {
+      guard let text = value.weakString else { throw child.error(key, "expected a string value") }
+      result.append((key, text))
+    }
+    return result
+  }
+
+  private static func data(_ reader: ConfigReader) throws(ConfigError) -> ConfigValue {
+    guard let child = reader.child("data") else { return .map([]) }
+    guard case .map = child.value else { throw reader.error("data", "expected a mapping") }
+    return child.value
+  }
+
+  private static func transforms(_ reader: ConfigReader) throws(ConfigError) -> [TransformSpec] {
+    guard let child = reader.child("transforms") else { return [] }
+    guard case .list(let items) = child.value else { throw reader.error("transforms", "expected a list") }
+    var result: [TransformSpec] = []
+    for (index, item) in items.enumerated() {
+      let entry = ConfigReader(item, file: reader.file, path: "\(child.path)[\(index)]")
+      let apply = try entry.string("apply")
+      let scale = try entry.string("scale")
+      switch (apply, scale) {
+      case (let name?, nil): result.append(.apply(name))
+      case (nil, let factor?): result.append(.scale(factor))
+      default:
+        throw ConfigError(.invalidValue, file: reader.file, key: entry.path, message: "a transform needs exactly one of 'apply' or 'scale'")
+      }
+    }
+    return result
+  }
+}

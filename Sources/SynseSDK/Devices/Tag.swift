@@ -1,0 +1,53 @@
+import Foundation
+
+/// A device tag `[namespace/][annotation:]label` (plugin-protocol.md §3.2.4).
+public struct Tag: Sendable, Hashable, CustomStringConvertible {
+  public var namespace: String
+  public var annotation: String
+  public var label: String
+
+  public init(namespace: String = "default", annotation: String = "", label: String) {
+    self.namespace = namespace
+    self.annotation = annotation
+    self.label = label
+  }
+
+  /// Parses a tag string; a missing namespace becomes `default`.
+  ///
+  /// - Throws: ``ConfigError`` when the text does not match the tag grammar.
+  public init(parsing raw: String) throws(ConfigError) {
+    let text = raw.trimmingCharacters(in: .whitespaces)
+    func invalid(_ why: String) -> ConfigError {
+      ConfigError(.invalidValue, message: "invalid tag '\(raw)': \(why)")
+    }
+    guard !text.isEmpty else { throw invalid("empty") }
+    guard !text.contains(where: \.isWhitespace) else { throw invalid("tags cannot contain spaces") }
+    var rest = Substring(text)
+    var namespace = ""
+    var annotation = ""
+    if let slash = rest.firstIndex(of: "/") {
+      namespace = String(rest[..<slash])
+      rest = rest[rest.index(after: slash)...]
+      guard !namespace.isEmpty, !namespace.contains(":") else { throw invalid("bad namespace") }
+    }
+    if let colon = rest.firstIndex(of: ":") {
+      annotation = String(rest[..<colon])
+      rest = rest[rest.index(after: colon)...]
+      guard !annotation.isEmpty else { throw invalid("bad annotation") }
+    }
+    guard !rest.isEmpty, !rest.contains("/"), !rest.contains(":") else { throw invalid("bad label") }
+    self.init(namespace: namespace.isEmpty ? "default" : namespace, annotation: annotation, label: String(rest))
+  }
+
+  /// `namespace/annotation:label`, omitting empty parts (Synse Server's rendering).
+  public var description: String {
+    (namespace.isEmpty ? "" : namespace + "/") + (annotation.isEmpty ? "" : annotation + ":") + label
+  }
+
+  /// Whether a device tag satisfies this selector tag; the label `**` matches any label.
+  func matches(_ deviceTag: Tag) -> Bool {
+    guard !namespace.isEmpty, namespace == deviceTag.namespace else { return false }
+    if label == "**" { return annotation.isEmpty || annotation == deviceTag.annotation }
+    return annotation == deviceTag.annotation && label == deviceTag.label
+  }
+}

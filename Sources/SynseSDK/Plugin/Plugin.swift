@@ -1,0 +1,89 @@
+public import Foundation
+public import Logging
+
+/// A plugin under construction: metadata, handlers and extensions. ``run(flags:logger:)``
+/// loads the configuration, builds the devices and serves until SIGTERM/SIGINT.
+///
+/// ```swift
+/// var plugin = Plugin(metadata: .init(name: "simple", maintainer: "me"), version: .init(pluginVersion: "1.0"))
+/// plugin.register(handler: DeviceHandler(name: "temperature", read: { _ in [Output.temperature.reading(.float64(21.5))] }))
+/// try await plugin.run(flags: PluginFlags(arguments: CommandLine.arguments))
+/// ```
+public struct Plugin: Sendable {
+  public var metadata: PluginMetadata
+  public var version: PluginVersion
+  public private(set) var handlers: [String: DeviceHandler] = [:]
+  public private(set) var outputs: [String: Output] = Dictionary(uniqueKeysWithValues: Output.builtIn.map { ($0.name, $0) })
+  public private(set) var transforms: [String: Transform] = ["FtoC": .fahrenheitToCelsius]
+  public var setupActions: [SetupAction] = []
+  public var healthChecks: [HealthCheck] = []
+  /// Replaces the default data component of device IDs (Go: `CustomDeviceIdentifier`).
+  public var deviceIdentifier: @Sendable (ConfigValue) -> String = DeviceIdentifier.dataComponent
+  /// Plugin config used beneath any file and environment (the plugin's own defaults).
+  public var defaultPluginConfig: String?
+  /// Device config files used when none are found, as (name, YAML text).
+  public var defaultDeviceConfig: [(name: String, yaml: String)] = []
+
+  public init(metadata: PluginMetadata, version: PluginVersion) {
+    self.metadata = metadata
+    self.version = version
+  }
+
+  public mutating func register(handler: DeviceHandler) {
+    handlers[handler.name] = handler
+  }
+
+  /// Registers an output; a duplicate name is an error, as in the Go SDK.
+  public mutating func register(output: Output) throws(ConfigError) {
+    guard outputs[output.name] == nil else {
+      throw ConfigError(.invalidValue, message: "an output named '\(output.name)' is already registered")
+    }
+    outputs[output.name] = output
+  }
+
+  public mutating func register(transform: Transform) {
+    transforms[transform.name] = transform
+  }
+
+  /// Loads plugin and device config through `loader` and builds the runtime.
+  public func load(loader: ConfigLoader = ConfigLoader(), logger: Logger) throws(ConfigError) -> PluginRuntime {
+    let base = try defaultPluginConfig.map { text throws(ConfigError) in try YAMLReader.parse(text, file: "built-in default config") }
+    let config = try loader.loadPluginConfig(base: base)
+    let files = try loader.deviceConfigFiles()
+    var deviceConfig = try loader.loadDeviceConfig(files: files)
+    if files.isEmpty {
+      guard !defaultDeviceConfig.isEmpty else {
+        throw ConfigError(.missingFile, message: "no device config found: set PLUGIN_DEVICE_CONFIG or add files to ./config/device")
+      }
+      logger.info("no device config found; using the plugin's built-in device config")
+      for (name, yaml) in defaultDeviceConfig {
+        deviceConfig.devices += try DeviceConfig(tree: YAMLReader.parse(yaml, file: name), file: name).devices
+      }
+    } else {
+      logger.info("loaded device config", metadata: ["files": "\(files)"])
+    }
+    return try build(config: config, deviceConfig: deviceConfig, environment: loader.environment, logger: logger)
+  }
+
+  /// Builds the runtime from already loaded configuration.
+  public func build(
+    config: PluginConfig, deviceConfig: DeviceConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+    logger: Logger
+  ) throws(ConfigError) -> PluginRuntime {
+    let pluginID = try PluginIdentity.pluginID(tag: metadata.tag, settings: config.id, environment: environment)
+    let builder = DeviceBuilder(
+      pluginID: pluginID, pluginTag: metadata.tag, pluginName: metadata.name, handlers: handlers, outputs: outputs,
+      transforms: transforms, environment: environment, identifier: deviceIdentifier)
+    let devices = try builder.build(deviceConfig)
+    for device in devices {
+      for setup in setupActions where setup.applies(to: device) {
+        do {
+          try setup.action(device)
+        } catch {
+          throw ConfigError(.invalidDevice, message: "setup action '\(setup.name)' failed for device \(device.id): \(error)")
+        }
+      }
+    }
+    return PluginRuntime(plugin: self, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices), logger: logger)
+  }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GRPCNIOTransportHTTP2
+
+/// Where a plugin serves `V3Plugin`: a TCP address or a Unix socket path.
+public enum PluginAddress: Sendable, Equatable, CustomStringConvertible {
+  case tcp(host: String, port: Int)
+  case unix(path: String)
+
+  /// The Synse socket directory.
+  public static let socketDirectory = "/tmp/synse"
+
+  /// From `network` config: TCP `host:port` (`:5001` listens on all interfaces), or a
+  /// socket name placed in `/tmp/synse`. An absolute socket path is used as given, which is
+  /// where the Python client (and so Synse Server) looks for it.
+  public init(_ network: PluginConfig.Network) throws(ConfigError) {
+    switch network.type {
+    case .unix:
+      let address = network.address
+      self = .unix(path: address.hasPrefix("/") ? address : (Self.socketDirectory as NSString).appendingPathComponent(address))
+    case .tcp:
+      guard let colon = network.address.lastIndex(of: ":"), let port = Int(network.address[network.address.index(after: colon)...]),
+        (0...65535).contains(port)
+      else {
+        throw ConfigError(.invalidValue, key: "network.address", message: "expected host:port, got '\(network.address)'")
+      }
+      var host = String(network.address[..<colon])
+      if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+      if host.isEmpty { host = "0.0.0.0" }
+      if host == "localhost" { host = "127.0.0.1" }
+      self = .tcp(host: host, port: port)
+    }
+  }
+
+  var socketAddress: GRPCNIOTransportCore.SocketAddress {
+    switch self {
+    case .tcp(let host, let port): return host.contains(":") ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+    case .unix(let path): return .unixDomainSocket(path: path)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .tcp(let host, let port): return "tcp \(host):\(port)"
+    case .unix(let path): return "unix \(path)"
+    }
+  }
+}
+
+import GRPCNIOTransportCore

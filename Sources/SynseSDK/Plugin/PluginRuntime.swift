@@ -1,0 +1,138 @@
+import Foundation
+import GRPCCore
+public import GRPCInProcessTransport
+import GRPCNIOTransportHTTP2
+public import Logging
+public import ServiceLifecycle
+import SynseProtocol
+
+/// A built plugin: its devices, state, loops and gRPC service, ready to serve.
+///
+/// Serve it over its configured network with ``run()`` (it is a `Service`), or in the same
+/// process with ``serveInProcess(_:)``, which is how Synse Server embeds a plugin without
+/// a socket while still speaking the gRPC API.
+public struct PluginRuntime: Service {
+  public let config: PluginConfig
+  public let pluginID: String
+  public let devices: DeviceManager
+  let service: PluginService
+  let scheduler: Scheduler
+  let health: HealthMonitor
+  let readings: ReadingState
+  let logger: Logger
+
+  init(plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager, logger: Logger) {
+    self.config = config
+    self.pluginID = pluginID
+    self.devices = devices
+    self.logger = logger
+    let readings = ReadingState(cacheTTL: config.cacheEnabled ? config.cacheTTL : nil)
+    let transactions = TransactionStore(ttl: config.transactionTTL)
+    let writeQueue = WriteQueue(capacity: config.write.queueSize)
+    var checks: [HealthCheck] = []
+    if !config.health.disableDefaultChecks {
+      // Readings go straight into the state without a queue, so this check cannot fail; it
+      // is kept so the check list matches the Go SDK's.
+      checks.append(HealthMonitor.queueCheck(name: "read queue health", count: { 0 }, capacity: config.read.queueSize))
+      checks.append(HealthMonitor.queueCheck(name: "write queue health", count: { writeQueue.count }, capacity: config.write.queueSize))
+    }
+    checks += plugin.healthChecks
+    let health = HealthMonitor(checks: checks)
+    self.health = health
+    self.readings = readings
+    self.scheduler = Scheduler(
+      config: config, devices: devices, handlers: plugin.handlers, readings: readings, transactions: transactions,
+      writeQueue: writeQueue, logger: logger)
+    self.service = PluginService(
+      metadata: plugin.metadata, version: plugin.version, pluginID: pluginID, devices: devices, handlers: plugin.handlers,
+      readings: readings, transactions: transactions, writeQueue: writeQueue, health: health,
+      writingEnabled: scheduler.writeLoopEnabled)
+  }
+
+  /// The configured listen address.
+  public func address() throws(ConfigError) -> PluginAddress {
+    guard let network = config.network else {
+      throw ConfigError(.missingValue, key: "network", message: "no network configured: set network.type and network.address (or PLUGIN_NETWORK_TYPE and PLUGIN_NETWORK_ADDRESS)")
+    }
+    return try PluginAddress(network)
+  }
+
+  /// Serves on the configured address until graceful shutdown.
+  public func run() async throws {
+    try await serve(at: try address())
+  }
+
+  /// Serves on `address` until graceful shutdown; `onListening` receives the bound address
+  /// (useful with port 0).
+  public func serve(at address: PluginAddress, onListening: @Sendable (String) -> Void = { _ in }) async throws {
+    if case .unix(let path) = address { try prepareSocket(path) }
+    defer { if case .unix(let path) = address { try? FileManager.default.removeItem(atPath: path) } }
+    let transport = HTTP2ServerTransport.Posix(address: address.socketAddress, transportSecurity: .plaintext)
+    try await serve(transport: transport) {
+      let bound = try await transport.listeningAddress
+      logger.info("serving synse.V3Plugin", metadata: ["address": "\(bound)", "plugin": "\(pluginID)", "devices": "\(devices.devices.count)"])
+      onListening("\(bound)")
+    }
+  }
+
+  /// Serves over an in-process transport; connect a `GRPCClient` to `transport.client`.
+  public func serveInProcess(_ transport: InProcessTransport) async throws {
+    try await serve(transport: transport.server) {}
+  }
+
+  private func serve<Transport: ServerTransport>(transport: Transport, whenListening: @Sendable () async throws -> Void) async throws {
+    let server = GRPCServer(transport: transport, services: [service])
+    try await withGracefulShutdownHandler {
+      try await withThrowingDiscardingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        group.addTask { await scheduler.run() }
+        group.addTask { await monitorHealth() }
+        try await whenListening()
+      }
+    } onGracefulShutdown: {
+      server.beginGracefulShutdown()
+      readings.finishSubscribers()
+    }
+  }
+
+  /// Evaluates each check at its interval and maintains the health file.
+  private func monitorHealth() async {
+    let healthFile = config.health.healthFile
+    if !healthFile.isEmpty {
+      do {
+        try FileManager.default.createDirectory(atPath: (healthFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      } catch {
+        logger.warning("cannot create the health file's directory; health file disabled", metadata: ["file": "\(healthFile)", "error": "\(error)"])
+      }
+    }
+    await withDiscardingTaskGroup { group in
+      for index in health.checks.indices {
+        group.addTask {
+          while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await health.evaluate(index)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: health.checks[index].interval) }
+          }
+        }
+      }
+      if !healthFile.isEmpty {
+        group.addTask {
+          while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if health.isHealthy {
+              try? Data("ok".utf8).write(to: URL(fileURLWithPath: healthFile))
+            } else {
+              try? FileManager.default.removeItem(atPath: healthFile)
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: config.health.updateInterval) }
+          }
+        }
+      }
+    }
+  }
+
+  /// Creates the socket directory and removes a stale socket, as the Go SDK does.
+  private func prepareSocket(_ path: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+  }
+}

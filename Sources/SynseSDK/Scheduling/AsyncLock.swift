@@ -1,0 +1,43 @@
+import Synchronization
+
+/// A FIFO lock that suspends instead of blocking, for `serial` mode: reads and writes of
+/// the whole plugin never overlap.
+final class AsyncLock: Sendable {
+  private struct State {
+    var locked = false
+    var waiters: [CheckedContinuation<Void, Never>] = []
+  }
+
+  private let state = Mutex(State())
+
+  func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+    await acquire()
+    defer { release() }
+    return try await body()
+  }
+
+  private func acquire() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let acquired = state.withLock { state -> Bool in
+        if !state.locked {
+          state.locked = true
+          return true
+        }
+        state.waiters.append(continuation)
+        return false
+      }
+      if acquired { continuation.resume() }
+    }
+  }
+
+  private func release() {
+    let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      if state.waiters.isEmpty {
+        state.locked = false
+        return nil
+      }
+      return state.waiters.removeFirst()
+    }
+    next?.resume()
+  }
+}

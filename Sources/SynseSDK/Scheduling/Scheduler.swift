@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The read and write loops (plugin-protocol.md §4.1 and §4.5).
+struct Scheduler: Sendable {
+  let config: PluginConfig
+  let devices: DeviceManager
+  let handlers: [String: DeviceHandler]
+  let readings: ReadingState
+  let transactions: TransactionStore
+  let writeQueue: WriteQueue
+  let logger: Logger
+  private let limiter: RateLimiter
+  private let serialLock: AsyncLock?
+
+  init(
+    config: PluginConfig, devices: DeviceManager, handlers: [String: DeviceHandler], readings: ReadingState,
+    transactions: TransactionStore, writeQueue: WriteQueue, logger: Logger
+  ) {
+    self.config = config
+    self.devices = devices
+    self.handlers = handlers
+    self.readings = readings
+    self.transactions = transactions
+    self.writeQueue = writeQueue
+    self.logger = logger
+    self.limiter = RateLimiter(rate: config.limiterRate, burst: config.limiterBurst)
+    self.serialLock = config.mode == .serial ? AsyncLock() : nil
+  }
+
+  var readLoopEnabled: Bool { !config.read.disable && handlers.values.contains { $0.canRead } }
+  var writeLoopEnabled: Bool { !config.write.disable && handlers.values.contains { $0.canWrite } }
+
+  /// Runs both loops until graceful shutdown or cancellation; queued writes are still
+  /// carried out before it returns, so every accepted write reaches a final status.
+  func run() async {
+    await withDiscardingTaskGroup { group in
+      if readLoopEnabled {
+        group.addTask { await readLoop() }
+      }
+      if writeLoopEnabled {
+        group.addTask { await writeLoop() }
+      }
+    }
+  }
+
+  // MARK: Reading
+
+  private func readLoop() async {
+    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      await readPass()
+      try? await Task.sleep(for: config.read.interval)
+    }
+  }
+
+  /// Reads every readable device once: `Read` per device, `BulkRead` per handler.
+  func readPass() async {
+    var byHandler: [String: [Device]] = [:]
+    for device in devices.devices { byHandler[device.handler, default: []].append(device) }
+    await withDiscardingTaskGroup { group in
+      for (name, handlerDevices) in byHandler {
+        guard let handler = handlers[name] else { continue }
+        if let read = handler.read {
+          for device in handlerDevices {
+            group.addTask { await readOne(device, read) }
+          }
+        } else if let bulkRead = handler.bulkRead {
+          group.addTask { await readBulk(handlerDevices, bulkRead) }
+        }
+      }
+    }
+  }
+
+  private func readOne(_ device: Device, _ read: DeviceHandler.Read) async {
+    do {
+      try await limiter.wait()
+      let result = try await serialized { try await read(device) }
+      store(device, result)
+    } catch {
+      logger.warning("failed to read device", metadata: ["device": "\(device.id)", "type": "\(device.type)", "error": "\(error)"])
+    }
+    if config.read.delay > .zero { try? await Task.sleep(for: config.read.delay) }
+  }
+
+  private func readBulk(_ group: [Device], _ bulkRead: DeviceHandler.BulkRead) async {
+    do {
+      try await limiter.wait()
+      let results = try await serialized { try await bulkRead(group) }
+      for (device, result) in results { store(device, result) }
+    } catch {
+      logger.warning("failed to bulk read devices", metadata: ["handler": "\(group.first?.handler ?? "")", "error": "\(error)"])
+    }
+    if config.read.delay > .zero { try? await Task.sleep(for: config.read.delay) }
+  }
+
+  /// Applies transforms to each valued reading and merges the device context (device keys
+  /// win); a transform error drops the whole set for this pass.
+  private func store(_ device: Device, _ result: [Reading]) {
+    var finalized: [Reading] = []
+    finalized.reserveCapacity(result.count)
+    for var reading in result {
+      if reading.value != .none {
+        for transform in device.transforms {
+          do {
+            reading.value = try transform.apply(reading.value)
+          } catch {
+            logger.warning("transform failed; dropping readings", metadata: ["device": "\(device.id)", "transform": "\(transform.name)", "error": "\(error)"])
+            return
+          }
+        }
+      }
+      if !device.context.isEmpty { reading.context.merge(device.context) { _, deviceValue in deviceValue } }
+      finalized.append(reading)
+    }
+    readings.store(.init(device: device, readings: finalized))
+  }
+
+  // MARK: Writing
+
+  private func writeLoop() async {
+    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      await writePass()
+      try? await Task.sleep(for: config.write.interval)
+    }
+    // Drain what was accepted before shutdown so every transaction ends DONE or ERROR.
+    while writeQueue.count > 0 { await writePass() }
+  }
+
+  /// Carries out up to `batchSize` queued writes concurrently.
+  func writePass() async {
+    let batch = writeQueue.take(upTo: config.write.batchSize)
+    guard !batch.isEmpty else { return }
+    await withDiscardingTaskGroup { group in
+      for item in batch {
+        group.addTask { await perform(item) }
+      }
+    }
+  }
+
+  private func perform(_ item: WriteQueue.Item) async {
+    guard let handler = handlers[item.device.handler], let write = handler.write else {
+      transactions.update(item.transactionID, to: .error, message: "writing is not enabled for the device")
+      return
+    }
+    try? await limiter.wait()
+    await serialized {
+      transactions.update(item.transactionID, to: .writing)
+      if !handler.actions.isEmpty && !handler.actions.contains(item.write.action) {
+        transactions.update(
+          item.transactionID, to: .error,
+          message: "rpc error: code = InvalidArgument desc = unsupported write action '\(item.write.action)' for device \(item.device.id)")
+        return
+      }
+      let outcome = await Self.run(write, device: item.device, data: item.write, timeout: item.device.writeTimeout)
+      switch outcome {
+      case .done: transactions.update(item.transactionID, to: .done)
+      case .failed(let message): transactions.update(item.transactionID, to: .error, message: message)
+      case .timedOut: transactions.update(item.transactionID, to: .error, message: "device write timed out")
+      }
+    }
+    if config.write.delay > .zero { try? await Task.sleep(for: config.write.delay) }
+  }
+
+  private enum WriteOutcome: Sendable {
+    case done, failed(String), timedOut
+  }
+
+  /// Runs the handler against the device's write timeout; whichever finishes first decides.
+  private static func run(_ write: @escaping DeviceHandler.Write, device: Device, data: WriteData, timeout: Duration) async -> WriteOutcome {
+    await withTaskGroup(of: WriteOutcome.self) { group in
+      group.addTask {
+        do {
+          try await write(device, data)
+          return .done
+        } catch {
+          return .failed("\(error)")
+        }
+      }
+      group.addTask {
+        try? await Task.sleep(for: timeout)
+        return .timedOut
+      }
+      let first = await group.next() ?? .timedOut
+      group.cancelAll()
+      return first
+    }
+  }
+
+  private func serialized<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+    if let serialLock { return try await serialLock.withLock(body) }
+    return try await body()
+  }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRPCCore
+import SynseProtocol
+
+/// The `synse.V3Plugin` gRPC service: every RPC answers from the plugin's state.
+struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
+  let metadata: PluginMetadata
+  let version: PluginVersion
+  let pluginID: String
+  let devices: DeviceManager
+  let handlers: [String: DeviceHandler]
+  let readings: ReadingState
+  let transactions: TransactionStore
+  let writeQueue: WriteQueue
+  let health: HealthMonitor
+  let writingEnabled: Bool
+
+  static let noDeviceMessage = "no device found for specified selector"
+
+  func devices(request: Synse_V3DeviceSelector, response: RPCWriter<Synse_V3Device>, context: ServerContext) async throws {
+    let selected = try select(id: request.id, tags: request.tags)
+    try await response.write(contentsOf: selected.map { device in
+      device.message(pluginID: pluginID, handler: handlers[device.handler], currentReadings: readings.current(for: device.id))
+    })
+  }
+
+  func health(request: Synse_Empty, context: ServerContext) async throws -> Synse_V3Health {
+    var message = Synse_V3Health()
+    message.timestamp = Timestamp.format(Date())
+    let results = health.current
+    message.status = results.allSatisfy(\.ok) ? .ok : .failing
+    message.checks = results.map { result in
+      var check = Synse_V3HealthCheck()
+      check.name = result.name
+      check.status = result.ok ? .ok : .failing
+      check.message = result.message
+      check.timestamp = result.timestamp.map(Timestamp.format) ?? ""
+      check.type = "periodic"
+      return check
+    }
+    return message
+  }
+
+  func metadata(request: Synse_Empty, context: ServerContext) async throws -> Synse_V3Metadata {
+    var message = Synse_V3Metadata()
+    message.name = metadata.name
+    message.maintainer = metadata.maintainer
+    message.tag = metadata.tag
+    message.description_p = metadata.description
+    message.vcs = metadata.vcs
+    message.id = pluginID
+    return message
+  }
+
+  /// Unlike the Go SDK, a request without a selector reads every device instead of failing.
+  func read(request: Synse_V3ReadRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
+    let selected = try select(id: request.selector.id, tags: request.selector.tags)
+    var messages: [Synse_V3Reading] = []
+    messages.reserveCapacity(selected.count)
+    for device in selected {
+      for reading in readings.current(for: device.id) { messages.append(reading.message(for: device)) }
+    }
+    try await response.write(contentsOf: messages)
+  }
+
+  func readCache(request: Synse_V3Bounds, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
+    var start: Date?
+    var end: Date?
+    if !request.start.isEmpty {
+      guard let date = Timestamp.parse(request.start) else { return }
+      start = date
+    }
+    if !request.end.isEmpty {
+      guard let date = Timestamp.parse(request.end) else { return }
+      end = date
+    }
+    let batches = readings.cached(start: start, end: end)
+    try await response.write(contentsOf: batches.flatMap { batch in batch.readings.map { $0.message(for: batch.device) } })
+  }
+
+  func readStream(request: Synse_V3StreamRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
+    var ids: Set<String> = []
+    if request.selectors.isEmpty {
+      ids = Set(devices.devices.map(\.id))
+    } else {
+      for selector in request.selectors {
+        ids.formUnion(try select(id: selector.id, tags: selector.tags).map(\.id))
+      }
+    }
+    guard !ids.isEmpty else {
+      throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
+    }
+    for await batch in readings.subscribe(to: ids) {
+      try await response.write(contentsOf: batch.readings.map { $0.message(for: batch.device) })
+    }
+  }
+
+  func test(request: Synse_Empty, context: ServerContext) async throws -> Synse_V3TestStatus {
+    var status = Synse_V3TestStatus()
+    status.ok = true
+    return status
+  }
+
+  func transaction(request: Synse_V3TransactionSelector, context: ServerContext) async throws -> Synse_V3TransactionStatus {
+    guard let transaction = transactions.transaction(request.id) else {
+      throw RPCError(code: .notFound, message: "transaction not found")
+    }
+    return transaction.statusMessage
+  }
+
+  func transactions(request: Synse_Empty, response: RPCWriter<Synse_V3TransactionStatus>, context: ServerContext) async throws {
+    try await response.write(contentsOf: transactions.all().map(\.statusMessage))
+  }
+
+  func version(request: Synse_Empty, context: ServerContext) async throws -> Synse_V3Version {
+    version.message
+  }
+
+  func writeAsync(request: Synse_V3WritePayload, response: RPCWriter<Synse_V3WriteTransaction>, context: ServerContext) async throws {
+    let accepted = try accept(request)
+    try await response.write(contentsOf: accepted.map(\.writeTransactionMessage))
+  }
+
+  func writeSync(request: Synse_V3WritePayload, response: RPCWriter<Synse_V3TransactionStatus>, context: ServerContext) async throws {
+    let accepted = try accept(request)
+    for transaction in accepted { await transactions.waitUntilFinal(transaction.id) }
+    try await response.write(contentsOf: accepted.map { transactions.transaction($0.id)?.statusMessage ?? $0.statusMessage })
+  }
+
+  // MARK: Helpers
+
+  private func select(id: String, tags: [Synse_V3Tag]) throws -> [Device] {
+    switch devices.select(id: id, tags: tags.map(Tag.init)) {
+    case .devices(let selected): return selected
+    case .notFound: throw RPCError(code: .notFound, message: Self.noDeviceMessage)
+    }
+  }
+
+  /// Validates a write and queues one transaction per item (plugin-protocol.md §4.5).
+  private func accept(_ request: Synse_V3WritePayload) throws -> [Transaction] {
+    guard !request.selector.id.isEmpty else {
+      throw RPCError(code: .invalidArgument, message: "selector must specify device id")
+    }
+    guard let device = devices.device(idOrAlias: request.selector.id) else {
+      throw RPCError(code: .notFound, message: Self.noDeviceMessage)
+    }
+    guard handlers[device.handler]?.canWrite == true else {
+      throw RPCError(code: .unknown, message: "writing is not enabled for the device")
+    }
+    guard writingEnabled else {
+      // The Go SDK would queue the write and never run it; refusing keeps nothing pending forever.
+      throw RPCError(code: .unknown, message: "writing is disabled for the plugin (settings.write.disable)")
+    }
+    guard !request.data.isEmpty else {
+      throw RPCError(code: .unknown, message: "cannot write nil data to device")
+    }
+    var accepted: [Transaction] = []
+    for item in request.data {
+      let write = WriteData(item)
+      let transaction: Transaction
+      do {
+        transaction = try transactions.create(deviceID: device.id, write: write, timeout: device.writeTimeout)
+      } catch {
+        throw RPCError(code: .unknown, message: "transaction with ID \(write.transaction) already exists")
+      }
+      guard writeQueue.enqueue(.init(transactionID: transaction.id, device: device, write: write)) else {
+        transactions.update(transaction.id, to: .error, message: "write queue is full")
+        throw RPCError(code: .resourceExhausted, message: "write queue is full (\(writeQueue.capacity) items); try again later")
+      }
+      accepted.append(transaction)
+    }
+    return accepted
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+
+/// The readings the read loop collected: each device's current set, the optional windowed
+/// cache (`settings.cache`), and live fan-out to `ReadStream` subscribers.
+final class ReadingState: Sendable {
+  /// One device's reading set from one read pass.
+  struct Batch: Sendable {
+    let device: Device
+    let readings: [Reading]
+  }
+
+  private struct Bucket {
+    let second: Int64
+    let created: Date
+    var batches: [Batch]
+  }
+
+  private struct Subscriber {
+    let deviceIDs: Set<String>
+    let continuation: AsyncStream<Batch>.Continuation
+  }
+
+  private let current = Mutex<[String: Batch]>([:])
+  private let buckets = Mutex<[Bucket]>([])
+  private let subscribers = Mutex<[UUID: Subscriber]>([:])
+  private let cacheTTL: Duration?
+  private let now: @Sendable () -> Date
+
+  /// - Parameter cacheTTL: keep a windowed cache for this long; `nil` disables it.
+  init(cacheTTL: Duration?, now: @escaping @Sendable () -> Date = Date.init) {
+    self.cacheTTL = cacheTTL
+    self.now = now
+  }
+
+  /// Replaces the device's current readings, appends them to the cache, and pushes them
+  /// to every subscriber interested in the device.
+  func store(_ batch: Batch) {
+    current.withLock { $0[batch.device.id] = batch }
+    if let cacheTTL {
+      let date = now()
+      let second = Int64(date.timeIntervalSince1970.rounded(.down))
+      buckets.withLock { buckets in
+        Self.expire(&buckets, before: date, ttl: cacheTTL)
+        if let last = buckets.indices.last, buckets[last].second == second {
+          buckets[last].batches.append(batch)
+        } else {
+          buckets.append(Bucket(second: second, created: date, batches: [batch]))
+        }
+      }
+    }
+    let targets = subscribers.withLock { $0.values.filter { $0.deviceIDs.contains(batch.device.id) } }
+    for subscriber in targets { subscriber.continuation.yield(batch) }
+  }
+
+  /// The current readings of a device (empty before its first successful read).
+  func current(for deviceID: String) -> [Reading] {
+    current.withLock { $0[deviceID]?.readings ?? [] }
+  }
+
+  /// All current batches, for `ReadCache` when no cache is kept.
+  func allCurrent() -> [Batch] {
+    current.withLock { Array($0.values) }
+  }
+
+  var isCaching: Bool { cacheTTL != nil }
+
+  /// Cached batches whose bucket second lies within the inclusive bounds.
+  func cached(start: Date?, end: Date?) -> [Batch] {
+    guard let cacheTTL else { return allCurrent() }
+    let startSecond = start.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+    let endSecond = end.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+    return buckets.withLock { buckets in
+      Self.expire(&buckets, before: now(), ttl: cacheTTL)
+      return buckets.filter { bucket in
+        (startSecond.map { bucket.second >= $0 } ?? true) && (endSecond.map { bucket.second <= $0 } ?? true)
+      }.flatMap(\.batches)
+    }
+  }
+
+  /// A stream of every new batch for the given devices, until the stream's consumer ends.
+  func subscribe(to deviceIDs: Set<String>) -> AsyncStream<Batch> {
+    let key = UUID()
+    // A slow consumer loses the oldest batches rather than growing memory without bound.
+    let (stream, continuation) = AsyncStream<Batch>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+    continuation.onTermination = { [weak self] _ in
+      _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
+    }
+    subscribers.withLock { $0[key] = Subscriber(deviceIDs: deviceIDs, continuation: continuation) }
+    return stream
+  }
+
+  /// Ends every subscriber's stream (at shutdown).
+  func finishSubscribers() {
+    let all = subscribers.withLock { subscribers in
+      defer { subscribers.removeAll() }
+      return Array(subscribers.values)
+    }
+    for subscriber in all { subscriber.continuation.finish() }
+  }
+
+  private static func expire(_ buckets: inout [Bucket], before date: Date, ttl: Duration) {
+    let seconds = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
+    buckets.removeAll { date.timeIntervalSince($0.created) > seconds }
+  }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// RFC 3339 timestamps as Synse exchanges them: UTC, whole seconds, `Z` suffix.
+enum Timestamp {
+  static func format(_ date: Date) -> String {
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(
+      format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+  }
+
+  /// Parses RFC 3339 with optional fractional seconds and any offset; `nil` if malformed.
+  static func parse(_ text: String) -> Date? {
+    let pattern = #"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
+    guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex else {
+      return nil
+    }
+    let digits = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    guard digits.count >= 6 else { return nil }
+    var parts = tm()
+    parts.tm_year = Int32(digits[0] - 1900)
+    parts.tm_mon = Int32(digits[1] - 1)
+    parts.tm_mday = Int32(digits[2])
+    parts.tm_hour = Int32(digits[3])
+    parts.tm_min = Int32(digits[4])
+    parts.tm_sec = Int32(digits[5])
+    var epoch = Double(timegm(&parts))
+    if let dot = text.firstIndex(of: ".") {
+      let fraction = text[dot...].prefix { $0 == "." || $0.isNumber }
+      epoch += Double("0" + fraction) ?? 0
+    }
+    if let sign = text.lastIndex(where: { $0 == "+" || $0 == "-" }), sign > text.index(text.startIndex, offsetBy: 10) {
+      let offset = text[text.index(after: sign)...].split(separator: ":").compactMap { Int($0) }
+      if offset.count == 2 {
+        let seconds = Double(offset[0] * 3600 + offset[1] * 60)
+        epoch += text[sign] == "+" ? -seconds : seconds
+      }
+    }
+    return Date(timeIntervalSince1970: epoch)
+  }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test: the Swift suites, then the interoperability tests that drive our
+# plugin with the original's Python gRPC API (synse-grpc) and client (synse).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+swift build
+swift test
+.venv/bin/python -m pytest -q Tests/Interop
