@@ -67,12 +67,24 @@ let package = Package(
       path: "plugins/emulator/Sources/synse-emulator-plugin",
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "plugin-read-bench",
+      dependencies: [
+        "SynseProtocol",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/PluginReadBench",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "SynseSDKTests",
       dependencies: [
         "SynseSDK", "SynseProtocol",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
       ],
       swiftSettings: swiftSettings

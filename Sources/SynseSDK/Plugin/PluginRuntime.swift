@@ -67,7 +67,8 @@ public struct PluginRuntime: Service {
   public func serve(at address: PluginAddress, onListening: @Sendable (String) -> Void = { _ in }) async throws {
     if case .unix(let path) = address { try prepareSocket(path) }
     defer { if case .unix(let path) = address { try? FileManager.default.removeItem(atPath: path) } }
-    let transport = HTTP2ServerTransport.Posix(address: address.socketAddress, transportSecurity: .plaintext)
+    let security = config.network?.transportSecurity ?? .plaintext
+    let transport = HTTP2ServerTransport.Posix(address: address.socketAddress, transportSecurity: security)
     try await serve(transport: transport) {
       let bound = try await transport.listeningAddress
       logger.info("serving synse.V3Plugin", metadata: ["address": "\(bound)", "plugin": "\(pluginID)", "devices": "\(devices.devices.count)"])
