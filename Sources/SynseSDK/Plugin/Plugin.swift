@@ -87,3 +87,18 @@ public struct Plugin: Sendable {
     return PluginRuntime(plugin: self, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices), logger: logger)
   }
 }
+
+extension Plugin {
+  /// Builds the runtime from the plugin's built-in configuration only, ignoring files and
+  /// `PLUGIN_*` variables, without a health file: for embedding a plugin in another process.
+  public func buildEmbedded(logger: Logger) throws(ConfigError) -> PluginRuntime {
+    let base = try defaultPluginConfig.map { text throws(ConfigError) in try YAMLReader.parse(text, file: "built-in default config") } ?? .map([])
+    var config = try PluginConfig(tree: base, file: "built-in default config")
+    config.health.healthFile = ""
+    var deviceConfig = DeviceConfig(devices: [])
+    for (name, yaml) in defaultDeviceConfig {
+      deviceConfig.devices += try DeviceConfig(tree: YAMLReader.parse(yaml, file: name), file: name).devices
+    }
+    return try build(config: config, deviceConfig: deviceConfig, environment: [:], logger: logger)
+  }
+}

@@ -1,0 +1,24 @@
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+public import SynseServerCore
+
+/// Builds the HTTP application: routes, error middleware and the given background services.
+///
+/// ```swift
+/// let app = buildApplication(commands: commands, configuration: config, host: "0.0.0.0", port: 5000,
+///                            services: [connections, maintenance], logger: logger)
+/// try await app.runService()
+/// ```
+public func buildApplication(
+  commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service], logger: Logger
+) -> some ApplicationProtocol {
+  let renderer = JSONRenderer(pretty: configuration.prettyJSON)
+  let router = Router(context: BasicRequestContext.self)
+  router.add(middleware: SynseErrorMiddleware(renderer: renderer))
+  CoreRoutes(commands: commands, renderer: renderer).add(to: router)
+  V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
+  return Application(
+    router: router, configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
+    services: services, logger: logger)
+}

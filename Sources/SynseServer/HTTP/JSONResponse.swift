@@ -1,0 +1,18 @@
+import Hummingbird
+import SynseServerCore
+
+/// Renders ``JSONValue``s as responses, honouring `pretty_json`.
+struct JSONRenderer: Sendable {
+  let pretty: Bool
+
+  func response(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    let text = value.serialized(pretty: pretty)
+    var buffer = ByteBuffer()
+    buffer.writeString(text)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+  }
+
+  func error(_ error: SynseError) -> Response {
+    response(error.body(timestamp: Commands.now()), status: .init(code: error.httpStatus))
+  }
+}

@@ -1,0 +1,42 @@
+import Synchronization
+
+/// Which plugin and device each write transaction belongs to, for `cache.transaction.ttl`
+/// after it was written (api-v3.md §8.8).
+public final class TransactionCache: Sendable {
+  public struct Entry: Sendable {
+    public let pluginID: String
+    public let device: String
+    let expires: ContinuousClock.Instant
+  }
+
+  private let entries = Mutex<[String: Entry]>([:])
+  private let ttl: Duration
+
+  public init(ttl: Duration) {
+    self.ttl = ttl
+  }
+
+  public func add(_ id: String, pluginID: String, device: String) {
+    entries.withLock { $0[id] = Entry(pluginID: pluginID, device: device, expires: .now + ttl) }
+  }
+
+  public func entry(_ id: String) -> Entry? {
+    entries.withLock { entries in
+      expire(&entries)
+      return entries[id]
+    }
+  }
+
+  /// Live transaction IDs, sorted.
+  public var ids: [String] {
+    entries.withLock { entries in
+      expire(&entries)
+      return entries.keys.sorted()
+    }
+  }
+
+  private func expire(_ entries: inout [String: Entry]) {
+    let now = ContinuousClock.now
+    entries = entries.filter { $0.value.expires > now }
+  }
+}

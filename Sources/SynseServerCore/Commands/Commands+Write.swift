@@ -1,0 +1,66 @@
+import Foundation
+
+extension Commands {
+  /// Queues writes; each transaction is remembered with the device the plugin reports.
+  public func writeAsync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
+    let plugin = try await owner(of: deviceID)
+    let handles = try await call(plugin, "async write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
+    for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: handle.device) }
+    return .array(handles.map(\.json))
+  }
+
+  /// Writes and waits for every transaction to finish; `device` echoes the path value.
+  public func writeSync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
+    let plugin = try await owner(of: deviceID)
+    let statuses = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeSync(deviceID: deviceID, items: items) }
+    for status in statuses { transactions.add(status.id, pluginID: plugin.id, device: deviceID) }
+    return .array(statuses.map { $0.json(device: deviceID) })
+  }
+
+  public func transactionIDs() -> JSONValue {
+    .array(transactions.ids.map(JSONValue.string))
+  }
+
+  public func transaction(_ id: String) async throws(SynseError) -> JSONValue {
+    guard let entry = transactions.entry(id) else { throw .notFound("transaction not found: \(id)") }
+    guard let plugin = await registry.plugin(id: entry.pluginID) else {
+      throw .notFound("plugin not found for transaction: \(entry.pluginID)")
+    }
+    let status = try await call(plugin, "transaction") { client throws(PluginCallError) in try await client.transaction(id: id) }
+    return status.json(device: entry.device)
+  }
+
+  /// Parses a write body (api-v3.md §5.10 steps 1–3): JSON, an object or array of objects,
+  /// each with `action`; `data` and `transaction` strings when present.
+  public static func writeItems(from body: [UInt8]) throws(SynseError) -> [WriteItem] {
+    guard let json = JSONValue(parsing: Data(body)) else {
+      throw .invalidUsage("invalid json: unable to parse POSTed body as JSON")
+    }
+    let elements: [JSONValue]
+    switch json {
+    case .object: elements = [json]
+    case .array(let items): elements = items
+    default: throw .invalidUsage("invalid json: expected a write object or a list of write objects")
+    }
+    var items: [WriteItem] = []
+    for element in elements {
+      guard case .object(let pairs) = element else {
+        throw .invalidUsage("invalid json: expected a write object or a list of write objects")
+      }
+      let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+      guard let action = fields["action"] else {
+        throw .invalidUsage("invalid json: key \"action\" is required in payload, but not found")
+      }
+      func text(_ key: String, _ value: JSONValue?) throws(SynseError) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let text)?: return text
+        default: throw .invalidUsage("invalid json: \"\(key)\" must be a string")
+        }
+      }
+      items.append(WriteItem(action: try text("action", action), data: try text("data", fields["data"]), transaction: try text("transaction", fields["transaction"])))
+    }
+    return items
+  }
+}
+

@@ -1,0 +1,56 @@
+import Foundation
+public import Logging
+
+/// One method per Synse operation, shared by the HTTP and WebSocket adapters. Commands
+/// return JSON models and throw ``SynseError`` only.
+public struct Commands: Sendable {
+  public let configuration: ServerConfiguration
+  public let registry: PluginRegistry
+  public let devices: DeviceCache
+  public let transactions: TransactionCache
+  public let logger: Logger
+  public static let serverVersion = "0.1.0"
+
+  public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger) {
+    self.configuration = configuration
+    self.registry = registry
+    self.devices = devices
+    self.transactions = transactions
+    self.logger = logger
+  }
+
+  /// Runs a plugin call under the active/inactive guard (api-v3.md §8.6); any failure
+  /// becomes `error while issuing gRPC request: <operation>`.
+  func call<T>(_ plugin: PluginHandle, _ operation: String, _ body: (any PluginClient) async throws(PluginCallError) -> T) async throws(SynseError) -> T {
+    do {
+      let result = try await body(plugin.client)
+      await registry.markActive(plugin.id)
+      return result
+    } catch {
+      if error.isPluginLevel {
+        await registry.markActive(plugin.id)
+      } else {
+        await registry.markInactive(plugin.id, reason: error.description)
+      }
+      logger.warning("plugin call failed", metadata: ["plugin": "\(plugin.id)", "operation": "\(operation)", "error": "\(error)"])
+      throw .serverError("error while issuing gRPC request: \(operation)")
+    }
+  }
+
+  /// The device and its owning plugin, or 404 `plugin not found for device <id>`.
+  func owner(of deviceID: String) async throws(SynseError) -> PluginHandle {
+    guard let device = devices.device(deviceID), let plugin = await registry.plugin(id: device.plugin) else {
+      throw .notFound(devices.device(deviceID) == nil
+        ? "plugin not found for device \(deviceID) (no device with this ID or alias is known)"
+        : "plugin not found for device \(deviceID)")
+    }
+    return plugin
+  }
+
+  public static func now() -> String {
+    var seconds = time_t(Date().timeIntervalSince1970)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+  }
+}

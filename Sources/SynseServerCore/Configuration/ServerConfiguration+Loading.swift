@@ -1,0 +1,131 @@
+import Foundation
+import Yams
+
+/// A configuration problem found at startup; the message names the source and key.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+extension ServerConfiguration {
+  /// The files searched when no `--config` is given, first match wins.
+  public static let searchPaths = ["./config.yml", "./config.yaml", "/etc/synse/server/config.yml", "/etc/synse/server/config.yaml"]
+
+  /// Loads defaults, then the YAML file (`path`, or the first of ``searchPaths``), then
+  /// `SYNSE_*` environment variables, and validates the result.
+  public static func load(path: String?, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
+    var tree = defaultTree
+    var source = "defaults"
+    let file = path ?? searchPaths.first { FileManager.default.fileExists(atPath: $0) }
+    if let file {
+      guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+        throw ConfigurationError("cannot read config file \(file)")
+      }
+      do {
+        if let node = try Yams.compose(yaml: text) {
+          guard case .mapping = node else { throw ConfigurationError("config file \(file): the top level must be a mapping") }
+          tree = merge(tree, try json(from: node, file: file))
+        }
+      } catch let error as ConfigurationError {
+        throw error
+      } catch {
+        throw ConfigurationError("config file \(file) is not valid YAML: \(error)")
+      }
+      source = file
+    }
+    tree = merge(tree, try environmentTree(environment))
+    return try ServerConfiguration(tree: tree, source: source)
+  }
+
+  static let defaultTree: JSONValue = .object([
+    ("logging", .string("debug")), ("pretty_json", .bool(true)),
+    ("plugin", .object([("tcp", .array([])), ("unix", .array([]))])),
+    ("cache", .object([
+      ("device", .object([("rebuild_every", .int(180))])),
+      ("plugin", .object([("refresh_every", .int(120))])),
+      ("transaction", .object([("ttl", .int(300))])),
+    ])),
+    ("grpc", .object([("timeout", .int(3))])),
+    ("metrics", .object([("enabled", .bool(false))])),
+  ])
+
+  /// Every key and its environment variable; list keys take comma lists, booleans are
+  /// true only for `true` in any case (api-v3.md §9.3).
+  static let environmentKeys: [(path: [String], variable: String, kind: Kind)] = [
+    (["logging"], "SYNSE_LOGGING", .string), (["pretty_json"], "SYNSE_PRETTY_JSON", .bool),
+    (["plugin", "tcp"], "SYNSE_PLUGIN_TCP", .list), (["plugin", "unix"], "SYNSE_PLUGIN_UNIX", .list),
+    (["plugin", "embedded"], "SYNSE_PLUGIN_EMBEDDED", .list),
+    (["plugin", "discover", "kubernetes", "namespace"], "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE", .string),
+    (["cache", "device", "rebuild_every"], "SYNSE_CACHE_DEVICE_REBUILD_EVERY", .int),
+    (["cache", "plugin", "refresh_every"], "SYNSE_CACHE_PLUGIN_REFRESH_EVERY", .int),
+    (["cache", "transaction", "ttl"], "SYNSE_CACHE_TRANSACTION_TTL", .int),
+    (["grpc", "timeout"], "SYNSE_GRPC_TIMEOUT", .int), (["grpc", "tls", "cert"], "SYNSE_GRPC_TLS_CERT", .string),
+    (["ssl", "cert"], "SYNSE_SSL_CERT", .string), (["ssl", "key"], "SYNSE_SSL_KEY", .string),
+    (["metrics", "enabled"], "SYNSE_METRICS_ENABLED", .bool),
+    (["http", "max_body_size"], "SYNSE_HTTP_MAX_BODY_SIZE", .int),
+  ]
+
+  enum Kind { case string, bool, int, list }
+
+  static func environmentTree(_ environment: [String: String]) throws(ConfigurationError) -> JSONValue {
+    var tree = JSONValue.object([])
+    for (path, variable, kind) in environmentKeys {
+      guard let raw = environment[variable], !(kind == .list && raw.isEmpty) else { continue }
+      let value: JSONValue
+      switch kind {
+      case .string: value = .string(raw)
+      case .bool: value = .bool(raw.lowercased() == "true")
+      case .list: value = .array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) })
+      case .int:
+        guard let number = Int64(raw) else { throw ConfigurationError("\(variable)=\(raw): expected an integer") }
+        value = .int(number)
+      }
+      tree = merge(tree, nested(path, value))
+    }
+    let labelPrefix = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_"
+    for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(labelPrefix) {
+      let rest = name.dropFirst(labelPrefix.count).lowercased().split(separator: "_").map(String.init)
+      tree = merge(tree, nested(["plugin", "discover", "kubernetes", "endpoints", "labels"] + rest, .string(value)))
+    }
+    return tree
+  }
+
+  static func nested(_ path: [String], _ value: JSONValue) -> JSONValue {
+    path.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
+  }
+
+  /// Maps merge key by key; anything else in `overlay` replaces `base`.
+  static func merge(_ base: JSONValue, _ overlay: JSONValue) -> JSONValue {
+    guard case .object(var pairs) = base, case .object(let overlayPairs) = overlay else { return overlay }
+    for (key, value) in overlayPairs {
+      if let index = pairs.firstIndex(where: { $0.0 == key }) {
+        pairs[index].1 = merge(pairs[index].1, value)
+      } else {
+        pairs.append((key, value))
+      }
+    }
+    return .object(pairs)
+  }
+
+  static func json(from node: Node, file: String) throws(ConfigurationError) -> JSONValue {
+    switch node {
+    case .scalar(let scalar):
+      if scalar.style != .plain { return .string(scalar.string) }
+      if let flag = node.bool { return .bool(flag) }
+      if let number = node.int { return .int(Int64(number)) }
+      if node.null != nil { return .null }
+      if let number = node.float { return .double(number) }
+      return .string(scalar.string)
+    case .sequence(let sequence):
+      var items: [JSONValue] = []
+      for item in sequence { items.append(try json(from: item, file: file)) }
+      return .array(items)
+    case .mapping(let mapping):
+      var pairs: [(String, JSONValue)] = []
+      for (key, value) in mapping { pairs.append((key.string ?? "", try json(from: value, file: file))) }
+      return .object(pairs)
+    case .alias:
+      throw ConfigurationError("config file \(file): YAML aliases are not supported")
+    }
+  }
+}

@@ -1,0 +1,69 @@
+extension ServerConfiguration {
+  /// Builds the typed configuration from the merged tree, rejecting wrongly typed values.
+  init(tree: JSONValue, source: String) throws(ConfigurationError) {
+    self.init()
+    self.tree = tree
+    func value(_ path: [String]) -> JSONValue? {
+      var current = tree
+      for key in path {
+        guard case .object(let pairs) = current, let next = pairs.last(where: { $0.0 == key })?.1 else { return nil }
+        current = next
+      }
+      return current == .null ? nil : current
+    }
+    func fail(_ path: [String], _ expected: String, _ got: JSONValue) -> ConfigurationError {
+      ConfigurationError("invalid configuration (\(source) and environment): '\(path.joined(separator: "."))' must be \(expected), got \(got.serialized(pretty: false))")
+    }
+    func string(_ path: [String]) throws(ConfigurationError) -> String? {
+      guard let found = value(path) else { return nil }
+      guard case .string(let text) = found else { throw fail(path, "a string", found) }
+      return text
+    }
+    func bool(_ path: [String]) throws(ConfigurationError) -> Bool? {
+      guard let found = value(path) else { return nil }
+      guard case .bool(let flag) = found else { throw fail(path, "true or false", found) }
+      return flag
+    }
+    func seconds(_ path: [String], minimum: Int64 = 1) throws(ConfigurationError) -> Duration? {
+      guard let found = value(path) else { return nil }
+      guard case .int(let number) = found, number >= minimum else { throw fail(path, "an integer number of seconds ≥ \(minimum)", found) }
+      return .seconds(number)
+    }
+    func strings(_ path: [String]) throws(ConfigurationError) -> [String] {
+      guard let found = value(path) else { return [] }
+      guard case .array(let items) = found else { throw fail(path, "a list of strings", found) }
+      var result: [String] = []
+      for item in items {
+        guard case .string(let text) = item else { throw fail(path, "a list of strings", found) }
+        result.append(text)
+      }
+      return result
+    }
+
+    if let level = try string(["logging"]) {
+      guard let parsed = LogLevel(rawValue: level) else {
+        throw fail(["logging"], "one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))", .string(level))
+      }
+      logging = parsed
+    }
+    prettyJSON = try bool(["pretty_json"]) ?? prettyJSON
+    tcpPlugins = try strings(["plugin", "tcp"])
+    unixPlugins = try strings(["plugin", "unix"])
+    embeddedPlugins = try strings(["plugin", "embedded"])
+    deviceRebuildEvery = try seconds(["cache", "device", "rebuild_every"]) ?? deviceRebuildEvery
+    pluginRefreshEvery = try seconds(["cache", "plugin", "refresh_every"]) ?? pluginRefreshEvery
+    transactionTTL = try seconds(["cache", "transaction", "ttl"]) ?? transactionTTL
+    grpcTimeout = try seconds(["grpc", "timeout"]) ?? grpcTimeout
+    grpcTLSCert = try string(["grpc", "tls", "cert"])
+    sslCert = try string(["ssl", "cert"])
+    sslKey = try string(["ssl", "key"])
+    if (sslCert == nil) != (sslKey == nil) {
+      throw ConfigurationError("invalid configuration (\(source)): 'ssl' needs both 'cert' and 'key'")
+    }
+    metricsEnabled = try bool(["metrics", "enabled"]) ?? metricsEnabled
+    if let size = value(["http", "max_body_size"]) {
+      guard case .int(let bytes) = size, bytes > 0 else { throw fail(["http", "max_body_size"], "a positive integer", size) }
+      maxBodySize = Int(bytes)
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/// The server configuration (api-v3.md §9.2).
+///
+/// | key | type | default | env |
+/// |---|---|---|---|
+/// | `logging` | debug/info/warning/error/critical | `debug` | `SYNSE_LOGGING` |
+/// | `pretty_json` | bool | `true` | `SYNSE_PRETTY_JSON` |
+/// | `plugin.tcp` / `plugin.unix` | list of addresses | `[]` | `SYNSE_PLUGIN_TCP` / `SYNSE_PLUGIN_UNIX` (comma lists) |
+/// | `plugin.embedded` | list of embedded plugin names | `[]` | `SYNSE_PLUGIN_EMBEDDED` |
+/// | `cache.device.rebuild_every` | int seconds | 180 | `SYNSE_CACHE_DEVICE_REBUILD_EVERY` |
+/// | `cache.plugin.refresh_every` | int seconds | 120 | `SYNSE_CACHE_PLUGIN_REFRESH_EVERY` |
+/// | `cache.transaction.ttl` | int seconds | 300 | `SYNSE_CACHE_TRANSACTION_TTL` |
+/// | `grpc.timeout` | int seconds | 3 | `SYNSE_GRPC_TIMEOUT` |
+/// | `grpc.tls.cert` | path | unset | `SYNSE_GRPC_TLS_CERT` |
+/// | `ssl.cert` / `ssl.key` | path | unset | `SYNSE_SSL_CERT` / `SYNSE_SSL_KEY` |
+/// | `metrics.enabled` | bool | false | `SYNSE_METRICS_ENABLED` |
+/// | `http.max_body_size` | int bytes | 1048576 | `SYNSE_HTTP_MAX_BODY_SIZE` |
+public struct ServerConfiguration: Sendable {
+  public enum LogLevel: String, Sendable, CaseIterable {
+    case debug, info, warning, error, critical
+  }
+
+  public var logging = LogLevel.debug
+  public var prettyJSON = true
+  public var tcpPlugins: [String] = []
+  public var unixPlugins: [String] = []
+  /// Plugins run inside the server process, by name (`emulator`).
+  public var embeddedPlugins: [String] = []
+  public var deviceRebuildEvery: Duration = .seconds(180)
+  public var pluginRefreshEvery: Duration = .seconds(120)
+  public var transactionTTL: Duration = .seconds(300)
+  public var grpcTimeout: Duration = .seconds(3)
+  public var grpcTLSCert: String?
+  public var sslCert: String?
+  public var sslKey: String?
+  public var metricsEnabled = false
+  public var maxBodySize = 1_048_576
+  /// The merged configuration tree, for `/v3/config` (unknown keys included).
+  public var tree: JSONValue = .object([])
+
+  public init() {}
+}

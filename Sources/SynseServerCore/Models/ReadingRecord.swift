@@ -1,0 +1,25 @@
+/// One reading as the API returns it (api-v3.md §3.4).
+public struct ReadingRecord: Sendable {
+  public var device: String
+  public var timestamp: String
+  public var type: String
+  public var deviceType: String
+  public var deviceInfo: String
+  public var unit: (name: String, symbol: String)?
+  /// Already converted: non-finite numbers are `null`, bytes are text, embedded JSON or
+  /// `{"base64": ...}` (see ``ReadingValue``).
+  public var value: JSONValue
+  public var context: [(String, String)]
+
+  public var json: JSONValue {
+    .object([
+      ("device", .string(device)), ("timestamp", .string(timestamp)), ("type", .string(type)),
+      ("device_type", .string(deviceType)), ("device_info", .string(deviceInfo)),
+      ("unit", unit.map { .object([("name", .string($0.name)), ("symbol", .string($0.symbol))]) } ?? .null),
+      ("value", value), ("context", .object(context.map { ($0.0, .string($0.1)) })),
+    ])
+  }
+
+  /// Key for de-duplicating tag-filtered reads across groups (device + type + timestamp).
+  var mergeKey: String { device + type + timestamp }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GRPCCore
+internal import SynseProtocol
+
+/// The RPCs the server makes to one plugin, in server model types. Errors are
+/// ``PluginCallError``s so that the registry can tell a plugin's own error from a lost plugin.
+public protocol PluginClient: Sendable {
+  func metadata() async throws(PluginCallError) -> PluginMetadataRecord
+  func version() async throws(PluginCallError) -> PluginVersionRecord
+  func test() async throws(PluginCallError) -> Bool
+  func health() async throws(PluginCallError) -> PluginHealthRecord
+  func devices() async throws(PluginCallError) -> [DeviceRecord]
+  func read(deviceID: String, tags: [String]) async throws(PluginCallError) -> [ReadingRecord]
+  func readCache(start: String, end: String, _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError)
+  func writeAsync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [WriteTransactionRecord]
+  func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord]
+  func transaction(id: String) async throws(PluginCallError) -> TransactionRecord
+  /// Keeps the connection running until shutdown.
+  func runConnections() async throws
+  func beginGracefulShutdown()
+}
+
+/// A failed plugin call; `isPluginLevel` means the plugin answered (NOT_FOUND,
+/// INVALID_ARGUMENT, UNKNOWN) and so is still reachable (api-v3.md §8.6).
+public struct PluginCallError: Error, Sendable, CustomStringConvertible {
+  public let isPluginLevel: Bool
+  public let description: String
+
+  init(_ error: any Error) {
+    if let rpc = error as? RPCError {
+      isPluginLevel = [.notFound, .invalidArgument, .unknown].contains(rpc.code)
+      description = "\(rpc.code): \(rpc.message)"
+    } else {
+      isPluginLevel = false
+      description = "\(error)"
+    }
+  }
+}
+
+/// ``PluginClient`` over any grpc-swift client transport (HTTP/2 on TCP or a Unix socket,
+/// or in-process), with `grpc.timeout` on every call.
+struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
+  let grpc: GRPCClient<Transport>
+  let stub: Synse_V3Plugin.Client<Transport>
+  let options: CallOptions
+
+  init(transport: Transport, timeout: Duration) {
+    grpc = GRPCClient(transport: transport)
+    stub = Synse_V3Plugin.Client(wrapping: grpc)
+    var options = CallOptions.defaults
+    options.timeout = timeout
+    self.options = options
+  }
+
+  func runConnections() async throws { try await grpc.runConnections() }
+  func beginGracefulShutdown() { grpc.beginGracefulShutdown() }
+
+  private func call<T>(_ body: () async throws -> T) async throws(PluginCallError) -> T {
+    do {
+      return try await body()
+    } catch {
+      throw PluginCallError(error)
+    }
+  }
+
+  func metadata() async throws(PluginCallError) -> PluginMetadataRecord {
+    let message = try await call { try await stub.metadata(Synse_Empty(), options: options) }
+    return PluginMetadataRecord(
+      name: message.name, maintainer: message.maintainer, tag: message.tag, description: message.description_p,
+      vcs: message.vcs, id: message.id)
+  }
+
+  func version() async throws(PluginCallError) -> PluginVersionRecord {
+    let v = try await call { try await stub.version(Synse_Empty(), options: options) }
+    return PluginVersionRecord(
+      pluginVersion: v.pluginVersion, sdkVersion: v.sdkVersion, buildDate: v.buildDate, gitCommit: v.gitCommit,
+      gitTag: v.gitTag, arch: v.arch, os: v.os)
+  }
+
+  func test() async throws(PluginCallError) -> Bool {
+    try await call { try await stub.test(Synse_Empty(), options: options).ok }
+  }
+
+  func health() async throws(PluginCallError) -> PluginHealthRecord {
+    let health = try await call { try await stub.health(Synse_Empty(), options: options) }
+    return PluginHealthRecord(
+      timestamp: health.timestamp, status: health.status.name,
+      checks: health.checks.map {
+        .init(name: $0.name, status: $0.status.name, message: $0.message, timestamp: $0.timestamp, type: $0.type)
+      })
+  }
+
+  func devices() async throws(PluginCallError) -> [DeviceRecord] {
+    try await call {
+      try await stub.devices(Synse_V3DeviceSelector(), options: options) { response in
+        var devices: [DeviceRecord] = []
+        for try await device in response.messages { devices.append(DeviceRecord(device)) }
+        return devices
+      }
+    }
+  }
+
+  func read(deviceID: String, tags: [String]) async throws(PluginCallError) -> [ReadingRecord] {
+    var request = Synse_V3ReadRequest()
+    request.selector = Synse_V3DeviceSelector()
+    request.selector.id = deviceID
+    request.selector.tags = tags.map(Synse_V3Tag.init(parsing:))
+    return try await call {
+      try await stub.read(request, options: options) { response in
+        var readings: [ReadingRecord] = []
+        for try await reading in response.messages { readings.append(ReadingRecord(reading)) }
+        return readings
+      }
+    }
+  }
+
+  func readCache(start: String, end: String, _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError) {
+    var bounds = Synse_V3Bounds()
+    bounds.start = start
+    bounds.end = end
+    try await call {
+      try await stub.readCache(bounds, options: options) { response in
+        for try await reading in response.messages { try await each(ReadingRecord(reading)) }
+      }
+    }
+  }
+
+  func writeAsync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [WriteTransactionRecord] {
+    let payload = Self.payload(deviceID, items)
+    return try await call {
+      try await stub.writeAsync(payload, options: options) { response in
+        var result: [WriteTransactionRecord] = []
+        for try await transaction in response.messages {
+          result.append(WriteTransactionRecord(
+            id: transaction.id, device: transaction.device,
+            context: transaction.hasContext ? WriteContext(transaction.context) : nil, timeout: transaction.timeout))
+        }
+        return result
+      }
+    }
+  }
+
+  func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord] {
+    let payload = Self.payload(deviceID, items)
+    return try await call {
+      try await stub.writeSync(payload, options: options) { response in
+        var result: [TransactionRecord] = []
+        for try await status in response.messages { result.append(TransactionRecord(status)) }
+        return result
+      }
+    }
+  }
+
+  func transaction(id: String) async throws(PluginCallError) -> TransactionRecord {
+    var selector = Synse_V3TransactionSelector()
+    selector.id = id
+    return TransactionRecord(try await call { try await stub.transaction(selector, options: options) })
+  }
+
+  private static func payload(_ deviceID: String, _ items: [WriteItem]) -> Synse_V3WritePayload {
+    var payload = Synse_V3WritePayload()
+    payload.selector = Synse_V3DeviceSelector()
+    payload.selector.id = deviceID
+    payload.data = items.map { item in
+      var data = Synse_V3WriteData()
+      data.action = item.action
+      data.data = Data(item.data.utf8)
+      data.transaction = item.transaction
+      return data
+    }
+    return payload
+  }
+}

@@ -1,0 +1,46 @@
+public import Logging
+public import ServiceLifecycle
+
+/// The background work of api-v3.md §8.1 step 8, as one service: plugin refresh every
+/// `cache.plugin.refresh_every`, device cache rebuild every `cache.device.rebuild_every`
+/// (both right away at start), and reconnect probes for inactive plugins every second.
+public struct PluginMaintenance: Service {
+  let registry: PluginRegistry
+  let devices: DeviceCache
+  let configuration: ServerConfiguration
+  let logger: Logger
+
+  public init(registry: PluginRegistry, devices: DeviceCache, configuration: ServerConfiguration, logger: Logger) {
+    self.registry = registry
+    self.devices = devices
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  public func run() async throws {
+    let devices = self.devices
+    let registry = self.registry
+    let logger = self.logger
+    await registry.setReactivationHandler {
+      try? await devices.rebuild(registry: registry)
+    }
+    await registry.refresh()
+    await withDiscardingTaskGroup { group in
+      group.addTask {
+        await every(configuration.deviceRebuildEvery) {
+          do { try await devices.rebuild(registry: registry) } catch { logger.error("device cache rebuild failed", metadata: ["error": "\(error)"]) }
+        }
+      }
+      group.addTask { await every(configuration.pluginRefreshEvery, skipFirst: true) { await registry.refresh() } }
+      group.addTask { await every(.seconds(1), skipFirst: true) { await registry.probeInactive() } }
+    }
+  }
+
+  private func every(_ interval: Duration, skipFirst: Bool = false, _ body: () async -> Void) async {
+    if skipFirst { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+      await body()
+      try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import GRPCCore
+public import GRPCInProcessTransport
+import GRPCNIOTransportHTTP2
+public import Logging
+
+/// A registered plugin as commands see it.
+public struct PluginHandle: Sendable {
+  public let metadata: PluginMetadataRecord
+  public let version: PluginVersionRecord
+  public let endpoint: PluginEndpoint
+  public let client: any PluginClient
+  public var active: Bool
+  public var disabled: Bool
+  public var id: String { metadata.id }
+}
+
+/// The plugins the server knows, in registration order, with their active/disabled state
+/// and reconnect backoff (api-v3.md §8.4–§8.6). Plugins are never removed.
+public actor PluginRegistry {
+  public static let socketDirectory = "/tmp/synse"
+
+  private struct Entry {
+    var handle: PluginHandle
+    var backoff = Backoff()
+    var nextProbe: ContinuousClock.Instant?
+  }
+
+  private var entries: [Entry] = []
+  private var clients: [PluginEndpoint: any PluginClient] = [:]
+  private let sources: [PluginEndpoint]
+  private let embedded: [String: InProcessTransport.Client]
+  private let timeout: Duration
+  private let connections: PluginConnections
+  private let logger: Logger
+  private var refreshing = false
+  /// Called when a plugin comes back, so the device cache can pick its devices up again.
+  private var onReactivated: (@Sendable () async -> Void)?
+
+  public init(
+    configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client], connections: PluginConnections,
+    logger: Logger
+  ) {
+    var sources = configuration.tcpPlugins.map(PluginEndpoint.tcp) + configuration.unixPlugins.map(PluginEndpoint.unixSocket)
+    sources += configuration.embeddedPlugins.filter { embedded[$0] != nil }.map(PluginEndpoint.embedded)
+    self.sources = sources
+    self.embedded = embedded
+    self.timeout = configuration.grpcTimeout
+    self.connections = connections
+    self.logger = logger
+  }
+
+  func setReactivationHandler(_ handler: @escaping @Sendable () async -> Void) {
+    onReactivated = handler
+  }
+
+  /// All plugins in registration order.
+  public var plugins: [PluginHandle] { entries.map(\.handle) }
+
+  public func plugin(id: String) -> PluginHandle? {
+    entries.first { $0.handle.id == id }?.handle
+  }
+
+  /// Registers new sources, disables vanished ones and probes the rest with `Test`.
+  public func refresh() async {
+    guard !refreshing else { return }
+    refreshing = true
+    defer { refreshing = false }
+    for endpoint in sources where !entries.contains(where: { $0.handle.endpoint == endpoint }) {
+      await register(endpoint)
+    }
+    for index in entries.indices {
+      entries[index].handle.disabled = !sources.contains(entries[index].handle.endpoint)
+    }
+    for handle in entries.map(\.handle) where !handle.disabled {
+      do {
+        _ = try await handle.client.test()
+        markActive(handle.id)
+      } catch {
+        markInactive(handle.id, reason: error.description)
+      }
+    }
+  }
+
+  private func register(_ endpoint: PluginEndpoint) async {
+    do {
+      let client = try self.client(for: endpoint)
+      let metadata = try await client.metadata()
+      let version = try await client.version()
+      guard !metadata.tag.isEmpty, !metadata.id.isEmpty else {
+        logger.warning("plugin metadata lacks a tag or id; not registering", metadata: ["address": "\(endpoint)"])
+        return
+      }
+      if let index = entries.firstIndex(where: { $0.handle.id == metadata.id }) {
+        guard entries[index].handle.disabled else {
+          logger.warning("plugin id already registered at another address", metadata: ["id": "\(metadata.id)", "address": "\(endpoint)"])
+          return
+        }
+        entries[index] = Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false))
+      } else {
+        entries.append(Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false)))
+      }
+      logger.info("registered plugin", metadata: ["id": "\(metadata.id)", "tag": "\(metadata.tag)", "address": "\(endpoint)"])
+    } catch {
+      logger.warning("failed to register plugin; will retry at the next refresh", metadata: ["address": "\(endpoint)", "error": "\(error)"])
+    }
+  }
+
+  /// One client per endpoint, created once and kept, its connection run by ``PluginConnections``.
+  private func client(for endpoint: PluginEndpoint) throws -> any PluginClient {
+    if let existing = clients[endpoint] { return existing }
+    let client: any PluginClient
+    switch endpoint {
+    case .tcp(let address):
+      let (host, port) = Self.split(address)
+      client = GRPCPluginClient(transport: try HTTP2ClientTransport.Posix(target: .dns(host: host, port: port), transportSecurity: .plaintext), timeout: timeout)
+    case .unix(let path):
+      client = GRPCPluginClient(transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path), transportSecurity: .plaintext), timeout: timeout)
+    case .embedded(let name):
+      guard let transport = embedded[name] else { throw PluginCallError(RPCError(code: .unavailable, message: "no embedded plugin \(name)")) }
+      client = GRPCPluginClient(transport: transport, timeout: timeout)
+    }
+    clients[endpoint] = client
+    connections.start(client)
+    return client
+  }
+
+  static func split(_ address: String) -> (String, Int?) {
+    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return (address, nil) }
+    let host = String(address[..<colon])
+    return (host.isEmpty ? "127.0.0.1" : host, port)
+  }
+
+  public func markActive(_ id: String) {
+    guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
+    entries[index].handle.active = true
+    entries[index].backoff.reset()
+    entries[index].nextProbe = nil
+  }
+
+  public func markInactive(_ id: String, reason: String) {
+    guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
+    if entries[index].handle.active {
+      logger.warning("plugin became inactive; reconnecting with backoff", metadata: ["id": "\(id)", "error": "\(reason)"])
+    }
+    entries[index].handle.active = false
+    if entries[index].nextProbe == nil {
+      entries[index].nextProbe = .now + entries[index].backoff.nextDelay()
+    }
+  }
+
+  /// Probes inactive plugins whose backoff has elapsed; a success re-activates them.
+  public func probeInactive() async {
+    var recovered = false
+    for entry in entries where !entry.handle.active && !entry.handle.disabled {
+      guard let due = entry.nextProbe, due <= .now else { continue }
+      let id = entry.handle.id
+      do {
+        _ = try await entry.handle.client.test()
+        markActive(id)
+        recovered = true
+        logger.info("plugin reconnected", metadata: ["id": "\(id)"])
+      } catch {
+        if let index = entries.firstIndex(where: { $0.handle.id == id }) {
+          entries[index].nextProbe = .now + entries[index].backoff.nextDelay()
+        }
+      }
+    }
+    if recovered, let onReactivated { await onReactivated() }
+  }
+}

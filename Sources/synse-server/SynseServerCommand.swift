@@ -1,0 +1,83 @@
+import ArgumentParser
+import EmulatorPlugin
+import Foundation
+import GRPCInProcessTransport
+import Logging
+import ServiceLifecycle
+import SynseSDK
+import SynseServer
+import SynseServerCore
+import UnixSignals
+
+/// `synse-server --config FILE --host H --port P`: flags win over the file and `SYNSE_*`.
+@main
+struct SynseServerCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "synse-server", abstract: "The Synse v3 HTTP API server.")
+
+  @Option(help: "Configuration file (default: ./config.yml, ./config.yaml, /etc/synse/server/config.{yml,yaml}).")
+  var config: String?
+  @Option(help: "Address to listen on.") var host = "0.0.0.0"
+  @Option(help: "Port to listen on.") var port = 5000
+
+  func run() async throws {
+    let configuration: ServerConfiguration
+    do {
+      configuration = try ServerConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+    } catch {
+      FileHandle.standardError.write(Data("synse-server: \(error)\n".utf8))
+      throw ExitCode(2)
+    }
+    let level = configuration.logging
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = switch level {
+      case .debug: .debug
+      case .info: .info
+      case .warning: .warning
+      case .error: .error
+      case .critical: .critical
+      }
+      return handler
+    }
+    let logger = Logger(label: "synse-server")
+
+    var embedded: [String: InProcessTransport.Client] = [:]
+    var embeddedServices: [any Service] = []
+    for name in configuration.embeddedPlugins {
+      guard name == "emulator" else {
+        logger.critical("unknown embedded plugin '\(name)' in plugin.embedded (known: emulator)")
+        throw ExitCode(2)
+      }
+      let transport = InProcessTransport()
+      let runtime = try EmulatorPlugin.make().buildEmbedded(logger: Logger(label: "embedded-emulator"))
+      embedded[name] = transport.client
+      embeddedServices.append(EmbeddedPlugin(runtime: runtime, transport: transport))
+    }
+
+    let connections = PluginConnections()
+    let registry = PluginRegistry(configuration: configuration, embedded: embedded, connections: connections, logger: logger)
+    let devices = DeviceCache(logger: logger)
+    let commands = Commands(
+      configuration: configuration, registry: registry, devices: devices,
+      transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
+    let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
+    let app = buildApplication(
+      commands: commands, configuration: configuration, host: host, port: port,
+      services: [], logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(
+        services: embeddedServices.map { .init(service: $0) } + [.init(service: connections), .init(service: maintenance), .init(service: app)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+  }
+}
+
+/// A plugin served in this process over an in-process gRPC transport.
+struct EmbeddedPlugin: Service {
+  let runtime: PluginRuntime
+  let transport: InProcessTransport
+
+  func run() async throws {
+    try await runtime.serveInProcess(transport)
+  }
+}

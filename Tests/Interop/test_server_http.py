@@ -1,0 +1,198 @@
+"""synse-server and the emulator plugin as separate processes, driven by the official
+Python client (synse 1.0.1) and by raw HTTP."""
+import asyncio
+import json
+import os
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from synse import client as synse_client
+from synse import errors as synse_errors
+
+from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
+
+SERVER = Path(os.environ.get("SYNSE_SERVER_BIN", ROOT / ".build" / "debug" / "synse-server"))
+LED = "f041883c-cf87-55d7-a978-3d3103836412"
+TEMP1 = "9907bdfa-75e1-5af5-8385-87184f356b22"
+PLUGIN = "4032ffbe-80db-5aa5-b794-f35c88dff85c"
+
+
+def start_server(plugin_env, extra_config=""):
+    port = free_port()
+    directory = tempfile.mkdtemp(prefix="synse-server-")
+    config = Path(directory) / "config.yml"
+    config.write_text("logging: info\npretty_json: false\ngrpc: {timeout: 5}\n" + extra_config)
+    env = dict(os.environ, **plugin_env)
+    process = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+                               env=env, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: get(base, "/v3/scan")[0] == 200 and len(get(base, "/v3/scan")[1]) > 0, timeout=20)
+    return process, base, port
+
+
+def get(base, path):
+    return request(base, path)
+
+
+def request(base, path, method="GET", body=None):
+    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=15) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw
+    except (urllib.error.URLError, ConnectionError):
+        return 0, None
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            value = predicate()
+        except Exception:
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(params=["tcp", "unix"])
+def stack(request):
+    """(base URL, port) of a server talking to an emulator plugin process."""
+    if request.param == "tcp":
+        plugin_port = free_port()
+        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
+        plugin_env = {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}"}
+    else:
+        socket_path = Path(tempfile.mkdtemp(prefix="synse-sock-")) / "emulator.sock"
+        plugin, _ = start_plugin(f"{{type: unix, address: '{socket_path}'}}", CLIENT_DEVICES)
+        plugin_env = {"SYNSE_PLUGIN_UNIX": str(socket_path)}
+    wait_until_serving(plugin)
+    server, base, port = start_server(plugin_env)
+    yield base, port
+    stop(server)
+    stop(plugin)
+    assert server.returncode == 0, f"server exited with {server.returncode} on SIGTERM"
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def test_official_python_client(stack):
+    _, port = stack
+
+    async def scenario():
+        async with synse_client.HTTPClientV3("127.0.0.1", port) as api:
+            assert (await api.status()).status == "ok"
+            assert (await api.version()).api_version == "v3"
+            devices = await api.scan()
+            assert sorted(d.id for d in devices) == sorted([LED, TEMP1, "89fd576d-462c-53be-bcb6-7870e70c304a",
+                                                              "b9324904-385b-581d-b790-5e53eaabfd20",
+                                                              "c2f6f762-fa30-5f0a-ba6c-f52d8deb3c07"])
+            assert len(await api.scan(tags="foo/bar")) == 3
+            tags = await api.tags()
+            assert "foo/bar" in tags and "system/type:led" in tags and not any(t.startswith("system/id:") for t in tags)
+            info = await api.info("emulator-led")
+            assert info.id == LED and info.alias == "emulator-led" and info.capabilities["mode"] == "rw"
+            readings = await api.read()
+            assert len(readings) == 6
+            assert {r.type for r in readings if r.device == LED} == {"state", "color"}
+            temps = [r for r in readings if r.device_type == "temperature"]
+            assert all(r.unit == {"name": "celsius", "symbol": "C"} and r.context == {} for r in temps)
+            assert len(await api.read(tags="foo/bar")) == 4
+            assert len(await api.read(ns="foo", tags="bar")) == 4
+            assert len(await api.read_device("emulator-led")) == 2
+            plugins = await api.plugins()
+            assert [p.id for p in plugins] == [PLUGIN] and plugins[0].active
+            plugin = await api.plugin(PLUGIN)
+            assert plugin.health["status"] == "OK" and plugin.version["plugin_version"] == "3.4.1"
+            health = await api.plugin_health()
+            assert health.status == "healthy" and health.active == 1
+            written = await api.write_async(LED, {"action": "state", "data": "blink"})
+            assert written[0].device == LED and written[0].timeout == "30s"
+            status = await api.write_sync(LED, [{"action": "color", "data": "00ff00"}])
+            assert status[0].status == "DONE" and status[0].device == LED
+            bad = await api.write_sync(LED, {"action": "bad-action", "data": "x"})
+            assert bad[0].status == "ERROR" and bad[0].message
+            ids = await api.transactions()
+            assert written[0].id in ids and status[0].id in ids
+            async def transaction_done():
+                return (await api.transaction(written[0].id)).status == "DONE"
+            deadline = time.time() + 10
+            while not await transaction_done():
+                assert time.time() < deadline
+                await asyncio.sleep(0.1)
+            with pytest.raises(synse_errors.NotFound):
+                await api.info("no-such-device")
+            with pytest.raises(synse_errors.NotFound):
+                await api.transaction("no-such-transaction")
+            config = await api.config()
+            assert config.data["pretty_json"] is False
+        # The client closes its session after a streamed request, so read_cache goes last.
+        async with synse_client.HTTPClientV3("127.0.0.1", port) as api:
+            cached = [r async for r in api.read_cache()]
+            assert len(cached) >= 6 and {r.device for r in cached} >= {LED, TEMP1}
+
+    run(scenario())
+
+
+def test_raw_http_errors(stack):
+    base, _ = stack
+    status, body = get(base, "/v3/read/no-such-device")
+    assert status == 404 and body["description"] == "resource not found" and "no-such-device" in body["context"]
+    status, body = request(base, f"/v3/write/{LED}", "POST", b"{not json")
+    assert status == 400 and body["context"] == "invalid json: unable to parse POSTed body as JSON"
+    status, body = request(base, f"/v3/write/{LED}", "POST", {"data": "on"})
+    assert status == 400 and body["context"] == 'invalid json: key "action" is required in payload, but not found'
+    status, body = request(base, f"/v3/write/{LED}", "POST", b"\xff\xfe\x00garbage")
+    assert status == 400
+    status, body = request(base, f"/v3/write/{LED}", "POST", b"[" + b"1," * 600_000 + b"1]")
+    assert status == 413
+    status, body = get(base, "/v3/scan?sort=bogus")
+    assert status == 400 and body["context"] == "invalid sort key(s) provided"
+    status, body = get(base, "/v3/scan?ns=a&ns=b")
+    assert status == 400 and body["http_code"] == 400
+    status, body = get(base, "/v3/read?plugin=nope")
+    assert status == 400
+    status, body = get(base, "/v3/scan?unknown=1&tags=foo/bar")
+    assert status == 200 and len(body) == 3
+    status, body = get(base, "/v3/plugin/nope")
+    assert status == 404 and body["context"] == "plugin not found: nope"
+    status, body = get(base, "/v3/%ff%fe/../..")
+    assert status == 404
+    status, _ = get(base, "/test/")
+    assert status == 200
+    status, body = get(base, "/v3/tags?ns=system")
+    assert status == 200 and body == ["system/type:led", "system/type:temperature"]
+
+
+def test_embedded_default_config():
+    """The repository's config.yaml: the emulator in-process, devices on /v3/scan."""
+    port = free_port()
+    process = subprocess.Popen([str(SERVER), "--config", str(ROOT / "config.yaml"), "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=tempfile.mkdtemp(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        devices = wait_for(lambda: (r := get(base, "/v3/scan")) and r[0] == 200 and len(r[1]) == 29 and r[1])
+        assert {d["plugin"] for d in devices} == {PLUGIN}
+        status, plugin = get(base, f"/v3/plugin/{PLUGIN}")
+        assert status == 200 and plugin["network"]["protocol"] == "embedded"
+        status, readings = get(base, "/v3/read")
+        assert status == 200 and len(readings) > 29
+    finally:
+        stop(process)
+    assert process.returncode == 0
