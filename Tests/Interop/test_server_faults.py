@@ -1,0 +1,49 @@
+"""A plugin dies while the server runs: the server stays up, reports it inactive, fails only
+that plugin's devices, and reconnects by itself when the plugin comes back."""
+import os
+import time
+
+from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
+from test_server_http import PLUGIN, get, request, start_server, wait_for
+
+
+def test_plugin_killed_and_restarted(tmp_path):
+    plugin_port = free_port()
+    network = f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}"
+    # A second emulator with its own plugin ID (id.useCustom), so its devices differ from the embedded one's.
+    extra = "id: {useCustom: [external]}\n"
+    plugin, _ = start_plugin(network, CLIENT_DEVICES, extra)
+    wait_until_serving(plugin)
+    server, base, _ = start_server(
+        {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator"},
+        "cache: {device: {rebuild_every: 2}}\n")
+    try:
+        devices = wait_for(lambda: (r := get(base, "/v3/scan")) and len(r[1]) == 34 and r[1])
+        external = next(d for d in devices if d["plugin"] != PLUGIN and d["type"] == "led")
+        embedded_led = next(d["id"] for d in devices if d["plugin"] == PLUGIN and d["type"] == "led")
+
+        plugin.kill()
+        plugin.wait()
+        started = time.time()
+        # Reads of the dead plugin's device fail with the spec's 500; the embedded plugin keeps working.
+        status, body = get(base, f"/v3/read/{external['id']}")
+        assert status == 500 and body["context"] == "error while issuing gRPC request: read device"
+        assert get(base, f"/v3/read/{embedded_led}")[0] == 200
+        health = wait_for(lambda: (h := get(base, "/v3/plugin/health")[1]) and h["inactive"] == 1 and h)
+        assert health["status"] == "unhealthy" and health["healthy"] == [PLUGIN]
+        status, readings = wait_for(lambda: (r := get(base, "/v3/read")) and r[0] == 200 and r)
+        assert readings and {r["device"] for r in readings} <= {d["id"] for d in devices if d["plugin"] == PLUGIN}
+        assert get(base, "/test")[0] == 200
+
+        plugin, _ = start_plugin(network, CLIENT_DEVICES, extra)
+        wait_until_serving(plugin)
+        back = time.time()
+        wait_for(lambda: get(base, f"/v3/read/{external['id']}")[0] == 200, timeout=60)
+        reconnected = time.time() - back
+        health = wait_for(lambda: (h := get(base, "/v3/plugin/health")[1]) and h["status"] == "healthy" and h)
+        assert health["active"] == 2
+        print(f"\nplugin down {back - started:.1f}s; server reconnected {reconnected:.1f}s after it came back")
+        assert server.poll() is None
+    finally:
+        stop(server)
+        stop(plugin)
