@@ -114,6 +114,12 @@ let package = Package(
       path: "Benchmarks/PluginReadBench",
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "bare-hummingbird",
+      dependencies: ["SynseServerCore", .product(name: "Hummingbird", package: "hummingbird")],
+      path: "Benchmarks/BareHummingbird",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "SynseSDKTests",
       dependencies: [
@@ -123,6 +129,11 @@ let package = Package(
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
       ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SynseServerCoreTests",
+      dependencies: ["SynseServerCore"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

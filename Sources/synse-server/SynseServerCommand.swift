@@ -40,6 +40,11 @@ struct SynseServerCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "synse-server")
+    if configuration.sslCert != nil || configuration.grpcTLSCert != nil {
+      // Serving plaintext while the operator asked for TLS would be worse than not starting.
+      logger.critical("ssl.cert/ssl.key and grpc.tls.cert are not supported yet; remove them to start")
+      throw ExitCode(2)
+    }
 
     var embedded: [String: InProcessTransport.Client] = [:]
     var embeddedServices: [any Service] = []

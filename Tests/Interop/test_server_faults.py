@@ -47,3 +47,29 @@ def test_plugin_killed_and_restarted(tmp_path):
     finally:
         stop(server)
         stop(plugin)
+
+
+def test_plugin_started_after_the_server_is_picked_up():
+    plugin_port = free_port()
+    port = free_port()
+    import subprocess, tempfile
+    from pathlib import Path
+    from test_server_http import SERVER
+    config = Path(tempfile.mkdtemp()) / "config.yml"
+    config.write_text(f"pretty_json: false\nplugin: {{tcp: ['127.0.0.1:{plugin_port}']}}\n")
+    server = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    plugin = None
+    try:
+        wait_for(lambda: get(base, "/test")[0] == 200)
+        assert get(base, "/v3/scan")[1] == []
+        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
+        wait_until_serving(plugin)
+        started = time.time()
+        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 5, timeout=30)
+        print(f"\nplugin picked up {time.time() - started:.1f}s after it started")
+    finally:
+        stop(server)
+        if plugin:
+            stop(plugin)

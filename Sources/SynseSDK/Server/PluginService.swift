@@ -55,12 +55,7 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
   /// Unlike the Go SDK, a request without a selector reads every device instead of failing.
   func read(request: Synse_V3ReadRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
     let selected = try select(id: request.selector.id, tags: request.selector.tags)
-    var messages: [Synse_V3Reading] = []
-    messages.reserveCapacity(selected.count)
-    for device in selected {
-      for reading in readings.current(for: device.id) { messages.append(reading.message(for: device)) }
-    }
-    try await response.write(contentsOf: messages)
+    try await response.write(contentsOf: readings.currentMessages(for: selected))
   }
 
   func readCache(request: Synse_V3Bounds, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
@@ -75,7 +70,7 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
       end = date
     }
     let batches = readings.cached(start: start, end: end)
-    try await response.write(contentsOf: batches.flatMap { batch in batch.readings.map { $0.message(for: batch.device) } })
+    try await response.write(contentsOf: batches.flatMap(\.messages))
   }
 
   func readStream(request: Synse_V3StreamRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
@@ -91,7 +86,7 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
       throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
     }
     for await batch in readings.subscribe(to: ids) {
-      try await response.write(contentsOf: batch.readings.map { $0.message(for: batch.device) })
+      try await response.write(contentsOf: batch.messages)
     }
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SynseProtocol
 
 /// The readings the read loop collected: each device's current set, the optional windowed
 /// cache (`settings.cache`), and live fan-out to `ReadStream` subscribers.
@@ -8,6 +9,14 @@ final class ReadingState: Sendable {
   struct Batch: Sendable {
     let device: Device
     let readings: [Reading]
+    /// The readings as wire messages, built once when stored rather than on every RPC.
+    let messages: [Synse_V3Reading]
+
+    init(device: Device, readings: [Reading]) {
+      self.device = device
+      self.readings = readings
+      self.messages = readings.map { $0.message(for: device) }
+    }
   }
 
   private struct Bucket {
@@ -56,6 +65,16 @@ final class ReadingState: Sendable {
   /// The current readings of a device (empty before its first successful read).
   func current(for deviceID: String) -> [Reading] {
     current.withLock { $0[deviceID]?.readings ?? [] }
+  }
+
+  /// The current wire readings of the given devices, in order, under one lock.
+  func currentMessages(for devices: [Device]) -> [Synse_V3Reading] {
+    current.withLock { current in
+      var messages: [Synse_V3Reading] = []
+      messages.reserveCapacity(devices.count)
+      for device in devices { messages.append(contentsOf: current[device.id]?.messages ?? []) }
+      return messages
+    }
   }
 
   /// All current batches, for `ReadCache` when no cache is kept.

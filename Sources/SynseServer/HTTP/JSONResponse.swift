@@ -6,9 +6,7 @@ struct JSONRenderer: Sendable {
   let pretty: Bool
 
   func response(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    let text = value.serialized(pretty: pretty)
-    var buffer = ByteBuffer()
-    buffer.writeString(text)
+    let buffer = ByteBuffer(bytes: value.serializedBytes(pretty: pretty))
     return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
   }
 

@@ -78,12 +78,12 @@ struct V3Routes<Context: RequestContext> {
     return Response(
       status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
       body: ResponseBody { writer in
-        let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(4096))
+        let (lines, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
         async let produced: Void = {
-          await commands.readCache(start: start, end: end) { reading in continuation.yield(reading.serialized(pretty: false) + "\n") }
+          await commands.readCache(start: start, end: end) { reading in continuation.yield(reading.serializedBytes(pretty: false) + [0x0A]) }
           continuation.finish()
         }()
-        for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+        for await line in lines { try await writer.write(ByteBuffer(bytes: line)) }
         await produced
         try await writer.finish(nil)
       })

@@ -48,44 +48,60 @@ public final class DeviceCache: Sendable {
       await registry.refresh()
       plugins = await registry.plugins
     }
-    let results = await withTaskGroup(of: (Int, Result<[DeviceRecord], PluginCallError>).self) { group in
-      for (index, plugin) in plugins.enumerated() where plugin.active {
-        group.addTask {
-          do throws(PluginCallError) {
-            return (index, .success(try await plugin.client.devices()))
-          } catch {
-            return (index, .failure(error))
-          }
-        }
+    let fetches = await withTaskGroup(of: Fetch.self) { group in
+      for (position, plugin) in plugins.enumerated() where plugin.active {
+        group.addTask { await Fetch(position: position, plugin: plugin) }
       }
-      var results: [(Int, Result<[DeviceRecord], PluginCallError>)] = []
-      for await result in group { results.append(result) }
-      return results.sorted { $0.0 < $1.0 }
+      var fetches: [Fetch] = []
+      for await fetch in group { fetches.append(fetch) }
+      return fetches.sorted { $0.position < $1.position }
     }
     var fresh = Contents()
-    for (index, result) in results {
-      switch result {
-      case .success(let devices):
-        await registry.markActive(plugins[index].id)
-        for device in devices where fresh.byID[device.id] == nil {
-          let position = fresh.devices.count
-          fresh.devices.append(device)
-          fresh.byID[device.id] = position
-          if !device.alias.isEmpty {
-            if fresh.byAlias[device.alias] == nil { fresh.byAlias[device.alias] = position }
-            else { logger.warning("duplicate device alias ignored", metadata: ["alias": "\(device.alias)", "device": "\(device.id)"]) }
-          }
-          for tag in device.tags { fresh.byTag[tag, default: []].append(position) }
+    for fetch in fetches {
+      if let error = fetch.error {
+        if error.isPluginLevel {
+          logger.error("device cache rebuild failed", metadata: ["plugin": "\(fetch.plugin.id)", "error": "\(error)"])
+          throw .serverError("failed to rebuild device cache")
         }
-      case .failure(let error) where error.isPluginLevel:
-        logger.error("device cache rebuild failed", metadata: ["plugin": "\(plugins[index].id)", "error": "\(error)"])
-        throw .serverError("failed to rebuild device cache")
-      case .failure(let error):
-        await registry.markInactive(plugins[index].id, reason: error.description)
+        await registry.markInactive(fetch.plugin.id, reason: error.description)
+        continue
+      }
+      await registry.markActive(fetch.plugin.id)
+      for var device in fetch.devices where fresh.byID[device.id] == nil {
+        device.renderedSummary = JSONFragment(device.summaryJSON)
+        let position = fresh.devices.count
+        fresh.devices.append(device)
+        fresh.byID[device.id] = position
+        if !device.alias.isEmpty {
+          if fresh.byAlias[device.alias] == nil {
+            fresh.byAlias[device.alias] = position
+          } else {
+            logger.warning("duplicate device alias ignored", metadata: ["alias": "\(device.alias)", "device": "\(device.id)"])
+          }
+        }
+        for tag in device.tags { fresh.byTag[tag, default: []].append(position) }
       }
     }
     let count = fresh.devices.count
     contents.withLock { $0 = fresh }
     logger.debug("device cache rebuilt", metadata: ["devices": "\(count)"])
+  }
+}
+
+/// One plugin's answer to `Devices` during a rebuild.
+private struct Fetch: Sendable {
+  let position: Int
+  let plugin: PluginHandle
+  var devices: [DeviceRecord] = []
+  var error: PluginCallError?
+
+  init(position: Int, plugin: PluginHandle) async {
+    self.position = position
+    self.plugin = plugin
+    do {
+      devices = try await plugin.client.devices()
+    } catch {
+      self.error = error
+    }
   }
 }

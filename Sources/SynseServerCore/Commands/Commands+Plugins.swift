@@ -32,17 +32,18 @@ extension Commands {
   public func pluginHealth() async -> JSONValue {
     if (await registry.plugins).isEmpty { await registry.refresh() }
     let plugins = await registry.plugins
-    let statuses = await withTaskGroup(of: (Int, String?).self) { group in
-      for (index, plugin) in plugins.enumerated() {
+    let answers = await withTaskGroup(of: HealthAnswer.self) { group in
+      for (position, plugin) in plugins.enumerated() {
         group.addTask {
           let health = try? await call(plugin, "plugin health") { client throws(PluginCallError) in try await client.health() }
-          return (index, health?.status)
+          return HealthAnswer(position: position, status: health?.status)
         }
       }
-      var statuses = [String?](repeating: nil, count: plugins.count)
-      for await (index, status) in group { statuses[index] = status }
-      return statuses
+      var answers: [HealthAnswer] = []
+      for await answer in group { answers.append(answer) }
+      return answers.sorted { $0.position < $1.position }
     }
+    let statuses = answers.map(\.status)
     var healthy: [JSONValue] = []
     var unhealthy: [JSONValue] = []
     for (plugin, status) in zip(plugins, statuses) {
@@ -56,4 +57,10 @@ extension Commands {
       ("active", .int(Int64(active))), ("inactive", .int(Int64(after.count - active))),
     ])
   }
+}
+
+/// One plugin's `Health` status (`nil` when the call failed).
+private struct HealthAnswer: Sendable {
+  let position: Int
+  let status: String?
 }

@@ -26,28 +26,16 @@ extension Commands {
   }
 
   private func readAll(_ requests: [([String], PluginHandle)]) async throws(SynseError) -> [[ReadingRecord]] {
-    let outcomes = await withTaskGroup(of: (Int, Result<[ReadingRecord], SynseError>).self) { group in
-      for (index, (tags, plugin)) in requests.enumerated() {
-        group.addTask {
-          do throws(SynseError) {
-            return (index, .success(try await call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }))
-          } catch {
-            return (index, .failure(error))
-          }
-        }
+    let answers = await withTaskGroup(of: ReadAnswer.self) { group in
+      for (position, (tags, plugin)) in requests.enumerated() {
+        group.addTask { await ReadAnswer(position: position, commands: self, plugin: plugin, tags: tags) }
       }
-      var outcomes = [Result<[ReadingRecord], SynseError>](repeating: .success([]), count: requests.count)
-      for await (index, outcome) in group { outcomes[index] = outcome }
-      return outcomes
+      var answers: [ReadAnswer] = []
+      for await answer in group { answers.append(answer) }
+      return answers.sorted { $0.position < $1.position }
     }
-    var results: [[ReadingRecord]] = []
-    for outcome in outcomes {
-      switch outcome {
-      case .success(let readings): results.append(readings)
-      case .failure(let error): throw error
-      }
-    }
-    return results
+    if let failed = answers.first(where: { $0.error != nil }), let error = failed.error { throw error }
+    return answers.map(\.readings)
   }
 
   /// Readings of one device, by ID or alias, from its plugin.
@@ -69,6 +57,22 @@ extension Commands {
         logger.warning("read cache ended early", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
         return
       }
+    }
+  }
+}
+
+/// One plugin's answer to one `Read` of a fan-out.
+private struct ReadAnswer: Sendable {
+  let position: Int
+  var readings: [ReadingRecord] = []
+  var error: SynseError?
+
+  init(position: Int, commands: Commands, plugin: PluginHandle, tags: [String]) async {
+    self.position = position
+    do {
+      readings = try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
+    } catch {
+      self.error = error
     }
   }
 }

@@ -30,7 +30,7 @@ extension Commands {
       }
       return false
     }
-    return .array(selected.map(\.summaryJSON))
+    return .array(selected.map { device in device.renderedSummary.map(JSONValue.fragment) ?? device.summaryJSON })
   }
 
   private enum Order { case orderedAscending, orderedSame, orderedDescending }

@@ -37,12 +37,14 @@ public struct Commands: Sendable {
     }
   }
 
-  /// The device and its owning plugin, or 404 `plugin not found for device <id>`.
+  /// The device's owning plugin. Unknown devices keep the original's 404 and body shape, but
+  /// the message says the device is unknown instead of blaming a missing plugin.
   func owner(of deviceID: String) async throws(SynseError) -> PluginHandle {
-    guard let device = devices.device(deviceID), let plugin = await registry.plugin(id: device.plugin) else {
-      throw .notFound(devices.device(deviceID) == nil
-        ? "plugin not found for device \(deviceID) (no device with this ID or alias is known)"
-        : "plugin not found for device \(deviceID)")
+    guard let device = devices.device(deviceID) else {
+      throw .notFound("device not found: \(deviceID) (no device with this ID or alias is known, so no plugin to ask)")
+    }
+    guard let plugin = await registry.plugin(id: device.plugin) else {
+      throw .notFound("plugin not found for device \(deviceID)")
     }
     return plugin
   }

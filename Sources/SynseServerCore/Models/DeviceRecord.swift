@@ -26,6 +26,8 @@ public struct DeviceRecord: Sendable {
   /// Rendered `namespace/annotation:label` strings in the plugin's order.
   public var tags: [String]
   public var outputs: [Output]
+  /// ``summaryJSON`` rendered once, when the device cache is rebuilt.
+  public var renderedSummary: JSONFragment?
 
   /// The scan item (DeviceSummary): exactly seven keys.
   public var summaryJSON: JSONValue {

@@ -9,6 +9,8 @@ public enum JSONValue: Sendable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
+  /// Pre-serialised JSON (see ``JSONFragment``).
+  case fragment(JSONFragment)
 
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {
@@ -20,6 +22,7 @@ public enum JSONValue: Sendable, Equatable {
     case (.string(let a), .string(let b)): return a == b
     case (.array(let a), .array(let b)): return a == b
     case (.object(let a), .object(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    case (.fragment(let a), .fragment(let b)): return a == b
     default: return false
     }
   }
@@ -27,73 +30,107 @@ public enum JSONValue: Sendable, Equatable {
   /// Serialises the value; `pretty` indents by two spaces and appends a newline, as the
   /// original server's `pretty_json` does.
   public func serialized(pretty: Bool) -> String {
-    var output = ""
-    output.reserveCapacity(256)
+    String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+  }
+
+  /// The UTF-8 bytes of ``serialized(pretty:)``, written straight into one buffer.
+  public func serializedBytes(pretty: Bool) -> [UInt8] {
+    var output: [UInt8] = []
+    output.reserveCapacity(1024)
     write(into: &output, pretty: pretty, indent: 0)
-    if pretty { output.append("\n") }
+    if pretty { output.append(0x0A) }
     return output
   }
 
-  private func write(into output: inout String, pretty: Bool, indent: Int) {
+  func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
     switch self {
-    case .null: output.append("null")
-    case .bool(let flag): output.append(flag ? "true" : "false")
-    case .int(let number): output.append(String(number))
-    case .uint(let number): output.append(String(number))
+    case .null: output.append(contentsOf: "null".utf8)
+    case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+    case .int(let number): output.append(contentsOf: String(number).utf8)
+    case .uint(let number): output.append(contentsOf: String(number).utf8)
     case .double(let number):
-      guard number.isFinite else { output.append("null"); return }
+      guard number.isFinite else { output.append(contentsOf: "null".utf8); return }
       if number == number.rounded(), abs(number) < 1e15 {
-        output.append(String(Int64(number)))
-        output.append(".0")
+        output.append(contentsOf: String(Int64(number)).utf8)
+        output.append(contentsOf: ".0".utf8)
       } else {
-        output.append("\(number)")
+        output.append(contentsOf: "\(number)".utf8)
       }
     case .string(let text): Self.writeString(text, into: &output)
+    case .fragment(let fragment): fragment.write(into: &output, pretty: pretty, indent: indent)
     case .array(let items):
-      if items.isEmpty { output.append("[]"); return }
-      output.append("[")
+      if items.isEmpty { output.append(contentsOf: "[]".utf8); return }
+      output.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {
-        if index > 0 { output.append(",") }
+        if index > 0 { output.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&output, indent + 1) }
         item.write(into: &output, pretty: pretty, indent: indent + 1)
       }
       if pretty { Self.newline(&output, indent) }
-      output.append("]")
+      output.append(UInt8(ascii: "]"))
     case .object(let pairs):
-      if pairs.isEmpty { output.append("{}"); return }
-      output.append("{")
+      if pairs.isEmpty { output.append(contentsOf: "{}".utf8); return }
+      output.append(UInt8(ascii: "{"))
       for (index, (key, value)) in pairs.enumerated() {
-        if index > 0 { output.append(",") }
+        if index > 0 { output.append(UInt8(ascii: ",")) }
         if pretty { Self.newline(&output, indent + 1) }
         Self.writeString(key, into: &output)
-        output.append(pretty ? ": " : ":")
+        output.append(contentsOf: (pretty ? ": " : ":").utf8)
         value.write(into: &output, pretty: pretty, indent: indent + 1)
       }
       if pretty { Self.newline(&output, indent) }
-      output.append("}")
+      output.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func newline(_ output: inout String, _ indent: Int) {
-    output.append("\n")
-    output.append(String(repeating: "  ", count: indent))
+  static func newline(_ output: inout [UInt8], _ indent: Int) {
+    output.append(0x0A)
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
   }
 
-  private static func writeString(_ text: String, into output: inout String) {
-    output.append("\"")
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": output.append("\\\"")
-      case "\\": output.append("\\\\")
-      case "\n": output.append("\\n")
-      case "\r": output.append("\\r")
-      case "\t": output.append("\\t")
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-      default: output.unicodeScalars.append(scalar)
+  private static func writeString(_ text: String, into output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
+    let utf8 = text.utf8
+    if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      output.append(contentsOf: utf8)
+    } else {
+      for byte in utf8 {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+        case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+        case 0x0A: output.append(contentsOf: "\\n".utf8)
+        case 0x0D: output.append(contentsOf: "\\r".utf8)
+        case 0x09: output.append(contentsOf: "\\t".utf8)
+        case ..<0x20:
+          let hex = String(byte, radix: 16)
+          output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+        default: output.append(byte)
+        }
       }
     }
-    output.append("\"")
+    output.append(UInt8(ascii: "\""))
+  }
+}
+
+/// A value serialised once and reused (device summaries are rendered at cache rebuild,
+/// not on every scan). The pretty form is rendered at indent level 0 and re-indented on use.
+public struct JSONFragment: Sendable, Equatable {
+  let compact: [UInt8]
+  let pretty: [UInt8]
+
+  public init(_ value: JSONValue) {
+    compact = value.serializedBytes(pretty: false)
+    var pretty: [UInt8] = []
+    value.write(into: &pretty, pretty: true, indent: 0)
+    self.pretty = pretty
+  }
+
+  func write(into output: inout [UInt8], pretty usePretty: Bool, indent: Int) {
+    guard usePretty else { output.append(contentsOf: compact); return }
+    guard indent > 0 else { output.append(contentsOf: pretty); return }
+    for byte in pretty {
+      output.append(byte)
+      if byte == 0x0A { output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2)) }
+    }
   }
 }

@@ -34,7 +34,7 @@ extension DeviceRecord {
       outputs: device.outputs.map {
         Output(name: $0.name, type: $0.type, precision: $0.precision, scalingFactor: $0.scalingFactor,
                unit: $0.hasUnit ? ($0.unit.name, $0.unit.symbol) : nil)
-      })
+      }, renderedSummary: nil)
   }
 }
 

@@ -27,6 +27,8 @@ public actor PluginRegistry {
   }
 
   private var entries: [Entry] = []
+  /// Sources that could not be registered yet, retried with backoff between refreshes.
+  private var pending: [PluginEndpoint: (backoff: Backoff, due: ContinuousClock.Instant)] = [:]
   private var clients: [PluginEndpoint: any PluginClient] = [:]
   private let sources: [PluginEndpoint]
   private let embedded: [String: InProcessTransport.Client]
@@ -69,6 +71,7 @@ public actor PluginRegistry {
     for endpoint in sources where !entries.contains(where: { $0.handle.endpoint == endpoint }) {
       await register(endpoint)
     }
+    pending = pending.filter { endpoint, _ in !entries.contains { $0.handle.endpoint == endpoint } }
     for index in entries.indices {
       entries[index].handle.disabled = !sources.contains(entries[index].handle.endpoint)
     }
@@ -82,27 +85,39 @@ public actor PluginRegistry {
     }
   }
 
-  private func register(_ endpoint: PluginEndpoint) async {
+  /// Registers `endpoint`; returns whether it is registered now. A failure is retried by
+  /// ``probeInactive()`` with backoff, so a plugin started after the server is picked up
+  /// within seconds rather than at the next refresh.
+  @discardableResult
+  private func register(_ endpoint: PluginEndpoint) async -> Bool {
     do {
       let client = try self.client(for: endpoint)
       let metadata = try await client.metadata()
       let version = try await client.version()
       guard !metadata.tag.isEmpty, !metadata.id.isEmpty else {
         logger.warning("plugin metadata lacks a tag or id; not registering", metadata: ["address": "\(endpoint)"])
-        return
+        pending[endpoint] = nil
+        return false
       }
       if let index = entries.firstIndex(where: { $0.handle.id == metadata.id }) {
         guard entries[index].handle.disabled else {
           logger.warning("plugin id already registered at another address", metadata: ["id": "\(metadata.id)", "address": "\(endpoint)"])
-          return
+          pending[endpoint] = nil
+          return false
         }
         entries[index] = Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false))
       } else {
         entries.append(Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false)))
       }
       logger.info("registered plugin", metadata: ["id": "\(metadata.id)", "tag": "\(metadata.tag)", "address": "\(endpoint)"])
+      pending[endpoint] = nil
+      return true
     } catch {
-      logger.warning("failed to register plugin; will retry at the next refresh", metadata: ["address": "\(endpoint)", "error": "\(error)"])
+      var retry = pending[endpoint] ?? (Backoff(), .now)
+      retry.due = .now + retry.backoff.nextDelay()
+      pending[endpoint] = retry
+      logger.warning("failed to register plugin; retrying with backoff", metadata: ["address": "\(endpoint)", "error": "\(error)"])
+      return false
     }
   }
 
@@ -152,6 +167,9 @@ public actor PluginRegistry {
   /// Probes inactive plugins whose backoff has elapsed; a success re-activates them.
   public func probeInactive() async {
     var recovered = false
+    for (endpoint, retry) in pending where retry.due <= .now {
+      if await register(endpoint) { recovered = true }
+    }
     for entry in entries where !entry.handle.active && !entry.handle.disabled {
       guard let due = entry.nextProbe, due <= .now else { continue }
       let id = entry.handle.id

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import SynseServerCore
+
+struct ConfigurationTests {
+  func file(_ text: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("synse-server-\(UUID().uuidString.prefix(8)).yml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test func defaultsMatchTheSpec() throws {
+    let config = try ServerConfiguration.load(path: try file(""), environment: [:])
+    #expect(config.logging == .debug && config.prettyJSON)
+    #expect(config.deviceRebuildEvery == .seconds(180) && config.pluginRefreshEvery == .seconds(120))
+    #expect(config.transactionTTL == .seconds(300) && config.grpcTimeout == .seconds(3) && !config.metricsEnabled)
+    #expect(config.tree.serialized(pretty: false) == #"{"logging":"debug","pretty_json":true,"plugin":{"tcp":[],"unix":[]},"cache":{"device":{"rebuild_every":180},"plugin":{"refresh_every":120},"transaction":{"ttl":300}},"grpc":{"timeout":3},"metrics":{"enabled":false}}"#)
+  }
+
+  @Test func environmentOverridesEveryKeyIncludingTheOnesTheOriginalIgnored() throws {
+    let config = try ServerConfiguration.load(path: try file("logging: info\nplugin: {tcp: [a:1]}\ncustom: kept\n"), environment: [
+      "SYNSE_LOGGING": "error", "SYNSE_PRETTY_JSON": "False", "SYNSE_PLUGIN_TCP": "x:1,y:2", "SYNSE_PLUGIN_UNIX": "p.sock",
+      "SYNSE_CACHE_DEVICE_REBUILD_EVERY": "7", "SYNSE_CACHE_PLUGIN_REFRESH_EVERY": "8", "SYNSE_CACHE_TRANSACTION_TTL": "9",
+      "SYNSE_GRPC_TIMEOUT": "10", "SYNSE_METRICS_ENABLED": "TRUE", "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "synse",
+    ])
+    #expect(config.logging == .error && !config.prettyJSON && config.metricsEnabled)
+    #expect(config.tcpPlugins == ["x:1", "y:2"] && config.unixPlugins == ["p.sock"])
+    #expect(config.deviceRebuildEvery == .seconds(7) && config.pluginRefreshEvery == .seconds(8))
+    #expect(config.transactionTTL == .seconds(9) && config.grpcTimeout == .seconds(10))
+    let text = config.tree.serialized(pretty: false)
+    #expect(text.contains(#""custom":"kept""#) && text.contains(#""labels":{"app":"synse"}"#))
+  }
+
+  @Test(arguments: [
+    ("logging: loud\n", [String: String](), "logging"),
+    ("pretty_json: maybe\n", [:], "pretty_json"),
+    ("cache: {device: {rebuild_every: soon}}\n", [:], "cache.device.rebuild_every"),
+    ("", ["SYNSE_GRPC_TIMEOUT": "three"], "SYNSE_GRPC_TIMEOUT"),
+    ("plugin: {tcp: host:1}\n", [:], "plugin.tcp"),
+    ("ssl: {cert: a.pem}\n", [:], "ssl"),
+    ("key: [unclosed\n", [:], "not valid YAML"),
+  ])
+  func badValuesAreClearStartupErrors(yaml: String, environment: [String: String], mentions: String) throws {
+    let path = try file(yaml)
+    let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: environment) }
+    #expect(error.description.contains(mentions), "\(error)")
+  }
+
+  @Test func missingConfigFileIsAnError() {
+    #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: "/nonexistent/config.yml", environment: [:]) }
+  }
+}
