@@ -9,6 +9,8 @@ public final class DeviceCache: Sendable {
     var byID: [String: Int] = [:]
     var byAlias: [String: Int] = [:]
     var byTag: [String: [Int]] = [:]
+    /// The unfiltered scan in its default order, rendered once per rebuild.
+    var defaultScan: JSONFragment?
   }
 
   private let contents = Mutex(Contents())
@@ -36,6 +38,9 @@ public final class DeviceCache: Sendable {
       return matches.sorted().map { contents.devices[$0] }
     }
   }
+
+  /// The whole scan in default order, pre-rendered.
+  var defaultScan: JSONFragment? { contents.withLock { $0.defaultScan } }
 
   /// Distinct rendered tags.
   public var tags: Set<String> { contents.withLock { Set($0.byTag.keys) } }
@@ -83,6 +88,9 @@ public final class DeviceCache: Sendable {
       }
     }
     let count = fresh.devices.count
+    fresh.defaultScan = JSONFragment(.array(DeviceRecord.sortedForScan(fresh.devices, keys: DeviceRecord.defaultScanOrder).map { device in
+      device.renderedSummary.map(JSONValue.fragment) ?? device.summaryJSON
+    }))
     contents.withLock { $0 = fresh }
     logger.debug("device cache rebuilt", metadata: ["devices": "\(count)"])
   }

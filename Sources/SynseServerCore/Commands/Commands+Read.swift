@@ -70,7 +70,9 @@ private struct ReadAnswer: Sendable {
   init(position: Int, commands: Commands, plugin: PluginHandle, tags: [String]) async {
     self.position = position
     do {
-      readings = try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
+      readings = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
+        try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
+      }
     } catch {
       self.error = error
     }

@@ -9,6 +9,7 @@ public struct Commands: Sendable {
   public let devices: DeviceCache
   public let transactions: TransactionCache
   public let logger: Logger
+  let coalescer = ReadCoalescer()
   public static let serverVersion = "0.1.0"
 
   public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger) {

@@ -1,0 +1,50 @@
+import Synchronization
+import Testing
+@testable import SynseServerCore
+
+/// Counts calls across tasks.
+private final class Counter: Sendable {
+  private let value = Mutex(0)
+  func increment() { value.withLock { $0 += 1 } }
+  var count: Int { value.withLock { $0 } }
+}
+
+struct ReadCoalescerTests {
+  static let reading = ReadingRecord(device: "d", timestamp: "t", type: "x", deviceType: "x", deviceInfo: "", unit: nil, value: .int(1), context: [])
+
+  @Test func concurrentIdenticalReadsShareOneCall() async throws {
+    let coalescer = ReadCoalescer()
+    let calls = Counter()
+    let results = try await withThrowingTaskGroup(of: Int.self) { group in
+      for _ in 0..<20 {
+        group.addTask {
+          let readings = try await coalescer.read(key: "plugin") { () async throws(SynseError) -> [ReadingRecord] in
+            calls.increment()
+            try? await Task.sleep(for: .milliseconds(200))
+            return [Self.reading]
+          }
+          return readings.count
+        }
+      }
+      var results: [Int] = []
+      for try await result in group { results.append(result) }
+      return results
+    }
+    #expect(results == Array(repeating: 1, count: 20))
+    #expect(calls.count < 20)
+  }
+
+  @Test func errorsReachTheCallerAndTheNextCallStartsFresh() async throws {
+    let coalescer = ReadCoalescer()
+    do {
+      _ = try await coalescer.read(key: "k") { () async throws(SynseError) -> [ReadingRecord] in
+        throw .serverError("error while issuing gRPC request: read")
+      }
+      Issue.record("expected an error")
+    } catch {
+      #expect(error == .serverError("error while issuing gRPC request: read"))
+    }
+    let readings = try await coalescer.read(key: "k") { () async throws(SynseError) -> [ReadingRecord] in [] }
+    #expect(readings.isEmpty)
+  }
+}
