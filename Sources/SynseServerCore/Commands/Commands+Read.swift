@@ -71,7 +71,9 @@ private struct ReadAnswer: Sendable {
     self.position = position
     do {
       readings = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
+        // Rendered once here, so every coalesced request reuses the same JSON.
         try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
+          .map { $0.renderedOnce() }
       }
     } catch {
       self.error = error

@@ -10,14 +10,24 @@ public struct ReadingRecord: Sendable {
   /// `{"base64": ...}` (see ``ReadingValue``).
   public var value: JSONValue
   public var context: [(String, String)]
+  /// ``json`` rendered once for a read shared by coalesced requests.
+  public var rendered: JSONFragment?
 
   public var json: JSONValue {
-    .object([
+    if let rendered { return .fragment(rendered) }
+    return .object([
       ("device", .string(device)), ("timestamp", .string(timestamp)), ("type", .string(type)),
       ("device_type", .string(deviceType)), ("device_info", .string(deviceInfo)),
       ("unit", unit.map { .object([("name", .string($0.name)), ("symbol", .string($0.symbol))]) } ?? .null),
       ("value", value), ("context", .object(context.map { ($0.0, .string($0.1)) })),
     ])
+  }
+
+  /// A copy carrying its own pre-rendered JSON.
+  func renderedOnce() -> ReadingRecord {
+    var copy = self
+    copy.rendered = JSONFragment(json)
+    return copy
   }
 
   /// Key for de-duplicating tag-filtered reads across groups (device + type + timestamp).
