@@ -1,8 +1,10 @@
 import Synchronization
 
-/// A FIFO lock that suspends instead of blocking, for `serial` mode: reads and writes of
-/// the whole plugin never overlap.
-final class AsyncLock: Sendable {
+/// A FIFO lock that suspends instead of blocking: the SDK's `serial` mode uses it so reads
+/// and writes never overlap, and handlers may use it to serialise work of their own.
+public final class AsyncLock: Sendable {
+  public init() {}
+
   private struct State {
     var locked = false
     var waiters: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +12,7 @@ final class AsyncLock: Sendable {
 
   private let state = Mutex(State())
 
-  func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+  public func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
     await acquire()
     defer { release() }
     return try await body()

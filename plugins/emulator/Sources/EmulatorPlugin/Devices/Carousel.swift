@@ -22,7 +22,7 @@ final class CarouselState: Sendable {
 
   private let state = Mutex(State())
   /// Held for a whole rotation: further carousel writes wait for it.
-  let rotation = AsyncLockBox()
+  let rotation = AsyncLock()
 
   func value(_ register: Register) -> Int64 { state.withLock { $0.registers[register] ?? 0 } }
   func set(_ register: Register, _ value: Int64) { state.withLock { $0.registers[register] = value } }
@@ -34,30 +34,6 @@ final class CarouselState: Sendable {
       state.registers[.stateMachineCode] = error ? 6 : 1
       state.registers[.statusRegister] = error ? 256 : 0
     }
-  }
-}
-
-/// A tiny FIFO async lock for the carousel's rotation.
-final class AsyncLockBox: Sendable {
-  private let state = Mutex<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-  func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let acquired = state.withLock { state -> Bool in
-        if state.locked { state.waiters.append(continuation); return false }
-        state.locked = true
-        return true
-      }
-      if acquired { continuation.resume() }
-    }
-    defer {
-      let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-        if state.waiters.isEmpty { state.locked = false; return nil }
-        return state.waiters.removeFirst()
-      }
-      next?.resume()
-    }
-    return try await body()
   }
 }
 
