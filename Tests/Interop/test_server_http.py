@@ -176,6 +176,10 @@ def test_raw_http_errors(stack):
     assert status == 404
     status, _ = get(base, "/test/")
     assert status == 200
+    status, body = request(base, "/test", "POST", b"")
+    assert status == 405 and body["http_code"] == 405
+    assert request(base, "/v3/scan", "HEAD")[0] == 405
+    assert request(base, f"/v3/device/{LED}", "PUT", b"{}")[0] == 405
     status, body = get(base, "/v3/tags?ns=system")
     assert status == 200 and body == ["system/type:led", "system/type:temperature"]
 

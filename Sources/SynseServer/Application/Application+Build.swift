@@ -15,7 +15,10 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let router = Router(context: BasicRequestContext.self)
-  router.add(middleware: SynseErrorMiddleware(renderer: renderer))
+  var routes = RouteTable()
+  for (path, method) in CoreRoutes<BasicRequestContext>.routes + V3Routes<BasicRequestContext>.routes { routes.add(path, method) }
+  // Middleware applies to the routes added after it, so it goes first.
+  router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
   return Application(

@@ -7,6 +7,7 @@ import SynseServerCore
 /// same body shape, anything else as 500 `an unexpected error occurred`.
 struct SynseErrorMiddleware<Context: RequestContext>: RouterMiddleware {
   let renderer: JSONRenderer
+  let routes: RouteTable
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     do {
@@ -14,7 +15,9 @@ struct SynseErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     } catch let error as SynseError {
       return renderer.error(error)
     } catch let error as any HTTPResponseError {
-      let status = error.status
+      var status = error.status
+      let allowed = status == .notFound ? routes.methods(for: request.uri.path) : []
+      if !allowed.isEmpty { status = .methodNotAllowed }
       let description: String
       switch status.code {
       case 404: description = "resource not found"
@@ -26,7 +29,9 @@ struct SynseErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         ("http_code", .int(Int64(status.code))), ("description", .string(description)),
         ("timestamp", .string(Commands.now())), ("context", .string("\(request.method) \(request.uri.path): \(status.reasonPhrase)")),
       ])
-      return renderer.response(body, status: status)
+      var response = renderer.response(body, status: status)
+      if !allowed.isEmpty { response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
+      return response
     } catch {
       context.logger.error("unexpected error", metadata: ["error": "\(error)"])
       return renderer.error(.unexpected("\(error)"))
