@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 public import ServiceLifecycle
 public import SynseServerCore
@@ -14,14 +15,21 @@ public func buildApplication(
   commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service], logger: Logger
 ) -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
-  let router = Router(context: BasicRequestContext.self)
+  let router = Router(context: BasicWebSocketRequestContext.self)
   var routes = RouteTable()
-  for (path, method) in CoreRoutes<BasicRequestContext>.routes + V3Routes<BasicRequestContext>.routes { routes.add(path, method) }
+  for (path, method) in CoreRoutes<BasicWebSocketRequestContext>.routes + V3Routes<BasicWebSocketRequestContext>.routes {
+    routes.add(path, method)
+  }
   // Middleware applies to the routes added after it, so it goes first.
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
+  let connection = WebSocketConnection(commands: commands, logger: logger)
+  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
+    try await connection.run(inbound: inbound, outbound: outbound)
+  }
   return Application(
-    router: router, configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
+    router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+    configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
     services: services, logger: logger)
 }

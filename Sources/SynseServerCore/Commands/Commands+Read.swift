@@ -45,6 +45,22 @@ extension Commands {
     return .array(readings.map(\.json))
   }
 
+  /// Streams live readings from every active plugin until cancelled; tags go to plugins as
+  /// given (no default namespace), and a failing plugin's stream just ends (api-v3.md §7.5).
+  public func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) async throws -> Void) async {
+    await withDiscardingTaskGroup { group in
+      for plugin in await registry.plugins where plugin.active {
+        group.addTask {
+          do throws(PluginCallError) {
+            try await plugin.client.readStream(ids: ids, tagGroups: tagGroups) { reading in try await each(reading.json) }
+          } catch {
+            logger.info("read stream ended", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
+          }
+        }
+      }
+    }
+  }
+
   /// Streams cached readings of every active plugin; a failing plugin ends the stream early
   /// (logged), as the original does once the response has started.
   public func readCache(start: String, end: String, _ each: @escaping @Sendable (JSONValue) async throws -> Void) async {

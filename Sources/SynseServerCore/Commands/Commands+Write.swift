@@ -36,6 +36,12 @@ extension Commands {
     guard let json = JSONValue(parsing: Data(body)) else {
       throw .invalidUsage("invalid json: unable to parse POSTed body as JSON")
     }
+    return try writeItems(from: json, requireAction: true)
+  }
+
+  /// Write items from a decoded payload; WebSocket requests do not require `action` (a
+  /// missing one is sent as `""`, as the original does).
+  public static func writeItems(from json: JSONValue, requireAction: Bool) throws(SynseError) -> [WriteItem] {
     let elements: [JSONValue]
     switch json {
     case .object: elements = [json]
@@ -48,19 +54,18 @@ extension Commands {
         throw .invalidUsage("invalid json: expected a write object or a list of write objects")
       }
       let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-      guard let action = fields["action"] else {
+      if requireAction && fields["action"] == nil {
         throw .invalidUsage("invalid json: key \"action\" is required in payload, but not found")
       }
-      func text(_ key: String, _ value: JSONValue?) throws(SynseError) -> String {
-        switch value {
+      func text(_ key: String) throws(SynseError) -> String {
+        switch fields[key] {
         case nil, .null?: return ""
         case .string(let text)?: return text
         default: throw .invalidUsage("invalid json: \"\(key)\" must be a string")
         }
       }
-      items.append(WriteItem(action: try text("action", action), data: try text("data", fields["data"]), transaction: try text("transaction", fields["transaction"])))
+      items.append(WriteItem(action: try text("action"), data: try text("data"), transaction: try text("transaction")))
     }
     return items
   }
 }
-

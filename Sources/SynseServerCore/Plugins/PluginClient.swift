@@ -12,6 +12,8 @@ public protocol PluginClient: Sendable {
   func devices() async throws(PluginCallError) -> [DeviceRecord]
   func read(deviceID: String, tags: [String]) async throws(PluginCallError) -> [ReadingRecord]
   func readCache(start: String, end: String, _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError)
+  /// Forwards every reading the plugin pushes for the selectors until cancelled (no deadline).
+  func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError)
   func writeAsync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [WriteTransactionRecord]
   func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord]
   func transaction(id: String) async throws(PluginCallError) -> TransactionRecord
@@ -120,6 +122,24 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     bounds.end = end
     try await call {
       try await stub.readCache(bounds, options: options) { response in
+        for try await reading in response.messages { try await each(ReadingRecord(reading)) }
+      }
+    }
+  }
+
+  func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError) {
+    var request = Synse_V3StreamRequest()
+    request.selectors = ids.map { id in
+      var selector = Synse_V3DeviceSelector()
+      selector.id = id
+      return selector
+    } + tagGroups.map { group in
+      var selector = Synse_V3DeviceSelector()
+      selector.tags = group.map(Synse_V3Tag.init(parsing:))
+      return selector
+    }
+    try await call {
+      try await stub.readStream(request, options: .defaults) { response in
         for try await reading in response.messages { try await each(ReadingRecord(reading)) }
       }
     }

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import SynseServerCore
+
+/// One `/v3/connect` connection: requests are handled strictly in arrival order, each
+/// answered before the next is read (api-v3.md §7.1); a bad message gets an error event and
+/// the connection stays open.
+struct WebSocketConnection {
+  let commands: Commands
+  let logger: Logger
+
+  func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    let streams = StreamStopper()
+    try await withThrowingDiscardingTaskGroup { group in
+      for try await message in inbound.messages(maxSize: 1 << 20) {
+        let data: Data
+        switch message {
+        case .text(let text): data = Data(text.utf8)
+        case .binary(let buffer): data = Data(Array(buffer: buffer))
+        }
+        if let stream = Self.readStreamRequest(data) {
+          // Streams run beside the request loop; `stop` ends all of them and gets no reply.
+          if stream.stop {
+            streams.stopAll()
+          } else {
+            let stopped = streams.register()
+            group.addTask {
+              await Self.race(until: stopped) {
+                await commands.readStream(ids: stream.data.strings("ids"), tagGroups: stream.data.tagGroups("tag_groups")) { reading in
+                  let reply = JSONValue.object([("id", stream.id), ("event", .string("response/reading")), ("data", reading)])
+                  try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
+                }
+              }
+            }
+          }
+          continue
+        }
+        let reply = await respond(to: data)
+        try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
+      }
+      // The socket closed: end every stream of this connection.
+      group.cancelAll()
+    }
+  }
+
+  /// A `request/read_stream` message, if `data` is one.
+  private static func readStreamRequest(_ data: Data) -> (id: JSONValue, data: WebSocketData, stop: Bool)? {
+    guard case .object(let pairs)? = JSONValue(parsing: data) else { return nil }
+    let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    guard let id = fields["id"], case .string("request/read_stream")? = fields["event"] else { return nil }
+    let request = WebSocketData(fields["data"])
+    return (id, request, request.truthy("stop"))
+  }
+
+  /// Runs `body` until it ends or `stopped` fires, whichever is first.
+  private static func race(until stopped: AsyncStream<Void>, _ body: @escaping @Sendable () async -> Void) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await body() }
+      group.addTask { for await _ in stopped { return } }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  func respond(to data: Data) async -> JSONValue {
+    guard let request = JSONValue(parsing: data), case .object(let pairs) = request else {
+      return Self.unexpected(id: .int(-1), "unable to parse websocket payload as a JSON object")
+    }
+    let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    guard let id = fields["id"] else { return Self.unexpected(id: .int(-1), #"expected "id" in websocket payload, but not found"#) }
+    guard case .string(let name)? = fields["event"] else {
+      return Self.unexpected(id: .int(-1), #"expected "event" in websocket payload, but not found"#)
+    }
+    guard let event = WebSocketEvent(rawValue: name) else {
+      return .object([
+        ("id", id), ("event", .string("response/error")),
+        ("data", .object([
+          ("http_code", .int(400)), ("description", .string("unsupported event type: \(name)")),
+          ("timestamp", .string(Commands.now())),
+        ])),
+      ])
+    }
+    do {
+      let payload = try await handle(event, WebSocketData(fields["data"]))
+      return .object([("id", id), ("event", .string(event.responseEvent)), ("data", payload)])
+    } catch {
+      return .object([("id", Self.errorID(id)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
+    }
+  }
+
+  private func handle(_ event: WebSocketEvent, _ data: WebSocketData) async throws(SynseError) -> JSONValue {
+    switch event {
+    case .status: return commands.test()
+    case .version: return commands.version()
+    case .config: return commands.config()
+    case .plugins: return await commands.plugins(refresh: data.truthy("refresh"))
+    case .plugin: return try await commands.plugin(id: try data.required("plugin"))
+    case .pluginHealth: return await commands.pluginHealth()
+    case .scan:
+      return try await commands.scan(namespace: data.string("ns") ?? "default", tagGroups: data.tagGroups("tags"), force: data.truthy("force"), sort: nil)
+    case .tags: return commands.tags(namespaces: data.strings("ns"), includeIDs: data.truthy("ids"))
+    case .info: return try commands.info(deviceID: try data.required("device"))
+    case .read: return try await commands.read(namespace: data.string("ns") ?? "default", tagGroups: data.tagGroups("tags"), pluginID: nil)
+    case .readDevice: return try await commands.readDevice(try data.required("device"))
+    case .readCache:
+      let collected = ReadingCollector()
+      await commands.readCache(start: data.string("start") ?? "", end: data.string("end") ?? "") { reading in collected.append(reading) }
+      return .array(collected.values)
+    case .writeAsync, .writeSync:
+      let device = try data.required("device")
+      guard let payload = data.fields["payload"], payload != .null else { throw .invalidUsage(#"required data "payload" not specified"#) }
+      let items = try Commands.writeItems(from: payload, requireAction: false)
+      return event == .writeAsync
+        ? try await commands.writeAsync(deviceID: device, items: items)
+        : try await commands.writeSync(deviceID: device, items: items)
+    case .transaction: return try await commands.transaction(try data.required("transaction"))
+    case .transactions: return commands.transactionIDs()
+    }
+  }
+
+  /// Errors answer with the request id, or -1 when it is falsy (the original's quirk).
+  static func errorID(_ id: JSONValue) -> JSONValue {
+    switch id {
+    case .null, .bool(false), .int(0), .uint(0), .string(""): return .int(-1)
+    case .double(let number) where number == 0: return .int(-1)
+    default: return id
+    }
+  }
+
+  static func unexpected(id: JSONValue, _ context: String) -> JSONValue {
+    .object([
+      ("id", id), ("event", .string("response/error")),
+      ("data", .object([
+        ("http_code", .int(500)), ("description", .string("An unexpected error occurred.")),
+        ("timestamp", .string(Commands.now())), ("context", .string(context)),
+      ])),
+    ])
+  }
+}
+
+import Synchronization
+
+/// Signals `stop` to every running read stream of a connection.
+private final class StreamStopper: Sendable {
+  private let continuations = Mutex<[AsyncStream<Void>.Continuation]>([])
+
+  func register() -> AsyncStream<Void> {
+    let (stream, continuation) = AsyncStream<Void>.makeStream()
+    continuations.withLock { $0.append(continuation) }
+    return stream
+  }
+
+  func stopAll() {
+    for continuation in continuations.withLock({ list in defer { list.removeAll() }; return list }) { continuation.finish() }
+  }
+}
+
+/// Gathers streamed readings for the one-array `read_cache` answer.
+private final class ReadingCollector: Sendable {
+  private let storage = Mutex<[JSONValue]>([])
+  func append(_ value: JSONValue) { storage.withLock { $0.append(value) } }
+  var values: [JSONValue] { storage.withLock { $0 } }
+}

@@ -1,0 +1,125 @@
+"""The WebSocket API (/v3/connect) driven by the official Python client and raw frames."""
+import asyncio
+import json
+
+import aiohttp
+import pytest
+from synse import client as synse_client
+from synse import errors as synse_errors
+
+from test_server_http import LED, PLUGIN, stack  # noqa: F401  (fixture)
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def test_official_websocket_client(stack):  # noqa: F811
+    _, port = stack
+
+    async def scenario():
+        async with synse_client.WebsocketClientV3("127.0.0.1", port) as ws:
+            assert (await ws.status()).status == "ok"
+            assert (await ws.version()).api_version == "v3"
+            assert (await ws.config()).data["pretty_json"] is False
+            assert [p.id for p in await ws.plugins()] == [PLUGIN]
+            assert (await ws.plugin(PLUGIN)).health["status"] == "OK"
+            assert (await ws.plugin_health()).status == "healthy"
+            assert len(await ws.scan()) == 5
+            assert len(await ws.scan(tags=["foo/bar"])) == 3
+            assert "foo/bar" in await ws.tags()
+            assert (await ws.info("emulator-led")).id == LED
+            assert len(await ws.read()) == 6
+            assert len(await ws.read(tags=["foo/bar"])) == 4
+            assert len(await ws.read_device(LED)) == 2
+            cached = [r async for r in ws.read_cache()]
+            assert len(cached) >= 6
+            handles = await ws.write_async(LED, {"action": "state", "data": "on"})
+            assert handles[0].device == LED
+            statuses = await ws.write_sync(LED, [{"action": "color", "data": "0000ff"}])
+            assert statuses[0].status == "DONE"
+            assert handles[0].id in await ws.transactions()
+            assert (await ws.transaction(statuses[0].id)).status == "DONE"
+            with pytest.raises(synse_errors.NotFound):
+                await ws.info("no-such-device")
+
+    run(scenario())
+
+
+def test_raw_websocket_errors_keep_the_connection_open(stack):  # noqa: F811
+    _, port = stack
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                async def exchange(payload):
+                    await ws.send_str(payload if isinstance(payload, str) else json.dumps(payload))
+                    return json.loads((await ws.receive()).data)
+
+                reply = await exchange("{not json")
+                assert reply["id"] == -1 and reply["event"] == "response/error" and reply["data"]["http_code"] == 500
+                reply = await exchange({"event": "request/status"})
+                assert reply["id"] == -1 and "id" in reply["data"]["context"]
+                reply = await exchange({"id": 3})
+                assert reply["id"] == -1 and "event" in reply["data"]["context"]
+                reply = await exchange({"id": 4, "event": "request/nope"})
+                assert reply["data"]["description"] == "unsupported event type: request/nope"
+                reply = await exchange({"id": 0, "event": "request/plugin"})
+                assert reply["id"] == -1 and reply["data"]["context"] == 'required data "plugin" not specified'
+                reply = await exchange({"id": "abc", "event": "request/write_sync", "data": {"device": LED}})
+                assert reply["id"] == "abc" and reply["data"]["context"] == 'required data "payload" not specified'
+                reply = await exchange({"id": 0, "event": "request/status"})
+                assert reply == {"id": 0, "event": "response/status", "data": reply["data"]} and reply["data"]["status"] == "ok"
+                reply = await exchange({"id": 9, "event": "request/read_device", "data": {"device": "nope"}})
+                assert reply["event"] == "response/error" and reply["data"]["http_code"] == 404
+
+    run(scenario())
+
+
+def test_read_stream_runs_beside_requests_and_stops(stack):  # noqa: F811
+    _, port = stack
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                async def receive():
+                    return json.loads((await asyncio.wait_for(ws.receive(), 10)).data)
+
+                await ws.send_str(json.dumps({"id": 24, "event": "request/read_stream", "data": {"ids": [LED]}}))
+                first = [await receive() for _ in range(4)]
+                assert all(m["id"] == 24 and m["event"] == "response/reading" and m["data"]["device"] == LED for m in first)
+                await ws.send_str(json.dumps({"id": 25, "event": "request/status"}))
+                while (message := await receive())["id"] != 25:
+                    assert message["id"] == 24
+                assert message["event"] == "response/status"
+                await ws.send_str(json.dumps({"id": 26, "event": "request/read_stream", "data": {"stop": True}}))
+                await asyncio.sleep(0.5)
+                while True:  # drain what was in flight
+                    try:
+                        await asyncio.wait_for(ws.receive(), 0.3)
+                    except asyncio.TimeoutError:
+                        break
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(ws.receive(), 1.5)
+                await ws.send_str(json.dumps({"id": 27, "event": "request/version"}))
+                assert (await receive())["id"] == 27
+
+    run(scenario())
+
+
+def test_official_client_read_stream(stack):  # noqa: F811
+    _, port = stack
+
+    async def scenario():
+        async with synse_client.WebsocketClientV3("127.0.0.1", port) as ws:
+            readings = []
+            async for reading in ws.read_stream(ids=[LED]):
+                readings.append(reading)
+                if len(readings) == 3:
+                    break
+            # synse 1.0.1 wraps the whole envelope in its Reading model for streams, so the
+            # reading itself is under _data["data"] (the same happens against the original).
+            assert {r._data["data"]["device"] for r in readings} == {LED}
+            assert {r._data["event"] for r in readings} == {"response/reading"}
+
+    run(scenario())
