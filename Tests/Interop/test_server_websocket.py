@@ -123,3 +123,30 @@ def test_official_client_read_stream(stack):  # noqa: F811
             assert {r._data["event"] for r in readings} == {"response/reading"}
 
     run(scenario())
+
+
+def test_more_bad_input(stack):  # noqa: F811
+    _, port = stack
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect", max_msg_size=0) as ws:
+                await ws.send_str("[1, 2]")
+                reply = json.loads((await ws.receive()).data)
+                assert reply["id"] == -1 and reply["event"] == "response/error"
+                await ws.send_bytes(json.dumps({"id": 5, "event": "request/status"}).encode())
+                reply = json.loads((await ws.receive()).data)
+                assert reply["id"] == 5 and reply["event"] == "response/status"
+                await ws.send_str(json.dumps({"id": 6, "event": "request/info", "data": {"device": 42}}))
+                reply = json.loads((await ws.receive()).data)
+                assert reply["id"] == 6 and reply["data"]["http_code"] == 404
+                await ws.send_str(json.dumps({"id": 7, "event": "request/write_async", "data": {"device": LED, "payload": 5}}))
+                reply = json.loads((await ws.receive()).data)
+                assert reply["id"] == 7 and reply["data"]["http_code"] == 400
+                await ws.send_str(json.dumps({"id": 8, "event": "request/scan", "data": None}))
+                reply = json.loads((await ws.receive()).data)
+                assert reply["id"] == 8 and reply["event"] == "response/device_summary"
+
+    run(scenario())
+
+

@@ -28,10 +28,7 @@ struct WebSocketConnection {
             let stopped = streams.register()
             group.addTask {
               await Self.race(until: stopped) {
-                await commands.readStream(ids: stream.data.strings("ids"), tagGroups: stream.data.tagGroups("tag_groups")) { reading in
-                  let reply = JSONValue.object([("id", stream.id), ("event", .string("response/reading")), ("data", reading)])
-                  try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
-                }
+                await forward(stream.id, stream.data, to: outbound)
               }
             }
           }
@@ -44,6 +41,41 @@ struct WebSocketConnection {
       group.cancelAll()
     }
   }
+
+  /// Forwards one read stream to the socket through a bounded buffer: a client that reads
+  /// slower than plugins produce loses the oldest readings (counted and logged), so a stalled
+  /// client never grows the server's memory.
+  private func forward(_ id: JSONValue, _ data: WebSocketData, to outbound: WebSocketOutboundWriter) async {
+    let (buffer, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(Self.streamBuffer))
+    let dropped = DropCounter()
+    let logger = self.logger
+    await withDiscardingTaskGroup { group in
+      group.addTask {
+        await commands.readStream(ids: data.strings("ids"), tagGroups: data.tagGroups("tag_groups")) { reading in
+          if case .dropped = continuation.yield(reading) {
+            let count = dropped.increment()
+            if count == 1 || count % 1000 == 0 {
+              logger.warning("websocket client is slow; dropping oldest readings", metadata: ["stream": "\(id.serialized(pretty: false))", "dropped": "\(count)"])
+            }
+          }
+        }
+        continuation.finish()
+      }
+      group.addTask {
+        for await reading in buffer {
+          let reply = JSONValue.object([("id", id), ("event", .string("response/reading")), ("data", reading)])
+          do {
+            try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
+          } catch {
+            break
+          }
+        }
+      }
+    }
+  }
+
+  /// Readings a stream may hold for a slow client before dropping the oldest.
+  static let streamBuffer = 1024
 
   /// A `request/read_stream` message, if `data` is one.
   private static func readStreamRequest(_ data: Data) -> (id: JSONValue, data: WebSocketData, stop: Bool)? {
@@ -141,6 +173,12 @@ struct WebSocketConnection {
 }
 
 import Synchronization
+
+/// Counts readings dropped for a slow client.
+private final class DropCounter: Sendable {
+  private let value = Mutex(0)
+  func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
 
 /// Signals `stop` to every running read stream of a connection.
 private final class StreamStopper: Sendable {
