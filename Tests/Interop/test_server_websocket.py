@@ -150,3 +150,38 @@ def test_more_bad_input(stack):  # noqa: F811
     run(scenario())
 
 
+
+
+def test_read_stream_from_two_plugins_and_disconnect():
+    """One stream fed by an external plugin and the embedded one; closing the socket ends it."""
+    from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
+    from test_server_http import get, start_server, wait_for
+
+    plugin_port = free_port()
+    plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")
+    wait_until_serving(plugin)
+    server, base, port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator"})
+    try:
+        devices = wait_for(lambda: (r := get(base, "/v3/scan?tags=system/type:led")) and len(r[1]) == 3 and r[1])
+        by_plugin = {d["plugin"] for d in devices}
+        assert len(by_plugin) == 2
+
+        async def scenario():
+            async with aiohttp.ClientSession() as session:
+                async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                    await ws.send_str(json.dumps({"id": 1, "event": "request/read_stream", "data": {"tag_groups": [["system/type:led"]]}}))
+                    seen = set()
+                    deadline = asyncio.get_event_loop().time() + 10
+                    while {d["id"] for d in devices} - seen and asyncio.get_event_loop().time() < deadline:
+                        message = json.loads((await asyncio.wait_for(ws.receive(), 10)).data)
+                        assert message["id"] == 1 and message["data"]["device_type"] == "led"
+                        seen.add(message["data"]["device"])
+                    assert seen == {d["id"] for d in devices}
+            # After the socket closed the server keeps answering (its streams were cancelled).
+            assert get(base, "/test")[0] == 200
+
+        run(scenario())
+    finally:
+        stop(server)
+        stop(plugin)
+    assert server.returncode == 0
