@@ -20,21 +20,26 @@ struct WebSocketConnection {
         case .text(let text): data = Data(text.utf8)
         case .binary(let buffer): data = Data(Array(buffer: buffer))
         }
-        if let stream = Self.readStreamRequest(data) {
+        let reply: JSONValue
+        switch Self.envelope(data) {
+        case .invalid(let error):
+          reply = error
+        case .request(let id, "request/read_stream", let fields):
           // Streams run beside the request loop; `stop` ends all of them and gets no reply.
-          if stream.stop {
+          if fields.truthy("stop") {
             streams.stopAll()
           } else {
             let stopped = streams.register()
             group.addTask {
               await Self.race(until: stopped) {
-                await forward(stream.id, stream.data, to: outbound)
+                await forward(id, fields, to: outbound)
               }
             }
           }
           continue
+        case .request(let id, let name, let fields):
+          reply = await respond(id: id, event: name, data: fields)
         }
-        let reply = await respond(to: data)
         try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
       }
       // The socket closed: end every stream of this connection.
@@ -77,15 +82,6 @@ struct WebSocketConnection {
   /// Readings a stream may hold for a slow client before dropping the oldest.
   static let streamBuffer = 1024
 
-  /// A `request/read_stream` message, if `data` is one.
-  private static func readStreamRequest(_ data: Data) -> (id: JSONValue, data: WebSocketData, stop: Bool)? {
-    guard case .object(let pairs)? = JSONValue(parsing: data) else { return nil }
-    let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-    guard let id = fields["id"], case .string("request/read_stream")? = fields["event"] else { return nil }
-    let request = WebSocketData(fields["data"])
-    return (id, request, request.truthy("stop"))
-  }
-
   /// Runs `body` until it ends or `stopped` fires, whichever is first.
   private static func race(until stopped: AsyncStream<Void>, _ body: @escaping @Sendable () async -> Void) async {
     await withTaskGroup(of: Void.self) { group in
@@ -96,15 +92,26 @@ struct WebSocketConnection {
     }
   }
 
-  func respond(to data: Data) async -> JSONValue {
-    guard let request = JSONValue(parsing: data), case .object(let pairs) = request else {
-      return Self.unexpected(id: .int(-1), "unable to parse websocket payload as a JSON object")
+  /// A decoded message: a request, or the error event answering an unusable one.
+  enum Envelope {
+    case request(id: JSONValue, event: String, data: WebSocketData)
+    case invalid(JSONValue)
+  }
+
+  /// Decodes a message once: JSON object with `id` and a string `event` (api-v3.md §7.2).
+  static func envelope(_ data: Data) -> Envelope {
+    guard case .object(let pairs)? = JSONValue(parsing: data) else {
+      return .invalid(unexpected(id: .int(-1), "unable to parse websocket payload as a JSON object"))
     }
     let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-    guard let id = fields["id"] else { return Self.unexpected(id: .int(-1), #"expected "id" in websocket payload, but not found"#) }
+    guard let id = fields["id"] else { return .invalid(unexpected(id: .int(-1), #"expected "id" in websocket payload, but not found"#)) }
     guard case .string(let name)? = fields["event"] else {
-      return Self.unexpected(id: .int(-1), #"expected "event" in websocket payload, but not found"#)
+      return .invalid(unexpected(id: .int(-1), #"expected "event" in websocket payload, but not found"#))
     }
+    return .request(id: id, event: name, data: WebSocketData(fields["data"]))
+  }
+
+  func respond(id: JSONValue, event name: String, data: WebSocketData) async -> JSONValue {
     guard let event = WebSocketEvent(rawValue: name) else {
       return .object([
         ("id", id), ("event", .string("response/error")),
@@ -115,7 +122,7 @@ struct WebSocketConnection {
       ])
     }
     do {
-      let payload = try await handle(event, WebSocketData(fields["data"]))
+      let payload = try await handle(event, data)
       return .object([("id", id), ("event", .string(event.responseEvent)), ("data", payload)])
     } catch {
       return .object([("id", Self.errorID(id)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
