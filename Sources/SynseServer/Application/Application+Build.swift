@@ -16,10 +16,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let router = Router(context: BasicWebSocketRequestContext.self)
-  var routes = RouteTable()
-  for (path, method) in CoreRoutes<BasicWebSocketRequestContext>.routes + V3Routes<BasicWebSocketRequestContext>.routes {
-    routes.add(path, method)
-  }
+  let routes = RouteTable()
   // Middleware applies to the routes added after it, so it goes first.
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
@@ -28,6 +25,7 @@ public func buildApplication(
   router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
     try await connection.run(inbound: inbound, outbound: outbound)
   }
+  routes.fill(from: router)
   return Application(
     router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
     configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),

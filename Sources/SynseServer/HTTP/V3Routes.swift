@@ -51,17 +51,6 @@ struct V3Routes<Context: RequestContext> {
     }
   }
 
-  /// Every route added by ``add(to:)``, for ``RouteTable``.
-  static var routes: [(String, HTTPRequest.Method)] {
-    let relative: [(String, HTTPRequest.Method)] = [
-      ("config", .get), ("plugin", .get), ("plugin/health", .get), ("plugin/:plugin_id", .get), ("scan", .get),
-      ("device", .get), ("tags", .get), ("info/:device_id", .get), ("read", .get), ("readcache", .get),
-      ("read/:device_id", .get), ("device/:device_id", .get), ("device/:device_id", .post), ("write/:device_id", .post),
-      ("write/wait/:device_id", .post), ("transaction", .get), ("transaction/:transaction_id", .get),
-    ]
-    return relative.map { ("/v3/" + $0.0, $0.1) }
-  }
-
   private func scan(_ request: Request) async throws -> Response {
     let query = QueryParameters(request.uri.query)
     let namespace = try query.single("ns", "invalid parameter: only one namespace may be specified") ?? "default"
