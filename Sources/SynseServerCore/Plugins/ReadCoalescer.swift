@@ -7,7 +7,7 @@ import Synchronization
 final class ReadCoalescer: Sendable {
   typealias Outcome = Result<[ReadingRecord], SynseError>
 
-  private let waiting = Mutex<[String: [CheckedContinuation<Outcome, Never>]]>([:])
+  private let waiting = Mutex<[String: [CheckedContinuation<Outcome?, Never>]]>([:])
 
   /// Runs `read` unless the same `key` is already being read, in which case it waits for
   /// that read's outcome.
@@ -18,20 +18,17 @@ final class ReadCoalescer: Sendable {
       return true
     }
     if !isLeader {
-      let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+      let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome?, Never>) in
         let joined = waiting.withLock { waiting -> Bool in
           guard waiting[key] != nil else { return false }
           waiting[key]!.append(continuation)
           return true
         }
-        // The leader finished between our check and now: nothing to join.
-        if !joined { continuation.resume(returning: .failure(.unexpected("coalesced read finished early"))) }
+        // The leader finished between our check and now: nothing to join, so read anew.
+        if !joined { continuation.resume(returning: nil) }
       }
-      switch outcome {
-      case .success(let readings): return readings
-      case .failure(.unexpected): return try await self.read(key: key, read)
-      case .failure(let error): throw error
-      }
+      guard let outcome else { return try await self.read(key: key, read) }
+      return try outcome.get()
     }
     let outcome: Outcome
     do throws(SynseError) {
