@@ -46,8 +46,11 @@ def wait_until_serving(process, timeout=20):
             break
         lines.append(line)
         if "serving synse.V3Plugin" in line:
-            # Keep reading so a chatty plugin never blocks on a full pipe.
-            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+            # Keep reading so a chatty plugin never blocks on a full pipe; tests may look at
+            # what it logged afterwards in `process.output`.
+            process.output = []
+            threading.Thread(target=lambda: [process.output.append(raw.decode(errors="replace")) for raw in process.stdout],
+                             daemon=True).start()
             return
     process.kill()
     raise RuntimeError("plugin did not start:\n" + "".join(lines))

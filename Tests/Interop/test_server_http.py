@@ -22,14 +22,16 @@ TEMP1 = "9907bdfa-75e1-5af5-8385-87184f356b22"
 PLUGIN = "4032ffbe-80db-5aa5-b794-f35c88dff85c"
 
 
-def start_server(plugin_env, extra_config=""):
+def start_server(plugin_env, extra_config="", log=None):
+    """Runs synse-server; `log` is a file path that receives its output."""
     port = free_port()
     directory = tempfile.mkdtemp(prefix="synse-server-")
     config = Path(directory) / "config.yml"
     config.write_text("logging: info\npretty_json: false\ngrpc: {timeout: 5}\n" + extra_config)
     env = dict(os.environ, **plugin_env)
+    output = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               env=env, cwd=directory, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: get(base, "/v3/scan")[0] == 200 and len(get(base, "/v3/scan")[1]) > 0, timeout=20)
     return process, base, port

@@ -46,7 +46,7 @@ public struct PluginRuntime: Service {
     self.service = PluginService(
       metadata: plugin.metadata, version: plugin.version, pluginID: pluginID, devices: devices, handlers: plugin.handlers,
       readings: readings, transactions: transactions, writeQueue: writeQueue, health: health,
-      writingEnabled: scheduler.writeLoopEnabled)
+      writingEnabled: scheduler.writeLoopEnabled, logger: logger)
   }
 
   /// The configured listen address.

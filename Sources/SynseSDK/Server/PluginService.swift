@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import Logging
 import SynseProtocol
 
 /// The `synse.V3Plugin` gRPC service: every RPC answers from the plugin's state.
@@ -14,6 +15,10 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
   let writeQueue: WriteQueue
   let health: HealthMonitor
   let writingEnabled: Bool
+  let logger: Logger
+  /// `ReadStream` calls in progress: logged as each opens and ends, so an operator (and the
+  /// tests) can see that a client's disconnect really ends its stream here.
+  let openStreams = StreamCounter()
 
   static let noDeviceMessage = "no device found for specified selector"
 
@@ -85,6 +90,8 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     guard !ids.isEmpty else {
       throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
     }
+    logger.info("read stream opened", metadata: ["devices": "\(ids.count)", "open_streams": "\(openStreams.add(1))"])
+    defer { logger.info("read stream closed", metadata: ["open_streams": "\(openStreams.add(-1))"]) }
     for await batch in readings.subscribe(to: ids) {
       try await response.write(contentsOf: batch.messages)
     }
@@ -166,4 +173,12 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     }
     return accepted
   }
+}
+
+import Synchronization
+
+final class StreamCounter: Sendable {
+  private let count = Atomic(0)
+  /// Adds `delta` and returns the new count.
+  func add(_ delta: Int) -> Int { count.add(delta, ordering: .relaxed).newValue }
 }

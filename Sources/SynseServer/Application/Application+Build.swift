@@ -21,13 +21,14 @@ public func buildApplication(
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
-  let connection = WebSocketConnection(commands: commands, logger: logger)
+  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize)
   router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
     try await connection.run(inbound: inbound, outbound: outbound)
   }
   routes.fill(from: router)
   return Application(
-    router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+    router: router, server: .http1WebSocketUpgrade(
+      webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))),
     configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
     services: services, logger: logger)
 }

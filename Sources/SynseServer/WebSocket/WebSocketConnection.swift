@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOWebSocket
 import SynseServerCore
 
 /// One `/v3/connect` connection: requests are handled strictly in arrival order, each
@@ -11,39 +12,64 @@ struct WebSocketConnection {
   let commands: Commands
   let logger: Logger
 
+  /// Messages over this many bytes are answered with an error event (`http.max_body_size`).
+  let messageLimit: Int
+
   func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
     let streams = StreamStopper()
+    var messages = WebSocketMessageReader(inbound, limit: messageLimit)
     try await withThrowingDiscardingTaskGroup { group in
-      for try await message in inbound.messages(maxSize: 1 << 20) {
-        let data: Data
-        switch message {
-        case .text(let text): data = Data(text.utf8)
-        case .binary(let buffer): data = Data(Array(buffer: buffer))
-        }
+      while let message = try await Self.next(from: &messages, closingOnViolation: outbound) {
         let reply: JSONValue
-        switch Self.envelope(data) {
-        case .invalid(let error):
-          reply = error
-        case .request(let id, "request/read_stream", let fields):
-          // Streams run beside the request loop; `stop` ends all of them and gets no reply.
-          if fields.truthy("stop") {
-            streams.stopAll()
-          } else {
-            let stopped = streams.register()
-            group.addTask {
-              await Self.race(until: stopped) {
-                await forward(id, fields, to: outbound)
-              }
-            }
-          }
-          continue
-        case .request(let id, let name, let fields):
-          reply = await respond(id: id, event: name, data: fields)
+        switch message {
+        case .oversize(let size):
+          let error = SynseError.invalidUsage("websocket message of \(size) bytes is over the limit of \(messageLimit) bytes")
+          reply = .object([("id", .int(-1)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
+        case .data(let data):
+          guard let answered = await answer(data, streams: streams, group: &group, outbound: outbound) else { continue }
+          reply = answered
         }
         try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
       }
       // The socket closed: end every stream of this connection.
       group.cancelAll()
+    }
+  }
+
+  /// The next message; a framing violation closes the socket with 1002 and ends the loop.
+  private static func next(
+    from messages: inout WebSocketMessageReader, closingOnViolation outbound: WebSocketOutboundWriter
+  ) async throws -> WebSocketMessageReader.Message? {
+    do {
+      return try await messages.next()
+    } catch let violation as WebSocketMessageReader.ProtocolViolation {
+      try? await outbound.close(.protocolError, reason: "\(violation)")
+      return nil
+    }
+  }
+
+  /// The reply to one message, or nil when it gets none (`read_stream` starts and stops).
+  private func answer(
+    _ data: Data, streams: StreamStopper, group: inout ThrowingDiscardingTaskGroup<any Error>, outbound: WebSocketOutboundWriter
+  ) async -> JSONValue? {
+    switch Self.envelope(data) {
+    case .invalid(let error):
+      return error
+    case .request(let id, "request/read_stream", let fields):
+      // Streams run beside the request loop; `stop` ends all of them and gets no reply.
+      if fields.truthy("stop") {
+        streams.stopAll()
+      } else {
+        let stopped = streams.register()
+        group.addTask {
+          await Self.race(until: stopped) {
+            await forward(id, fields, to: outbound)
+          }
+        }
+      }
+      return nil
+    case .request(let id, let name, let fields):
+      return await respond(id: id, event: name, data: fields)
     }
   }
 
@@ -78,6 +104,10 @@ struct WebSocketConnection {
       }
     }
   }
+
+  /// The largest frame the decoder buffers before closing with 1009: a few times the message
+  /// limit, so an oversize message that arrives as one frame still gets its error event.
+  static func frameLimit(messageLimit: Int) -> Int { max(messageLimit * 4, 1 << 16) }
 
   /// Readings a stream may hold for a slow client before dropping the oldest.
   static let streamBuffer = 1024
