@@ -120,6 +120,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "websocket-bench",
+      dependencies: [
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOWebSocket", package: "swift-nio"),
+      ],
+      path: "Benchmarks/WebSocketBench",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "bare-hummingbird",
       dependencies: ["SynseServerCore", .product(name: "Hummingbird", package: "hummingbird")],
       path: "Benchmarks/BareHummingbird",
