@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "SynseSDK", targets: ["SynseSDK"]),
     .executable(name: "synse-server", targets: ["synse-server"]),
     .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
+    .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -44,7 +45,7 @@ let package = Package(
     .target(
       name: "SynseSDK",
       dependencies: [
-        "SynseProtocol",
+        "SynseProtocol", "Systemd",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -108,6 +109,22 @@ let package = Package(
       path: "plugins/emulator/Sources/synse-emulator-plugin",
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "HwmonPlugin",
+      dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
+      path: "plugins/hwmon/Sources/HwmonPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "synse-hwmon-plugin",
+      dependencies: [
+        "HwmonPlugin", "SynseSDK",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "plugins/hwmon/Sources/synse-hwmon-plugin",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "plugin-read-bench",
       dependencies: [
@@ -117,6 +134,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/PluginReadBench",
+      swiftSettings: swiftSettings
+    ),
+    .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+    .target(
+      name: "Systemd",
+      dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -149,6 +172,11 @@ let package = Package(
     .testTarget(
       name: "SynseServerCoreTests",
       dependencies: ["SynseServerCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "HwmonPluginTests",
+      dependencies: ["HwmonPlugin", "SynseSDK", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# protoc: the wire-compatibility test compares our .proto with the original's descriptors.
-apt_packages=(protobuf-compiler)
+# protoc: the wire-compatibility test compares our .proto with the original's descriptors;
+# libsystemd-dev: the CSystemd target links it; systemd: systemd-socket-activate for tests.
+apt_packages=(protobuf-compiler libsystemd-dev systemd pkg-config)
 python3 -m venv --help >/dev/null 2>&1 || apt_packages+=(python3-venv)
 missing=()
 for package in "${apt_packages[@]}"; do

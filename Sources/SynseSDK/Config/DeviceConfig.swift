@@ -28,6 +28,8 @@ public struct DeviceConfig: Sendable, Equatable {
     /// Where the instance was declared, for error messages.
     public var location = ""
 
+    public init() {}
+
     public static func == (lhs: Instance, rhs: Instance) -> Bool {
       lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.info == rhs.info && lhs.tags == rhs.tags
         && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
@@ -46,6 +48,8 @@ public struct DeviceConfig: Sendable, Equatable {
     public var writeTimeout: Duration?
     public var transforms: [TransformSpec] = []
     public var instances: [Instance] = []
+
+    public init() {}
 
     public static func == (lhs: Prototype, rhs: Prototype) -> Bool {
       lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.tags == rhs.tags

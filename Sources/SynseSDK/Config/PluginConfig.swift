@@ -70,6 +70,8 @@ public struct PluginConfig: Sendable, Equatable {
   /// `nil` when neither file nor environment set `network`: the plugin cannot serve then.
   public var network: Network?
   public var health = Health()
+  /// `dynamicRegistration.config`: one item per call of the plugin's dynamic registrar.
+  public var dynamicRegistration: [ConfigValue] = []
 
   public init() {}
 }
@@ -108,6 +110,10 @@ extension PluginConfig {
       }
     }
     if let network = root.child("network") { self.network = try Self.network(network) }
+    if let dynamic = root.child("dynamicRegistration")?.child("config") {
+      guard case .list(let items) = dynamic.value else { throw dynamic.error("", "expected a list") }
+      dynamicRegistration = items
+    }
     if let health = root.child("health") {
       self.health.healthFile = try health.string("healthFile") ?? self.health.healthFile
       self.health.updateInterval = try health.duration("updateInterval") ?? self.health.updateInterval

@@ -15,7 +15,9 @@ extension Plugin {
       return
     }
     let runtime = try load(loader: loader, logger: logger)
-    _ = try runtime.address()
+    if ProcessInfo.processInfo.environment["LISTEN_FDS"] == nil {
+      _ = try runtime.address()  // fail before serving; socket activation needs no address
+    }
     if flags.dryRun {
       logger.info("dry run: configuration and devices are valid", metadata: ["devices": "\(runtime.devices.devices.count)"])
       return

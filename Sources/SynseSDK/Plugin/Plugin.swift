@@ -23,6 +23,10 @@ public struct Plugin: Sendable {
   public var defaultPluginConfig: String?
   /// Device config files used when none are found, as (name, YAML text).
   public var defaultDeviceConfig: [(name: String, yaml: String)] = []
+  /// Devices found at startup rather than configured (Go: `DynamicDeviceRegistrar`): called
+  /// once per `dynamicRegistration.config` item, or once with an empty map when there is none.
+  /// When set, a missing device config file is not an error.
+  public var dynamicRegistrar: (@Sendable (ConfigValue) throws -> [DeviceConfig.Prototype])?
 
   public init(metadata: PluginMetadata, version: PluginVersion) {
     self.metadata = metadata
@@ -51,7 +55,7 @@ public struct Plugin: Sendable {
     let config = try loader.loadPluginConfig(base: base)
     let files = try loader.deviceConfigFiles()
     var deviceConfig = try loader.loadDeviceConfig(files: files)
-    if files.isEmpty {
+    if files.isEmpty && dynamicRegistrar == nil {
       guard !defaultDeviceConfig.isEmpty else {
         throw ConfigError(.missingFile, message: "no device config found: set PLUGIN_DEVICE_CONFIG or add files to ./config/device")
       }
@@ -74,6 +78,18 @@ public struct Plugin: Sendable {
     let builder = DeviceBuilder(
       pluginID: pluginID, pluginTag: metadata.tag, pluginName: metadata.name, handlers: handlers, outputs: outputs,
       transforms: transforms, environment: environment, identifier: deviceIdentifier)
+    var deviceConfig = deviceConfig
+    if let registrar = dynamicRegistrar {
+      for item in config.dynamicRegistration.isEmpty ? [.map([])] : config.dynamicRegistration {
+        do {
+          deviceConfig.devices += try registrar(item)
+        } catch let error as ConfigError {
+          throw error
+        } catch {
+          throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
+        }
+      }
+    }
     let devices = try builder.build(deviceConfig)
     for device in devices {
       for setup in setupActions where setup.applies(to: device) {

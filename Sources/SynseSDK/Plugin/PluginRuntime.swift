@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 public import Logging
 public import ServiceLifecycle
 import SynseProtocol
+import Systemd
 
 /// A built plugin: its devices, state, loops and gRPC service, ready to serve.
 ///
@@ -57,9 +58,24 @@ public struct PluginRuntime: Service {
     return try PluginAddress(network)
   }
 
-  /// Serves on the configured address until graceful shutdown.
+  /// Serves until graceful shutdown: on the listening socket systemd passed (socket
+  /// activation) if there is one, else on the configured address.
   public func run() async throws {
-    try await serve(at: try address())
+    if let socket = SocketActivation.takeListeningSockets().first(where: { SocketActivation.isListeningStreamSocket($0.descriptor) }) {
+      try await serve(listeningDescriptor: socket.descriptor)
+    } else {
+      try await serve(at: try address())
+    }
+  }
+
+  /// Serves on an already bound, listening socket (systemd socket activation).
+  public func serve(listeningDescriptor descriptor: Int32) async throws {
+    let security = config.network?.transportSecurity ?? .plaintext
+    let transport = HTTP2ServerTransport.Posix(listeningSocketDescriptor: Int(descriptor), transportSecurity: security)
+    try await serve(transport: transport) {
+      let bound = try await transport.listeningAddress
+      announceServing(at: "\(bound)", how: "socket-activated fd \(descriptor)")
+    }
   }
 
   /// Serves on `address` until graceful shutdown; `onListening` receives the bound address
@@ -71,9 +87,15 @@ public struct PluginRuntime: Service {
     let transport = HTTP2ServerTransport.Posix(address: address.socketAddress, transportSecurity: security)
     try await serve(transport: transport) {
       let bound = try await transport.listeningAddress
-      logger.info("serving synse.V3Plugin", metadata: ["address": "\(bound)", "plugin": "\(pluginID)", "devices": "\(devices.devices.count)"])
+      announceServing(at: "\(bound)", how: "listening")
       onListening("\(bound)")
     }
+  }
+
+  /// Logs that the plugin serves and tells systemd it is ready (a no-op outside systemd).
+  private func announceServing(at address: String, how: String) {
+    logger.info("serving synse.V3Plugin", metadata: ["address": "\(address)", "plugin": "\(pluginID)", "devices": "\(devices.devices.count)", "socket": "\(how)"])
+    Notifier.ready(status: "serving \(devices.devices.count) devices on \(address)")
   }
 
   /// Serves over an in-process transport; connect a `GRPCClient` to `transport.client`.
@@ -88,11 +110,28 @@ public struct PluginRuntime: Service {
         group.addTask { try await server.serve() }
         group.addTask { await scheduler.run() }
         group.addTask { await monitorHealth() }
+        if let timeout = Notifier.watchdogTimeout() {
+          group.addTask { await pingWatchdog(timeout: timeout) }
+        }
         try await whenListening()
       }
     } onGracefulShutdown: {
+      Notifier.stopping()
       server.beginGracefulShutdown()
       readings.finishSubscribers()
+    }
+  }
+
+  /// Pings systemd's watchdog at half its timeout while the read loop keeps completing
+  /// passes (or has nothing to read), so a wedged plugin is restarted instead of kept alive.
+  private func pingWatchdog(timeout: Duration) async {
+    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      if !scheduler.readLoopEnabled || scheduler.lastPass.isRecent(within: timeout) {
+        Notifier.watchdogPing()
+      } else {
+        logger.warning("read loop stalled; withholding the systemd watchdog ping", metadata: ["timeout": "\(timeout)"])
+      }
+      try? await cancelWhenGracefulShutdown { try await Task.sleep(for: timeout / 2) }
     }
   }
 

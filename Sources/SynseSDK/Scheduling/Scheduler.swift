@@ -13,6 +13,8 @@ struct Scheduler: Sendable {
   let logger: Logger
   private let limiter: RateLimiter
   private let serialLock: AsyncLock?
+  /// When the last read pass ended: the watchdog pings only while passes keep ending.
+  let lastPass = Heartbeat()
 
   init(
     config: PluginConfig, devices: DeviceManager, handlers: [String: DeviceHandler], readings: ReadingState,
@@ -50,6 +52,7 @@ struct Scheduler: Sendable {
   private func readLoop() async {
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
       await readPass()
+      lastPass.beat()
       try? await Task.sleep(for: config.read.interval)
     }
   }
@@ -190,5 +193,19 @@ struct Scheduler: Sendable {
   private func serialized<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
     if let serialLock { return try await serialLock.withLock(body) }
     return try await body()
+  }
+}
+
+import Synchronization
+
+/// A monotonic timestamp of the last sign of life.
+final class Heartbeat: Sendable {
+  private let uptime = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+
+  func beat() { uptime.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+
+  func isRecent(within window: Duration) -> Bool {
+    let age = DispatchTime.now().uptimeNanoseconds &- uptime.load(ordering: .relaxed)
+    return Duration.nanoseconds(Int64(clamping: age)) <= window
   }
 }

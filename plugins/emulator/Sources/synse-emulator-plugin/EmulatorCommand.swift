@@ -15,11 +15,7 @@ struct EmulatorCommand: AsyncParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Load config and build devices, then exit.") var dryRun = false
 
   func run() async throws {
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = debug ? .debug : .info
-      return handler
-    }
+    PluginLogging.bootstrap(identifier: "synse-emulator-plugin", debug: debug)
     let logger = Logger(label: "synse-emulator-plugin")
     do {
       try await EmulatorPlugin.make().run(flags: PluginFlags(debug: debug, version: version, dryRun: dryRun), logger: logger)

@@ -1,0 +1,138 @@
+import Foundation
+public import Logging
+import Synchronization
+public import SynseSDK
+
+/// The sysfs/hwmon plugin: every hwmon channel of the machine as a Synse device, with IDs
+/// derived from the parent device path, chip name and channel (never from `hwmonN`).
+///
+/// ```swift
+/// let hwmon = HwmonPlugin(logger: logger)
+/// try await hwmon.plugin.run(flags: flags, logger: logger)
+/// hwmon.restoreFanModes()
+/// ```
+public struct HwmonPlugin: Sendable {
+  public private(set) var plugin: Plugin
+  private let registry: ChannelRegistry
+
+  public init(files: any SysfsFiles = PosixSysfsFiles(), environment: [String: String]? = nil, logger: Logger) {
+    let environment = environment ?? ProcessInfo.processInfo.environment
+    let registry = ChannelRegistry()
+    self.registry = registry
+    var plugin = Plugin(
+      metadata: PluginMetadata(name: "hwmon", maintainer: "synse-swift", description: "Linux hwmon sensors and fans from sysfs", vcs: ""),
+      version: PluginVersion(pluginVersion: "1.0.0"))
+    plugin.defaultPluginConfig = """
+      version: 3
+      network: {type: tcp, address: ":5002"}
+      settings: {read: {interval: 2s}, write: {interval: 1s}}
+      """
+    try? plugin.register(output: HwmonFamily.joule)
+    for name in Set(HwmonFamily.allCases.map(\.deviceType)).union(["fan-control"]) {
+      let writable = ["pwm", "fan-control", "intrusion"].contains(name)
+      let write: DeviceHandler.Write = { device, write in
+        guard let entry = registry.entry(device) else { throw HandlerError("device \(device.id) is not a known hwmon channel") }
+        try entry.control.write(entry.channel, action: write.action, data: String(decoding: write.data, as: UTF8.self))
+      }
+      plugin.register(handler: DeviceHandler(
+        name: name,
+        read: { device in
+          guard let entry = registry.entry(device) else { throw HandlerError("device \(device.id) is not a known hwmon channel") }
+          return await entry.sensors.read(entry.channel)
+        },
+        write: writable ? write : nil))
+    }
+    plugin.deviceIdentifier = { data in
+      if case .string(let key)? = data["key"] { return key }
+      return DeviceIdentifier.dataComponent(data)
+    }
+    plugin.dynamicRegistrar = { item in
+      let settings = try HwmonSettings(item, environment: environment)
+      let reader = DeadlineReader(files: files, deadline: settings.readTimeout, logger: logger)
+      let sensors = HwmonSensors(reader: reader, settings: settings, logger: logger)
+      let control = HwmonControl(files: files, minimumPWM: settings.minimumPWM, logger: logger)
+      let scanner = HwmonScanner(root: settings.sysfsRoot, files: files)
+      let chips = scanner.chips()
+      if chips.isEmpty {
+        logger.warning("no hwmon chips found", metadata: ["sysfs": "\(settings.sysfsRoot)/class/hwmon"])
+      }
+      var channels: [HwmonChannel] = []
+      for chip in chips {
+        if chip.name == "unnamed" {
+          logger.warning("hwmon chip without a name; its ID rests on its sysfs path", metadata: ["hwmon": "\(chip.hwmon)"])
+        }
+        channels += scanner.channels(of: chip).filter(settings.admits)
+      }
+      registry.add(channels.map { ChannelRegistry.Entry(channel: $0, sensors: sensors, control: control) })
+      return Self.prototypes(channels, thresholds: { Self.thresholds($0, files: files) })
+    }
+    self.plugin = plugin
+  }
+
+  /// Restores the fan modes this plugin changed (call once the plugin has stopped).
+  public func restoreFanModes() {
+    registry.controls().forEach { $0.restoreAll() }
+  }
+
+  static func handlerName(_ channel: HwmonChannel) -> String {
+    channel.family == .fan && channel.has("target") ? "fan-control" : channel.family.deviceType
+  }
+
+  static func prototypes(_ channels: [HwmonChannel], thresholds: (HwmonChannel) -> [(key: String, value: String)]) -> [DeviceConfig.Prototype] {
+    Dictionary(grouping: channels, by: handlerName).sorted { $0.key < $1.key }.map { handler, members in
+      var prototype = DeviceConfig.Prototype()
+      prototype.type = members[0].family.deviceType
+      prototype.handler = handler
+      prototype.instances = members.map { channel in
+        var instance = DeviceConfig.Instance()
+        instance.info = channel.label ?? "\(channel.chip.displayName) \(channel.stem)"
+        instance.tags = ["hwmon/chip:\(channel.chip.displayName)"]
+        instance.data = .map([("key", .string(channel.key))])
+        var context: [(key: String, value: String)] = [("chip", channel.chip.displayName), ("channel", channel.stem)]
+        if let driver = channel.chip.driver { context.append(("driver", driver)) }
+        instance.context = context + thresholds(channel)
+        instance.location = "hwmon \(channel.chip.hwmon)/\(channel.stem)"
+        return instance
+      }
+      return prototype
+    }
+  }
+
+  /// Limits read once at discovery (polling them costs, e.g. NVMe admin commands), scaled,
+  /// with the "no limit" sentinels left out.
+  static func thresholds(_ channel: HwmonChannel, files: any SysfsFiles) -> [(key: String, value: String)] {
+    HwmonFamily.thresholdItems.compactMap { item in
+      guard channel.has(item), let text = try? files.read(channel.path(item)), let raw = Int64(text), !HwmonFamily.isSentinel(raw) else { return nil }
+      let scaled = item == "div" ? Double(raw) : Double(raw) / channel.family.divisor
+      return (item, scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled))
+    }
+  }
+}
+
+/// Channels by stable key, with the reader and writer of the settings that found them.
+final class ChannelRegistry: Sendable {
+  struct Entry: Sendable {
+    let channel: HwmonChannel
+    let sensors: HwmonSensors
+    let control: HwmonControl
+  }
+
+  private let entries = Mutex<[String: Entry]>([:])
+
+  func add(_ new: [Entry]) {
+    entries.withLock { table in for entry in new { table[entry.channel.key] = entry } }
+  }
+
+  func entry(_ device: Device) -> Entry? {
+    guard case .string(let key)? = device.data["key"] else { return nil }
+    return entries.withLock { $0[key] }
+  }
+
+  func controls() -> [HwmonControl] {
+    entries.withLock { table in
+      var seen: [ObjectIdentifier: HwmonControl] = [:]
+      for entry in table.values { seen[ObjectIdentifier(entry.control)] = entry.control }
+      return Array(seen.values)
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// One hwmon chip as found under a sysfs root.
+public struct HwmonChip: Sendable, Equatable {
+  /// The `name` file ("coretemp"); "unnamed" when the chip has none.
+  public var name: String
+  /// `hwmonN` of this boot: context only, never identity.
+  public var hwmon: String
+  /// The directory holding `name` and the attributes (the device directory for legacy chips).
+  public var attributeDirectory: String
+  /// The parent device path relative to the root ("devices/platform/coretemp.0"), if linked.
+  public var parent: String?
+  /// Stable identity: parent path (or the chip's own path) + name, + rank among same-key siblings.
+  public var key: String
+  /// lm-sensors style display name ("coretemp-isa-0000").
+  public var displayName: String
+  public var driver: String?
+}
+
+/// One channel of a chip (`temp3`, `in0`, `pwm1`): a Synse device.
+public struct HwmonChannel: Sendable, Equatable {
+  public var chip: HwmonChip
+  public var family: HwmonFamily
+  public var index: Int
+  /// The items present (`input`, `max`, `label`, "" for a bare `pwm1`).
+  public var items: Set<String>
+  public var label: String?
+
+  public var stem: String { "\(family.rawValue)\(index)" }
+  public var key: String { "\(chip.key)/\(stem)" }
+
+  public func path(_ item: String?) -> String {
+    "\(chip.attributeDirectory)/\(stem)" + (item.map { $0.isEmpty ? "" : "_\($0)" } ?? "")
+  }
+
+  public func has(_ item: String?) -> Bool { items.contains(item ?? "") }
+
+  /// The measurement file, if the channel has one (i915 `power1` has only limits).
+  public var valuePath: String? {
+    family.valueItems.first(where: has).map { path($0) }
+  }
+}
+
+/// Finds chips and channels by listing `<root>/class/hwmon` (hwmon.md §1.1–§1.2, §1.8):
+/// indices are discovered, never counted; legacy chips are read from their device
+/// directory only when the hwmon directory has no `name`.
+public struct HwmonScanner: Sendable {
+  public let root: String
+  let files: any SysfsFiles
+
+  public init(root: String, files: any SysfsFiles = PosixSysfsFiles()) {
+    self.root = (root as NSString).standardizingPath
+    self.files = files
+  }
+
+  public func chips() -> [HwmonChip] {
+    let classDirectory = "\(root)/class/hwmon"
+    let entries = ((try? FileManager.default.contentsOfDirectory(atPath: classDirectory)) ?? [])
+      .filter { $0.hasPrefix("hwmon") }
+      .sorted { (Int($0.dropFirst(5)) ?? 0) < (Int($1.dropFirst(5)) ?? 0) }
+    var found: [HwmonChip] = []
+    for entry in entries {
+      let directory = realPath("\(classDirectory)/\(entry)")
+      let deviceLink = "\(directory)/device"
+      let parentPath = FileManager.default.fileExists(atPath: deviceLink) ? realPath(deviceLink) : nil
+      var attributes = directory
+      var name = try? files.read("\(directory)/name")
+      if name == nil, let parentPath, let legacy = try? files.read("\(parentPath)/name") {
+        name = legacy
+        attributes = parentPath
+      }
+      let chipName = name.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unnamed"
+      let parent = parentPath.map(relative)
+      let base = "\(parent ?? relative(directory))/\(chipName)"
+      let driver = parentPath.flatMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\($0)/driver") }
+        .map { ($0 as NSString).lastPathComponent }
+      found.append(HwmonChip(
+        name: chipName, hwmon: entry, attributeDirectory: attributes, parent: parent, key: base,
+        displayName: ChipName.libsensors(name: chipName, parent: parent), driver: driver))
+    }
+    // Several chips on one parent with the same name: rank them in probe order (§1.1, §1.8).
+    let byKey = Dictionary(grouping: found.indices, by: { found[$0].key })
+    for (_, indices) in byKey where indices.count > 1 {
+      for (rank, index) in indices.enumerated() { found[index].key += "#\(rank)" }
+    }
+    return found
+  }
+
+  public func channels(of chip: HwmonChip) -> [HwmonChannel] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: chip.attributeDirectory)) ?? []
+    var groups: [String: (family: HwmonFamily, index: Int, items: Set<String>)] = [:]
+    for file in names {
+      guard let (family, index, item) = Self.parse(file) else { continue }
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: "\(chip.attributeDirectory)/\(file)", isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+      groups["\(family.rawValue)\(index)", default: (family, index, [])].items.insert(item)
+    }
+    return groups.values
+      .sorted { ($0.family.rawValue, $0.index) < ($1.family.rawValue, $1.index) }
+      .map { group in
+        var channel = HwmonChannel(chip: chip, family: group.family, index: group.index, items: group.items, label: nil)
+        if channel.has("label"), let label = try? files.read(channel.path("label")), !label.isEmpty { channel.label = label }
+        return channel
+      }
+  }
+
+  /// `temp3_crit_alarm` → (temp, 3, "crit_alarm"); `pwm1` → (pwm, 1, ""); unknown types → nil.
+  static func parse(_ file: String) -> (HwmonFamily, Int, String)? {
+    let letters = file.prefix { $0.isLetter && $0.isASCII }
+    let rest = file.dropFirst(letters.count)
+    let digits = rest.prefix { $0.isNumber && $0.isASCII }
+    guard !digits.isEmpty, let family = HwmonFamily(rawValue: String(letters)), let index = Int(digits) else { return nil }
+    let tail = rest.dropFirst(digits.count)
+    if tail.isEmpty { return (family, index, "") }
+    guard tail.hasPrefix("_"), tail.count > 1 else { return nil }
+    return (family, index, String(tail.dropFirst()))
+  }
+
+  private func realPath(_ path: String) -> String {
+    URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+  }
+
+  private func relative(_ path: String) -> String {
+    path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+  }
+}
