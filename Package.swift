@@ -153,6 +153,12 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "hwmon-read-bench",
+      dependencies: ["HwmonPlugin", .product(name: "Logging", package: "swift-log")],
+      path: "Benchmarks/HwmonReadBench",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "bare-hummingbird",
       dependencies: ["SynseServerCore", .product(name: "Hummingbird", package: "hummingbird")],
       path: "Benchmarks/BareHummingbird",

@@ -72,6 +72,9 @@ public struct PluginConfig: Sendable, Equatable {
   public var health = Health()
   /// `dynamicRegistration.config`: one item per call of the plugin's dynamic registrar.
   public var dynamicRegistration: [ConfigValue] = []
+  /// `dynamicRegistration.rescanInterval` (an extension of the Go SDK's keys): how often
+  /// the registrar runs again; overrides the plugin's own ``Plugin/rescanInterval``.
+  public var rescanInterval: Duration?
 
   public init() {}
 }
@@ -114,6 +117,7 @@ extension PluginConfig {
       guard case .list(let items) = dynamic.value else { throw dynamic.error("", "expected a list") }
       dynamicRegistration = items
     }
+    rescanInterval = try root.child("dynamicRegistration")?.duration("rescanInterval")
     if let health = root.child("health") {
       self.health.healthFile = try health.string("healthFile") ?? self.health.healthFile
       self.health.updateInterval = try health.duration("updateInterval") ?? self.health.updateInterval

@@ -1,19 +1,45 @@
+import Synchronization
+
 /// The plugin's devices, indexed by ID and alias, and device selection
-/// (plugin-protocol.md §4.2).
-public struct DeviceManager: Sendable {
-  public let devices: [Device]
-  private let byID: [String: Device]
-  private let byAlias: [String: Device]
+/// (plugin-protocol.md §4.2). Shared by the read loop and the gRPC service; a rescan
+/// replaces the whole set at once.
+public final class DeviceManager: Sendable {
+  private struct Snapshot {
+    let devices: [Device]
+    let byID: [String: Device]
+    let byAlias: [String: Device]
+
+    init(_ devices: [Device]) {
+      self.devices = devices
+      byID = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+      byAlias = Dictionary(devices.filter { !$0.alias.isEmpty }.map { ($0.alias, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+  }
+
+  private let snapshot: Mutex<Snapshot>
 
   public init(devices: [Device]) {
-    self.devices = devices
-    self.byID = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-    self.byAlias = Dictionary(devices.filter { !$0.alias.isEmpty }.map { ($0.alias, $0) }, uniquingKeysWith: { first, _ in first })
+    snapshot = Mutex(Snapshot(devices))
   }
+
+  public var devices: [Device] { snapshot.withLock { $0.devices } }
 
   /// A device by ID, then by alias.
   public func device(idOrAlias: String) -> Device? {
-    byID[idOrAlias] ?? byAlias[idOrAlias]
+    snapshot.withLock { $0.byID[idOrAlias] ?? $0.byAlias[idOrAlias] }
+  }
+
+  /// Replaces the device set; returns the IDs added and removed.
+  @discardableResult
+  func replace(with devices: [Device]) -> (added: [String], removed: [String]) {
+    let fresh = Snapshot(devices)
+    let old = snapshot.withLock { current in
+      defer { current = fresh }
+      return current
+    }
+    let added = devices.map(\.id).filter { old.byID[$0] == nil }
+    let removed = old.devices.map(\.id).filter { fresh.byID[$0] == nil }
+    return (added, removed)
   }
 
   /// The result of applying a selector.
@@ -28,7 +54,8 @@ public struct DeviceManager: Sendable {
     if !id.isEmpty {
       return device(idOrAlias: id).map { .devices([$0]) } ?? .notFound
     }
-    if tags.isEmpty { return .devices(devices) }
-    return .devices(devices.filter { $0.matches(allOf: tags) })
+    let all = devices
+    if tags.isEmpty { return .devices(all) }
+    return .devices(all.filter { $0.matches(allOf: tags) })
   }
 }

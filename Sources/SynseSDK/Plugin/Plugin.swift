@@ -27,6 +27,9 @@ public struct Plugin: Sendable {
   /// once per `dynamicRegistration.config` item, or once with an empty map when there is none.
   /// When set, a missing device config file is not an error.
   public var dynamicRegistrar: (@Sendable (ConfigValue) throws -> [DeviceConfig.Prototype])?
+  /// How often the dynamic registrar runs again so devices that appear or disappear are
+  /// picked up; nil: devices are fixed at startup.
+  public var rescanInterval: Duration?
 
   public init(metadata: PluginMetadata, version: PluginVersion) {
     self.metadata = metadata
@@ -78,29 +81,37 @@ public struct Plugin: Sendable {
     let builder = DeviceBuilder(
       pluginID: pluginID, pluginTag: metadata.tag, pluginName: metadata.name, handlers: handlers, outputs: outputs,
       transforms: transforms, environment: environment, identifier: deviceIdentifier)
-    var deviceConfig = deviceConfig
-    if let registrar = dynamicRegistrar {
-      for item in config.dynamicRegistration.isEmpty ? [.map([])] : config.dynamicRegistration {
-        do {
-          deviceConfig.devices += try registrar(item)
-        } catch let error as ConfigError {
-          throw error
-        } catch {
-          throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
+    let registrar = dynamicRegistrar
+    let setupActions = setupActions
+    // `known`: devices already set up (a rescan runs setup actions for new devices only).
+    let makeDevices: @Sendable (_ known: Set<String>) throws(ConfigError) -> [Device] = { (known: Set<String>) throws(ConfigError) -> [Device] in
+      var deviceConfig = deviceConfig
+      if let registrar {
+        for item in config.dynamicRegistration.isEmpty ? [.map([])] : config.dynamicRegistration {
+          let result = Result { try registrar(item) }
+          switch result {
+          case .success(let prototypes): deviceConfig.devices += prototypes
+          case .failure(let error as ConfigError): throw error
+          case .failure(let error): throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
+          }
         }
       }
-    }
-    let devices = try builder.build(deviceConfig)
-    for device in devices {
-      for setup in setupActions where setup.applies(to: device) {
-        do {
-          try setup.action(device)
-        } catch {
-          throw ConfigError(.invalidDevice, message: "setup action '\(setup.name)' failed for device \(device.id): \(error)")
+      let devices = try builder.build(deviceConfig)
+      for device in devices where !known.contains(device.id) {
+        for setup in setupActions where setup.applies(to: device) {
+          do {
+            try setup.action(device)
+          } catch {
+            throw ConfigError(.invalidDevice, message: "setup action '\(setup.name)' failed for device \(device.id): \(error)")
+          }
         }
       }
+      return devices
     }
-    return PluginRuntime(plugin: self, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices), logger: logger)
+    let devices = try makeDevices([])
+    return PluginRuntime(
+      plugin: self, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices),
+      rescan: registrar != nil ? (config.rescanInterval ?? rescanInterval).map { ($0, makeDevices) } : nil, logger: logger)
   }
 }
 

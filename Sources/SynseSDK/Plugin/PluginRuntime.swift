@@ -21,8 +21,13 @@ public struct PluginRuntime: Service {
   let health: HealthMonitor
   let readings: ReadingState
   let logger: Logger
+  let rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])?
 
-  init(plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager, logger: Logger) {
+  init(
+    plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager,
+    rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])? = nil, logger: Logger
+  ) {
+    self.rescan = rescan
     self.config = config
     self.pluginID = pluginID
     self.devices = devices
@@ -110,6 +115,9 @@ public struct PluginRuntime: Service {
         group.addTask { try await server.serve() }
         group.addTask { await scheduler.run() }
         group.addTask { await monitorHealth() }
+        if let rescan {
+          group.addTask { await rescanDevices(every: rescan.interval, rescan.makeDevices) }
+        }
         if let timeout = Notifier.watchdogTimeout() {
           group.addTask { await pingWatchdog(timeout: timeout) }
         }
@@ -119,6 +127,25 @@ public struct PluginRuntime: Service {
       Notifier.stopping()
       server.beginGracefulShutdown()
       readings.finishSubscribers()
+    }
+  }
+
+  /// Runs device discovery again at `interval`; devices that appeared or vanished are
+  /// added or dropped (IDs are deterministic, so unchanged devices keep theirs).
+  private func rescanDevices(every interval: Duration, _ makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device]) async {
+    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+      guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
+      do {
+        let fresh = try makeDevices(Set(devices.devices.map(\.id)))
+        let (added, removed) = devices.replace(with: fresh)
+        if !added.isEmpty || !removed.isEmpty {
+          logger.info("device rescan changed the device set", metadata: ["added": "\(added)", "removed": "\(removed)", "devices": "\(fresh.count)"])
+          Notifier.status("serving \(fresh.count) devices")
+        }
+      } catch {
+        logger.error("device rescan failed; keeping the current devices", metadata: ["error": "\(error)"])
+      }
     }
   }
 

@@ -3,7 +3,7 @@ import Foundation
 extension Commands {
   /// Queues writes; each transaction is remembered with the device the plugin reports.
   public func writeAsync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
-    let plugin = try await owner(of: deviceID)
+    let plugin = try await writableOwner(of: deviceID)
     let handles = try await call(plugin, "async write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
     for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: handle.device) }
     return .array(handles.map(\.json))
@@ -11,7 +11,7 @@ extension Commands {
 
   /// Writes and waits for every transaction to finish; `device` echoes the path value.
   public func writeSync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
-    let plugin = try await owner(of: deviceID)
+    let plugin = try await writableOwner(of: deviceID)
     let statuses = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeSync(deviceID: deviceID, items: items) }
     for status in statuses { transactions.add(status.id, pluginID: plugin.id, device: deviceID) }
     return .array(statuses.map { $0.json(device: deviceID) })

@@ -50,6 +50,16 @@ public struct Commands: Sendable {
     return plugin
   }
 
+  /// The owner of a device that may be written: a device whose plugin declares it
+  /// read-only is refused here with 405 (api-v3.md §2.2 allows it; the original passed the
+  /// write on and reported the plugin's refusal as a 500).
+  func writableOwner(of deviceID: String) async throws(SynseError) -> PluginHandle {
+    if let mode = devices.device(deviceID)?.capabilities?.mode, !mode.contains("w") {
+      throw .unsupportedAction("device \(deviceID) does not support writing (capabilities mode: \(mode.isEmpty ? "none" : mode))")
+    }
+    return try await owner(of: deviceID)
+  }
+
   public static func now() -> String {
     var seconds = time_t(Date().timeIntervalSince1970)
     var parts = tm()

@@ -28,6 +28,9 @@ public struct HwmonPlugin: Sendable {
       settings: {read: {interval: 2s}, write: {interval: 1s}}
       """
     try? plugin.register(output: HwmonFamily.joule)
+    // Chips come and go with hotplug and driver loads; udev events do not reach containers,
+    // so a periodic rescan is the dependable way to notice.
+    plugin.rescanInterval = .seconds(30)
     for name in Set(HwmonFamily.allCases.map(\.deviceType)).union(["fan-control"]) {
       let writable = ["pwm", "fan-control", "intrusion"].contains(name)
       let write: DeviceHandler.Write = { device, write in
@@ -48,9 +51,12 @@ public struct HwmonPlugin: Sendable {
     }
     plugin.dynamicRegistrar = { item in
       let settings = try HwmonSettings(item, environment: environment)
-      let reader = DeadlineReader(files: files, deadline: settings.readTimeout, logger: logger)
-      let sensors = HwmonSensors(reader: reader, settings: settings, logger: logger)
-      let control = HwmonControl(files: files, minimumPWM: settings.minimumPWM, logger: logger)
+      // Kept across rescans: last good values and the fan modes to restore live in them.
+      let (sensors, control) = registry.components(root: settings.sysfsRoot) {
+        let reader = DeadlineReader(files: files, deadline: settings.readTimeout, logger: logger)
+        return (HwmonSensors(reader: reader, settings: settings, logger: logger),
+                HwmonControl(files: files, minimumPWM: settings.minimumPWM, logger: logger))
+      }
       let scanner = HwmonScanner(root: settings.sysfsRoot, files: files)
       let chips = scanner.chips()
       if chips.isEmpty {
@@ -90,6 +96,7 @@ public struct HwmonPlugin: Sendable {
         instance.data = .map([("key", .string(channel.key))])
         var context: [(key: String, value: String)] = [("chip", channel.chip.displayName), ("channel", channel.stem)]
         if let driver = channel.chip.driver { context.append(("driver", driver)) }
+        if let subsystem = channel.chip.subsystem { context.append(("subsystem", subsystem)) }
         instance.context = context + thresholds(channel)
         instance.location = "hwmon \(channel.chip.hwmon)/\(channel.stem)"
         return instance
@@ -118,6 +125,17 @@ final class ChannelRegistry: Sendable {
   }
 
   private let entries = Mutex<[String: Entry]>([:])
+  private let byRoot = Mutex<[String: (HwmonSensors, HwmonControl)]>([:])
+
+  /// The reader and writer for a sysfs root, made once.
+  func components(root: String, make: () -> (HwmonSensors, HwmonControl)) -> (HwmonSensors, HwmonControl) {
+    byRoot.withLock { table in
+      if let existing = table[root] { return existing }
+      let made = make()
+      table[root] = made
+      return made
+    }
+  }
 
   func add(_ new: [Entry]) {
     entries.withLock { table in for entry in new { table[entry.channel.key] = entry } }

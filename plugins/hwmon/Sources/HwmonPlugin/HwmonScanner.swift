@@ -1,4 +1,5 @@
 import Foundation
+import SynseSDK
 
 /// One hwmon chip as found under a sysfs root.
 public struct HwmonChip: Sendable, Equatable {
@@ -15,6 +16,8 @@ public struct HwmonChip: Sendable, Equatable {
   /// lm-sensors style display name ("coretemp-isa-0000").
   public var displayName: String
   public var driver: String?
+  /// The parent's subsystem (platform, pci, i2c…), from sd-device where `/sys` is real.
+  public var subsystem: String?
 }
 
 /// One channel of a chip (`temp3`, `in0`, `pwm1`): a Synse device.
@@ -72,11 +75,16 @@ public struct HwmonScanner: Sendable {
       let chipName = name.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unnamed"
       let parent = parentPath.map(relative)
       let base = "\(parent ?? relative(directory))/\(chipName)"
-      let driver = parentPath.flatMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\($0)/driver") }
+      var driver = parentPath.flatMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\($0)/driver") }
         .map { ($0 as NSString).lastPathComponent }
+      var subsystem: String?
+      if root == "/sys", let parentPath, let device = SystemDevice(syspath: parentPath) {
+        subsystem = device.subsystem
+        driver = device.driver ?? driver
+      }
       found.append(HwmonChip(
         name: chipName, hwmon: entry, attributeDirectory: attributes, parent: parent, key: base,
-        displayName: ChipName.libsensors(name: chipName, parent: parent), driver: driver))
+        displayName: ChipName.libsensors(name: chipName, parent: parent), driver: driver, subsystem: subsystem))
     }
     // Several chips on one parent with the same name: rank them in probe order (§1.1, §1.8).
     let byKey = Dictionary(grouping: found.indices, by: { found[$0].key })
