@@ -151,3 +151,11 @@ def test_rescan_drops_and_restores_chips_with_the_same_ids():
         stop(process)
     log = process.stdout.read().decode()
     assert "device rescan changed the device set" in log
+
+
+def test_sample_config_is_valid():
+    result = subprocess.run([str(HWMON), "--dry-run"], capture_output=True, text=True, timeout=30, env=dict(
+        os.environ, PLUGIN_CONFIG=str(ROOT / "plugins/hwmon/config/config.yaml"), HWMON_SYSFS_ROOT=str(FIXTURES / "server")))
+    assert result.returncode == 0, result.stderr
+    # Its exclude keeps only the composite temperature of each NVMe drive.
+    assert "devices=61" in result.stderr, result.stderr
