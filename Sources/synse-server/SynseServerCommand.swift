@@ -59,20 +59,24 @@ struct SynseServerCommand: AsyncParsableCommand {
       embeddedServices.append(EmbeddedPlugin(runtime: runtime, transport: transport))
     }
 
+    let metrics = configuration.metricsEnabled ? ServerMetrics(ipLabel: configuration.metrics.ipLabel) : nil
     let connections = PluginConnections()
-    let registry = PluginRegistry(configuration: configuration, embedded: embedded, connections: connections, logger: logger)
-    let devices = DeviceCache(logger: logger)
+    let registry = PluginRegistry(configuration: configuration, embedded: embedded, connections: connections, logger: logger, metrics: metrics)
+    let devices = DeviceCache(logger: logger, metrics: metrics)
     let commands = Commands(
       configuration: configuration, registry: registry, devices: devices,
       transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let app = buildApplication(
       commands: commands, configuration: configuration, host: host, port: port,
-      services: [], logger: logger)
+      services: [], metrics: metrics, logger: logger)
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = embeddedServices.map { .init(service: $0) }
+    services += [.init(service: connections), .init(service: maintenance), .init(service: app)]
+    if let metrics, let metricsApp = buildMetricsApplication(commands: commands, configuration: configuration, metrics: metrics, logger: logger) {
+      services.append(.init(service: metricsApp))
+    }
     let group = ServiceGroup(
-      configuration: .init(
-        services: embeddedServices.map { .init(service: $0) } + [.init(service: connections), .init(service: maintenance), .init(service: app)],
-        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
   }
 }

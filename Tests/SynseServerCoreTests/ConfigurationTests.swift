@@ -31,6 +31,23 @@ struct ConfigurationTests {
     #expect(text.contains(#""custom":"kept""#) && text.contains(#""labels":{"app":"synse"}"#))
   }
 
+  @Test func emptyListVariablesAreUnsetExceptEmbeddedWhichTurnsItOff() throws {
+    let path = try file("plugin: {tcp: [a:1], embedded: [emulator]}\n")
+    let config = try ServerConfiguration.load(path: path, environment: ["SYNSE_PLUGIN_TCP": "", "SYNSE_PLUGIN_EMBEDDED": ""])
+    #expect(config.tcpPlugins == ["a:1"] && config.embeddedPlugins.isEmpty)
+  }
+
+  @Test func metricsOptionsFromFileAndEnvironment() throws {
+    let path = try file("metrics: {enabled: true, ip_label: true, auth: {token: t}, statsd: {address: 'h:8125'}}\n")
+    let config = try ServerConfiguration.load(path: path, environment: ["SYNSE_METRICS_PORT": "9100", "SYNSE_METRICS_READINGS": "false"])
+    #expect(config.metricsEnabled && config.metrics.ipLabel && config.metrics.token == "t" && config.metrics.port == 9100)
+    #expect(!config.metrics.readings && config.metrics.statsdAddress == "h:8125" && config.metrics.readingsTimeout == .seconds(2))
+    #expect(throws: ConfigurationError.self) {
+      try ServerConfiguration.load(path: try file("metrics: {auth: {username: u}}\n"), environment: [:])
+    }
+    #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: ["SYNSE_METRICS_PORT": "99999"]) }
+  }
+
   @Test(arguments: [
     ("logging: loud\n", [String: String](), "logging"),
     ("pretty_json: maybe\n", [:], "pretty_json"),

@@ -8,27 +8,50 @@ public import SynseServerCore
 ///
 /// ```swift
 /// let app = buildApplication(commands: commands, configuration: config, host: "0.0.0.0", port: 5000,
-///                            services: [connections, maintenance], logger: logger)
+///                            services: [connections, maintenance], metrics: nil, logger: logger)
 /// try await app.runService()
 /// ```
 public func buildApplication(
-  commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service], logger: Logger
+  commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service],
+  metrics: ServerMetrics? = nil, logger: Logger
 ) -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
-  let router = Router(context: BasicWebSocketRequestContext.self)
+  let router = Router(context: SynseRequestContext.self)
   let routes = RouteTable()
-  // Middleware applies to the routes added after it, so it goes first.
+  // Middleware applies to the routes added after it, so it goes first; metrics outermost,
+  // to see the status and body the error middleware produces.
+  if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
-  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize)
-  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
+  if let metrics, configuration.metrics.port == nil {
+    MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
+  }
+  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
+  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
+    let source = context.requestContext.clientIP
+    metrics?.websocketSession(source: source, opened: true)
+    defer { metrics?.websocketSession(source: source, opened: false) }
     try await connection.run(inbound: inbound, outbound: outbound)
   }
   routes.fill(from: router)
   return Application(
-    router: router, server: .http1WebSocketUpgrade(
+    router: router,
+    server: .http1WebSocketUpgrade(
       webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))),
     configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
     services: services, logger: logger)
+}
+
+/// The separate `/metrics` listener of `metrics.host`/`metrics.port`, or nil when metrics are
+/// served on the API port.
+public func buildMetricsApplication(
+  commands: Commands, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger
+) -> (some ApplicationProtocol)? {
+  guard let port = configuration.metrics.port else { return nil as Application<RouterResponder<BasicRequestContext>>? }
+  let router = Router(context: BasicRequestContext.self)
+  MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
+  return Application(
+    router: router, configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
+    logger: logger)
 }

@@ -14,6 +14,7 @@ struct WebSocketConnection {
 
   /// Messages over this many bytes are answered with an error event (`http.max_body_size`).
   let messageLimit: Int
+  let metrics: ServerMetrics?
 
   func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
     let streams = StreamStopper()
@@ -29,7 +30,7 @@ struct WebSocketConnection {
           guard let answered = await answer(data, streams: streams, group: &group, outbound: outbound) else { continue }
           reply = answered
         }
-        try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
+        try await send(reply, to: outbound)
       }
       // The socket closed: end every stream of this connection.
       group.cancelAll()
@@ -56,6 +57,7 @@ struct WebSocketConnection {
     case .invalid(let error):
       return error
     case .request(let id, "request/read_stream", let fields):
+      metrics?.websocketRequest(event: "request/read_stream", bytes: data.count, latency: .zero)
       // Streams run beside the request loop; `stop` ends all of them and gets no reply.
       if fields.truthy("stop") {
         streams.stopAll()
@@ -69,7 +71,13 @@ struct WebSocketConnection {
       }
       return nil
     case .request(let id, let name, let fields):
-      return await respond(id: id, event: name, data: fields)
+      let start = ContinuousClock.now
+      let reply = await respond(id: id, event: name, data: fields)
+      // Unknown events are not recorded: their names come from clients, unbounded.
+      if WebSocketEvent(rawValue: name) != nil {
+        metrics?.websocketRequest(event: name, bytes: data.count, latency: ContinuousClock.now - start)
+      }
+      return reply
     }
   }
 
@@ -96,7 +104,7 @@ struct WebSocketConnection {
         for await reading in buffer {
           let reply = JSONValue.object([("id", id), ("event", .string("response/reading")), ("data", reading)])
           do {
-            try await outbound.write(.text(String(decoding: reply.serializedBytes(pretty: false), as: UTF8.self)))
+            try await send(reply, to: outbound)
           } catch {
             break
           }
@@ -108,6 +116,15 @@ struct WebSocketConnection {
   /// The largest frame the decoder buffers before closing with 1009: a few times the message
   /// limit, so an oversize message that arrives as one frame still gets its error event.
   static func frameLimit(messageLimit: Int) -> Int { max(messageLimit * 4, 1 << 16) }
+
+  /// Sends one message and counts its bytes under its event.
+  private func send(_ message: JSONValue, to outbound: WebSocketOutboundWriter) async throws {
+    let text = String(decoding: message.serializedBytes(pretty: false), as: UTF8.self)
+    try await outbound.write(.text(text))
+    if let metrics, case .object(let pairs) = message, case .string(let event)? = pairs.first(where: { $0.0 == "event" })?.1 {
+      metrics.websocketResponse(event: event, bytes: text.utf8.count)
+    }
+  }
 
   /// Readings a stream may hold for a slow client before dropping the oldest.
   static let streamBuffer = 1024

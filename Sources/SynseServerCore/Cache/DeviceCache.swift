@@ -15,9 +15,11 @@ public final class DeviceCache: Sendable {
 
   private let contents = Mutex(Contents())
   private let logger: Logger
+  private let metrics: ServerMetrics?
 
-  public init(logger: Logger) {
+  public init(logger: Logger, metrics: ServerMetrics? = nil) {
     self.logger = logger
+    self.metrics = metrics
   }
 
   /// All devices, in plugin registration order.
@@ -92,6 +94,7 @@ public final class DeviceCache: Sendable {
       device.renderedSummary.map(JSONValue.fragment) ?? device.summaryJSON
     }))
     contents.withLock { $0 = fresh }
+    metrics?.registeredDevices(count)
     logger.debug("device cache rebuilt", metadata: ["devices": "\(count)"])
   }
 }

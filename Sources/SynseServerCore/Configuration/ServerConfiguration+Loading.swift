@@ -54,7 +54,7 @@ extension ServerConfiguration {
   static let environmentKeys: [(path: [String], variable: String, kind: Kind)] = [
     (["logging"], "SYNSE_LOGGING", .string), (["pretty_json"], "SYNSE_PRETTY_JSON", .bool),
     (["plugin", "tcp"], "SYNSE_PLUGIN_TCP", .list), (["plugin", "unix"], "SYNSE_PLUGIN_UNIX", .list),
-    (["plugin", "embedded"], "SYNSE_PLUGIN_EMBEDDED", .list),
+    (["plugin", "embedded"], "SYNSE_PLUGIN_EMBEDDED", .listEmptyMeansNone),
     (["plugin", "discover", "kubernetes", "namespace"], "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE", .string),
     (["cache", "device", "rebuild_every"], "SYNSE_CACHE_DEVICE_REBUILD_EVERY", .int),
     (["cache", "plugin", "refresh_every"], "SYNSE_CACHE_PLUGIN_REFRESH_EVERY", .int),
@@ -62,10 +62,21 @@ extension ServerConfiguration {
     (["grpc", "timeout"], "SYNSE_GRPC_TIMEOUT", .int), (["grpc", "tls", "cert"], "SYNSE_GRPC_TLS_CERT", .string),
     (["ssl", "cert"], "SYNSE_SSL_CERT", .string), (["ssl", "key"], "SYNSE_SSL_KEY", .string),
     (["metrics", "enabled"], "SYNSE_METRICS_ENABLED", .bool),
+    (["metrics", "ip_label"], "SYNSE_METRICS_IP_LABEL", .bool),
+    (["metrics", "readings"], "SYNSE_METRICS_READINGS", .bool),
+    (["metrics", "readings_timeout"], "SYNSE_METRICS_READINGS_TIMEOUT", .int),
+    (["metrics", "host"], "SYNSE_METRICS_HOST", .string), (["metrics", "port"], "SYNSE_METRICS_PORT", .int),
+    (["metrics", "auth", "username"], "SYNSE_METRICS_AUTH_USERNAME", .string),
+    (["metrics", "auth", "password"], "SYNSE_METRICS_AUTH_PASSWORD", .string),
+    (["metrics", "auth", "token"], "SYNSE_METRICS_AUTH_TOKEN", .string),
+    (["metrics", "statsd", "address"], "SYNSE_METRICS_STATSD_ADDRESS", .string),
+    (["metrics", "statsd", "prefix"], "SYNSE_METRICS_STATSD_PREFIX", .string),
     (["http", "max_body_size"], "SYNSE_HTTP_MAX_BODY_SIZE", .int),
   ]
 
-  enum Kind { case string, bool, int, list }
+  /// `list`: an empty value is unset (api-v3.md §9.3); `listEmptyMeansNone`: an empty value is
+  /// the empty list, so `SYNSE_PLUGIN_EMBEDDED=` turns embedded plugins off.
+  enum Kind { case string, bool, int, list, listEmptyMeansNone }
 
   static func environmentTree(_ environment: [String: String]) throws(ConfigurationError) -> JSONValue {
     var tree = JSONValue.object([])
@@ -76,6 +87,7 @@ extension ServerConfiguration {
       case .string: value = .string(raw)
       case .bool: value = .bool(raw.lowercased() == "true")
       case .list: value = .array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) })
+      case .listEmptyMeansNone: value = .array(raw.split(separator: ",").map { .string(String($0)) })
       case .int:
         guard let number = Int64(raw) else { throw ConfigurationError("\(variable)=\(raw): expected an integer") }
         value = .int(number)

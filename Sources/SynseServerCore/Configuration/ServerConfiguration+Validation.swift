@@ -61,6 +61,22 @@ extension ServerConfiguration {
       throw ConfigurationError("invalid configuration (\(source)): 'ssl' needs both 'cert' and 'key'")
     }
     metricsEnabled = try bool(["metrics", "enabled"]) ?? metricsEnabled
+    metrics.ipLabel = try bool(["metrics", "ip_label"]) ?? metrics.ipLabel
+    metrics.readings = try bool(["metrics", "readings"]) ?? metrics.readings
+    metrics.readingsTimeout = try seconds(["metrics", "readings_timeout"]) ?? metrics.readingsTimeout
+    metrics.host = try string(["metrics", "host"])
+    if let port = value(["metrics", "port"]) {
+      guard case .int(let number) = port, (0...65535).contains(number) else { throw fail(["metrics", "port"], "a port number 0-65535", port) }
+      metrics.port = Int(number)
+    }
+    metrics.username = try string(["metrics", "auth", "username"])
+    metrics.password = try string(["metrics", "auth", "password"])
+    metrics.token = try string(["metrics", "auth", "token"])
+    if (metrics.username == nil) != (metrics.password == nil) {
+      throw ConfigurationError("invalid configuration (\(source)): 'metrics.auth' needs both 'username' and 'password'")
+    }
+    metrics.statsdAddress = try string(["metrics", "statsd", "address"])
+    metrics.statsdPrefix = try string(["metrics", "statsd", "prefix"])
     if let size = value(["http", "max_body_size"]) {
       guard case .int(let bytes) = size, bytes > 0 else { throw fail(["http", "max_body_size"], "a positive integer", size) }
       maxBodySize = Int(bytes)

@@ -13,6 +13,14 @@
 /// | `grpc.tls.cert` | path | unset | `SYNSE_GRPC_TLS_CERT` |
 /// | `ssl.cert` / `ssl.key` | path | unset | `SYNSE_SSL_CERT` / `SYNSE_SSL_KEY` |
 /// | `metrics.enabled` | bool | false | `SYNSE_METRICS_ENABLED` |
+/// | `metrics.ip_label` | bool | false | `SYNSE_METRICS_IP_LABEL` |
+/// | `metrics.readings` | bool | true | `SYNSE_METRICS_READINGS` |
+/// | `metrics.readings_timeout` | int seconds | 2 | `SYNSE_METRICS_READINGS_TIMEOUT` |
+/// | `metrics.host` / `metrics.port` | address / port | unset: on the API port | `SYNSE_METRICS_HOST` / `SYNSE_METRICS_PORT` |
+/// | `metrics.auth.username` / `.password` | basic auth for `/metrics` | unset | `SYNSE_METRICS_AUTH_USERNAME` / `_PASSWORD` |
+/// | `metrics.auth.token` | bearer token for `/metrics` | unset | `SYNSE_METRICS_AUTH_TOKEN` |
+/// | `metrics.statsd.address` | `host:port` (UDP) | unset | `SYNSE_METRICS_STATSD_ADDRESS` |
+/// | `metrics.statsd.prefix` | key prefix | `synse.<hostname>` | `SYNSE_METRICS_STATSD_PREFIX` |
 /// | `http.max_body_size` | int bytes | 1048576 | `SYNSE_HTTP_MAX_BODY_SIZE` |
 public struct ServerConfiguration: Sendable {
   public enum LogLevel: String, Sendable, CaseIterable {
@@ -33,9 +41,29 @@ public struct ServerConfiguration: Sendable {
   public var sslCert: String?
   public var sslKey: String?
   public var metricsEnabled = false
+  public var metrics = MetricsOptions()
   public var maxBodySize = 1_048_576
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
+
+  public init() {}
+}
+
+/// The `metrics.*` options beyond `enabled`.
+public struct MetricsOptions: Sendable, Equatable {
+  /// Label HTTP metrics with the client IP (off: one series per client is unbounded).
+  public var ipLabel = false
+  /// Export every device's current reading on each scrape.
+  public var readings = true
+  public var readingsTimeout: Duration = .seconds(2)
+  /// A separate listener for `/metrics`; nil serves it on the API port.
+  public var host: String?
+  public var port: Int?
+  public var username: String?
+  public var password: String?
+  public var token: String?
+  public var statsdAddress: String?
+  public var statsdPrefix: String?
 
   public init() {}
 }

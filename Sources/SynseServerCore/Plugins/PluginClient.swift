@@ -46,8 +46,8 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
   let stub: Synse_V3Plugin.Client<Transport>
   let options: CallOptions
 
-  init(transport: Transport, timeout: Duration) {
-    grpc = GRPCClient(transport: transport)
+  init(transport: Transport, timeout: Duration, interceptors: [any ClientInterceptor] = []) {
+    grpc = GRPCClient(transport: transport, interceptors: interceptors)
     stub = Synse_V3Plugin.Client(wrapping: grpc)
     var options = CallOptions.defaults
     options.timeout = timeout

@@ -35,14 +35,18 @@ public actor PluginRegistry {
   private let timeout: Duration
   private let connections: PluginConnections
   private let logger: Logger
+  private let metrics: ServerMetrics?
+  /// The plugin ID each endpoint's client labels its gRPC metrics with.
+  private var labels: [PluginEndpoint: PluginLabel] = [:]
   private var refreshing = false
   /// Called when a plugin comes back, so the device cache can pick its devices up again.
   private var onReactivated: (@Sendable () async -> Void)?
 
   public init(
     configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client], connections: PluginConnections,
-    logger: Logger
+    logger: Logger, metrics: ServerMetrics? = nil
   ) {
+    self.metrics = metrics
     var sources = configuration.tcpPlugins.map(PluginEndpoint.tcp) + configuration.unixPlugins.map(PluginEndpoint.unixSocket)
     sources += configuration.embeddedPlugins.filter { embedded[$0] != nil }.map(PluginEndpoint.embedded)
     self.sources = sources
@@ -73,7 +77,9 @@ public actor PluginRegistry {
     }
     pending = pending.filter { endpoint, _ in !entries.contains { $0.handle.endpoint == endpoint } }
     for index in entries.indices {
-      entries[index].handle.disabled = !sources.contains(entries[index].handle.endpoint)
+      let disabled = !sources.contains(entries[index].handle.endpoint)
+      if disabled != entries[index].handle.disabled { metrics?.pluginDisabled(entries[index].handle.id, disabled) }
+      entries[index].handle.disabled = disabled
     }
     for handle in entries.map(\.handle) where !handle.disabled {
       do {
@@ -109,6 +115,9 @@ public actor PluginRegistry {
       } else {
         entries.append(Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false)))
       }
+      labels[endpoint]?.set(metadata.id)
+      metrics?.pluginActive(metadata.id, true)
+      metrics?.pluginDisabled(metadata.id, false)
       logger.info("registered plugin", metadata: ["id": "\(metadata.id)", "tag": "\(metadata.tag)", "address": "\(endpoint)"])
       pending[endpoint] = nil
       return true
@@ -125,15 +134,25 @@ public actor PluginRegistry {
   private func client(for endpoint: PluginEndpoint) throws -> any PluginClient {
     if let existing = clients[endpoint] { return existing }
     let client: any PluginClient
+    var interceptors: [any ClientInterceptor] = []
+    if let metrics {
+      let label = PluginLabel()
+      labels[endpoint] = label
+      interceptors.append(GRPCMetricsInterceptor(metrics: metrics, plugin: label))
+    }
     switch endpoint {
     case .tcp(let address):
       let (host, port) = Self.split(address)
-      client = GRPCPluginClient(transport: try HTTP2ClientTransport.Posix(target: .dns(host: host, port: port), transportSecurity: .plaintext), timeout: timeout)
+      client = GRPCPluginClient(
+        transport: try HTTP2ClientTransport.Posix(target: .dns(host: host, port: port), transportSecurity: .plaintext), timeout: timeout,
+        interceptors: interceptors)
     case .unix(let path):
-      client = GRPCPluginClient(transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path), transportSecurity: .plaintext), timeout: timeout)
+      client = GRPCPluginClient(
+        transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path), transportSecurity: .plaintext), timeout: timeout,
+        interceptors: interceptors)
     case .embedded(let name):
       guard let transport = embedded[name] else { throw PluginCallError(RPCError(code: .unavailable, message: "no embedded plugin \(name)")) }
-      client = GRPCPluginClient(transport: transport, timeout: timeout)
+      client = GRPCPluginClient(transport: transport, timeout: timeout, interceptors: interceptors)
     }
     clients[endpoint] = client
     connections.start(client)
@@ -148,6 +167,7 @@ public actor PluginRegistry {
 
   public func markActive(_ id: String) {
     guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
+    if !entries[index].handle.active { metrics?.pluginActive(id, true) }
     entries[index].handle.active = true
     entries[index].backoff.reset()
     entries[index].nextProbe = nil
@@ -157,6 +177,7 @@ public actor PluginRegistry {
     guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
     if entries[index].handle.active {
       logger.warning("plugin became inactive; reconnecting with backoff", metadata: ["id": "\(id)", "error": "\(reason)"])
+      metrics?.pluginActive(id, false)
     }
     entries[index].handle.active = false
     if entries[index].nextProbe == nil {

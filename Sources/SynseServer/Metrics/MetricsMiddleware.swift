@@ -1,0 +1,31 @@
+import Hummingbird
+import SynseServerCore
+
+/// Records the HTTP metrics of api-v3.md §10 for every response of a matched route, except
+/// `/metrics` itself, 405s and WebSocket upgrades. Added before the error middleware, so it
+/// sees the status and body that the client gets.
+struct MetricsMiddleware: RouterMiddleware {
+  typealias Context = SynseRequestContext
+  let metrics: ServerMetrics
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    let start = ContinuousClock.now
+    let response = try await next(request, context)
+    guard let route = context.endpointPath, route != "NotFound", route != "/metrics", route != "/v3/connect",
+          response.status != .methodNotAllowed, response.status != .switchingProtocols else {
+      return response
+    }
+    metrics.httpResponse(
+      method: request.method.rawValue, template: Self.sanicTemplate(route), endpoint: request.uri.path,
+      status: response.status.code, ip: context.clientIP, latency: ContinuousClock.now - start,
+      bytes: response.body.contentLength)
+    return response
+  }
+
+  /// `/v3/read/{device_id}` → `/v3/read/<device_id:str>`, the original's route notation.
+  static func sanicTemplate(_ route: String) -> String {
+    route.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+      segment.hasPrefix("{") && segment.hasSuffix("}") ? "<\(segment.dropFirst().dropLast()):str>" : String(segment)
+    }.joined(separator: "/")
+  }
+}

@@ -1,0 +1,98 @@
+import GRPCCore
+import Synchronization
+
+/// The plugin ID a client's metrics are labelled with: empty until registration learns it
+/// (so `Metadata`/`Version` of a registration attempt carry `plugin=""`, as upstream).
+final class PluginLabel: Sendable {
+  private let id = Mutex("")
+  var value: String { id.withLock { $0 } }
+  func set(_ value: String) { id.withLock { $0 = value } }
+}
+
+/// Records `synse_grpc_*` for every call on a plugin channel (api-v3.md §10): sent and
+/// latency per call (for streaming RPCs, the time to open the stream), received once per
+/// unary call, failed or not, and once per streamed message.
+struct GRPCMetricsInterceptor: ClientInterceptor {
+  let metrics: ServerMetrics
+  let plugin: PluginLabel
+
+  static let streamingMethods: Set<String> = ["Devices", "Read", "ReadCache", "ReadStream", "WriteAsync", "WriteSync", "Transactions"]
+
+  func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingClientRequest<Input>,
+    context: ClientContext,
+    next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
+  ) async throws -> StreamingClientResponse<Output> {
+    let method = context.descriptor.method
+    let streaming = Self.streamingMethods.contains(method)
+    let plugin = self.plugin.value
+    let metrics = self.metrics
+    let start = ContinuousClock.now
+    let finished = FinishOnce {
+      if !streaming {
+        metrics.grpcCall(streaming: false, method: method, plugin: plugin, latency: ContinuousClock.now - start)
+        metrics.grpcReceived(streaming: false, method: method, plugin: plugin)
+      }
+    }
+    var response: StreamingClientResponse<Output>
+    do {
+      response = try await next(request, context)
+    } catch {
+      if streaming { metrics.grpcCall(streaming: true, method: method, plugin: plugin, latency: ContinuousClock.now - start) }
+      finished.run()
+      throw error
+    }
+    if streaming { metrics.grpcCall(streaming: true, method: method, plugin: plugin, latency: ContinuousClock.now - start) }
+    guard case .success(var contents) = response.accepted else {
+      finished.run()
+      return response
+    }
+    contents.bodyParts = RPCAsyncSequence(wrapping: ObservedParts(base: contents.bodyParts, onMessage: {
+      if streaming { metrics.grpcReceived(streaming: true, method: method, plugin: plugin) }
+    }, onEnd: finished.run))
+    response.accepted = .success(contents)
+    return response
+  }
+}
+
+/// Runs an action once, whichever path gets there first.
+private final class FinishOnce: Sendable {
+  private let action: Mutex<(@Sendable () -> Void)?>
+  init(_ action: @escaping @Sendable () -> Void) { self.action = Mutex(action) }
+  func run() { action.withLock { stored in defer { stored = nil }; return stored }?() }
+}
+
+/// A response's body parts, reporting each message and the end of the stream.
+private struct ObservedParts<Output: Sendable>: AsyncSequence, Sendable {
+  typealias Element = StreamingClientResponse<Output>.Contents.BodyPart
+  let base: RPCAsyncSequence<Element, any Error>
+  let onMessage: @Sendable () -> Void
+  let onEnd: @Sendable () -> Void
+
+  struct AsyncIterator: AsyncIteratorProtocol {
+    var base: RPCAsyncSequence<Element, any Error>.AsyncIterator
+    let onMessage: @Sendable () -> Void
+    let onEnd: @Sendable () -> Void
+
+    mutating func next() async throws -> Element? {
+      do {
+        guard let part = try await base.next() else {
+          onEnd()
+          return nil
+        }
+        switch part {
+        case .message: onMessage()
+        case .trailingMetadata: onEnd()  // the last part: a unary reader may not ask for more
+        }
+        return part
+      } catch {
+        onEnd()
+        throw error
+      }
+    }
+  }
+
+  func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(base: base.makeAsyncIterator(), onMessage: onMessage, onEnd: onEnd)
+  }
+}

@@ -1,0 +1,275 @@
+"""/metrics: exact values after known traffic, promtool's lint, the readings exporter, access
+options, and a real Prometheus server scraping synse-server."""
+import asyncio
+import base64
+import json
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
+from test_server_http import LED, PLUGIN, get, request, stack, start_server, wait_for  # noqa: F401
+
+BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1.0", "2.5", "5.0", "7.5", "10.0", "+Inf"]
+
+
+def scrape(base, headers=None):
+    req = urllib.request.Request(base + "/metrics", headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} of an exposition."""
+    result = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)', line)
+        assert match, line
+        labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', match.group(2) or ""))
+        result[(match.group(1), labels)] = float(match.group(3))
+    return result
+
+
+def value(parsed, name, **labels):
+    return parsed.get((name, frozenset(labels.items())))
+
+
+@pytest.fixture
+def metered():
+    """A server with metrics on (readings off, so scrapes add no gRPC traffic) and an
+    external emulator over TCP; yields (base, port, plugin process)."""
+    plugin_port = free_port()
+    plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
+    wait_until_serving(plugin)
+    server, base, port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_METRICS_ENABLED": "true",
+                                       "SYNSE_METRICS_READINGS": "false"})
+    yield base, port, plugin
+    stop(server)
+    stop(plugin)
+    assert server.returncode == 0
+
+
+def test_metrics_are_off_by_default(stack):  # noqa: F811
+    base, _ = stack
+    assert get(base, "/metrics")[0] == 404
+
+
+def test_exact_values_after_known_traffic(metered):
+    base, port, _ = metered
+    parsed = samples(scrape(base)[1])
+    # start_server polled /v3/scan until it answered: count what is there, then add to it.
+    scans = value(parsed, "synse_http_request_count_total", method="GET", template="/v3/scan", endpoint="/v3/scan", http_code="200")
+    assert scans and scans >= 1
+    test_bodies = []
+    for _ in range(3):
+        with urllib.request.urlopen(base + "/test") as response:
+            test_bodies.append(len(response.read()))
+    for _ in range(2):
+        assert get(base, "/v3/read/emulator-led")[0] == 200
+    assert get(base, "/v3/read/no-such-device")[0] == 404
+    assert get(base, "/v3/nope")[0] == 404               # unknown route: not recorded
+    assert request(base, "/test", "DELETE")[0] == 405    # wrong method: not recorded
+
+    sent, received = [], []
+
+    async def websocket():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                for message in [{"id": 1, "event": "request/status"}, {"id": 2, "event": "request/status"}]:
+                    sent.append(json.dumps(message))
+                    await ws.send_str(sent[-1])
+                    received.append((await ws.receive()).data)
+                await ws.send_str("{not json")
+                received.append((await ws.receive()).data)
+                during = samples(scrape(base)[1])
+                assert value(during, "synse_websocket_session_count", source="127.0.0.1") == 1
+        await asyncio.sleep(0.3)
+
+    asyncio.new_event_loop().run_until_complete(websocket())
+    parsed = samples(scrape(base)[1])
+
+    def http(template, endpoint, code="200", name="synse_http_request_count_total"):
+        return value(parsed, name, method="GET", template=template, endpoint=endpoint, http_code=code)
+
+    assert http("/test", "/test") == 3
+    assert http("/test", "/test", name="synse_http_response_bytes_total") == sum(test_bodies)
+    assert http("/test", "/test", name="synse_http_request_latency_sec_count") == 3
+    assert [labels for (name, labels) in parsed if name == "synse_http_request_latency_sec_bucket" and ("endpoint", "/test") in labels] \
+        and {dict(labels)["le"] for (name, labels) in parsed if name == "synse_http_request_latency_sec_bucket"} == set(BUCKETS)
+    assert http("/v3/read/<device_id:str>", "/v3/read/emulator-led") == 2
+    assert http("/v3/read/<device_id:str>", "/v3/read/no-such-device", "404") == 1
+    assert http("/v3/scan", "/v3/scan") == scans
+    assert not [labels for (name, labels) in parsed if name.startswith("synse_http") and
+                (("endpoint", "/v3/nope") in labels or ("http_code", "405") in labels or ("endpoint", "/metrics") in labels)]
+    assert not [labels for (name, labels) in parsed if name.startswith("synse_http") and "ip" in dict(labels)]
+
+    assert value(parsed, "synse_websocket_request_count_total", event="request/status") == 2
+    assert value(parsed, "synse_websocket_request_bytes_total", event="request/status") == sum(len(m) for m in sent)
+    assert value(parsed, "synse_websocket_response_bytes_total", event="response/status") == sum(len(m) for m in received[:2])
+    assert value(parsed, "synse_websocket_response_bytes_total", event="response/error") == len(received[2])
+    assert value(parsed, "synse_websocket_error_response_count_total", event="response/error") == 1
+    assert value(parsed, "synse_websocket_request_latency_sec_count", event="request/status") == 2
+    assert value(parsed, "synse_websocket_session_count", source="127.0.0.1") == 0
+
+    def grpc(name, method, plugin=PLUGIN, kind="unary"):
+        return value(parsed, name, type=kind, service="synse.V3Plugin", method=method, plugin=plugin)
+
+    # Registration: Metadata and Version before the plugin's ID is known.
+    assert grpc("synse_grpc_message_sent_total", "Metadata", "") == 1 == grpc("synse_grpc_message_received_total", "Metadata", "")
+    assert grpc("synse_grpc_message_sent_total", "Version", "") == 1 == grpc("synse_grpc_message_received_total", "Version", "")
+    # Two reads of the LED: two Read streams of two readings (state and color) each; the
+    # read of an unknown device never reaches the plugin.
+    assert grpc("synse_grpc_message_sent_total", "Read", kind="server_streaming") == 2
+    assert grpc("synse_grpc_message_received_total", "Read", kind="server_streaming") == 4
+    assert grpc("synse_grpc_request_latency_sec_count", "Read", kind="server_streaming") == 2
+    devices_calls = grpc("synse_grpc_message_sent_total", "Devices", kind="server_streaming")
+    assert devices_calls >= 1 and grpc("synse_grpc_message_received_total", "Devices", kind="server_streaming") == 5 * devices_calls
+
+    assert value(parsed, "synse_plugin_active_state", plugin=PLUGIN) == 1
+    assert value(parsed, "synse_plugin_connect_count_total", plugin=PLUGIN) == 1
+    assert value(parsed, "synse_plugin_disabled", plugin=PLUGIN) == 0
+    assert value(parsed, "synse_registered_devices") == 5
+    for name in ["process_resident_memory_bytes", "process_virtual_memory_bytes", "process_cpu_seconds_total",
+                 "process_open_fds", "process_max_fds", "process_start_time_seconds"]:
+        assert value(parsed, name) and value(parsed, name) > 0, name
+    assert abs(value(parsed, "process_start_time_seconds") - time.time()) < 120
+
+
+def test_promtool_accepts_the_live_output(metered):
+    base, port, _ = metered
+    get(base, "/v3/read")
+
+    async def websocket():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                await ws.send_str(json.dumps({"id": 1, "event": "request/scan"}))
+                await ws.receive()
+                return scrape(base)[1]
+
+    text = asyncio.new_event_loop().run_until_complete(websocket())
+    result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+    lint = sorted(line for line in (result.stdout + result.stderr).splitlines() if line.strip())
+    # The only findings allowed are the two that the spec's own names cause (api-v3.md §10).
+    assert lint == [
+        "synse_grpc_request_latency_sec metric names should not contain abbreviated units",
+        "synse_http_request_latency_sec metric names should not contain abbreviated units",
+        "synse_websocket_request_latency_sec metric names should not contain abbreviated units",
+        "synse_websocket_session_count non-histogram and non-summary metrics should not have \"_count\" suffix",
+    ], lint
+
+
+def test_device_readings_exported_and_a_dead_plugin_left_out():
+    external_port = free_port()
+    external, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{external_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")
+    wait_until_serving(external)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{external_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator",
+                                    "SYNSE_METRICS_ENABLED": "true", "SYNSE_METRICS_READINGS_TIMEOUT": "1"})
+    try:
+        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 34)
+        parsed = samples(scrape(base)[1])
+        temperatures = {dict(labels)["id"]: (dict(labels), v) for (name, labels), v in parsed.items() if name == "synse_device_temperature_celsius"}
+        external_id = next(d["id"] for d in get(base, "/v3/scan?tags=foo/bar")[1] if d["info"] == "Synse Temperature Sensor 1")
+        labels, reading = temperatures[external_id]
+        assert labels["info"] == "Synse Temperature Sensor 1" and labels["device_type"] == "temperature" and labels["tags"] == "foo/bar"
+        assert isinstance(reading, float)
+        external_plugin = labels["plugin"]
+        assert len({labels["plugin"] for labels, _ in temperatures.values()}) == 2
+        assert any(name == "synse_device_fan_rpm" for name, _ in parsed)
+        # LED readings are strings: not exported.
+        assert not [labels for (name, labels) in parsed if name.startswith("synse_device_") and ("id", LED) in labels]
+
+        external.send_signal(signal.SIGSTOP)  # a plugin that hangs rather than refuses
+        try:
+            started = time.time()
+            status, text = scrape(base)
+            assert status == 200 and time.time() - started < 5
+            parsed = samples(text)
+            plugins = {dict(labels)["plugin"] for (name, labels) in parsed if name == "synse_device_temperature_celsius"}
+            assert len(plugins) == 1 and external_plugin not in plugins  # only the embedded one answered
+        finally:
+            external.send_signal(signal.SIGCONT)
+    finally:
+        stop(server)
+        stop(external)
+
+
+def test_metrics_on_their_own_port_behind_a_token_or_basic_auth():
+    metrics_port = free_port()
+    server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
+                                    "SYNSE_METRICS_PORT": str(metrics_port), "SYNSE_METRICS_HOST": "127.0.0.1",
+                                    "SYNSE_METRICS_AUTH_TOKEN": "s3cret"})
+    try:
+        assert get(base, "/metrics")[0] == 404
+        other = f"http://127.0.0.1:{metrics_port}"
+        status, _ = scrape(other)
+        assert status == 401
+        assert scrape(other, {"Authorization": "Bearer wrong"})[0] == 401
+        status, text = scrape(other, {"Authorization": "Bearer s3cret"})
+        assert status == 200 and "synse_registered_devices 29" in text
+    finally:
+        stop(server)
+    server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
+                                    "SYNSE_METRICS_AUTH_USERNAME": "prom", "SYNSE_METRICS_AUTH_PASSWORD": "pw"})
+    try:
+        assert scrape(base)[0] == 401
+        good = "Basic " + base64.b64encode(b"prom:pw").decode()
+        assert scrape(base, {"Authorization": good})[0] == 200
+    finally:
+        stop(server)
+
+
+@pytest.mark.skipif(shutil.which("prometheus") is None, reason="prometheus not installed")
+def test_a_real_prometheus_scrapes_the_server(metered):
+    base, _, _ = metered
+    server_port = base.rsplit(":", 1)[1]
+    directory = Path(tempfile.mkdtemp(prefix="prometheus-"))
+    prometheus_port = free_port()
+    (directory / "prometheus.yml").write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"scrape_configs:\n  - job_name: synse\n    static_configs: [{{targets: ['127.0.0.1:{server_port}']}}]\n")
+    prometheus = subprocess.Popen(
+        ["prometheus", f"--config.file={directory / 'prometheus.yml'}", f"--storage.tsdb.path={directory / 'data'}",
+         f"--web.listen-address=127.0.0.1:{prometheus_port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(7):
+            get(base, "/test")
+
+        def query(expression):
+            url = f"http://127.0.0.1:{prometheus_port}/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())["data"]["result"]
+
+        result = wait_for(lambda: (r := query('synse_http_request_count_total{template="/test"}')) and r[0]["value"][1] == "7" and r, timeout=30)
+        assert result[0]["metric"] == {"__name__": "synse_http_request_count_total", "endpoint": "/test", "http_code": "200",
+                                       "instance": f"127.0.0.1:{server_port}", "job": "synse", "method": "GET", "template": "/test"}
+        active = query("synse_plugin_active_state")
+        assert [(r["metric"]["plugin"], r["value"][1]) for r in active] == [(PLUGIN, "1")]
+        assert query("synse_registered_devices")[0]["value"][1] == "5"
+        assert query('up{job="synse"}')[0]["value"][1] == "1"
+    finally:
+        prometheus.terminate()
+        prometheus.wait(timeout=10)
+
+
+def test_example_monitoring_files_pass_promtool():
+    examples = ROOT / "examples" / "monitoring"
+    for command in (["check", "config", str(examples / "prometheus.yml")], ["check", "rules", str(examples / "alerts.yml")]):
+        result = subprocess.run(["promtool", *command], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    dashboard = json.loads((examples / "grafana" / "synse-dashboard.json").read_text())
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    assert expressions and all("synse_" in e or "process_" in e for e in expressions)
