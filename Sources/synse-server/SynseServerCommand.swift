@@ -59,7 +59,15 @@ struct SynseServerCommand: AsyncParsableCommand {
       embeddedServices.append(EmbeddedPlugin(runtime: runtime, transport: transport))
     }
 
-    let metrics = configuration.metricsEnabled ? ServerMetrics(ipLabel: configuration.metrics.ipLabel) : nil
+    var statsd: [StatsDMetricsFactory] = []
+    if configuration.metricsEnabled, let address = configuration.metrics.statsdAddress {
+      guard let factory = StatsDMetricsFactory(address: address, prefix: configuration.metrics.statsdPrefix) else {
+        logger.critical("metrics.statsd.address '\(address)' is not a reachable host:port")
+        throw ExitCode(2)
+      }
+      statsd.append(factory)
+    }
+    let metrics = configuration.metricsEnabled ? ServerMetrics(ipLabel: configuration.metrics.ipLabel, additionalFactories: statsd) : nil
     let connections = PluginConnections()
     let registry = PluginRegistry(configuration: configuration, embedded: embedded, connections: connections, logger: logger, metrics: metrics)
     let devices = DeviceCache(logger: logger, metrics: metrics)

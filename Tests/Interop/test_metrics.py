@@ -273,3 +273,28 @@ def test_example_monitoring_files_pass_promtool():
     dashboard = json.loads((examples / "grafana" / "synse-dashboard.json").read_text())
     expressions = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
     assert expressions and all("synse_" in e or "process_" in e for e in expressions)
+
+
+def test_metrics_pushed_to_statsd():
+    import socket as sockets
+    listener = sockets.socket(sockets.AF_INET, sockets.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(10)
+    server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
+                                    "SYNSE_METRICS_STATSD_ADDRESS": f"127.0.0.1:{listener.getsockname()[1]}",
+                                    "SYNSE_METRICS_STATSD_PREFIX": "synse.test"})
+    try:
+        assert get(base, "/test")[0] == 200
+        lines = []
+        while not any(":/test," in line and "request_count" in line for line in lines):
+            lines.append(listener.recv(4096).decode())
+        assert "synse.test.synse_http_request_count_total:1|c|#method:GET,template:/test,endpoint:/test,http_code:200" in lines
+        while not any("request_latency_sec" in line and ":/test," in line for line in lines):
+            lines.append(listener.recv(4096).decode())
+        latency = next(line for line in lines if "request_latency_sec" in line and ":/test," in line)
+        assert re.fullmatch(r"synse\.test\.synse_http_request_latency_sec:[0-9.e-]+\|ms\|#method:GET,template:/test,endpoint:/test,http_code:200", latency)
+        assert any(line.startswith("synse.test.synse_registered_devices:29|g") for line in lines) or \
+            "synse_registered_devices 29" in scrape(base)[1]  # Prometheus keeps working beside StatsD
+    finally:
+        stop(server)
+        listener.close()
