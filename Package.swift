@@ -47,8 +47,11 @@ let package = Package(
     .target(
       name: "SynseSDK",
       dependencies: [
-        "SynseProtocol", "Systemd",
+        "SynseProtocol", "Systemd", "ProcessMetrics",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -71,9 +74,11 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        "ProcessMetrics",
       ],
       swiftSettings: swiftSettings
     ),
+    .target(name: "ProcessMetrics", swiftSettings: swiftSettings),
     .target(
       name: "SynseServer",
       dependencies: [

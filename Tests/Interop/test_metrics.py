@@ -298,3 +298,37 @@ def test_metrics_pushed_to_statsd():
     finally:
         stop(server)
         listener.close()
+
+
+def test_plugin_side_metrics():
+    from synse_grpc import client as grpc_client
+    plugin_port, metrics_port = free_port(), free_port()
+    import os
+    env = dict(os.environ, PLUGIN_METRICS_ENABLED="true", PLUGIN_METRICS_ADDRESS=f"127.0.0.1:{metrics_port}")
+    directory = Path(tempfile.mkdtemp(prefix="plugin-metrics-"))
+    (directory / "config.yml").write_text(
+        f"version: 3\nnetwork: {{type: tcp, address: '127.0.0.1:{plugin_port}'}}\n"
+        "settings: {read: {interval: 100ms}, write: {interval: 100ms}}\nhealth: {healthFile: ''}\n")
+    env.update(PLUGIN_CONFIG=str(directory / "config.yml"), PLUGIN_DEVICE_CONFIG=str(CLIENT_DEVICES))
+    from conftest import BINARY
+    plugin = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(plugin)
+        api = grpc_client.PluginClientV3(f"127.0.0.1:{plugin_port}", "tcp", timeout=10)
+        api.metadata()
+        assert len(list(api.read(device_id=LED))) == 2
+        statuses = list(api.write_sync(device_id=LED, data=[{"action": "state", "data": b"on"}]))
+        assert statuses[0].status == 3  # DONE
+        base = f"http://127.0.0.1:{metrics_port}"
+        parsed = samples(wait_for(lambda: scrape(base)[1]))
+        assert value(parsed, "synse_plugin_grpc_requests_total", method="Metadata", code="OK") == 1
+        assert value(parsed, "synse_plugin_grpc_requests_total", method="Read", code="OK") == 1
+        assert value(parsed, "synse_plugin_grpc_requests_total", method="WriteSync", code="OK") == 1
+        assert value(parsed, "synse_plugin_write_transactions_total", status="DONE") == 1
+        assert value(parsed, "synse_plugin_devices") == 5
+        assert value(parsed, "synse_plugin_read_pass_seconds_count") >= 1
+        assert value(parsed, "process_resident_memory_bytes") > 0
+        lint = subprocess.run(["promtool", "check", "metrics"], input=scrape(base)[1], capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+    finally:
+        stop(plugin)

@@ -59,6 +59,8 @@ public struct PluginConfig: Sendable, Equatable {
   public var debug = false
   public var id = Identity()
   public var metricsEnabled = false
+  /// Where plugin-side metrics are served (`metrics.address`; the Go SDK uses `:2112`).
+  public var metricsAddress = ":2112"
   public var mode = Mode.parallel
   public var read = Loop()
   public var write = Loop()
@@ -93,6 +95,7 @@ extension PluginConfig {
       self.id.useCustom = try id.strings("useCustom") ?? []
     }
     metricsEnabled = try root.child("metrics")?.bool("enabled") ?? false
+    metricsAddress = try root.child("metrics")?.string("address") ?? metricsAddress
     if let settings = root.child("settings") {
       if let text = try settings.string("mode") {
         guard let mode = Mode(rawValue: text.lowercased()) else {

@@ -22,6 +22,7 @@ public struct PluginRuntime: Service {
   let readings: ReadingState
   let logger: Logger
   let rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])?
+  let metrics: PluginMetrics?
 
   init(
     plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager,
@@ -34,6 +35,12 @@ public struct PluginRuntime: Service {
     self.logger = logger
     let readings = ReadingState(cacheTTL: config.cacheEnabled ? config.cacheTTL : nil)
     let transactions = TransactionStore(ttl: config.transactionTTL)
+    let metrics = config.metricsEnabled ? PluginMetrics() : nil
+    self.metrics = metrics
+    if let metrics {
+      transactions.onFinal = { status in metrics.transactionFinished(status == .done ? "DONE" : "ERROR") }
+      metrics.devices(devices.devices.count)
+    }
     let writeQueue = WriteQueue(capacity: config.write.queueSize)
     var checks: [HealthCheck] = []
     if !config.health.disableDefaultChecks {
@@ -48,11 +55,11 @@ public struct PluginRuntime: Service {
     self.readings = readings
     self.scheduler = Scheduler(
       config: config, devices: devices, handlers: plugin.handlers, readings: readings, transactions: transactions,
-      writeQueue: writeQueue, logger: logger)
+      writeQueue: writeQueue, metrics: metrics, logger: logger)
     self.service = PluginService(
       metadata: plugin.metadata, version: plugin.version, pluginID: pluginID, devices: devices, handlers: plugin.handlers,
       readings: readings, transactions: transactions, writeQueue: writeQueue, health: health,
-      writingEnabled: scheduler.writeLoopEnabled, logger: logger)
+      writingEnabled: scheduler.writeLoopEnabled, metrics: metrics, logger: logger)
   }
 
   /// The configured listen address.
@@ -109,12 +116,16 @@ public struct PluginRuntime: Service {
   }
 
   private func serve<Transport: ServerTransport>(transport: Transport, whenListening: @Sendable () async throws -> Void) async throws {
-    let server = GRPCServer(transport: transport, services: [service])
+    let server = GRPCServer(transport: transport, services: [service], interceptors: metrics.map { [PluginMetricsInterceptor(metrics: $0)] } ?? [])
     try await withGracefulShutdownHandler {
       try await withThrowingDiscardingTaskGroup { group in
         group.addTask { try await server.serve() }
         group.addTask { await scheduler.run() }
         group.addTask { await monitorHealth() }
+        if let metrics {
+          let address = config.metricsAddress
+          group.addTask { try await serveMetrics(metrics, at: address) }
+        }
         if let rescan {
           group.addTask { await rescanDevices(every: rescan.interval, rescan.makeDevices) }
         }
@@ -139,6 +150,7 @@ public struct PluginRuntime: Service {
       do {
         let fresh = try makeDevices(Set(devices.devices.map(\.id)))
         let (added, removed) = devices.replace(with: fresh)
+        metrics?.devices(fresh.count)
         if !added.isEmpty || !removed.isEmpty {
           logger.info("device rescan changed the device set", metadata: ["added": "\(added)", "removed": "\(removed)", "devices": "\(fresh.count)"])
           Notifier.status("serving \(fresh.count) devices")

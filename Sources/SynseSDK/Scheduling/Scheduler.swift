@@ -13,13 +13,15 @@ struct Scheduler: Sendable {
   let logger: Logger
   private let limiter: RateLimiter
   private let serialLock: AsyncLock?
+  let metrics: PluginMetrics?
   /// When the last read pass ended: the watchdog pings only while passes keep ending.
   let lastPass = Heartbeat()
 
   init(
     config: PluginConfig, devices: DeviceManager, handlers: [String: DeviceHandler], readings: ReadingState,
-    transactions: TransactionStore, writeQueue: WriteQueue, logger: Logger
+    transactions: TransactionStore, writeQueue: WriteQueue, metrics: PluginMetrics? = nil, logger: Logger
   ) {
+    self.metrics = metrics
     self.config = config
     self.devices = devices
     self.handlers = handlers
@@ -51,7 +53,9 @@ struct Scheduler: Sendable {
 
   private func readLoop() async {
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
+      let start = ContinuousClock.now
       await readPass()
+      metrics?.readPass(ContinuousClock.now - start)
       lastPass.beat()
       try? await Task.sleep(for: config.read.interval)
     }

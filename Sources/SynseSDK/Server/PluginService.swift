@@ -15,6 +15,7 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
   let writeQueue: WriteQueue
   let health: HealthMonitor
   let writingEnabled: Bool
+  let metrics: PluginMetrics?
   let logger: Logger
   /// `ReadStream` calls in progress: logged as each opens and ends, so an operator (and the
   /// tests) can see that a client's disconnect really ends its stream here.
@@ -90,8 +91,14 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     guard !ids.isEmpty else {
       throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
     }
-    logger.info("read stream opened", metadata: ["devices": "\(ids.count)", "open_streams": "\(openStreams.add(1))"])
-    defer { logger.info("read stream closed", metadata: ["open_streams": "\(openStreams.add(-1))"]) }
+    let opened = openStreams.add(1)
+    metrics?.openReadStreams(opened)
+    logger.info("read stream opened", metadata: ["devices": "\(ids.count)", "open_streams": "\(opened)"])
+    defer {
+      let open = openStreams.add(-1)
+      metrics?.openReadStreams(open)
+      logger.info("read stream closed", metadata: ["open_streams": "\(open)"])
+    }
     for await batch in readings.subscribe(to: ids) {
       try await response.write(contentsOf: batch.messages)
     }

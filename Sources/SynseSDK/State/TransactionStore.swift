@@ -37,7 +37,15 @@ final class TransactionStore: Sendable {
   }
 
   /// Records a transition, waking anyone waiting once the status is final.
+  /// Called with each final status (`DONE`, `ERROR`) as a transaction reaches it.
+  var onFinal: (@Sendable (Transaction.Status) -> Void)? {
+    get { finalHook.withLock { $0 } }
+    set { finalHook.withLock { $0 = newValue } }
+  }
+  private let finalHook = Mutex<(@Sendable (Transaction.Status) -> Void)?>(nil)
+
   func update(_ id: String, to status: Transaction.Status, message: String = "") {
+    if status.isFinal, let hook = onFinal { hook(status) }
     let date = now()
     let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
       state.transactions[id]?.transition(to: status, message: message, at: date)

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessMetrics
 
 /// Device readings as Prometheus gauges: `synse_device_<reading type>_<base unit>` (e.g.
 /// `synse_device_temperature_celsius`, `synse_device_power_watts`; rpm readings are named
@@ -41,7 +42,7 @@ enum ReadingMetrics {
             "# TYPE \(name) gauge",
           ]
         }
-        families[name]!.append("\(name){\(labels)} \(MetricsExposition.format(value))")
+        families[name]!.append("\(name){\(labels)} \(ProcessMetrics.format(value))")
       }
     }
     return order.map { families[$0]!.joined(separator: "\n") + "\n" }.joined()

@@ -1,5 +1,6 @@
 public import CoreMetrics
 import Foundation
+import ProcessMetrics
 
 /// A swift-metrics backend that pushes every update to a StatsD/DogStatsD daemon over UDP
 /// (`metrics.statsd.address`), for sites that run statsd instead of Prometheus. Keys are
@@ -78,11 +79,11 @@ public final class StatsDMetricsFactory: MetricsFactory, Sendable {
     }
 
     func increment(by amount: Int64) { factory.send(label, String(amount), "c", dimensions) }
-    func increment(by amount: Double) { factory.send(label, MetricsExposition.format(amount), "c", dimensions) }
+    func increment(by amount: Double) { factory.send(label, ProcessMetrics.format(amount), "c", dimensions) }
     func reset() {}
     func record(_ value: Int64) { factory.send(label, String(value), histogram ? "h" : "g", dimensions) }
-    func record(_ value: Double) { factory.send(label, MetricsExposition.format(value), histogram ? "h" : "g", dimensions) }
-    func recordNanoseconds(_ duration: Int64) { factory.send(label, MetricsExposition.format(Double(duration) / 1e6), "ms", dimensions) }
+    func record(_ value: Double) { factory.send(label, ProcessMetrics.format(value), histogram ? "h" : "g", dimensions) }
+    func recordNanoseconds(_ duration: Int64) { factory.send(label, ProcessMetrics.format(Double(duration) / 1e6), "ms", dimensions) }
   }
 
   /// A gauge moved by deltas (`+1|g`, `-1|g`) or set outright.
@@ -98,8 +99,8 @@ public final class StatsDMetricsFactory: MetricsFactory, Sendable {
     }
 
     func set(_ value: Int64) { factory.send(label, String(value), "g", dimensions) }
-    func set(_ value: Double) { factory.send(label, MetricsExposition.format(value), "g", dimensions) }
-    func increment(by amount: Double) { factory.send(label, "+" + MetricsExposition.format(amount), "g", dimensions) }
-    func decrement(by amount: Double) { factory.send(label, "-" + MetricsExposition.format(amount), "g", dimensions) }
+    func set(_ value: Double) { factory.send(label, ProcessMetrics.format(value), "g", dimensions) }
+    func increment(by amount: Double) { factory.send(label, "+" + ProcessMetrics.format(amount), "g", dimensions) }
+    func decrement(by amount: Double) { factory.send(label, "-" + ProcessMetrics.format(amount), "g", dimensions) }
   }
 }
