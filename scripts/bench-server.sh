@@ -29,8 +29,8 @@ measure() {  # name url
 
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 
-run_scenario() {  # label devices-file-or-empty plugin-port server-port
-  local label=$1 devices=$2 plugin_port=$3 server_port=$4
+run_scenario() {  # label devices-file-or-empty plugin-port server-port [metrics: true|false]
+  local label=$1 devices=$2 plugin_port=$3 server_port=$4 metrics=${5:-false}
   cat > "$work/plugin-$plugin_port.yaml" <<CONFIG
 version: 3
 network: {type: tcp, address: "127.0.0.1:$plugin_port"}
@@ -42,7 +42,7 @@ CONFIG
   env "${env[@]}" "$bin/synse-emulator-plugin" > "$work/plugin-$plugin_port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q "serving synse.V3Plugin" "$work/plugin-$plugin_port.log" && break; sleep 0.1; done
-  printf 'logging: info\npretty_json: false\nplugin: {tcp: ["127.0.0.1:%s"]}\n' "$plugin_port" > "$work/server-$server_port.yaml"
+  printf 'logging: info\npretty_json: false\nplugin: {tcp: ["127.0.0.1:%s"]}\nmetrics: {enabled: %s}\n' "$plugin_port" "$metrics" > "$work/server-$server_port.yaml"
   "$bin/synse-server" --config "$work/server-$server_port.yaml" --host 127.0.0.1 --port "$server_port" > "$work/server-$server_port.log" 2>&1 &
   local server_pid=$!
   pids+=($server_pid)
@@ -66,6 +66,8 @@ echo "== bare Hummingbird route (framework ceiling)"
 measure "GET /test (bare)" "http://127.0.0.1:5099/test"
 
 run_scenario "emulator default config" "" 5091 5081
+# The same with metrics on: what recording every request costs.
+run_scenario "emulator default config, metrics on" "" 5093 5083 true
 
 {
   echo "version: 3"; echo "devices:"; echo "  - type: temperature"; echo "    instances:"

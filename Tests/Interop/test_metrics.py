@@ -223,11 +223,18 @@ def test_metrics_on_their_own_port_behind_a_token_or_basic_auth():
     finally:
         stop(server)
     server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
-                                    "SYNSE_METRICS_AUTH_USERNAME": "prom", "SYNSE_METRICS_AUTH_PASSWORD": "pw"})
+                                    "SYNSE_METRICS_AUTH_USERNAME": "prom", "SYNSE_METRICS_AUTH_PASSWORD": "pw",
+                                    "SYNSE_METRICS_IP_LABEL": "true"})
     try:
         assert scrape(base)[0] == 401
+        assert scrape(base, {"Authorization": "Basic " + base64.b64encode(b"prom:wrong").decode()})[0] == 401
         good = "Basic " + base64.b64encode(b"prom:pw").decode()
-        assert scrape(base, {"Authorization": good})[0] == 200
+        get(base, "/test")
+        status, text = scrape(base, {"Authorization": good})
+        assert status == 200
+        # metrics.ip_label on: the client address becomes a label.
+        assert value(samples(text), "synse_http_request_count_total", method="GET", template="/test", endpoint="/test",
+                     http_code="200", ip="127.0.0.1") == 1
     finally:
         stop(server)
 
