@@ -94,7 +94,7 @@ let package = Package(
     .executableTarget(
       name: "synse-server",
       dependencies: [
-        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK",
+        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK", "Systemd",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import SynseSDK
 import SynseServer
 import SynseServerCore
+import Systemd
 import UnixSignals
 
 /// `synse-server --config FILE --host H --port P`: flags win over the file and `SYNSE_*`.
@@ -28,15 +29,23 @@ struct SynseServerCommand: AsyncParsableCommand {
       throw ExitCode(2)
     }
     let level = configuration.logging
+    let logLevel: Logger.Level = switch level {
+    case .debug: .debug
+    case .info: .info
+    case .warning: .warning
+    case .error: .error
+    case .critical: .critical
+    }
+    // Under systemd, stderr is the journal: log to it directly with structured fields.
+    let toJournal = JournalLogHandler.stderrIsJournal()
     LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = switch level {
-      case .debug: .debug
-      case .info: .info
-      case .warning: .warning
-      case .error: .error
-      case .critical: .critical
+      if toJournal {
+        var handler = JournalLogHandler(label: label, identifier: "synse-server")
+        handler.logLevel = logLevel
+        return handler
       }
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = logLevel
       return handler
     }
     let logger = Logger(label: "synse-server")
@@ -75,11 +84,14 @@ struct SynseServerCommand: AsyncParsableCommand {
       configuration: configuration, registry: registry, devices: devices,
       transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
+    let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
     let app = buildApplication(
       commands: commands, configuration: configuration, host: host, port: port,
-      services: [], metrics: metrics, logger: logger)
+      services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embeddedServices.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance), .init(service: app)]
+    let readiness = SystemdReadiness(listening: listening, registry: registry, devices: devices, address: "\(host):\(port)", logger: logger)
+    services.append(.init(service: readiness, successTerminationBehavior: .ignore))
     if let metrics, let metricsApp = buildMetricsApplication(commands: commands, configuration: configuration, metrics: metrics, logger: logger) {
       services.append(.init(service: metricsApp))
     }

@@ -112,10 +112,13 @@ public struct PluginRuntime: Service {
 
   /// Serves over an in-process transport; connect a `GRPCClient` to `transport.client`.
   public func serveInProcess(_ transport: InProcessTransport) async throws {
-    try await serve(transport: transport.server) {}
+    // Embedded in another process, which owns the conversation with systemd.
+    try await serve(transport: transport.server, talksToSystemd: false) {}
   }
 
-  private func serve<Transport: ServerTransport>(transport: Transport, whenListening: @Sendable () async throws -> Void) async throws {
+  private func serve<Transport: ServerTransport>(
+    transport: Transport, talksToSystemd: Bool = true, whenListening: @Sendable () async throws -> Void
+  ) async throws {
     let server = GRPCServer(transport: transport, services: [service], interceptors: metrics.map { [PluginMetricsInterceptor(metrics: $0)] } ?? [])
     try await withGracefulShutdownHandler {
       try await withThrowingDiscardingTaskGroup { group in
@@ -129,13 +132,13 @@ public struct PluginRuntime: Service {
         if let rescan {
           group.addTask { await rescanDevices(every: rescan.interval, rescan.makeDevices) }
         }
-        if let timeout = Notifier.watchdogTimeout() {
+        if talksToSystemd, let timeout = Notifier.watchdogTimeout() {
           group.addTask { await pingWatchdog(timeout: timeout) }
         }
         try await whenListening()
       }
     } onGracefulShutdown: {
-      Notifier.stopping()
+      if talksToSystemd { Notifier.stopping() }
       server.beginGracefulShutdown()
       readings.finishSubscribers()
     }

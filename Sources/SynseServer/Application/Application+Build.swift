@@ -13,7 +13,7 @@ public import SynseServerCore
 /// ```
 public func buildApplication(
   commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service],
-  metrics: ServerMetrics? = nil, logger: Logger
+  metrics: ServerMetrics? = nil, onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
 ) -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let router = Router(context: SynseRequestContext.self)
@@ -40,7 +40,7 @@ public func buildApplication(
     server: .http1WebSocketUpgrade(
       webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))),
     configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
-    services: services, logger: logger)
+    services: services, onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }
 
 /// The separate `/metrics` listener of `metrics.host`/`metrics.port`, or nil when metrics are

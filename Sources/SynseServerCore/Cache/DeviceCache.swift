@@ -14,6 +14,7 @@ public final class DeviceCache: Sendable {
   }
 
   private let contents = Mutex(Contents())
+  private let builds = Mutex(0)
   private let logger: Logger
   private let metrics: ServerMetrics?
 
@@ -21,6 +22,9 @@ public final class DeviceCache: Sendable {
     self.logger = logger
     self.metrics = metrics
   }
+
+  /// How many times the cache has been built (0 until the first rebuild succeeded).
+  public var buildCount: Int { builds.withLock { $0 } }
 
   /// All devices, in plugin registration order.
   public var devices: [DeviceRecord] { contents.withLock { $0.devices } }
@@ -94,6 +98,7 @@ public final class DeviceCache: Sendable {
       device.renderedSummary.map(JSONValue.fragment) ?? device.summaryJSON
     }))
     contents.withLock { $0 = fresh }
+    builds.withLock { $0 += 1 }
     metrics?.registeredDevices(count)
     logger.debug("device cache rebuilt", metadata: ["devices": "\(count)"])
   }
