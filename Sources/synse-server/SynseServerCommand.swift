@@ -49,11 +49,6 @@ struct SynseServerCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "synse-server")
-    if configuration.sslCert != nil || configuration.grpcTLSCert != nil {
-      // Serving plaintext while the operator asked for TLS would be worse than not starting.
-      logger.critical("ssl.cert/ssl.key and grpc.tls.cert are not supported yet; remove them to start")
-      throw ExitCode(2)
-    }
 
     var embedded: [String: InProcessTransport.Client] = [:]
     var embeddedServices: [any Service] = []
@@ -85,9 +80,15 @@ struct SynseServerCommand: AsyncParsableCommand {
       transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
-    let app = buildApplication(
-      commands: commands, configuration: configuration, host: host, port: port,
-      services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
+    let app: any Service
+    do {
+      app = try buildApplication(
+        commands: commands, configuration: configuration, host: host, port: port,
+        services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
+    } catch {
+      logger.critical("cannot set up HTTPS from ssl.cert/ssl.key: \(error)")
+      throw ExitCode(2)
+    }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embeddedServices.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance), .init(service: app)]
     let readiness = SystemdReadiness(listening: listening, registry: registry, devices: devices, address: "\(host):\(port)", logger: logger)

@@ -1,5 +1,8 @@
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
+import NIOSSL
 public import Logging
 public import ServiceLifecycle
 public import SynseServerCore
@@ -12,9 +15,9 @@ public import SynseServerCore
 /// try await app.runService()
 /// ```
 public func buildApplication(
-  commands: Commands, configuration: ServerConfiguration, host: String, port: Int, services: [any Service],
+  commands: Commands, configuration: SynseServerCore.ServerConfiguration, host: String, port: Int, services: [any Service],
   metrics: ServerMetrics? = nil, onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let router = Router(context: SynseRequestContext.self)
   let routes = RouteTable()
@@ -35,10 +38,14 @@ public func buildApplication(
     try await connection.run(inbound: inbound, outbound: outbound)
   }
   routes.fill(from: router)
+  var server = HTTPServerBuilder.http1WebSocketUpgrade(
+    webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize))))
+  if let cert = configuration.sslCert, let key = configuration.sslKey {
+    server = try .tls(server, tlsConfiguration: try serverTLS(certificate: cert, key: key))
+  }
   return Application(
     router: router,
-    server: .http1WebSocketUpgrade(
-      webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))),
+    server: server,
     configuration: .init(address: .hostname(host, port: port), serverName: "synse-server"),
     services: services, onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }
@@ -46,7 +53,7 @@ public func buildApplication(
 /// The separate `/metrics` listener of `metrics.host`/`metrics.port`, or nil when metrics are
 /// served on the API port.
 public func buildMetricsApplication(
-  commands: Commands, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger
+  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics, logger: Logger
 ) -> (some ApplicationProtocol)? {
   guard let port = configuration.metrics.port else { return nil as Application<RouterResponder<BasicRequestContext>>? }
   let router = Router(context: BasicRequestContext.self)
@@ -54,4 +61,12 @@ public func buildMetricsApplication(
   return Application(
     router: router, configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
     logger: logger)
+}
+
+/// HTTPS from `ssl.cert` (PEM, chain allowed) and `ssl.key`.
+func serverTLS(certificate: String, key: String) throws -> TLSConfiguration {
+  let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+  var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+  tls.minimumTLSVersion = .tlsv12
+  return tls
 }

@@ -60,6 +60,8 @@ extension ServerConfiguration {
     (["cache", "plugin", "refresh_every"], "SYNSE_CACHE_PLUGIN_REFRESH_EVERY", .int),
     (["cache", "transaction", "ttl"], "SYNSE_CACHE_TRANSACTION_TTL", .int),
     (["grpc", "timeout"], "SYNSE_GRPC_TIMEOUT", .int), (["grpc", "tls", "cert"], "SYNSE_GRPC_TLS_CERT", .string),
+    (["grpc", "tls", "client_cert"], "SYNSE_GRPC_TLS_CLIENT_CERT", .string),
+    (["grpc", "tls", "client_key"], "SYNSE_GRPC_TLS_CLIENT_KEY", .string),
     (["ssl", "cert"], "SYNSE_SSL_CERT", .string), (["ssl", "key"], "SYNSE_SSL_KEY", .string),
     (["metrics", "enabled"], "SYNSE_METRICS_ENABLED", .bool),
     (["metrics", "ip_label"], "SYNSE_METRICS_IP_LABEL", .bool),

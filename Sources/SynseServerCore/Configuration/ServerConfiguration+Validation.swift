@@ -1,3 +1,4 @@
+import Foundation
 extension ServerConfiguration {
   /// Builds the typed configuration from the merged tree, rejecting wrongly typed values.
   init(tree: JSONValue, source: String) throws(ConfigurationError) {
@@ -55,10 +56,25 @@ extension ServerConfiguration {
     transactionTTL = try seconds(["cache", "transaction", "ttl"]) ?? transactionTTL
     grpcTimeout = try seconds(["grpc", "timeout"]) ?? grpcTimeout
     grpcTLSCert = try string(["grpc", "tls", "cert"])
+    grpcTLSClientCert = try string(["grpc", "tls", "client_cert"])
+    grpcTLSClientKey = try string(["grpc", "tls", "client_key"])
+    if (grpcTLSClientCert == nil) != (grpcTLSClientKey == nil) {
+      throw ConfigurationError("invalid configuration (\(source)): 'grpc.tls' needs both 'client_cert' and 'client_key'")
+    }
+    if grpcTLSClientCert != nil && grpcTLSCert == nil {
+      throw ConfigurationError("invalid configuration (\(source)): 'grpc.tls.client_cert' needs 'grpc.tls.cert' (the CA that signed the plugins' certificates)")
+    }
     sslCert = try string(["ssl", "cert"])
     sslKey = try string(["ssl", "key"])
     if (sslCert == nil) != (sslKey == nil) {
       throw ConfigurationError("invalid configuration (\(source)): 'ssl' needs both 'cert' and 'key'")
+    }
+    // The original aborts when the TLS files are missing; say which one.
+    for (path, key) in [(sslCert, "ssl.cert"), (sslKey, "ssl.key"), (grpcTLSCert, "grpc.tls.cert"),
+                        (grpcTLSClientCert, "grpc.tls.client_cert"), (grpcTLSClientKey, "grpc.tls.client_key")] {
+      if let path, !FileManager.default.fileExists(atPath: path) {
+        throw ConfigurationError("invalid configuration (\(source)): \(key): no such file: \(path)")
+      }
     }
     metricsEnabled = try bool(["metrics", "enabled"]) ?? metricsEnabled
     metrics.ipLabel = try bool(["metrics", "ip_label"]) ?? metrics.ipLabel

@@ -11,6 +11,7 @@
 /// | `cache.transaction.ttl` | int seconds | 300 | `SYNSE_CACHE_TRANSACTION_TTL` |
 /// | `grpc.timeout` | int seconds | 3 | `SYNSE_GRPC_TIMEOUT` |
 /// | `grpc.tls.cert` | path | unset | `SYNSE_GRPC_TLS_CERT` |
+/// | `grpc.tls.client_cert` / `grpc.tls.client_key` | paths (mTLS to plugins) | unset | `SYNSE_GRPC_TLS_CLIENT_CERT` / `_KEY` |
 /// | `ssl.cert` / `ssl.key` | path | unset | `SYNSE_SSL_CERT` / `SYNSE_SSL_KEY` |
 /// | `metrics.enabled` | bool | false | `SYNSE_METRICS_ENABLED` |
 /// | `metrics.ip_label` | bool | false | `SYNSE_METRICS_IP_LABEL` |
@@ -38,6 +39,9 @@ public struct ServerConfiguration: Sendable {
   public var transactionTTL: Duration = .seconds(300)
   public var grpcTimeout: Duration = .seconds(3)
   public var grpcTLSCert: String?
+  /// The certificate and key the server presents to plugins that verify clients (mTLS).
+  public var grpcTLSClientCert: String?
+  public var grpcTLSClientKey: String?
   public var sslCert: String?
   public var sslKey: String?
   public var metricsEnabled = false

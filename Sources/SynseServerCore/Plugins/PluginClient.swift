@@ -31,7 +31,19 @@ public struct PluginCallError: Error, Sendable, CustomStringConvertible {
   init(_ error: any Error) {
     if let rpc = error as? RPCError {
       isPluginLevel = [.notFound, .invalidArgument, .unknown].contains(rpc.code)
-      description = "\(rpc.code): \(rpc.message)"
+      // The cause chain says why a connection failed (refused, TLS certificate rejected…).
+      var text = "\(rpc.code): \(rpc.message)"
+      var cause = rpc.cause
+      while let next = cause {
+        if let inner = next as? RPCError {
+          text += " (\(inner.message))"
+          cause = inner.cause
+        } else {
+          text += " (\(next))"
+          cause = nil
+        }
+      }
+      description = text
     } else {
       isPluginLevel = false
       description = "\(error)"

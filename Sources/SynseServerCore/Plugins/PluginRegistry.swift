@@ -33,6 +33,7 @@ public actor PluginRegistry {
   private let sources: [PluginEndpoint]
   private let embedded: [String: InProcessTransport.Client]
   private let timeout: Duration
+  private let tls: (ca: String, clientCert: String?, clientKey: String?)?
   private let connections: PluginConnections
   private let logger: Logger
   private let metrics: ServerMetrics?
@@ -52,6 +53,7 @@ public actor PluginRegistry {
     self.sources = sources
     self.embedded = embedded
     self.timeout = configuration.grpcTimeout
+    self.tls = configuration.grpcTLSCert.map { ($0, configuration.grpcTLSClientCert, configuration.grpcTLSClientKey) }
     self.connections = connections
     self.logger = logger
   }
@@ -144,11 +146,11 @@ public actor PluginRegistry {
     case .tcp(let address):
       let (host, port) = Self.split(address)
       client = GRPCPluginClient(
-        transport: try HTTP2ClientTransport.Posix(target: .dns(host: host, port: port), transportSecurity: .plaintext), timeout: timeout,
-        interceptors: interceptors)
+        transport: try HTTP2ClientTransport.Posix(target: Self.target(host: host, port: port), transportSecurity: security(verifyHostname: true)),
+        timeout: timeout, interceptors: interceptors)
     case .unix(let path):
       client = GRPCPluginClient(
-        transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path), transportSecurity: .plaintext), timeout: timeout,
+        transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path, authority: "localhost"), transportSecurity: security(verifyHostname: false)), timeout: timeout,
         interceptors: interceptors)
     case .embedded(let name):
       guard let transport = embedded[name] else { throw PluginCallError(RPCError(code: .unavailable, message: "no embedded plugin \(name)")) }
@@ -157,6 +159,32 @@ public actor PluginRegistry {
     clients[endpoint] = client
     connections.start(client)
     return client
+  }
+
+  /// TLS to plugins when `grpc.tls.cert` is set: plugins must present a certificate signed
+  /// by it (for TCP, valid for the address dialled); with `client_cert`/`client_key` the server
+  /// presents its own, for plugins that verify clients (the SDK does unless `skipVerify`).
+  private func security(verifyHostname: Bool) -> HTTP2ClientTransport.Posix.TransportSecurity {
+    guard let tls else { return .plaintext }
+    return .tls { config in
+      config.trustRoots = .certificates([.file(path: tls.ca, format: .pem)])
+      if let cert = tls.clientCert, let key = tls.clientKey {
+        config.certificateChain = [.file(path: cert, format: .pem)]
+        config.privateKey = .file(path: key, format: .pem)
+      }
+      // A Unix socket has no host name to check the certificate against.
+      if !verifyHostname { config.serverCertificateVerification = .noHostnameVerification }
+    }
+  }
+
+  /// IP literals are dialled as such: a DNS target would send the IP as the TLS server name,
+  /// which TLS forbids (the certificate is then checked against the IP instead).
+  static func target(host: String, port: Int?) -> any ResolvableTarget {
+    if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
+      return .ipv4(host: host, port: port ?? 443)
+    }
+    if host.contains(":") { return .ipv6(host: host, port: port ?? 443) }
+    return .dns(host: host, port: port)
   }
 
   static func split(_ address: String) -> (String, Int?) {

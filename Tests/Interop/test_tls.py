@@ -1,0 +1,160 @@
+"""TLS with certificates made at test time by openssl: HTTPS for the API (driven by the
+official Python client), mTLS between server and plugin, and a plugin whose certificate the
+server does not trust."""
+import asyncio
+import os
+import ssl
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from synse import client as synse_client
+
+from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
+from test_server_http import SERVER, wait_for
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_pki():
+    """Two CAs; a server/plugin certificate for 127.0.0.1 and localhost from each CA `a` and
+    `b`, and a client certificate from CA `a`."""
+    directory = Path(tempfile.mkdtemp(prefix="pki-"))
+    (directory / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for ca in ("a", "b"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"ca-{ca}.key", "-out", f"ca-{ca}.pem",
+                "-days", "2", "-subj", f"/CN=test CA {ca}", cwd=directory)
+        for name in ("server", "client"):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}-{ca}.key", "-out", f"{name}-{ca}.csr",
+                    "-subj", f"/CN={name}", cwd=directory)
+            openssl("x509", "-req", "-in", f"{name}-{ca}.csr", "-CA", f"ca-{ca}.pem", "-CAkey", f"ca-{ca}.key",
+                    "-CAcreateserial", "-out", f"{name}-{ca}.pem", "-days", "2", "-extfile", "san.cnf", cwd=directory)
+    return directory
+
+
+def run_server(env, log):
+    port = free_port()
+    directory = Path(tempfile.mkdtemp(prefix="synse-tls-"))
+    (directory / "config.yml").write_text("logging: info\npretty_json: false\ngrpc: {timeout: 5}\n")
+    output = open(log, "wb")
+    process = subprocess.Popen([str(SERVER), "--config", str(directory / "config.yml"), "--host", "127.0.0.1", "--port", str(port)],
+                               env=dict(os.environ, **env), cwd=directory, stdout=output, stderr=output)
+    return process, port
+
+
+def https_get(port, path, context):
+    import urllib.request
+    with urllib.request.urlopen(f"https://127.0.0.1:{port}{path}", context=context, timeout=10) as response:
+        import json
+        return json.loads(response.read())
+
+
+def test_https_api_with_the_official_client():
+    pki = make_pki()
+    log = pki / "server.log"
+    server, port = run_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_SSL_CERT": str(pki / "server-a.pem"),
+                               "SYNSE_SSL_KEY": str(pki / "server-a.key")}, log)
+    context = ssl.create_default_context(cafile=str(pki / "ca-a.pem"))
+    try:
+        wait_for(lambda: len(https_get(port, "/v3/scan", context)) == 29)
+
+        async def scenario():
+            session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context))
+            api = synse_client.HTTPClientV3("127.0.0.1", port, session=session)
+            # synse 1.0.1 always builds http:// URLs ("TODO: tls" in its code): point it at https.
+            api.base = f"https://127.0.0.1:{port}"
+            api.url = f"{api.base}/v3"
+            try:
+                assert (await api.status()).status == "ok"
+                assert len(await api.scan()) == 29
+                assert (await api.info("emulator-led")).alias == "emulator-led"
+                statuses = await api.write_sync("emulator-led", {"action": "state", "data": "on"})
+                assert statuses[0].status == "DONE"
+            finally:
+                await session.close()
+
+        asyncio.new_event_loop().run_until_complete(scenario())
+        # Plain HTTP on the TLS port gets no API answer.
+        import urllib.request
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/test", timeout=5)
+            raise AssertionError("plain HTTP answered on the HTTPS port")
+        except (OSError, Exception) as error:  # noqa: B014
+            assert not isinstance(error, AssertionError)
+    finally:
+        stop(server)
+    assert server.returncode == 0
+
+
+def tls_plugin(pki, ca):
+    port = free_port()
+    plugin, _ = start_plugin(
+        f"{{type: tcp, address: '127.0.0.1:{port}', tls: {{cert: '{pki / f'server-{ca}.pem'}', key: '{pki / f'server-{ca}.key'}', "
+        f"caCerts: ['{pki / 'ca-a.pem'}']}}}}", CLIENT_DEVICES)
+    wait_until_serving(plugin)
+    return plugin, port
+
+
+def test_server_and_plugin_over_mutual_tls():
+    pki = make_pki()
+    plugin, plugin_port = tls_plugin(pki, "a")
+    log = pki / "server.log"
+    server, port = run_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem"),
+                               "SYNSE_GRPC_TLS_CLIENT_CERT": str(pki / "client-a.pem"), "SYNSE_GRPC_TLS_CLIENT_KEY": str(pki / "client-a.key")}, log)
+    try:
+        import urllib.request
+        import json
+
+        def scan():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/scan", timeout=10) as response:
+                return json.loads(response.read())
+
+        assert len(wait_for(lambda: (d := scan()) and len(d) == 5 and d)) == 5
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/read/emulator-led", timeout=10) as response:
+            assert len(json.loads(response.read())) == 2
+    finally:
+        stop(server)
+        stop(plugin)
+
+    # Without a client certificate the plugin (which verifies clients) refuses the server.
+    plugin, plugin_port = tls_plugin(pki, "a")
+    server, port = run_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem")}, log)
+    try:
+        wait_for(lambda: "failed to register plugin" in log.read_text())
+        import urllib.request
+        import json
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/plugin", timeout=10) as response:
+            assert json.loads(response.read()) == []
+    finally:
+        stop(server)
+        stop(plugin)
+
+
+def test_a_plugin_with_an_untrusted_certificate_is_refused():
+    pki = make_pki()
+    plugin, plugin_port = tls_plugin(pki, "b")  # signed by CA b; the server trusts CA a only
+    log = pki / "server.log"
+    server, port = run_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem"),
+                               "SYNSE_GRPC_TLS_CLIENT_CERT": str(pki / "client-a.pem"), "SYNSE_GRPC_TLS_CLIENT_KEY": str(pki / "client-a.key")}, log)
+    try:
+        line = wait_for(lambda: next((l for l in log.read_text().splitlines() if "failed to register plugin" in l), None))
+        assert f"127.0.0.1:{plugin_port}" in line and "certificate" in line.lower(), line
+        import urllib.request
+        import json
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/plugin/health", timeout=10) as response:
+            health = json.loads(response.read())
+        assert health["active"] == 0 and health["healthy"] == []
+    finally:
+        stop(server)
+        stop(plugin)
+
+
+def test_missing_tls_files_stop_startup_with_a_clear_error():
+    result = subprocess.run([str(SERVER), "--port", str(free_port())], capture_output=True, text=True, timeout=30,
+                            env=dict(os.environ, SYNSE_SSL_CERT="/nonexistent/cert.pem", SYNSE_SSL_KEY="/nonexistent/key.pem"),
+                            cwd=tempfile.mkdtemp())
+    assert result.returncode == 2 and "ssl.cert: no such file: /nonexistent/cert.pem" in result.stderr, result.stderr
