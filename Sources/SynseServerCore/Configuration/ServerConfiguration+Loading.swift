@@ -56,6 +56,7 @@ extension ServerConfiguration {
     (["plugin", "tcp"], "SYNSE_PLUGIN_TCP", .list), (["plugin", "unix"], "SYNSE_PLUGIN_UNIX", .list),
     (["plugin", "embedded"], "SYNSE_PLUGIN_EMBEDDED", .listEmptyMeansNone),
     (["plugin", "discover", "kubernetes", "namespace"], "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE", .string),
+    (["plugin", "discover", "kubernetes", "credentials"], "SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS", .string),
     (["cache", "device", "rebuild_every"], "SYNSE_CACHE_DEVICE_REBUILD_EVERY", .int),
     (["cache", "plugin", "refresh_every"], "SYNSE_CACHE_PLUGIN_REFRESH_EVERY", .int),
     (["cache", "transaction", "ttl"], "SYNSE_CACHE_TRANSACTION_TTL", .int),

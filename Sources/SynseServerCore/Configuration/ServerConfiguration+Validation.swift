@@ -76,6 +76,19 @@ extension ServerConfiguration {
         throw ConfigurationError("invalid configuration (\(source)): \(key): no such file: \(path)")
       }
     }
+    if value(["plugin", "discover", "kubernetes"]) != nil {
+      var kubernetes = KubernetesDiscoveryConfiguration()
+      kubernetes.namespace = try string(["plugin", "discover", "kubernetes", "namespace"]) ?? kubernetes.namespace
+      kubernetes.credentials = try string(["plugin", "discover", "kubernetes", "credentials"]) ?? kubernetes.credentials
+      if let labels = value(["plugin", "discover", "kubernetes", "endpoints", "labels"]) {
+        guard case .object(let pairs) = labels else { throw fail(["plugin", "discover", "kubernetes", "endpoints", "labels"], "a map of label names to values", labels) }
+        for (name, labelValue) in pairs {
+          guard case .string(let text) = labelValue else { throw fail(["plugin", "discover", "kubernetes", "endpoints", "labels", name], "a string", labelValue) }
+          kubernetes.labels[name] = text
+        }
+      }
+      self.kubernetes = kubernetes
+    }
     metricsEnabled = try bool(["metrics", "enabled"]) ?? metricsEnabled
     metrics.ipLabel = try bool(["metrics", "ip_label"]) ?? metrics.ipLabel
     metrics.readings = try bool(["metrics", "readings"]) ?? metrics.readings

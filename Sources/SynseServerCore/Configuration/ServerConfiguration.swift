@@ -13,6 +13,9 @@
 /// | `grpc.tls.cert` | path | unset | `SYNSE_GRPC_TLS_CERT` |
 /// | `grpc.tls.client_cert` / `grpc.tls.client_key` | paths (mTLS to plugins) | unset | `SYNSE_GRPC_TLS_CLIENT_CERT` / `_KEY` |
 /// | `ssl.cert` / `ssl.key` | path | unset | `SYNSE_SSL_CERT` / `SYNSE_SSL_KEY` |
+/// | `plugin.discover.kubernetes.namespace` | string | `default` | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE` |
+/// | `plugin.discover.kubernetes.endpoints.labels` | map | `{}` | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_<NAME>` |
+/// | `plugin.discover.kubernetes.credentials` | directory | the in-cluster service account | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS` |
 /// | `metrics.enabled` | bool | false | `SYNSE_METRICS_ENABLED` |
 /// | `metrics.ip_label` | bool | false | `SYNSE_METRICS_IP_LABEL` |
 /// | `metrics.readings` | bool | true | `SYNSE_METRICS_READINGS` |
@@ -39,6 +42,8 @@ public struct ServerConfiguration: Sendable {
   public var transactionTTL: Duration = .seconds(300)
   public var grpcTimeout: Duration = .seconds(3)
   public var grpcTLSCert: String?
+  /// `plugin.discover.kubernetes`, when configured.
+  public var kubernetes: KubernetesDiscoveryConfiguration?
   /// The certificate and key the server presents to plugins that verify clients (mTLS).
   public var grpcTLSClientCert: String?
   public var grpcTLSClientKey: String?

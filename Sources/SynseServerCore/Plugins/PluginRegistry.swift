@@ -30,7 +30,10 @@ public actor PluginRegistry {
   /// Sources that could not be registered yet, retried with backoff between refreshes.
   private var pending: [PluginEndpoint: (backoff: Backoff, due: ContinuousClock.Instant)] = [:]
   private var clients: [PluginEndpoint: any PluginClient] = [:]
-  private let sources: [PluginEndpoint]
+  /// Configured sources; Kubernetes-discovered ones are added at each refresh.
+  private let staticSources: [PluginEndpoint]
+  private var sources: [PluginEndpoint]
+  private let discovery: KubernetesDiscovery?
   private let embedded: [String: InProcessTransport.Client]
   private let timeout: Duration
   private let tls: (ca: String, clientCert: String?, clientKey: String?)?
@@ -50,7 +53,11 @@ public actor PluginRegistry {
     self.metrics = metrics
     var sources = configuration.tcpPlugins.map(PluginEndpoint.tcp) + configuration.unixPlugins.map(PluginEndpoint.unixSocket)
     sources += configuration.embeddedPlugins.filter { embedded[$0] != nil }.map(PluginEndpoint.embedded)
+    self.staticSources = sources
     self.sources = sources
+    self.discovery = configuration.kubernetes.map {
+      KubernetesDiscovery(configuration: $0, environment: ProcessInfo.processInfo.environment, logger: logger)
+    }
     self.embedded = embedded
     self.timeout = configuration.grpcTimeout
     self.tls = configuration.grpcTLSCert.map { ($0, configuration.grpcTLSClientCert, configuration.grpcTLSClientKey) }
@@ -74,6 +81,10 @@ public actor PluginRegistry {
     guard !refreshing else { return }
     refreshing = true
     defer { refreshing = false }
+    if let discovery {
+      let discovered = await discovery.endpoints()
+      sources = staticSources + discovered.filter { !staticSources.contains($0) }
+    }
     for endpoint in sources where !entries.contains(where: { $0.handle.endpoint == endpoint }) {
       await register(endpoint)
     }

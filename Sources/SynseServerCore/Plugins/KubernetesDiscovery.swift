@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+
+/// `plugin.discover.kubernetes` (api-v3.md §8.10).
+public struct KubernetesDiscoveryConfiguration: Sendable, Equatable {
+  public var namespace = "default"
+  public var labels: [String: String] = [:]
+  /// Service-account token and CA (`plugin.discover.kubernetes.credentials`, an extension:
+  /// the in-cluster directory by default).
+  public var credentials = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+  public init() {}
+}
+
+/// Finds plugins as the pod addresses of `Endpoints` carrying the configured labels, through
+/// the Kubernetes API with the pod's service-account token and CA. A failed lookup keeps the
+/// previous answer, so a flaky API server does not disable every discovered plugin.
+actor KubernetesDiscovery {
+  let configuration: KubernetesDiscoveryConfiguration
+  let apiServer: String?
+  let logger: Logger
+  private var last: [PluginEndpoint] = []
+
+  init(configuration: KubernetesDiscoveryConfiguration, environment: [String: String], logger: Logger) {
+    self.configuration = configuration
+    if let host = environment["KUBERNETES_SERVICE_HOST"], let port = environment["KUBERNETES_SERVICE_PORT"] {
+      apiServer = "https://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    } else {
+      apiServer = nil
+    }
+    self.logger = logger
+  }
+
+  func endpoints() async -> [PluginEndpoint] {
+    guard !configuration.labels.isEmpty else {
+      logger.warning("kubernetes discovery has no endpoint labels configured; nothing discovered")
+      return []
+    }
+    guard let apiServer else {
+      logger.warning("kubernetes discovery configured but KUBERNETES_SERVICE_HOST/PORT are unset (not in a cluster?)")
+      return last
+    }
+    do {
+      last = try await lookUp(apiServer)
+    } catch {
+      logger.error("kubernetes plugin discovery failed; keeping the previous result", metadata: ["error": "\(error)", "namespace": "\(configuration.namespace)"])
+    }
+    return last
+  }
+
+  private func lookUp(_ apiServer: String) async throws -> [PluginEndpoint] {
+    let token = try String(contentsOfFile: "\(configuration.credentials)/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    var tls = TLSConfiguration.makeClientConfiguration()
+    tls.trustRoots = .file("\(configuration.credentials)/ca.crt")
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
+    defer { Task { try? await client.shutdown() } }
+    let selector = configuration.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    var components = URLComponents()
+    components.queryItems = [URLQueryItem(name: "labelSelector", value: selector)]
+    var request = HTTPClientRequest(url: "\(apiServer)/api/v1/namespaces/\(configuration.namespace)/endpoints\(components.string ?? "")")
+    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+    request.headers.add(name: "Accept", value: "application/json")
+    let response = try await client.execute(request, timeout: .seconds(10))
+    let body = try await response.body.collect(upTo: 16 << 20)
+    guard response.status == .ok else {
+      throw DiscoveryError(message: "GET endpoints: HTTP \(response.status.code): \(String(buffer: body).prefix(200))")
+    }
+    return try Self.parse(Data(buffer: body))
+  }
+
+  /// Pod addresses of every subset, on its only port or the one named `http`.
+  static func parse(_ data: Data) throws -> [PluginEndpoint] {
+    let list = try JSONDecoder().decode(EndpointsList.self, from: data)
+    var found: [PluginEndpoint] = []
+    for item in list.items {
+      for subset in item.subsets ?? [] {
+        let ports = subset.ports ?? []
+        guard let port = ports.count == 1 ? ports[0].port : ports.first(where: { $0.name == "http" })?.port else { continue }
+        for address in subset.addresses ?? [] where address.targetRef?.kind?.lowercased() == "pod" {
+          let endpoint = PluginEndpoint.tcp("\(address.ip):\(port)")
+          if !found.contains(endpoint) { found.append(endpoint) }
+        }
+      }
+    }
+    return found
+  }
+
+  struct DiscoveryError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+  }
+
+  private struct EndpointsList: Decodable {
+    struct Item: Decodable { let subsets: [Subset]? }
+    struct Subset: Decodable {
+      let addresses: [Address]?
+      let ports: [Port]?
+    }
+    struct Address: Decodable {
+      let ip: String
+      let targetRef: Reference?
+    }
+    struct Reference: Decodable { let kind: String? }
+    struct Port: Decodable {
+      let name: String?
+      let port: Int
+    }
+    let items: [Item]
+  }
+}
