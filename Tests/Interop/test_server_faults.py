@@ -73,3 +73,23 @@ def test_plugin_started_after_the_server_is_picked_up():
         stop(server)
         if plugin:
             stop(plugin)
+
+
+def test_malformed_requests_get_400_not_a_hang():
+    """Requests the HTTP parser rejects are answered 400 and closed (the WebSocket-upgrade
+    pipeline of hummingbird-websocket alone would leave them hanging)."""
+    import socket
+    from test_server_http import get, start_server, stop
+    server, base, port = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator"})
+    try:
+        for payload in [b"GET /test HTTP/1.1\r\nHost: x\r\nX-Probe: a\x00b\r\n\r\n", b"BLAH\r\n\r\n",
+                        b"GET /test HTTP/1.1\r\nContent-Length: nope\r\n\r\n"]:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+                connection.sendall(payload)
+                answer = connection.recv(200)
+                assert answer.startswith(b"HTTP/1.1 400 Bad Request"), (payload, answer)
+                assert connection.recv(200) == b""  # closed
+        assert get(base, "/test")[0] == 200
+    finally:
+        stop(server)
+    assert server.returncode == 0

@@ -38,7 +38,7 @@ public func buildApplication(
     try await connection.run(inbound: inbound, outbound: outbound)
   }
   routes.fill(from: router)
-  var server = HTTPServerBuilder.http1WebSocketUpgrade(
+  var server = HTTPServerBuilder.guardedWebSocketUpgrade(
     webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize))))
   if let cert = configuration.sslCert, let key = configuration.sslKey {
     server = try .tls(server, tlsConfiguration: try serverTLS(certificate: cert, key: key))

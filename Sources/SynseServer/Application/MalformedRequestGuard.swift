@@ -1,0 +1,61 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Answers a request the HTTP parser rejects (a NUL byte in a header, a broken request line)
+/// with `400 Bad Request` and closes the connection. hummingbird-websocket 2.8.1 turns NIO's
+/// error handling off in its upgradable pipeline and leaves such a connection open with no
+/// answer, so the client hangs; a plain HTTP/1 Hummingbird server answers 400, as this does.
+struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
+  let base: Base
+
+  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
+    base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+      let pipeline = channel.pipeline.syncOperations
+      try pipeline.addHandler(RawWriter(), position: .first)
+      let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+      try pipeline.addHandler(ParserErrorResponder(), position: .after(decoder))
+      return value
+    }
+  }
+
+  func handle(value: Base.Value, logger: Logger) async {
+    await base.handle(value: value, logger: logger)
+  }
+}
+
+/// Passes everything on: its context writes bytes straight to the socket, past the encoders.
+private final class RawWriter: ChannelOutboundHandler, Sendable {
+  typealias OutboundIn = ByteBuffer
+}
+
+private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
+  typealias InboundIn = HTTPServerRequestPart
+
+  static let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    guard error is HTTPParserError, let raw = try? context.pipeline.syncOperations.context(handlerType: RawWriter.self) else {
+      context.fireErrorCaught(error)
+      return
+    }
+    let channel = context.channel
+    raw.writeAndFlush(NIOAny(ByteBuffer(string: Self.response))).whenComplete { _ in channel.close(promise: nil) }
+  }
+}
+
+extension HTTPServerBuilder {
+  /// HTTP/1 with WebSocket upgrade, answering malformed requests with 400 (see
+  /// ``MalformedRequestGuard``).
+  static func guardedWebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder & _HB_SendableMetatype>(
+    webSocketRouter: WSResponderBuilder, configuration: HTTP1WebSocketUpgradeChannel.Configuration
+  ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
+    let webSocketResponder = webSocketRouter.buildResponder()
+    return .init { responder in
+      MalformedRequestGuard(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration))
+    }
+  }
+}
