@@ -81,17 +81,25 @@ struct SynseServerCommand: AsyncParsableCommand {
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
     let app: any Service
+    // Under systemd socket activation the listener is inherited; --host/--port are unused then.
+    let inherited = SocketActivation.takeListeningSockets().first { SocketActivation.isListeningStreamSocket($0.descriptor) }
     do {
-      app = try buildApplication(
-        commands: commands, configuration: configuration, host: host, port: port,
-        services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
+      if let inherited {
+        app = try buildSocketActivatedServer(
+          descriptor: inherited.descriptor, commands: commands, configuration: configuration, metrics: metrics,
+          onServerRunning: { listeningContinuation.yield() }, logger: logger)
+      } else {
+        app = try buildApplication(
+          commands: commands, configuration: configuration, host: host, port: port,
+          services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
+      }
     } catch {
       logger.critical("cannot set up HTTPS from ssl.cert/ssl.key: \(error)")
       throw ExitCode(2)
     }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embeddedServices.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance), .init(service: app)]
-    let readiness = SystemdReadiness(listening: listening, registry: registry, devices: devices, address: "\(host):\(port)", logger: logger)
+    let readiness = SystemdReadiness(listening: listening, registry: registry, devices: devices, address: inherited.map { "socket fd \($0.descriptor)" } ?? "\(host):\(port)", logger: logger)
     services.append(.init(service: readiness, successTerminationBehavior: .ignore))
     if let metrics, let metricsApp = buildMetricsApplication(commands: commands, configuration: configuration, metrics: metrics, logger: logger) {
       services.append(.init(service: metricsApp))

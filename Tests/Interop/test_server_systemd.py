@@ -25,3 +25,52 @@ def test_server_notifies_readiness_status_watchdog_and_stopping():
         if server.poll() is None:
             server.kill()
         listener.close()
+
+
+def test_server_under_socket_activation_with_readiness():
+    """systemd-socket-activate holds the listening socket, starts the server on the first
+    connection and passes the socket as fd 3; the server answers on it and reports READY=1
+    with its status line on NOTIFY_SOCKET."""
+    import json
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    import urllib.request
+    from pathlib import Path
+
+    import pytest
+
+    from conftest import free_port
+    from test_server_http import SERVER
+
+    if shutil.which("systemd-socket-activate") is None:
+        pytest.skip("systemd-socket-activate not installed")
+    listener, path = notify_listener()
+    port = free_port()
+    directory = Path(tempfile.mkdtemp(prefix="synse-activate-"))
+    (directory / "config.yml").write_text("logging: info\npretty_json: false\nplugin: {embedded: [emulator]}\n")
+    activator = subprocess.Popen(
+        ["systemd-socket-activate", "-l", f"127.0.0.1:{port}", "-E", f"NOTIFY_SOCKET={path}",
+         "--", str(SERVER), "--config", str(directory / "config.yml")],
+        cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        # The activator listens before the server exists: the first request starts it.
+        def first_request():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/test", timeout=20) as response:
+                return json.loads(response.read())
+        from test_server_http import wait_for
+        assert wait_for(lambda: first_request())["status"] == "ok"
+        ready = listener.recv(4096).decode().splitlines()
+        assert "READY=1" in ready and "STATUS=serving on socket fd 3; plugins: 1 active of 1; devices: 29" in ready, ready
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/scan", timeout=10) as response:
+            assert len(json.loads(response.read())) == 29
+        activator.send_signal(signal.SIGTERM)
+        assert activator.wait(timeout=15) == 0
+    finally:
+        if activator.poll() is None:
+            activator.kill()
+        listener.close()
+    log = activator.stdout.read().decode()
+    assert "serving on the socket passed by systemd" in log and "fd=3" in log, log

@@ -18,28 +18,8 @@ public func buildApplication(
   commands: Commands, configuration: SynseServerCore.ServerConfiguration, host: String, port: Int, services: [any Service],
   metrics: ServerMetrics? = nil, onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
 ) throws -> some ApplicationProtocol {
-  let renderer = JSONRenderer(pretty: configuration.prettyJSON)
-  let router = Router(context: SynseRequestContext.self)
-  let routes = RouteTable()
-  // Middleware applies to the routes added after it, so it goes first; metrics outermost,
-  // to see the status and body the error middleware produces.
-  if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
-  router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
-  CoreRoutes(commands: commands, renderer: renderer).add(to: router)
-  V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
-  if let metrics, configuration.metrics.port == nil {
-    MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
-  }
-  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
-  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
-    let source = context.requestContext.clientIP
-    metrics?.websocketSession(source: source, opened: true)
-    defer { metrics?.websocketSession(source: source, opened: false) }
-    try await connection.run(inbound: inbound, outbound: outbound)
-  }
-  routes.fill(from: router)
-  var server = HTTPServerBuilder.guardedWebSocketUpgrade(
-    webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize))))
+  let router = makeRouter(commands: commands, configuration: configuration, metrics: metrics, logger: logger)
+  var server = HTTPServerBuilder.guardedWebSocketUpgrade(webSocketRouter: router, configuration: webSocketChannelConfiguration(configuration))
   if let cert = configuration.sslCert, let key = configuration.sslKey {
     server = try .tls(server, tlsConfiguration: try serverTLS(certificate: cert, key: key))
   }
@@ -69,4 +49,35 @@ func serverTLS(certificate: String, key: String) throws -> TLSConfiguration {
   var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
   tls.minimumTLSVersion = .tlsv12
   return tls
+}
+
+/// Every route, the metrics and error middleware, and the WebSocket endpoint.
+func makeRouter(
+  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics?, logger: Logger
+) -> Router<SynseRequestContext> {
+  let renderer = JSONRenderer(pretty: configuration.prettyJSON)
+  let router = Router(context: SynseRequestContext.self)
+  let routes = RouteTable()
+  // Middleware applies to the routes added after it, so it goes first; metrics outermost,
+  // to see the status and body the error middleware produces.
+  if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
+  router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
+  CoreRoutes(commands: commands, renderer: renderer).add(to: router)
+  V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
+  if let metrics, configuration.metrics.port == nil {
+    MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
+  }
+  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
+  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
+    let source = context.requestContext.clientIP
+    metrics?.websocketSession(source: source, opened: true)
+    defer { metrics?.websocketSession(source: source, opened: false) }
+    try await connection.run(inbound: inbound, outbound: outbound)
+  }
+  routes.fill(from: router)
+  return router
+}
+
+func webSocketChannelConfiguration(_ configuration: SynseServerCore.ServerConfiguration) -> HTTP1WebSocketUpgradeChannel.Configuration {
+  .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))
 }
