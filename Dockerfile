@@ -10,9 +10,14 @@ COPY Sources Sources
 COPY plugins plugins
 COPY Benchmarks Benchmarks
 COPY Tests Tests
-RUN swift build -c release --static-swift-stdlib \
-      --product synse-server --product synse-emulator-plugin --product synse-hwmon-plugin \
- && mkdir /out && cp "$(swift build -c release --show-bin-path)"/synse-* /out/
+# swift build takes one --product per run (a second one replaces the first).
+RUN for product in synse-server synse-emulator-plugin synse-hwmon-plugin; do \
+      swift build -c release --static-swift-stdlib --product "$product" || exit 1; \
+    done \
+ && mkdir /out \
+ && for product in synse-server synse-emulator-plugin synse-hwmon-plugin; do \
+      strip -o "/out/$product" "$(swift build -c release --show-bin-path)/$product" || exit 1; \
+    done
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libsystemd0 ca-certificates curl tzdata \
