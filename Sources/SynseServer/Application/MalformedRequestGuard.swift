@@ -15,7 +15,6 @@ struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
   func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
     base.setup(channel: channel, logger: logger).flatMapThrowing { value in
       let pipeline = channel.pipeline.syncOperations
-      try pipeline.addHandler(RawWriter(), position: .first)
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
       try pipeline.addHandler(ParserErrorResponder(), position: .after(decoder))
       return value
@@ -28,6 +27,7 @@ struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 /// Passes everything on: its context writes bytes straight to the socket, past the encoders.
+/// Added only once a request is malformed, so that well-formed traffic never passes through it.
 private final class RawWriter: ChannelOutboundHandler, Sendable {
   typealias OutboundIn = ByteBuffer
 }
@@ -38,7 +38,11 @@ private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
   static let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    guard error is HTTPParserError, let raw = try? context.pipeline.syncOperations.context(handlerType: RawWriter.self) else {
+    let pipeline = context.pipeline.syncOperations
+    guard error is HTTPParserError,
+      (try? pipeline.addHandler(RawWriter(), position: .first)) != nil,
+      let raw = try? pipeline.context(handlerType: RawWriter.self)
+    else {
       context.fireErrorCaught(error)
       return
     }

@@ -16,16 +16,9 @@ struct MetricsMiddleware: RouterMiddleware {
       return response
     }
     metrics.httpResponse(
-      method: request.method.rawValue, template: Self.sanicTemplate(route), endpoint: request.uri.path,
+      method: request.method.rawValue, route: route, endpoint: request.uri.path,
       status: response.status.code, ip: context.clientIP, latency: ContinuousClock.now - start,
       bytes: response.body.contentLength)
     return response
-  }
-
-  /// `/v3/read/{device_id}` → `/v3/read/<device_id:str>`, the original's route notation.
-  static func sanicTemplate(_ route: String) -> String {
-    route.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-      segment.hasPrefix("{") && segment.hasSuffix("}") ? "<\(segment.dropFirst().dropLast()):str>" : String(segment)
-    }.joined(separator: "/")
   }
 }

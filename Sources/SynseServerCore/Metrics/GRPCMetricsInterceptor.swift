@@ -1,3 +1,4 @@
+import CoreMetrics
 import GRPCCore
 import Synchronization
 
@@ -25,30 +26,33 @@ struct GRPCMetricsInterceptor: ClientInterceptor {
   ) async throws -> StreamingClientResponse<Output> {
     let method = context.descriptor.method
     let streaming = Self.streamingMethods.contains(method)
-    let plugin = self.plugin.value
-    let metrics = self.metrics
+    let series = metrics.grpcHandles(streaming: streaming, method: method, plugin: plugin.value)
     let start = ContinuousClock.now
+    let sent = { @Sendable in
+      series.sent.increment()
+      series.latency.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+    }
     let finished = FinishOnce {
       if !streaming {
-        metrics.grpcCall(streaming: false, method: method, plugin: plugin, latency: ContinuousClock.now - start)
-        metrics.grpcReceived(streaming: false, method: method, plugin: plugin)
+        sent()
+        series.received.increment()
       }
     }
     var response: StreamingClientResponse<Output>
     do {
       response = try await next(request, context)
     } catch {
-      if streaming { metrics.grpcCall(streaming: true, method: method, plugin: plugin, latency: ContinuousClock.now - start) }
+      if streaming { sent() }
       finished.run()
       throw error
     }
-    if streaming { metrics.grpcCall(streaming: true, method: method, plugin: plugin, latency: ContinuousClock.now - start) }
+    if streaming { sent() }
     guard case .success(var contents) = response.accepted else {
       finished.run()
       return response
     }
     contents.bodyParts = RPCAsyncSequence(wrapping: ObservedParts(base: contents.bodyParts, onMessage: {
-      if streaming { metrics.grpcReceived(streaming: true, method: method, plugin: plugin) }
+      if streaming { series.received.increment() }
     }, onEnd: finished.run))
     response.accepted = .success(contents)
     return response

@@ -1,6 +1,7 @@
 public import CoreMetrics
 import Foundation
 public import Prometheus
+import Synchronization
 
 /// The `synse_*` metrics of api-v3.md §10, recorded through swift-metrics into a Prometheus
 /// registry (and any other backend given, such as StatsD). Exists only when metrics are
@@ -9,6 +10,11 @@ public final class ServerMetrics: Sendable {
   public let registry: PrometheusCollectorRegistry
   let factory: any MetricsFactory
   let ipLabel: Bool
+  /// Handles per label set, so that a request costs one dictionary lookup instead of a
+  /// registry lookup per metric (each sanitizes and hashes the labels under the registry's
+  /// lock). They grow with the registry's own series and no further.
+  private let httpSeries = Mutex<[HTTPSeries: HTTPHandles]>([:])
+  private let grpcSeries = Mutex<[GRPCSeries: GRPCHandles]>([:])
 
   /// The spec's histogram buckets, in seconds.
   static let buckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0].map {
@@ -26,12 +32,25 @@ public final class ServerMetrics: Sendable {
   // MARK: HTTP
 
   /// One response of a matched route (not `/metrics`, not 405s); `bytes` nil for streams.
-  public func httpResponse(method: String, template: String, endpoint: String, status: Int, ip: String?, latency: Duration, bytes: Int?) {
-    var labels = [("method", method), ("template", template), ("endpoint", endpoint), ("http_code", String(status))]
-    if ipLabel { labels.append(("ip", ip ?? "")) }
-    Counter(label: "synse_http_request_count_total", dimensions: labels, factory: factory).increment()
-    Timer(label: "synse_http_request_latency_sec", dimensions: labels, factory: factory).recordNanoseconds(latency.nanoseconds)
-    if let bytes { Counter(label: "synse_http_response_bytes_total", dimensions: labels, factory: factory).increment(by: bytes) }
+  /// `route` is the router's pattern, as in `/v3/read/{device_id}`.
+  public func httpResponse(method: String, route: String, endpoint: String, status: Int, ip: String?, latency: Duration, bytes: Int?) {
+    let series = HTTPSeries(method: method, route: route, endpoint: endpoint, status: status, ip: ipLabel ? ip ?? "" : nil)
+    let handles = httpSeries.withLock { cache in
+      if let handles = cache[series] { return handles }
+      let handles = HTTPHandles(series, factory: factory)
+      cache[series] = handles
+      return handles
+    }
+    handles.count.increment()
+    handles.latency.recordNanoseconds(latency.nanoseconds)
+    if let bytes { handles.bytes.increment(by: bytes) }
+  }
+
+  /// `/v3/read/{device_id}` → `/v3/read/<device_id:str>`, the original's route notation.
+  static func sanicTemplate(_ route: String) -> String {
+    route.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+      segment.hasPrefix("{") && segment.hasSuffix("}") ? "<\(segment.dropFirst().dropLast()):str>" : String(segment)
+    }.joined(separator: "/")
   }
 
   // MARK: WebSocket
@@ -59,18 +78,16 @@ public final class ServerMetrics: Sendable {
 
   // MARK: gRPC
 
-  func grpcCall(streaming: Bool, method: String, plugin: String, latency: Duration) {
-    let labels = Self.grpcLabels(streaming: streaming, method: method, plugin: plugin)
-    Counter(label: "synse_grpc_message_sent_total", dimensions: labels, factory: factory).increment()
-    Timer(label: "synse_grpc_request_latency_sec", dimensions: labels, factory: factory).recordNanoseconds(latency.nanoseconds)
-  }
-
-  func grpcReceived(streaming: Bool, method: String, plugin: String) {
-    Counter(label: "synse_grpc_message_received_total", dimensions: Self.grpcLabels(streaming: streaming, method: method, plugin: plugin), factory: factory).increment()
-  }
-
-  static func grpcLabels(streaming: Bool, method: String, plugin: String) -> [(String, String)] {
-    [("type", streaming ? "server_streaming" : "unary"), ("service", "synse.V3Plugin"), ("method", method), ("plugin", plugin)]
+  /// The handles of one plugin call's series, looked up once per call (a `Read` of 1,000
+  /// devices streams 1,000 messages).
+  func grpcHandles(streaming: Bool, method: String, plugin: String) -> GRPCHandles {
+    let series = GRPCSeries(streaming: streaming, method: method, plugin: plugin)
+    return grpcSeries.withLock { cache in
+      if let handles = cache[series] { return handles }
+      let handles = GRPCHandles(series, factory: factory)
+      cache[series] = handles
+      return handles
+    }
   }
 
   // MARK: Plugins and devices
@@ -87,6 +104,53 @@ public final class ServerMetrics: Sendable {
 
   func registeredDevices(_ count: Int) {
     Gauge(label: "synse_registered_devices", factory: factory).record(count)
+  }
+}
+
+private struct HTTPSeries: Hashable {
+  let method: String
+  let route: String
+  let endpoint: String
+  let status: Int
+  let ip: String?
+}
+
+private final class HTTPHandles: Sendable {
+  let count: CoreMetrics.Counter
+  let latency: CoreMetrics.Timer
+  let bytes: CoreMetrics.Counter
+
+  init(_ series: HTTPSeries, factory: any MetricsFactory) {
+    var labels = [
+      ("method", series.method), ("template", ServerMetrics.sanicTemplate(series.route)), ("endpoint", series.endpoint),
+      ("http_code", String(series.status)),
+    ]
+    if let ip = series.ip { labels.append(("ip", ip)) }
+    count = CoreMetrics.Counter(label: "synse_http_request_count_total", dimensions: labels, factory: factory)
+    latency = CoreMetrics.Timer(label: "synse_http_request_latency_sec", dimensions: labels, factory: factory)
+    bytes = CoreMetrics.Counter(label: "synse_http_response_bytes_total", dimensions: labels, factory: factory)
+  }
+}
+
+struct GRPCSeries: Hashable {
+  let streaming: Bool
+  let method: String
+  let plugin: String
+}
+
+final class GRPCHandles: Sendable {
+  let sent: CoreMetrics.Counter
+  let latency: CoreMetrics.Timer
+  let received: CoreMetrics.Counter
+
+  init(_ series: GRPCSeries, factory: any MetricsFactory) {
+    let labels = [
+      ("type", series.streaming ? "server_streaming" : "unary"), ("service", "synse.V3Plugin"), ("method", series.method),
+      ("plugin", series.plugin),
+    ]
+    sent = CoreMetrics.Counter(label: "synse_grpc_message_sent_total", dimensions: labels, factory: factory)
+    latency = CoreMetrics.Timer(label: "synse_grpc_request_latency_sec", dimensions: labels, factory: factory)
+    received = CoreMetrics.Counter(label: "synse_grpc_message_received_total", dimensions: labels, factory: factory)
   }
 }
 
