@@ -1,0 +1,50 @@
+# Sourced by the bench-*.sh scripts: release builds, a scratch directory, the processes they
+# start (killed on exit), and the emulator-plugin and server launchers they share.
+set -euo pipefail
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+build_release() {  # PRODUCT...; sets bin
+  for product in "$@"; do swift build -c release --product "$product"; done
+  bin="$(swift build -c release --show-bin-path)"
+}
+
+start_emulator() {  # PORT [DEVICES-FILE] [READ-INTERVAL]; sets plugin_pid once it serves
+  local port=$1 devices=${2:-} interval=${3:-1s}
+  printf 'version: 3\nnetwork: {type: tcp, address: "127.0.0.1:%s"}\nsettings: {read: {interval: %s}, write: {interval: 2s}, cache: {enabled: true, ttl: 5m}}\nhealth: {healthFile: ""}\n' \
+    "$port" "$interval" > "$work/plugin-$port.yaml"
+  local env=(PLUGIN_CONFIG="$work/plugin-$port.yaml")
+  [ -n "$devices" ] && env+=(PLUGIN_DEVICE_CONFIG="$devices")
+  env "${env[@]}" "$bin/synse-emulator-plugin" > "$work/plugin-$port.log" 2>&1 &
+  plugin_pid=$!
+  pids+=("$plugin_pid")
+  for _ in $(seq 1 100); do grep -qs "serving synse.V3Plugin" "$work/plugin-$port.log" && break; sleep 0.1; done
+}
+
+start_server() {  # PORT PLUGIN-PORT [METRICS true|false]; sets server_pid and device_count once it lists devices
+  local port=$1 plugin_port=$2 metrics=${3:-false}
+  printf 'logging: info\npretty_json: false\nplugin: {tcp: ["127.0.0.1:%s"], embedded: []}\nmetrics: {enabled: %s}\n' \
+    "$plugin_port" "$metrics" > "$work/server-$port.yaml"
+  "$bin/synse-server" --config "$work/server-$port.yaml" --host 127.0.0.1 --port "$port" > "$work/server-$port.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 1 100); do
+    device_count=$(curl -s "127.0.0.1:$port/v3/scan" | grep -o '"id"' | wc -l || true)
+    [ "${device_count:-0}" -gt 0 ] && break
+    sleep 0.2
+  done
+}
+
+stop_processes() { kill "$@" 2>/dev/null || true; wait "$@" 2>/dev/null || true; }
+
+write_temperature_devices() {  # COUNT FILE: emulated temperature sensors tagged rack/r0..r9
+  {
+    echo "version: 3"; echo "devices:"; echo "  - type: temperature"; echo "    instances:"
+    for i in $(seq 1 "$1"); do echo "      - {info: Bench Sensor $i, tags: [rack/r$((i % 10))], data: {id: $i}}"; done
+  } > "$2"
+}
+
+rss() { awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
