@@ -200,7 +200,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SynseServerCoreTests",
-      dependencies: ["SynseServerCore"],
+      dependencies: ["SynseServerCore", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -47,7 +47,7 @@ struct SystemdReadiness: Service {
   }
 
   private func statusLine() async -> String {
-    let plugins = await registry.plugins
+    let plugins = registry.plugins
     return "serving on \(address); plugins: \(plugins.filter(\.active).count) active of \(plugins.count); devices: \(devices.devices.count)"
   }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import NIOCore
 import Testing
 @testable import SynseServerCore
 
@@ -18,12 +19,12 @@ struct ReadCoalescerTests {
     let results = try await withThrowingTaskGroup(of: Int.self) { group in
       for _ in 0..<20 {
         group.addTask {
-          let readings = try await coalescer.read(key: "plugin") { () async throws(SynseError) -> [ReadingRecord] in
+          let readings = try await coalescer.read(key: "plugin") { () async throws(SynseError) -> SharedRead in
             calls.increment()
             try? await Task.sleep(for: .milliseconds(200))
-            return [Self.reading]
+            return SharedRead([Self.reading])
           }
-          return readings.count
+          return readings.readings.count
         }
       }
       var results: [Int] = []
@@ -37,14 +38,24 @@ struct ReadCoalescerTests {
   @Test func errorsReachTheCallerAndTheNextCallStartsFresh() async throws {
     let coalescer = ReadCoalescer()
     do {
-      _ = try await coalescer.read(key: "k") { () async throws(SynseError) -> [ReadingRecord] in
+      _ = try await coalescer.read(key: "k") { () async throws(SynseError) -> SharedRead in
         throw .serverError("error while issuing gRPC request: read")
       }
       Issue.record("expected an error")
     } catch {
       #expect(error == .serverError("error while issuing gRPC request: read"))
     }
-    let readings = try await coalescer.read(key: "k") { () async throws(SynseError) -> [ReadingRecord] in [] }
-    #expect(readings.isEmpty)
+    let read = try await coalescer.read(key: "k") { () async throws(SynseError) -> SharedRead in SharedRead([]) }
+    #expect(read.readings.isEmpty)
+    #expect(String(buffer: read.body.body(pretty: false)) == "[]")
+  }
+
+  @Test func theSharedBodyIsTheReadingsArrayInBothForms() {
+    let second = ReadingRecord(device: "e", timestamp: "t", type: "x", deviceType: "x", deviceInfo: "", unit: ("celsius", "C"), value: .double(.nan), context: [("k", "v")])
+    let read = SharedRead([Self.reading, second])
+    let plain = JSONValue.array([Self.reading.json, second.json])
+    #expect(String(buffer: read.body.body(pretty: false)) == plain.serialized(pretty: false))
+    #expect(String(buffer: read.body.body(pretty: true)) == plain.serialized(pretty: true))
+    #expect(JSONValue.object([("data", .fragment(read.body))]).serialized(pretty: true) == JSONValue.object([("data", plain)]).serialized(pretty: true))
   }
 }

@@ -6,7 +6,12 @@ struct JSONRenderer: Sendable {
   let pretty: Bool
 
   func response(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    let buffer = ByteBuffer(bytes: value.serializedBytes(pretty: pretty))
+    let buffer: ByteBuffer
+    if case .fragment(let rendered) = value {
+      buffer = rendered.body(pretty: pretty)  // shared, not copied
+    } else {
+      buffer = ByteBuffer(bytes: value.serializedBytes(pretty: pretty))
+    }
     return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
   }
 

@@ -54,10 +54,10 @@ public final class DeviceCache: Sendable {
   /// Replaces the contents with the devices of every active plugin. A lost plugin is skipped
   /// (and marked inactive); a plugin's own error aborts the rebuild and keeps the old contents.
   public func rebuild(registry: PluginRegistry) async throws(SynseError) {
-    var plugins = await registry.plugins
+    var plugins = registry.plugins
     if plugins.isEmpty || plugins.contains(where: { !$0.active || $0.disabled }) {
       await registry.refresh()
-      plugins = await registry.plugins
+      plugins = registry.plugins
     }
     let fetches = await withTaskGroup(of: Fetch.self) { group in
       for (position, plugin) in plugins.enumerated() where plugin.active {

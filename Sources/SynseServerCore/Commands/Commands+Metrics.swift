@@ -16,7 +16,7 @@ extension Commands {
   /// Each active plugin asked once, in parallel; a plugin that fails or misses the deadline
   /// is left out of this scrape (its state shows in `synse_plugin_active_state`).
   func currentReadings(timeout: Duration) async -> [(plugin: String, readings: [ReadingRecord])] {
-    let plugins = await registry.plugins.filter { $0.active && !$0.disabled }
+    let plugins = registry.plugins.filter { $0.active && !$0.disabled }
     let answers = await withTaskGroup(of: (Int, [ReadingRecord]?).self) { group in
       for (position, plugin) in plugins.enumerated() {
         group.addTask {

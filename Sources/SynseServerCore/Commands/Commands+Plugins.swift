@@ -1,9 +1,9 @@
 extension Commands {
   /// PluginSummary list in registration order; refreshes first when asked or when empty.
   public func plugins(refresh: Bool) async -> JSONValue {
-    let empty = await registry.plugins.isEmpty
+    let empty = registry.plugins.isEmpty
     if refresh || empty { await registry.refresh() }
-    return .array(await registry.plugins.map { plugin in
+    return .array(registry.plugins.map { plugin in
       .object([
         ("name", .string(plugin.metadata.name)), ("maintainer", .string(plugin.metadata.maintainer)),
         ("tag", .string(plugin.metadata.tag)), ("description", .string(plugin.metadata.description)),
@@ -14,7 +14,7 @@ extension Commands {
 
   /// PluginInfo with a live `Health` call.
   public func plugin(id: String) async throws(SynseError) -> JSONValue {
-    if (await registry.plugins).isEmpty { await registry.refresh() }
+    if registry.plugins.isEmpty { await registry.refresh() }
     guard let plugin = await registry.plugin(id: id) else { throw .notFound("plugin not found: \(id)") }
     let health = try await call(plugin, "plugin health") { client throws(PluginCallError) in try await client.health() }
     let active = await registry.plugin(id: id)?.active ?? true
@@ -30,8 +30,8 @@ extension Commands {
 
   /// Aggregate health of every registered plugin (api-v3.md §5.17).
   public func pluginHealth() async -> JSONValue {
-    if (await registry.plugins).isEmpty { await registry.refresh() }
-    let plugins = await registry.plugins
+    if registry.plugins.isEmpty { await registry.refresh() }
+    let plugins = registry.plugins
     let answers = await withTaskGroup(of: HealthAnswer.self) { group in
       for (position, plugin) in plugins.enumerated() {
         group.addTask {
@@ -49,7 +49,7 @@ extension Commands {
     for (plugin, status) in zip(plugins, statuses) {
       if status == "OK" { healthy.append(.string(plugin.id)) } else if status != nil { unhealthy.append(.string(plugin.id)) }
     }
-    let after = await registry.plugins
+    let after = registry.plugins
     let active = after.filter(\.active).count
     return .object([
       ("status", .string(healthy.count == plugins.count ? "healthy" : "unhealthy")), ("updated", .string(Self.now())),

@@ -3,7 +3,7 @@ extension Commands {
   /// Readings from every active plugin (or one, by `pluginID`), in registration order; with
   /// tag groups, one plugin read per group, merged on device + type + timestamp.
   public func read(namespace: String, tagGroups: [[String]], pluginID: String?) async throws(SynseError) -> JSONValue {
-    var plugins = await registry.plugins
+    var plugins = registry.plugins
     if let pluginID {
       guard plugins.contains(where: { $0.id == pluginID }) else {
         throw .invalidUsage("invalid parameter: specified plugin ID does not correspond with known plugin")
@@ -15,17 +15,27 @@ extension Commands {
     // Every (group, plugin) read runs concurrently; results are put back in request order.
     let requests = groups.flatMap { group in plugins.map { (group, $0) } }
     let results = try await readAll(requests)
-    if tagGroups.isEmpty { return .array(results.flatMap { $0.map(\.json) }) }
+    if tagGroups.isEmpty {
+      if results.count == 1, let only = results.first { return .fragment(only.body) }
+      return .array(results.flatMap { $0.readings.map(\.json) })
+    }
     var order: [String] = []
     var merged: [String: ReadingRecord] = [:]
-    for reading in results.joined() {
+    for reading in results.lazy.map(\.readings).joined() {
       let key = reading.mergeKey
       if merged.updateValue(reading, forKey: key) == nil { order.append(key) }
     }
     return .array(order.map { merged[$0]!.json })
   }
 
-  private func readAll(_ requests: [([String], PluginHandle)]) async throws(SynseError) -> [[ReadingRecord]] {
+  private func readAll(_ requests: [([String], PluginHandle)]) async throws(SynseError) -> [SharedRead] {
+    // The common case (one plugin, no tags) skips the task group: a child task per request
+    // costs more than the rest of a coalesced read.
+    if requests.count == 1, let (tags, plugin) = requests.first {
+      let answer = await ReadAnswer(position: 0, commands: self, plugin: plugin, tags: tags)
+      if let error = answer.error { throw error }
+      return [answer.read]
+    }
     let answers = await withTaskGroup(of: ReadAnswer.self) { group in
       for (position, (tags, plugin)) in requests.enumerated() {
         group.addTask { await ReadAnswer(position: position, commands: self, plugin: plugin, tags: tags) }
@@ -35,7 +45,7 @@ extension Commands {
       return answers.sorted { $0.position < $1.position }
     }
     if let failed = answers.first(where: { $0.error != nil }), let error = failed.error { throw error }
-    return answers.map(\.readings)
+    return answers.map(\.read)
   }
 
   /// Readings of one device, by ID or alias, from its plugin.
@@ -49,7 +59,7 @@ extension Commands {
   /// given (no default namespace), and a failing plugin's stream just ends (api-v3.md §7.5).
   public func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) async throws -> Void) async {
     await withDiscardingTaskGroup { group in
-      for plugin in await registry.plugins where plugin.active {
+      for plugin in registry.plugins where plugin.active {
         group.addTask {
           do throws(PluginCallError) {
             try await plugin.client.readStream(ids: ids, tagGroups: tagGroups) { reading in try await each(reading.json) }
@@ -64,7 +74,7 @@ extension Commands {
   /// Streams cached readings of every active plugin; a failing plugin ends the stream early
   /// (logged), as the original does once the response has started.
   public func readCache(start: String, end: String, _ each: @escaping @Sendable (JSONValue) async throws -> Void) async {
-    for plugin in await registry.plugins where plugin.active {
+    for plugin in registry.plugins where plugin.active {
       do {
         try await call(plugin, "read cache") { client throws(PluginCallError) in
           try await client.readCache(start: start, end: end) { reading in try await each(reading.json) }
@@ -80,16 +90,15 @@ extension Commands {
 /// One plugin's answer to one `Read` of a fan-out.
 private struct ReadAnswer: Sendable {
   let position: Int
-  var readings: [ReadingRecord] = []
+  var read = SharedRead.none
   var error: SynseError?
 
   init(position: Int, commands: Commands, plugin: PluginHandle, tags: [String]) async {
     self.position = position
     do {
-      readings = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
+      read = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
         // Rendered once here, so every coalesced request reuses the same JSON.
-        try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
-          .map { $0.renderedOnce() }
+        SharedRead(try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) })
       }
     } catch {
       self.error = error

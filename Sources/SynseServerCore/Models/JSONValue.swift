@@ -1,3 +1,6 @@
+public import NIOCore
+import Synchronization
+
 /// A JSON document with ordered object keys, so responses keep the original server's key
 /// order, and with a writer that never emits invalid JSON (non-finite numbers become `null`).
 public enum JSONValue: Sendable, Equatable {
@@ -112,21 +115,42 @@ public enum JSONValue: Sendable, Equatable {
   }
 }
 
-/// A value serialised once and reused (device summaries are rendered at cache rebuild,
-/// not on every scan). The pretty form is rendered at indent level 0 and re-indented on use.
-public struct JSONFragment: Sendable, Equatable {
-  let compact: [UInt8]
-  let pretty: [UInt8]
+/// A value serialised once and reused (device summaries at cache rebuild, a read's readings
+/// once per plugin call shared by coalesced requests). The compact form is a `ByteBuffer`
+/// that responses send as is; the pretty form (indent level 0, re-indented on use) is
+/// rendered on first use, since most deployments need only one of the two.
+public final class JSONFragment: Sendable, Equatable {
+  public let compact: ByteBuffer
+  private let value: JSONValue
+  private let prettyForm = Mutex<ByteBuffer?>(nil)
 
   public init(_ value: JSONValue) {
-    compact = value.serializedBytes(pretty: false)
-    var pretty: [UInt8] = []
-    value.write(into: &pretty, pretty: true, indent: 0)
-    self.pretty = pretty
+    self.value = value
+    compact = ByteBuffer(bytes: value.serializedBytes(pretty: false))
+  }
+
+  public static func == (lhs: JSONFragment, rhs: JSONFragment) -> Bool { lhs.compact == rhs.compact }
+
+  /// The whole value as a response body (pretty with the trailing newline ``JSONValue/serializedBytes(pretty:)`` adds).
+  public func body(pretty: Bool) -> ByteBuffer {
+    guard pretty else { return compact }
+    var body = prettyBuffer
+    body.writeInteger(UInt8(0x0A))
+    return body
+  }
+
+  private var prettyBuffer: ByteBuffer {
+    if let rendered = prettyForm.withLock({ $0 }) { return rendered }
+    var bytes: [UInt8] = []
+    value.write(into: &bytes, pretty: true, indent: 0)
+    let rendered = ByteBuffer(bytes: bytes)
+    prettyForm.withLock { $0 = rendered }
+    return rendered
   }
 
   func write(into output: inout [UInt8], pretty usePretty: Bool, indent: Int) {
-    guard usePretty else { output.append(contentsOf: compact); return }
+    guard usePretty else { output.append(contentsOf: compact.readableBytesView); return }
+    let pretty = prettyBuffer.readableBytesView
     guard indent > 0 else { output.append(contentsOf: pretty); return }
     for byte in pretty {
       output.append(byte)

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import Synchronization
 public import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 public import Logging
@@ -26,7 +27,11 @@ public actor PluginRegistry {
     var nextProbe: ContinuousClock.Instant?
   }
 
-  private var entries: [Entry] = []
+  private var entries: [Entry] = [] {
+    didSet { published.withLock { $0 = entries.map(\.handle) } }
+  }
+  /// `entries`' handles, readable without a hop onto the actor (every read request needs them).
+  private nonisolated let published = Mutex<[PluginHandle]>([])
   /// Sources that could not be registered yet, retried with backoff between refreshes.
   private var pending: [PluginEndpoint: (backoff: Backoff, due: ContinuousClock.Instant)] = [:]
   private var clients: [PluginEndpoint: any PluginClient] = [:]
@@ -70,7 +75,7 @@ public actor PluginRegistry {
   }
 
   /// All plugins in registration order.
-  public var plugins: [PluginHandle] { entries.map(\.handle) }
+  public nonisolated var plugins: [PluginHandle] { published.withLock { $0 } }
 
   public func plugin(id: String) -> PluginHandle? {
     entries.first { $0.handle.id == id }?.handle
@@ -192,9 +197,9 @@ public actor PluginRegistry {
   /// which TLS forbids (the certificate is then checked against the IP instead).
   static func target(host: String, port: Int?) -> any ResolvableTarget {
     if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
-      return .ipv4(host: host, port: port ?? 443)
+      return .ipv4(address: host, port: port ?? 443)
     }
-    if host.contains(":") { return .ipv6(host: host, port: port ?? 443) }
+    if host.contains(":") { return .ipv6(address: host, port: port ?? 443) }
     return .dns(host: host, port: port)
   }
 

@@ -5,13 +5,13 @@ import Synchronization
 /// answer instead of issuing its own. Readings come from the plugin's read loop, so the
 /// shared answer is at most one call old; under load this turns N identical RPCs into one.
 final class ReadCoalescer: Sendable {
-  typealias Outcome = Result<[ReadingRecord], SynseError>
+  typealias Outcome = Result<SharedRead, SynseError>
 
   private let waiting = Mutex<[String: [CheckedContinuation<Outcome?, Never>]]>([:])
 
   /// Runs `read` unless the same `key` is already being read, in which case it waits for
   /// that read's outcome.
-  func read(key: String, _ read: () async throws(SynseError) -> [ReadingRecord]) async throws(SynseError) -> [ReadingRecord] {
+  func read(key: String, _ read: () async throws(SynseError) -> SharedRead) async throws(SynseError) -> SharedRead {
     let isLeader = waiting.withLock { waiting in
       if waiting[key] != nil { return false }
       waiting[key] = []
@@ -39,5 +39,18 @@ final class ReadCoalescer: Sendable {
     let followers = waiting.withLock { $0.removeValue(forKey: key) ?? [] }
     for follower in followers { follower.resume(returning: outcome) }
     return try outcome.get()
+  }
+}
+
+/// One plugin's readings as every coalesced request gets them: each reading rendered once,
+/// and the whole list rendered once as the body of a single-plugin `/v3/read`.
+struct SharedRead: Sendable {
+  let readings: [ReadingRecord]
+  let body: JSONFragment
+  static let none = SharedRead([])
+
+  init(_ readings: [ReadingRecord]) {
+    self.readings = readings.map { $0.renderedOnce() }
+    body = JSONFragment(.array(self.readings.map(\.json)))
   }
 }
