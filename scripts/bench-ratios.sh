@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the issue-4 target ratios with less noise than one wrk run each.
 # Bare Hummingbird /test, our /test, /v3/scan and /v3/read are measured in turn, ROUNDS times
-# (SECONDS each, wrk 2 threads × 32 connections), so that drift on a shared machine hits all
-# four alike; the means give /test ÷ bare, scan ÷ /test and read ÷ /test. Emulator default
-# config (29 devices) and 1,000 temperature devices.
+# in a rotating order (SECONDS each, wrk 2 threads × 32 connections), so that drift on a
+# shared machine hits all four alike; the means give /test ÷ bare, scan ÷ /test and
+# read ÷ /test. Emulator default config (29 devices) and 1,000 temperature devices.
 cd "$(dirname "$0")/.."
 source scripts/bench-common.sh
-rounds=${ROUNDS:-4}
+rounds=${ROUNDS:-8}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin bare-hummingbird
 
@@ -23,8 +23,13 @@ compare() {  # label devices-file-or-empty plugin-port server-port
   echo "== $1: $device_count devices; req/s of bare /test | /test | /v3/scan | /v3/read"
   local results="" line
   for round in $(seq 1 "$rounds"); do
-    line=""
-    for url in "${urls[@]}"; do line+="$(rps "$url") "; done
+    # Each round starts at a different endpoint (and reverses on even rounds): a run was seen
+    # to be slower just for coming after another one.
+    local order=(0 1 2 3) measured=() i
+    ((round % 2)) || order=(3 2 1 0)
+    order=("${order[@]:$(((round - 1) / 2 % 4))}" "${order[@]:0:$(((round - 1) / 2 % 4))}")
+    for i in "${order[@]}"; do measured[i]=$(rps "${urls[i]}"); done
+    line="${measured[*]} "
     printf '   round %s: %s\n' "$round" "$line"
     results+="$line"$'\n'
   done
