@@ -134,6 +134,43 @@ def test_server_and_plugin_over_mutual_tls():
         stop(plugin)
 
 
+def test_mutual_tls_to_a_plugin_on_a_unix_socket():
+    """A Unix socket has no host name: the server checks the plugin's certificate against the
+    CA without a name check, and still presents its client certificate."""
+    pki = make_pki()
+    socket_path = pki / "plugin.sock"
+    plugin, _ = start_plugin(
+        f"{{type: unix, address: '{socket_path}', tls: {{cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}', "
+        f"caCerts: ['{pki / 'ca-a.pem'}']}}}}", CLIENT_DEVICES)
+    wait_until_serving(plugin)
+    log = pki / "server.log"
+    server, port = run_server({"SYNSE_PLUGIN_UNIX": str(socket_path), "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem"),
+                               "SYNSE_GRPC_TLS_CLIENT_CERT": str(pki / "client-a.pem"), "SYNSE_GRPC_TLS_CLIENT_KEY": str(pki / "client-a.key")}, log)
+    try:
+        import urllib.request
+        import json
+
+        def get(path):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                return json.loads(response.read())
+
+        assert len(wait_for(lambda: (d := get("/v3/scan")) and len(d) == 5 and d)) == 5
+        assert [reading["type"] for reading in get("/v3/read/emulator-led")] == ["state", "color"]
+    finally:
+        stop(server)
+    # The same plugin refuses a server that brings no client certificate: TLS is really on.
+    server, port = run_server({"SYNSE_PLUGIN_UNIX": str(socket_path), "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem")}, log)
+    try:
+        wait_for(lambda: log.read_text().count("failed to register plugin") >= 1)
+        import urllib.request
+        import json
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/plugin", timeout=10) as response:
+            assert json.loads(response.read()) == []
+    finally:
+        stop(server)
+        stop(plugin)
+
+
 def test_a_plugin_with_an_untrusted_certificate_is_refused():
     pki = make_pki()
     plugin, plugin_port = tls_plugin(pki, "b")  # signed by CA b; the server trusts CA a only
