@@ -1,6 +1,7 @@
 """WebSocket read streams seen from the plugin's side, a client that stops reading, and
 message size limits."""
 import asyncio
+import contextlib
 import base64
 import json
 import os
@@ -28,36 +29,81 @@ def open_streams(plugin):
     return sum("read stream opened" in line for line in lines) - sum("read stream closed" in line for line in lines)
 
 
-def test_plugin_streams_end_on_stop_and_on_disconnect():
+@contextlib.contextmanager
+def plugin_and_server():
+    """The emulator with the client-integration devices and a server using it; yields the
+    plugin process and the server's port, and checks the server's clean exit."""
     plugin_port = free_port()
     plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
     wait_until_serving(plugin)
     server, _, port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}"})
     try:
-        async def scenario():
-            async with aiohttp.ClientSession() as session:
-                async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
-                    await ws.send_str(json.dumps({"id": 1, "event": "request/read_stream", "data": {"ids": [LED]}}))
-                    await ws.send_str(json.dumps({"id": 2, "event": "request/read_stream", "data": {"tag_groups": [["foo/bar"]]}}))
-                    ids = {json.loads((await asyncio.wait_for(ws.receive(), 10)).data)["id"] for _ in range(20)}
-                    assert ids == {1, 2}
-                    wait_for(lambda: open_streams(plugin) == 2)
-                    await ws.send_str(json.dumps({"id": 3, "event": "request/read_stream", "data": {"stop": True}}))
-                    wait_for(lambda: open_streams(plugin) == 0)
-                    assert sum("read stream closed" in line for line in plugin.output) == 2
-
-                    await ws.send_str(json.dumps({"id": 4, "event": "request/read_stream", "data": {"ids": [LED]}}))
-                    wait_for(lambda: open_streams(plugin) == 1)
-            # The socket is closed without a stop request: the plugin's stream ends too.
-            wait_for(lambda: open_streams(plugin) == 0)
-            assert sum("read stream closed" in line for line in plugin.output) == 3
-
-        run(scenario())
+        yield plugin, port
     finally:
         stop(server)
         stop(plugin)
     assert server.returncode == 0
 
+
+def test_plugin_streams_end_on_stop_and_on_disconnect():
+    async def scenario(plugin, port):
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                await ws.send_str(json.dumps({"id": 1, "event": "request/read_stream", "data": {"ids": [LED]}}))
+                await ws.send_str(json.dumps({"id": 2, "event": "request/read_stream", "data": {"tag_groups": [["foo/bar"]]}}))
+                ids = {json.loads((await asyncio.wait_for(ws.receive(), 10)).data)["id"] for _ in range(20)}
+                assert ids == {1, 2}
+                wait_for(lambda: open_streams(plugin) == 2)
+                await ws.send_str(json.dumps({"id": 3, "event": "request/read_stream", "data": {"stop": True}}))
+                wait_for(lambda: open_streams(plugin) == 0)
+                assert sum("read stream closed" in line for line in plugin.output) == 2
+
+                await ws.send_str(json.dumps({"id": 4, "event": "request/read_stream", "data": {"ids": [LED]}}))
+                wait_for(lambda: open_streams(plugin) == 1)
+        # The socket is closed without a stop request: the plugin's stream ends too.
+        wait_for(lambda: open_streams(plugin) == 0)
+        assert sum("read stream closed" in line for line in plugin.output) == 3
+
+    with plugin_and_server() as (plugin, port):
+        run(scenario(plugin, port))
+
+
+def test_clients_streaming_the_same_devices_share_one_plugin_stream():
+    async def readings(ws, count):
+        """The ids of the next `count` messages, which must all be readings."""
+        ids = []
+        for _ in range(count):
+            message = json.loads((await asyncio.wait_for(ws.receive(), 10)).data)
+            assert message["event"] == "response/reading", message
+            ids.append(message["id"])
+        return ids
+
+    async def scenario(plugin, port):
+        async with aiohttp.ClientSession() as session:
+            clients = [await session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") for _ in range(3)]
+            for number, ws in enumerate(clients):
+                await ws.send_str(json.dumps({"id": number, "event": "request/read_stream", "data": {"ids": [LED]}}))
+            for number, ws in enumerate(clients):
+                assert set(await readings(ws, 6)) == {number}
+            wait_for(lambda: open_streams(plugin) == 1)
+            assert sum("read stream opened" in line for line in plugin.output) == 1
+
+            # One client stops: the others keep getting readings from the same plugin stream.
+            await clients[0].send_str(json.dumps({"id": 9, "event": "request/read_stream", "data": {"stop": True}}))
+            for number, ws in list(enumerate(clients))[1:]:
+                assert set(await readings(ws, 6)) == {number}
+            assert open_streams(plugin) == 1
+
+            # Other selectors get a plugin stream of their own.
+            await clients[0].send_str(json.dumps({"id": 5, "event": "request/read_stream", "data": {"tag_groups": [["foo/bar"]]}}))
+            wait_for(lambda: open_streams(plugin) == 2)
+            for ws in clients:
+                await ws.close()
+        wait_for(lambda: open_streams(plugin) == 0)
+        assert sum("read stream opened" in line for line in plugin.output) == 2
+
+    with plugin_and_server() as (plugin, port):
+        run(scenario(plugin, port))
 
 class RawWebSocket:
     """A client that controls when it reads: small receive buffer, no reading behind its back."""

@@ -57,16 +57,12 @@ extension Commands {
 
   /// Streams live readings from every active plugin until cancelled; tags go to plugins as
   /// given (no default namespace), and a failing plugin's stream just ends (api-v3.md §7.5).
-  public func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) async throws -> Void) async {
+  /// Followers asking a plugin for the same selectors share one plugin stream, so `each` must
+  /// not block: it runs on that shared stream.
+  public func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) -> Void) async {
     await withDiscardingTaskGroup { group in
       for plugin in registry.plugins where plugin.active {
-        group.addTask {
-          do throws(PluginCallError) {
-            try await plugin.client.readStream(ids: ids, tagGroups: tagGroups) { reading in try await each(reading.json) }
-          } catch {
-            logger.info("read stream ended", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
-          }
-        }
+        group.addTask { await streamHub.follow(plugin, ids: ids, tagGroups: tagGroups, each) }
       }
     }
   }

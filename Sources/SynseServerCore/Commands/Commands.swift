@@ -10,6 +10,7 @@ public struct Commands: Sendable {
   public let transactions: TransactionCache
   public let logger: Logger
   let coalescer = ReadCoalescer()
+  let streamHub: ReadStreamHub
   public static let serverVersion = "0.1.0"
 
   public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger) {
@@ -18,6 +19,7 @@ public struct Commands: Sendable {
     self.devices = devices
     self.transactions = transactions
     self.logger = logger
+    streamHub = ReadStreamHub(logger: logger)
   }
 
   /// Runs a plugin call under the active/inactive guard (api-v3.md §8.6); any failure
