@@ -11,8 +11,10 @@ final class PluginLabel: Sendable {
 }
 
 /// Records `synse_grpc_*` for every call on a plugin channel (api-v3.md §10): sent and
-/// latency per call (for streaming RPCs, the time to open the stream), received once per
-/// unary call, failed or not, and once per streamed message.
+/// latency per call (for streaming RPCs, the time to open the stream) and received once per
+/// unary call, failed or not. Streamed messages are counted by ``StreamedMessageCounter``
+/// where they are consumed: wrapping every streamed message here cost ~3 % of `/v3/read`
+/// throughput with 1,000 devices.
 struct GRPCMetricsInterceptor: ClientInterceptor {
   let metrics: ServerMetrics
   let plugin: PluginLabel
@@ -46,14 +48,15 @@ struct GRPCMetricsInterceptor: ClientInterceptor {
       finished.run()
       throw error
     }
-    if streaming { sent() }
+    if streaming {
+      sent()
+      return response
+    }
     guard case .success(var contents) = response.accepted else {
       finished.run()
       return response
     }
-    contents.bodyParts = RPCAsyncSequence(wrapping: ObservedParts(base: contents.bodyParts, onMessage: {
-      if streaming { series.received.increment() }
-    }, onEnd: finished.run))
+    contents.bodyParts = RPCAsyncSequence(wrapping: ObservedParts(base: contents.bodyParts, onEnd: finished.run))
     response.accepted = .success(contents)
     return response
   }
@@ -66,16 +69,14 @@ private final class FinishOnce: Sendable {
   func run() { action.withLock { stored in defer { stored = nil }; return stored }?() }
 }
 
-/// A response's body parts, reporting each message and the end of the stream.
+/// A unary response's body parts, reporting the end of the stream.
 private struct ObservedParts<Output: Sendable>: AsyncSequence, Sendable {
   typealias Element = StreamingClientResponse<Output>.Contents.BodyPart
   let base: RPCAsyncSequence<Element, any Error>
-  let onMessage: @Sendable () -> Void
   let onEnd: @Sendable () -> Void
 
   struct AsyncIterator: AsyncIteratorProtocol {
     var base: RPCAsyncSequence<Element, any Error>.AsyncIterator
-    let onMessage: @Sendable () -> Void
     let onEnd: @Sendable () -> Void
 
     mutating func next() async throws -> Element? {
@@ -84,10 +85,8 @@ private struct ObservedParts<Output: Sendable>: AsyncSequence, Sendable {
           onEnd()
           return nil
         }
-        switch part {
-        case .message: onMessage()
-        case .trailingMetadata: onEnd()  // the last part: a unary reader may not ask for more
-        }
+        // Trailing metadata is the last part: a unary reader may not ask for more.
+        if case .trailingMetadata = part { onEnd() }
         return part
       } catch {
         onEnd()
@@ -97,6 +96,19 @@ private struct ObservedParts<Output: Sendable>: AsyncSequence, Sendable {
   }
 
   func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(base: base.makeAsyncIterator(), onMessage: onMessage, onEnd: onEnd)
+    AsyncIterator(base: base.makeAsyncIterator(), onEnd: onEnd)
+  }
+}
+
+/// Counts the messages of a streamed response for `synse_grpc_message_received_total`, in
+/// batches: once per call for bounded streams, every `batch` messages for endless ones.
+struct StreamedMessageCounter: Sendable {
+  let metrics: ServerMetrics
+  let plugin: PluginLabel
+  static let batch = 64
+
+  func received(_ count: Int, method: String) {
+    guard count > 0 else { return }
+    metrics.grpcHandles(streaming: true, method: method, plugin: plugin.value).received.increment(by: count)
   }
 }

@@ -57,9 +57,11 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
   let grpc: GRPCClient<Transport>
   let stub: Synse_V3Plugin.Client<Transport>
   let options: CallOptions
+  let counter: StreamedMessageCounter?
 
-  init(transport: Transport, timeout: Duration, interceptors: [any ClientInterceptor] = []) {
+  init(transport: Transport, timeout: Duration, interceptors: [any ClientInterceptor] = [], counter: StreamedMessageCounter? = nil) {
     grpc = GRPCClient(transport: transport, interceptors: interceptors)
+    self.counter = counter
     stub = Synse_V3Plugin.Client(wrapping: grpc)
     var options = CallOptions.defaults
     options.timeout = timeout
@@ -74,6 +76,22 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
       return try await body()
     } catch {
       throw PluginCallError(error)
+    }
+  }
+
+  /// Hands `each` every message of a streamed response, counting them for metrics.
+  private func forEach<Message>(
+    _ messages: RPCAsyncSequence<Message, any Error>, of method: MethodDescriptor, _ each: (Message) async throws -> Void
+  ) async throws {
+    var uncounted = 0
+    defer { counter?.received(uncounted, method: method.method) }
+    for try await message in messages {
+      uncounted += 1
+      if uncounted == StreamedMessageCounter.batch {
+        counter?.received(uncounted, method: method.method)
+        uncounted = 0
+      }
+      try await each(message)
     }
   }
 
@@ -108,7 +126,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     try await call {
       try await stub.devices(Synse_V3DeviceSelector(), options: options) { response in
         var devices: [DeviceRecord] = []
-        for try await device in response.messages { devices.append(DeviceRecord(device)) }
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.Devices.descriptor) { devices.append(DeviceRecord($0)) }
         return devices
       }
     }
@@ -122,7 +140,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     return try await call {
       try await stub.read(request, options: options) { response in
         var readings: [ReadingRecord] = []
-        for try await reading in response.messages { readings.append(ReadingRecord(reading)) }
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.Read.descriptor) { readings.append(ReadingRecord($0)) }
         return readings
       }
     }
@@ -134,7 +152,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     bounds.end = end
     try await call {
       try await stub.readCache(bounds, options: options) { response in
-        for try await reading in response.messages { try await each(ReadingRecord(reading)) }
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.ReadCache.descriptor) { try await each(ReadingRecord($0)) }
       }
     }
   }
@@ -152,7 +170,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     }
     try await call {
       try await stub.readStream(request, options: .defaults) { response in
-        for try await reading in response.messages { try await each(ReadingRecord(reading)) }
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.ReadStream.descriptor) { try await each(ReadingRecord($0)) }
       }
     }
   }
@@ -162,7 +180,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     return try await call {
       try await stub.writeAsync(payload, options: options) { response in
         var result: [WriteTransactionRecord] = []
-        for try await transaction in response.messages {
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.WriteAsync.descriptor) { transaction in
           result.append(WriteTransactionRecord(
             id: transaction.id, device: transaction.device,
             context: transaction.hasContext ? WriteContext(transaction.context) : nil, timeout: transaction.timeout))
@@ -177,7 +195,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
     return try await call {
       try await stub.writeSync(payload, options: options) { response in
         var result: [TransactionRecord] = []
-        for try await status in response.messages { result.append(TransactionRecord(status)) }
+        try await forEach(response.messages, of: Synse_V3Plugin.Method.WriteSync.descriptor) { result.append(TransactionRecord($0)) }
         return result
       }
     }

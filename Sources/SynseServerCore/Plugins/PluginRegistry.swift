@@ -153,24 +153,26 @@ public actor PluginRegistry {
     if let existing = clients[endpoint] { return existing }
     let client: any PluginClient
     var interceptors: [any ClientInterceptor] = []
+    var counter: StreamedMessageCounter?
     if let metrics {
       let label = PluginLabel()
       labels[endpoint] = label
       interceptors.append(GRPCMetricsInterceptor(metrics: metrics, plugin: label))
+      counter = StreamedMessageCounter(metrics: metrics, plugin: label)
     }
     switch endpoint {
     case .tcp(let address):
       let (host, port) = Self.split(address)
       client = GRPCPluginClient(
         transport: try HTTP2ClientTransport.Posix(target: Self.target(host: host, port: port), transportSecurity: security(verifyHostname: true)),
-        timeout: timeout, interceptors: interceptors)
+        timeout: timeout, interceptors: interceptors, counter: counter)
     case .unix(let path):
       client = GRPCPluginClient(
         transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path, authority: "localhost"), transportSecurity: security(verifyHostname: false)), timeout: timeout,
-        interceptors: interceptors)
+        interceptors: interceptors, counter: counter)
     case .embedded(let name):
       guard let transport = embedded[name] else { throw PluginCallError(RPCError(code: .unavailable, message: "no embedded plugin \(name)")) }
-      client = GRPCPluginClient(transport: transport, timeout: timeout, interceptors: interceptors)
+      client = GRPCPluginClient(transport: transport, timeout: timeout, interceptors: interceptors, counter: counter)
     }
     clients[endpoint] = client
     connections.start(client)
