@@ -34,23 +34,21 @@ struct GRPCMetricsInterceptor: ClientInterceptor {
       series.sent.increment()
       series.latency.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
     }
+    if streaming {
+      defer { sent() }
+      return try await next(request, context)
+    }
+    // A unary call is recorded when its response has been read, or when it fails.
     let finished = FinishOnce {
-      if !streaming {
-        sent()
-        series.received.increment()
-      }
+      sent()
+      series.received.increment()
     }
     var response: StreamingClientResponse<Output>
     do {
       response = try await next(request, context)
     } catch {
-      if streaming { sent() }
       finished.run()
       throw error
-    }
-    if streaming {
-      sent()
-      return response
     }
     guard case .success(var contents) = response.accepted else {
       finished.run()
