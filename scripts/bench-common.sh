@@ -48,3 +48,23 @@ write_temperature_devices() {  # COUNT FILE: emulated temperature sensors tagged
 }
 
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
+
+rps() { wrk -t2 -c32 -d"${seconds:-5}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+
+# ROUNDS lines of req/s, one column per URL in the order given. Each round runs the URLs in
+# another order (reversed on even rounds, rotated every second round): a wrk run right after
+# another was seen to lose ~5 % for its position alone, so no URL keeps one position.
+alternating_rounds() {  # ROUNDS URL...
+  local rounds=$1
+  shift
+  local urls=("$@") count=$# round rotation i order measured
+  for round in $(seq 1 "$rounds"); do
+    order=($(seq 0 $((count - 1))))
+    ((round % 2)) || order=($(seq $((count - 1)) -1 0))
+    rotation=$(((round - 1) / 2 % count))
+    order=("${order[@]:rotation}" "${order[@]:0:rotation}")
+    measured=()
+    for i in "${order[@]}"; do measured[i]=$(rps "${urls[i]}"); done
+    echo "${measured[*]}"
+  done
+}

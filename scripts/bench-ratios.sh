@@ -10,8 +10,6 @@ rounds=${ROUNDS:-8}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin bare-hummingbird
 
-rps() { wrk -t2 -c32 -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
-
 "$bin/bare-hummingbird" 5199 > "$work/bare.log" 2>&1 &
 pids+=($!)
 
@@ -21,21 +19,10 @@ compare() {  # label devices-file-or-empty plugin-port server-port
   local urls=("http://127.0.0.1:5199/test" "http://127.0.0.1:$4/test" "http://127.0.0.1:$4/v3/scan" "http://127.0.0.1:$4/v3/read")
   for url in "${urls[@]}"; do wrk -t2 -c32 -d2s "$url" > /dev/null; done
   echo "== $1: $device_count devices; req/s of bare /test | /test | /v3/scan | /v3/read"
-  local results="" line
-  for round in $(seq 1 "$rounds"); do
-    # Each round starts at a different endpoint (and reverses on even rounds): a run was seen
-    # to be slower just for coming after another one.
-    local order=(0 1 2 3) measured=() i
-    ((round % 2)) || order=(3 2 1 0)
-    order=("${order[@]:$(((round - 1) / 2 % 4))}" "${order[@]:0:$(((round - 1) / 2 % 4))}")
-    for i in "${order[@]}"; do measured[i]=$(rps "${urls[i]}"); done
-    line="${measured[*]} "
-    printf '   round %s: %s\n' "$round" "$line"
-    results+="$line"$'\n'
-  done
-  echo -n "$results" | awk '{ b += $1; t += $2; s += $3; r += $4 } END {
+  alternating_rounds "$rounds" "${urls[@]}" | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
+  awk '{ b += $1; t += $2; s += $3; r += $4 } END {
     printf "   mean: %.0f | %.0f | %.0f | %.0f\n", b / NR, t / NR, s / NR, r / NR
-    printf "   /test / bare = %.3f   scan / test = %.3f   read / test = %.3f\n", t / b, s / t, r / t }'
+    printf "   /test / bare = %.3f   scan / test = %.3f   read / test = %.3f\n", t / b, s / t, r / t }' "$work/rounds.txt"
   echo "   server RSS after load $(rss "$server_pid")"
   stop_processes "$server_pid" "$plugin_pid"
 }
