@@ -3,7 +3,7 @@
 # plugin with the original's Python gRPC API (synse-grpc) and client (synse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh test
 swift build
 swift test
 .venv/bin/python -m pytest -q Tests/Interop

@@ -17,8 +17,8 @@ struct SynseServerCommand: AsyncParsableCommand {
 
   @Option(help: "Configuration file (default: ./config.yml, ./config.yaml, /etc/synse/server/config.{yml,yaml}).")
   var config: String?
-  @Option(help: "Address to listen on.") var host = "0.0.0.0"
-  @Option(help: "Port to listen on.") var port = 5000
+  @Option(help: "Address to listen on (default: the `host` key, 0.0.0.0).") var host: String?
+  @Option(help: "Port to listen on (default: the `port` key, 5000).") var port: Int?
 
   func run() async throws {
     let configuration: ServerConfiguration
@@ -49,6 +49,11 @@ struct SynseServerCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "synse-server")
+    for key in configuration.unknownKeys {
+      logger.warning("configuration key '\(key)' is not one synse-server knows; it is ignored")
+    }
+    let host = self.host ?? configuration.host
+    let port = self.port ?? configuration.port
 
     var embedded: [String: InProcessTransport.Client] = [:]
     var embeddedServices: [any Service] = []

@@ -195,3 +195,53 @@ def test_missing_tls_files_stop_startup_with_a_clear_error():
                             env=dict(os.environ, SYNSE_SSL_CERT="/nonexistent/cert.pem", SYNSE_SSL_KEY="/nonexistent/key.pem"),
                             cwd=tempfile.mkdtemp())
     assert result.returncode == 2 and "ssl.cert: no such file: /nonexistent/cert.pem" in result.stderr, result.stderr
+
+
+def test_server_only_tls_to_a_plugin_with_the_official_grpc_client_and_our_server():
+    """A plugin given only a certificate and key serves TLS without asking clients for
+    certificates: the original's gRPC client (root CA only) and our server (grpc.tls.cert
+    only) both talk to it; plaintext does not. Naming caCerts is what turns mTLS on."""
+    from synse_grpc import client as grpc_client
+    pki = make_pki()
+    port = free_port()
+    plugin, _ = start_plugin(
+        f"{{type: tcp, address: '127.0.0.1:{port}', tls: {{cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}'}}}}",
+        CLIENT_DEVICES)
+    wait_until_serving(plugin)
+    log = pki / "server.log"
+    server = None
+    try:
+        official = grpc_client.PluginClientV3(f"localhost:{port}", "tcp", timeout=10, tls=str(pki / "ca-a.pem"))
+        assert len(list(official.devices())) == 5
+        server, api_port = run_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}", "SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem")}, log)
+        import json
+        import urllib.request
+
+        def scan():
+            with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/v3/scan", timeout=10) as response:
+                return json.loads(response.read())
+
+        assert len(wait_for(lambda: (d := scan()) and len(d) == 5 and d)) == 5
+        plaintext = grpc_client.PluginClientV3(f"127.0.0.1:{port}", "tcp", timeout=5)
+        try:
+            list(plaintext.devices())
+            raise AssertionError("a plaintext client was served by a TLS plugin")
+        except Exception as error:  # noqa: BLE001 - grpc raises its own wrapped errors
+            assert not isinstance(error, AssertionError)
+    finally:
+        if server:
+            stop(server)
+        stop(plugin)
+
+
+def test_plugin_tls_settings_are_checked_at_startup():
+    pki = make_pki()
+    cases = [
+        (f"cert: '{pki / 'server-a.pem'}'", "network.tls.key"),
+        (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'nope.key'}'", "network.tls.key"),
+        (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}', caCerts: ['{pki / 'nope.pem'}']", "network.tls.caCerts"),
+    ]
+    for tls, key in cases:
+        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{free_port()}', tls: {{{tls}}}}}", CLIENT_DEVICES)
+        output = plugin.communicate(timeout=30)[0].decode(errors="replace")
+        assert plugin.returncode == 2 and key in output, (tls, plugin.returncode, output)

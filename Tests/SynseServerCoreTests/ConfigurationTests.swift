@@ -67,3 +67,66 @@ struct ConfigurationTests {
     #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: "/nonexistent/config.yml", environment: [:]) }
   }
 }
+
+/// Booleans, listen address and unknown keys: what an operator types must mean what it says.
+struct ConfigurationWordsTests {
+  func file(_ text: String) throws -> String {
+    try ConfigurationTests().file(text)
+  }
+
+  @Test(arguments: [("true", true), ("TRUE", true), ("1", true), ("false", false), ("False", false), ("0", false)])
+  func booleanVariablesTakeTrueFalseOneZero(raw: String, expected: Bool) throws {
+    let config = try ServerConfiguration.load(path: try file(""), environment: ["SYNSE_METRICS_ENABLED": raw, "SYNSE_PRETTY_JSON": raw])
+    #expect(config.metricsEnabled == expected && config.prettyJSON == expected)
+  }
+
+  @Test(arguments: ["yes", "on", "maybe", "no", "off", "2", "t"])
+  func otherBooleanWordsStopStartupNamingTheVariable(raw: String) throws {
+    let path = try file("")
+    for variable in ["SYNSE_METRICS_ENABLED", "SYNSE_PRETTY_JSON"] {
+      let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: [variable: raw]) }
+      #expect(error.description.contains("\(variable)=\(raw)"), "\(error)")
+    }
+    let fileError = try #require(throws: ConfigurationError.self) {
+      try ServerConfiguration.load(path: try file("metrics: {enabled: \(raw)}\n"), environment: [:])
+    }
+    #expect(fileError.description.contains("'metrics.enabled'"), "\(fileError)")
+  }
+
+  @Test func booleanKeysInTheFileTakeOneAndZeroAndAnEmptyVariableIsUnset() throws {
+    let config = try ServerConfiguration.load(path: try file("metrics: {enabled: 1}\npretty_json: 0\n"), environment: ["SYNSE_METRICS_IP_LABEL": ""])
+    #expect(config.metricsEnabled && !config.prettyJSON && !config.metrics.ipLabel)
+  }
+
+  @Test func hostAndPortComeFromTheFileAndTheEnvironment() throws {
+    let defaults = try ServerConfiguration.load(path: try file(""), environment: [:])
+    #expect(defaults.host == "0.0.0.0" && defaults.port == 5000)
+    let fromFile = try ServerConfiguration.load(path: try file("host: 127.0.0.1\nport: 5050\n"), environment: [:])
+    #expect(fromFile.host == "127.0.0.1" && fromFile.port == 5050 && fromFile.unknownKeys.isEmpty)
+    let fromEnvironment = try ServerConfiguration.load(path: try file("port: 5050\n"), environment: ["SYNSE_PORT": "6000", "SYNSE_HOST": "::1"])
+    #expect(fromEnvironment.host == "::1" && fromEnvironment.port == 6000)
+    #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: try file("port: 70000\n"), environment: [:]) }
+  }
+
+  @Test func keysNothingReadsAreListed() throws {
+    let yaml = "custom: kept\nserver: {port: 5050}\nmetrics: {enabled: true, enable: true}\nssl:\nplugin: {discover: {kubernetes: {endpoints: {labels: {app: x}}}}}\n"
+    let config = try ServerConfiguration.load(path: try file(yaml), environment: [:])
+    #expect(Set(config.unknownKeys) == ["custom", "server.port", "metrics.enable"] && config.unknownKeys.count == 3)
+  }
+
+  /// The README's configuration table names exactly the keys and variables the code reads.
+  @Test func readmeConfigurationTableMatchesTheCode() throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md").standardized
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let section = try #require(text.components(separatedBy: "### Configuration").dropFirst().first?.components(separatedBy: "\n### ").first)
+    var documented: [String: String] = [:]
+    for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+      #expect(documented[cells[0]] == nil, "README lists \(cells[0]) twice")
+      documented[cells[0]] = cells[2]
+    }
+    var code = Dictionary(uniqueKeysWithValues: ServerConfiguration.environmentKeys.map { ($0.path.joined(separator: "."), $0.variable) })
+    code["plugin.discover.kubernetes.endpoints.labels.<name>"] = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_<NAME>"
+    #expect(documented == code)
+  }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The plugin configuration (Go SDK v3 `config.yml`), keys and defaults as in
 /// plugin-protocol.md §3.1.2.
 ///
@@ -12,7 +14,7 @@
 /// | `settings.limiter.{rate,burst}` | 0, 0 (unlimited) |
 /// | `settings.cache.{enabled,ttl}` | false, 3m |
 /// | `network.{type,address}` | required: `tcp`/`unix` and an address |
-/// | `network.tls.{cert,key,caCerts,skipVerify}` | unset |
+/// | `network.tls.{cert,key,caCerts,skipVerify}` | unset (cert + key: TLS; + caCerts: mTLS; see `transportSecurity`) |
 /// | `health.healthFile`, `health.updateInterval`, `health.checks.disableDefaults` | `/etc/synse/plugin/healthy`, 30s, false |
 public struct PluginConfig: Sendable, Equatable {
   public enum Mode: String, Sendable { case parallel, serial }
@@ -156,6 +158,14 @@ extension PluginConfig {
       network.tlsKey = try tls.string("key") ?? ""
       network.tlsCACerts = try tls.strings("caCerts") ?? []
       network.tlsSkipVerify = try tls.bool("skipVerify") ?? false
+      if network.tlsCert.isEmpty != network.tlsKey.isEmpty {
+        throw tls.error(network.tlsCert.isEmpty ? "cert" : "key", "TLS needs both 'cert' and 'key'")
+      }
+      // A missing file would otherwise surface only as a handshake failure at the first client.
+      for (key, path) in [("cert", network.tlsCert), ("key", network.tlsKey)] + network.tlsCACerts.map({ ("caCerts", $0) })
+      where !path.isEmpty && !FileManager.default.fileExists(atPath: path) {
+        throw tls.error(key, "no such file: \(path)")
+      }
     }
     return network
   }

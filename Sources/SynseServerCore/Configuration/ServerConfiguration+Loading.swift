@@ -49,10 +49,11 @@ extension ServerConfiguration {
     ("metrics", .object([("enabled", .bool(false))])),
   ])
 
-  /// Every key and its environment variable; list keys take comma lists, booleans are
-  /// true only for `true` in any case (api-v3.md §9.3).
+  /// Every key and its environment variable; list keys take comma lists, booleans take
+  /// ``parseBool(_:)``'s words (anything else stops startup naming the variable).
   static let environmentKeys: [(path: [String], variable: String, kind: Kind)] = [
     (["logging"], "SYNSE_LOGGING", .string), (["pretty_json"], "SYNSE_PRETTY_JSON", .bool),
+    (["host"], "SYNSE_HOST", .string), (["port"], "SYNSE_PORT", .int),
     (["plugin", "tcp"], "SYNSE_PLUGIN_TCP", .list), (["plugin", "unix"], "SYNSE_PLUGIN_UNIX", .list),
     (["plugin", "embedded"], "SYNSE_PLUGIN_EMBEDDED", .listEmptyMeansNone),
     (["plugin", "discover", "kubernetes", "namespace"], "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE", .string),
@@ -77,18 +78,23 @@ extension ServerConfiguration {
     (["http", "max_body_size"], "SYNSE_HTTP_MAX_BODY_SIZE", .int),
   ]
 
-  /// `list`: an empty value is unset (api-v3.md §9.3); `listEmptyMeansNone`: an empty value is
-  /// the empty list, so `SYNSE_PLUGIN_EMBEDDED=` turns embedded plugins off.
+  /// `list` and `bool`: an empty value is unset (api-v3.md §9.3; `X=${X}` in a compose file);
+  /// `listEmptyMeansNone`: an empty value is the empty list, so `SYNSE_PLUGIN_EMBEDDED=` turns
+  /// embedded plugins off.
   enum Kind { case string, bool, int, list, listEmptyMeansNone }
 
   static func environmentTree(_ environment: [String: String]) throws(ConfigurationError) -> JSONValue {
     var tree = JSONValue.object([])
     for (path, variable, kind) in environmentKeys {
-      guard let raw = environment[variable], !(kind == .list && raw.isEmpty) else { continue }
+      guard let raw = environment[variable], !((kind == .list || kind == .bool) && raw.isEmpty) else { continue }
       let value: JSONValue
       switch kind {
       case .string: value = .string(raw)
-      case .bool: value = .bool(raw.lowercased() == "true")
+      case .bool:
+        // The original took anything but `true` as false, so `=1` or `=yes` silently turned a
+        // feature off; an operator's typo now stops startup instead.
+        guard let flag = parseBool(raw) else { throw ConfigurationError("\(variable)=\(raw): expected true, false, 1 or 0") }
+        value = .bool(flag)
       case .list: value = .array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) })
       case .listEmptyMeansNone: value = .array(raw.split(separator: ",").map { .string(String($0)) })
       case .int:
@@ -103,6 +109,36 @@ extension ServerConfiguration {
       tree = merge(tree, nested(["plugin", "discover", "kubernetes", "endpoints", "labels"] + rest, .string(value)))
     }
     return tree
+  }
+
+  /// `true`/`false` in any case, `1`/`0`: the words servers of this kind document for their
+  /// `…_ENABLED` variables. Nil for anything else (`yes`, `on`, `maybe`).
+  static func parseBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "true", "1": true
+    case "false", "0": false
+    default: nil
+    }
+  }
+
+  /// The paths of `tree`'s leaves that no key declares (`port:` under the wrong parent, a typo),
+  /// dotted; a declared map (`…endpoints.labels`) takes any key below it.
+  static func unknownKeys(in tree: JSONValue) -> [String] {
+    let known = Set(environmentKeys.map { $0.path.joined(separator: ".") })
+    let maps = ["plugin.discover.kubernetes.endpoints.labels"]
+    let parents = Set(environmentKeys.flatMap { key in (0..<key.path.count).map { key.path[..<$0].joined(separator: ".") } })
+    var unknown: [String] = []
+    func walk(_ node: JSONValue, _ path: [String]) {
+      let dotted = path.joined(separator: ".")
+      if known.contains(dotted) || maps.contains(dotted) { return }
+      if case .object(let pairs) = node {
+        for (key, value) in pairs { walk(value, path + [key]) }
+      } else if !parents.contains(dotted) {
+        unknown.append(dotted)
+      }
+    }
+    walk(tree, [])
+    return unknown
   }
 
   static func nested(_ path: [String], _ value: JSONValue) -> JSONValue {
@@ -126,7 +162,9 @@ extension ServerConfiguration {
     switch node {
     case .scalar(let scalar):
       if scalar.style != .plain { return .string(scalar.string) }
-      if let flag = node.bool { return .bool(flag) }
+      // Only `true`/`false` are booleans here: YAML 1.1's `yes`/`on` stay text, so a boolean
+      // key given `yes` is refused by name rather than read as something else.
+      if ["true", "false"].contains(scalar.string.lowercased()) { return .bool(scalar.string.lowercased() == "true") }
       if let number = node.int { return .int(Int64(number)) }
       if node.null != nil { return .null }
       if let number = node.float { return .double(number) }

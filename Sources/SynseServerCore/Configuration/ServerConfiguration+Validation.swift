@@ -4,6 +4,7 @@ extension ServerConfiguration {
   init(tree: JSONValue, source: String) throws(ConfigurationError) {
     self.init()
     self.tree = tree
+    unknownKeys = Self.unknownKeys(in: tree)
     func value(_ path: [String]) -> JSONValue? {
       var current = tree
       for key in path {
@@ -22,8 +23,18 @@ extension ServerConfiguration {
     }
     func bool(_ path: [String]) throws(ConfigurationError) -> Bool? {
       guard let found = value(path) else { return nil }
-      guard case .bool(let flag) = found else { throw fail(path, "true or false", found) }
-      return flag
+      switch found {
+      case .bool(let flag): return flag
+      case .int(let number) where number == 0 || number == 1: return number == 1
+      case .string(let text): if let flag = Self.parseBool(text) { return flag }
+      default: break
+      }
+      throw fail(path, "true, false, 1 or 0", found)
+    }
+    func portNumber(_ path: [String]) throws(ConfigurationError) -> Int? {
+      guard let found = value(path) else { return nil }
+      guard case .int(let number) = found, (0...65535).contains(number) else { throw fail(path, "a port number 0-65535", found) }
+      return Int(number)
     }
     func seconds(_ path: [String], minimum: Int64 = 1) throws(ConfigurationError) -> Duration? {
       guard let found = value(path) else { return nil }
@@ -48,6 +59,8 @@ extension ServerConfiguration {
       logging = parsed
     }
     prettyJSON = try bool(["pretty_json"]) ?? prettyJSON
+    host = try string(["host"]) ?? host
+    port = try portNumber(["port"]) ?? port
     tcpPlugins = try strings(["plugin", "tcp"])
     unixPlugins = try strings(["plugin", "unix"])
     embeddedPlugins = try strings(["plugin", "embedded"])
@@ -94,10 +107,7 @@ extension ServerConfiguration {
     metrics.readings = try bool(["metrics", "readings"]) ?? metrics.readings
     metrics.readingsTimeout = try seconds(["metrics", "readings_timeout"]) ?? metrics.readingsTimeout
     metrics.host = try string(["metrics", "host"])
-    if let port = value(["metrics", "port"]) {
-      guard case .int(let number) = port, (0...65535).contains(number) else { throw fail(["metrics", "port"], "a port number 0-65535", port) }
-      metrics.port = Int(number)
-    }
+    metrics.port = try portNumber(["metrics", "port"])
     metrics.username = try string(["metrics", "auth", "username"])
     metrics.password = try string(["metrics", "auth", "password"])
     metrics.token = try string(["metrics", "auth", "token"])

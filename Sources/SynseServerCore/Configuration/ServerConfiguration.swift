@@ -4,6 +4,7 @@
 /// |---|---|---|---|
 /// | `logging` | debug/info/warning/error/critical | `debug` | `SYNSE_LOGGING` |
 /// | `pretty_json` | bool | `true` | `SYNSE_PRETTY_JSON` |
+/// | `host` / `port` | listen address / port (`--host`/`--port` win) | `0.0.0.0` / 5000 | `SYNSE_HOST` / `SYNSE_PORT` |
 /// | `plugin.tcp` / `plugin.unix` | list of addresses | `[]` | `SYNSE_PLUGIN_TCP` / `SYNSE_PLUGIN_UNIX` (comma lists) |
 /// | `plugin.embedded` | list of embedded plugin names | `[]` | `SYNSE_PLUGIN_EMBEDDED` |
 /// | `cache.device.rebuild_every` | int seconds | 180 | `SYNSE_CACHE_DEVICE_REBUILD_EVERY` |
@@ -33,6 +34,9 @@ public struct ServerConfiguration: Sendable {
 
   public var logging = LogLevel.debug
   public var prettyJSON = true
+  /// The API listener; the `--host`/`--port` flags win over both.
+  public var host = "0.0.0.0"
+  public var port = 5000
   public var tcpPlugins: [String] = []
   public var unixPlugins: [String] = []
   /// Plugins run inside the server process, by name (`emulator`).
@@ -54,6 +58,8 @@ public struct ServerConfiguration: Sendable {
   public var maxBodySize = 1_048_576
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
+  /// Keys of the file that nothing reads, dotted (logged as a warning at startup).
+  public var unknownKeys: [String] = []
 
   public init() {}
 }

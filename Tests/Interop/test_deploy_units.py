@@ -1,0 +1,30 @@
+"""The shipped systemd units work on a machine that has nothing of ours yet: every group a unit
+names is created by the sysusers file shipped beside it (systemd-sysusers, the real tool)."""
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+UNIT_DIRECTORIES = [ROOT / "examples" / "deploying" / "systemd", ROOT / "plugins" / "hwmon" / "systemd"]
+
+
+def groups_named(directory):
+    groups = set()
+    for unit in list(directory.glob("*.service")) + list(directory.glob("*.socket")):
+        for key, value in re.findall(r"^(SocketGroup|Group|SupplementaryGroups)=(.*)$", unit.read_text(), re.M):
+            groups |= set(value.split())
+    return groups
+
+
+@pytest.mark.parametrize("directory", UNIT_DIRECTORIES, ids=lambda d: str(d.relative_to(ROOT)))
+def test_every_group_the_units_name_is_created_by_the_sysusers_file(directory, tmp_path):
+    wanted = groups_named(directory)
+    assert wanted, f"no unit in {directory} names a group: this test would prove nothing"
+    (tmp_path / "etc").mkdir()
+    sysusers = directory / "synse-sysusers.conf"
+    result = subprocess.run(["systemd-sysusers", f"--root={tmp_path}", "-"], stdin=sysusers.open(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    created = {line.split(":")[0] for line in (tmp_path / "etc" / "group").read_text().splitlines()}
+    assert wanted <= created, f"groups named by units but not created: {wanted - created}"
