@@ -159,3 +159,13 @@ def test_sample_config_is_valid():
     assert result.returncode == 0, result.stderr
     # Its exclude keeps only the composite temperature of each NVMe drive.
     assert "devices=61" in result.stderr, result.stderr
+
+
+def test_dry_run_accepts_odd_chip_names_on_every_bus():
+    # A USB-C power supply named `ucsi_source_psy_USBC000:001` beside chips on every bus: exit 2
+    # (`invalid tag`) before; now every chip becomes devices.
+    config = plugin_config("{type: tcp, address: '127.0.0.1:0'}")
+    result = subprocess.run([str(HWMON), "--dry-run"], capture_output=True, text=True, timeout=30, env=dict(
+        os.environ, PLUGIN_CONFIG=str(config), HWMON_SYSFS_ROOT=str(FIXTURES / "buses" / "boot1")))
+    assert result.returncode == 0, result.stderr
+    assert "devices=20" in result.stderr, result.stderr

@@ -80,6 +80,25 @@ public enum HwmonFamily: String, CaseIterable, Sendable {
     "rated_min", "rated_max", "average_min", "average_max", "target", "div",
   ]
 
-  /// Raw values that mean "no limit" rather than a limit (§1.3).
-  static func isSentinel(_ raw: Int64) -> Bool { raw == 65_261_850 || raw == -273_150 || raw == 0 }
+  /// Whether a limit file's raw value means "no limit" rather than a limit (hwmon.md §1.3), told
+  /// by the file and the chip, since 0 is a real limit on most chips (drivetemp disks report
+  /// `temp1_min` = 0, i.e. 0 °C):
+  ///
+  /// | chips | files | sentinel |
+  /// |---|---|---|
+  /// | any | temp limits | ≤ −273150 (absolute zero: nvme, amdgpu `crit_hyst`), 65261850 (0xFFFF K in m°C: nvme) |
+  /// | Super-I/O (nct67xx, it87xx, w83xxx, f71xxx/f81xxx, sch56xx, …) | any limit | 0 (an unprogrammed register) |
+  /// | ina2xx/ina3xx | `crit`, `lcrit` | 0 (alert limit not set) |
+  func isSentinel(_ raw: Int64, item: String, chip: String) -> Bool {
+    if self == .temp, raw <= -273_150 || raw == 65_261_850 { return true }
+    guard raw == 0 else { return false }
+    if Self.superIOPrefixes.contains(where: chip.hasPrefix) { return true }
+    if chip.hasPrefix("ina2") || chip.hasPrefix("ina3") { return item == "crit" || item == "lcrit" }
+    return false
+  }
+
+  /// `name` prefixes of Super-I/O drivers, whose limit registers read 0 until the BIOS sets them.
+  static let superIOPrefixes = [
+    "nct6", "it87", "it86", "w83", "f71", "f81", "f8000", "sch56", "smsc47", "pc87", "vt1211", "dme1737", "sch311",
+  ]
 }

@@ -63,9 +63,19 @@ public struct HwmonPlugin: Sendable {
         logger.warning("no hwmon chips found", metadata: ["sysfs": "\(settings.sysfsRoot)/class/hwmon"])
       }
       var channels: [HwmonChannel] = []
+      var keys: Set<String> = []
       for chip in chips {
+        if let problem = Self.unrepresentable(chip, taken: keys) {
+          registry.warnOnce(chip.key) {
+            logger.warning("hwmon chip skipped: \(problem)", metadata: ["hwmon": "\(chip.hwmon)", "chip": "\(chip.displayName)", "key": "\(chip.key)"])
+          }
+          continue
+        }
+        keys.insert(chip.key)
         if chip.name == "unnamed" {
-          logger.warning("hwmon chip without a name; its ID rests on its sysfs path", metadata: ["hwmon": "\(chip.hwmon)"])
+          registry.warnOnce("unnamed:\(chip.key)") {
+            logger.warning("hwmon chip without a name; its ID rests on its sysfs path", metadata: ["hwmon": "\(chip.hwmon)"])
+          }
         }
         channels += scanner.channels(of: chip).filter(settings.admits)
       }
@@ -92,12 +102,12 @@ public struct HwmonPlugin: Sendable {
       prototype.instances = members.map { channel in
         var instance = DeviceConfig.Instance()
         instance.info = channel.label ?? "\(channel.chip.displayName) \(channel.stem)"
-        instance.tags = ["hwmon/chip:\(channel.chip.displayName)"]
+        instance.tags = [chipTag(channel.chip)]
         instance.data = .map([("key", .string(channel.key))])
         var context: [(key: String, value: String)] = [("chip", channel.chip.displayName), ("channel", channel.stem)]
         if let driver = channel.chip.driver { context.append(("driver", driver)) }
         if let subsystem = channel.chip.subsystem { context.append(("subsystem", subsystem)) }
-        instance.context = context + thresholds(channel)
+        instance.context = (context + thresholds(channel)).map { ($0.key, SysfsText.contextValue($0.value)) }
         instance.location = "hwmon \(channel.chip.hwmon)/\(channel.stem)"
         return instance
       }
@@ -105,11 +115,29 @@ public struct HwmonPlugin: Sendable {
     }
   }
 
+  /// `hwmon/chip:<lm-sensors name>`, the name mapped by ``SysfsText/tagLabel(_:)``.
+  static func chipTag(_ chip: HwmonChip) -> String {
+    "hwmon/chip:" + SysfsText.tagLabel(chip.displayName)
+  }
+
+  /// Why a chip cannot become devices, if it cannot: its tag does not parse (the mapping
+  /// should make that impossible), or its key is already taken (a `name` ending in `#1` next to
+  /// ranked namesakes), which would give two devices one ID and fail the whole device set.
+  static func unrepresentable(_ chip: HwmonChip, taken: Set<String>) -> String? {
+    do {
+      _ = try Tag(parsing: chipTag(chip))
+    } catch {
+      return "\(error)"
+    }
+    return taken.contains(chip.key) ? "another chip already has the key '\(chip.key)'" : nil
+  }
+
   /// Limits read once at discovery (polling them costs, e.g. NVMe admin commands), scaled,
-  /// with the "no limit" sentinels left out.
+  /// with the "no limit" sentinels of this file and chip left out (``HwmonFamily/isSentinel(_:item:chip:)``).
   static func thresholds(_ channel: HwmonChannel, files: any SysfsFiles) -> [(key: String, value: String)] {
     HwmonFamily.thresholdItems.compactMap { item in
-      guard channel.has(item), let text = try? files.read(channel.path(item)), let raw = Int64(text), !HwmonFamily.isSentinel(raw) else { return nil }
+      guard channel.has(item), let text = try? files.read(channel.path(item)), let raw = Int64(text),
+            !channel.family.isSentinel(raw, item: item, chip: channel.chip.name) else { return nil }
       let scaled = item == "div" ? Double(raw) : Double(raw) / channel.family.divisor
       return (item, scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled))
     }
@@ -125,6 +153,12 @@ final class ChannelRegistry: Sendable {
   }
 
   private let entries = Mutex<[String: Entry]>([:])
+  private let warned = Mutex<Set<String>>([])
+
+  /// Runs `log` the first time `key` is seen: rescans repeat every 30 s, warnings should not.
+  func warnOnce(_ key: String, _ log: () -> Void) {
+    if warned.withLock({ $0.insert(key).inserted }) { log() }
+  }
   private let byRoot = Mutex<[String: (HwmonSensors, HwmonControl)]>([:])
 
   /// The reader and writer for a sysfs root, made once.

@@ -3,7 +3,7 @@ import SynseSDK
 
 /// One hwmon chip as found under a sysfs root.
 public struct HwmonChip: Sendable, Equatable {
-  /// The `name` file ("coretemp"); "unnamed" when the chip has none.
+  /// The `name` file ("coretemp"), trimmed; "unnamed" when the chip has none (or it is blank).
   public var name: String
   /// `hwmonN` of this boot: context only, never identity.
   public var hwmon: String
@@ -11,12 +11,14 @@ public struct HwmonChip: Sendable, Equatable {
   public var attributeDirectory: String
   /// The parent device path relative to the root ("devices/platform/coretemp.0"), if linked.
   public var parent: String?
-  /// Stable identity: parent path (or the chip's own path) + name, + rank among same-key siblings.
+  /// Stable identity: the parent path (or the chip's own path) with instance counters made
+  /// stable (``StablePath``) + name, + `#rank` among same-key siblings.
   public var key: String
   /// lm-sensors style display name ("coretemp-isa-0000").
   public var displayName: String
   public var driver: String?
-  /// The parent's subsystem (platform, pci, i2c…), from sd-device where `/sys` is real.
+  /// The parent's subsystem (platform, pci, i2c, scsi…): its `subsystem` link (sd-device's
+  /// answer where `/sys` is real).
   public var subsystem: String?
 }
 
@@ -51,8 +53,10 @@ public struct HwmonScanner: Sendable {
   public let root: String
   let files: any SysfsFiles
 
+  /// `root` is canonicalised (absolute, symlinks resolved): keys are relative to it, so
+  /// `Tests/Fixtures/sysfs/server` and its absolute path give the same IDs.
   public init(root: String, files: any SysfsFiles = PosixSysfsFiles()) {
-    self.root = (root as NSString).standardizingPath
+    self.root = HwmonSettings.canonicalRoot(root)
     self.files = files
   }
 
@@ -61,7 +65,8 @@ public struct HwmonScanner: Sendable {
     let entries = ((try? FileManager.default.contentsOfDirectory(atPath: classDirectory)) ?? [])
       .filter { $0.hasPrefix("hwmon") }
       .sorted { (Int($0.dropFirst(5)) ?? 0) < (Int($1.dropFirst(5)) ?? 0) }
-    var found: [HwmonChip] = []
+    let stable = StablePath(root: root, files: files)
+    var found: [(chip: HwmonChip, path: String)] = []
     for entry in entries {
       let directory = realPath("\(classDirectory)/\(entry)")
       let deviceLink = "\(directory)/device"
@@ -72,26 +77,32 @@ public struct HwmonScanner: Sendable {
         name = legacy
         attributes = parentPath
       }
-      let chipName = name.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unnamed"
+      let chipName = name.flatMap(SysfsText.label) ?? "unnamed"
       let parent = parentPath.map(relative)
-      let base = "\(parent ?? relative(directory))/\(chipName)"
-      var driver = parentPath.flatMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "\($0)/driver") }
-        .map { ($0 as NSString).lastPathComponent }
-      var subsystem: String?
+      let path = parent ?? relative(directory)
+      var driver = parentPath.flatMap { SysfsLinks.basename(of: "\($0)/driver") }
+      var subsystem = parentPath.flatMap { SysfsLinks.basename(of: "\($0)/subsystem") }
       if root == "/sys", let parentPath, let device = SystemDevice(syspath: parentPath) {
-        subsystem = device.subsystem
+        subsystem = device.subsystem ?? subsystem
         driver = device.driver ?? driver
       }
-      found.append(HwmonChip(
-        name: chipName, hwmon: entry, attributeDirectory: attributes, parent: parent, key: base,
-        displayName: ChipName.libsensors(name: chipName, parent: parent), driver: driver, subsystem: subsystem))
+      let chip = HwmonChip(
+        name: chipName, hwmon: entry, attributeDirectory: attributes, parent: parent, key: "\(stable.stable(path))/\(chipName)",
+        displayName: ChipName.libsensors(name: chipName, parent: parentPath, root: root, files: files), driver: driver, subsystem: subsystem)
+      found.append((chip, path))
     }
-    // Several chips on one parent with the same name: rank them in probe order (§1.1, §1.8).
-    let byKey = Dictionary(grouping: found.indices, by: { found[$0].key })
+    // Chips with one key (same name on one parent; hwmon.md §1.1, §1.8): ranked by their
+    // path as numbered in this boot (relative order on a bus is stable), then probe order.
+    let byKey = Dictionary(grouping: found.indices, by: { found[$0].chip.key })
     for (_, indices) in byKey where indices.count > 1 {
-      for (rank, index) in indices.enumerated() { found[index].key += "#\(rank)" }
+      let ordered = indices.sorted { left, right in
+        let (a, b) = (found[left], found[right])
+        if a.path != b.path { return SysfsText.naturalOrder(a.path, b.path) }
+        return (Int(a.chip.hwmon.dropFirst(5)) ?? 0) < (Int(b.chip.hwmon.dropFirst(5)) ?? 0)
+      }
+      for (rank, index) in ordered.enumerated() { found[index].chip.key += "#\(rank)" }
     }
-    return found
+    return found.map(\.chip)
   }
 
   public func channels(of chip: HwmonChip) -> [HwmonChannel] {
@@ -107,7 +118,7 @@ public struct HwmonScanner: Sendable {
       .sorted { ($0.family.rawValue, $0.index) < ($1.family.rawValue, $1.index) }
       .map { group in
         var channel = HwmonChannel(chip: chip, family: group.family, index: group.index, items: group.items, label: nil)
-        if channel.has("label"), let label = try? files.read(channel.path("label")), !label.isEmpty { channel.label = label }
+        if channel.has("label"), let label = try? files.read(channel.path("label")) { channel.label = SysfsText.label(label) }
         return channel
       }
   }
@@ -125,7 +136,7 @@ public struct HwmonScanner: Sendable {
   }
 
   private func realPath(_ path: String) -> String {
-    URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    SysfsLinks.resolved(path) ?? path
   }
 
   private func relative(_ path: String) -> String {

@@ -27,6 +27,7 @@ public struct HwmonSettings: Sendable {
   public init(_ config: ConfigValue, environment: [String: String]) throws {
     if let root = config["sysfsRoot"], case .string(let text) = root { sysfsRoot = text }
     if let root = environment["HWMON_SYSFS_ROOT"], !root.isEmpty { sysfsRoot = root }
+    sysfsRoot = Self.canonicalRoot(sysfsRoot)
     if let timeout = config["readTimeout"] {
       guard case .string(let text) = timeout, let duration = GoDuration.parse(text), duration > .zero else {
         throw HandlerError("hwmon: readTimeout must be a positive duration such as 500ms")
@@ -40,6 +41,15 @@ public struct HwmonSettings: Sendable {
       minimumPWM = Int(value)
     }
     if case .bool(let wake)? = config["wakeSuspended"] { wakeSuspended = wake }
+  }
+
+  /// The root as an absolute path with symlinks resolved (`realpath`), so a relative
+  /// `HWMON_SYSFS_ROOT` or a link to the tree keys devices exactly as the real path does; a
+  /// root that does not exist is only made absolute (it finds no chips and says so).
+  public static func canonicalRoot(_ root: String) -> String {
+    if let resolved = SysfsLinks.resolved(root) { return resolved }
+    let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+    return (absolute as NSString).standardizingPath
   }
 
   /// Whether a channel passes the filters. Patterns match whole names: the chip's
