@@ -86,32 +86,50 @@ struct SynseServerCommand: AsyncParsableCommand {
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let (listening, listeningContinuation) = AsyncStream<Void>.makeStream()
     let app: any Service
+    let listened = ListeningFlag()
     // Under systemd socket activation the listener is inherited; --host/--port are unused then.
     let inherited = SocketActivation.takeListeningSockets().first { SocketActivation.isListeningStreamSocket($0.descriptor) }
     do {
       if let inherited {
         app = try buildSocketActivatedServer(
           descriptor: inherited.descriptor, commands: commands, configuration: configuration, metrics: metrics,
-          onServerRunning: { listeningContinuation.yield() }, logger: logger)
+          onServerRunning: { listened.set(); listeningContinuation.yield() }, logger: logger)
       } else {
         app = try buildApplication(
           commands: commands, configuration: configuration, host: host, port: port,
-          services: [], metrics: metrics, onServerRunning: { listeningContinuation.yield() }, logger: logger)
+          services: [], metrics: metrics, onServerRunning: { listened.set(); listeningContinuation.yield() }, logger: logger)
       }
     } catch {
       logger.critical("cannot set up HTTPS from ssl.cert/ssl.key: \(error)")
       throw ExitCode(2)
     }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embeddedServices.map { .init(service: $0) }
-    services += [.init(service: connections), .init(service: maintenance), .init(service: app)]
-    let readiness = SystemdReadiness(listening: listening, registry: registry, devices: devices, address: inherited.map { "socket fd \($0.descriptor)" } ?? "\(host):\(port)", logger: logger)
-    services.append(.init(service: readiness, successTerminationBehavior: .ignore))
-    if let metrics, let metricsApp = buildMetricsApplication(commands: commands, configuration: configuration, metrics: metrics, logger: logger) {
-      services.append(.init(service: metricsApp))
+    let address = inherited.map { "socket fd \($0.descriptor)" } ?? "\(host):\(port)"
+    services += [.init(service: connections), .init(service: maintenance), .init(service: ListenerService(app, address: address, listening: listened))]
+    var listeners = 1
+    if let metrics {
+      let metricsListened = ListeningFlag()
+      if let metricsApp = buildMetricsApplication(
+        commands: commands, configuration: configuration, metrics: metrics,
+        onServerRunning: { metricsListened.set(); listeningContinuation.yield() }, logger: logger) {
+        let metricsAddress = "\(configuration.metrics.host ?? "0.0.0.0"):\(configuration.metrics.port ?? 0)"
+        services.append(.init(service: ListenerService(metricsApp, address: metricsAddress, listening: metricsListened)))
+        listeners += 1
+      }
     }
+    let readiness = SystemdReadiness(listening: listening, listeners: listeners, registry: registry, devices: devices, address: address, logger: logger)
+    services.append(.init(service: readiness, successTerminationBehavior: .ignore))
+    // Last, so that graceful shutdown (in reverse order) starts its clock first.
+    services.append(.init(service: ShutdownDeadline(limit: .seconds(8), logger: logger), successTerminationBehavior: .ignore))
     let group = ServiceGroup(
       configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    do {
+      try await group.run()
+    } catch let error as ListenError {
+      // The group has logged it too; this line is the one a newcomer reads.
+      FileHandle.standardError.write(Data("synse-server: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
   }
 }
 

@@ -33,14 +33,15 @@ public func buildApplication(
 /// The separate `/metrics` listener of `metrics.host`/`metrics.port`, or nil when metrics are
 /// served on the API port.
 public func buildMetricsApplication(
-  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics, logger: Logger
+  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics,
+  onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
 ) -> (some ApplicationProtocol)? {
   guard let port = configuration.metrics.port else { return nil as Application<RouterResponder<BasicRequestContext>>? }
   let router = Router(context: BasicRequestContext.self)
   MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
   return Application(
     router: router, configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
-    logger: logger)
+    onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }
 
 /// HTTPS from `ssl.cert` (PEM, chain allowed) and `ssl.key`.

@@ -15,6 +15,9 @@ public final class DeviceCache: Sendable {
 
   private let contents = Mutex(Contents())
   private let builds = Mutex(0)
+  /// Rebuilds started and the latest one whose result was kept: a rebuild that finishes after
+  /// a later-started one must not put back older contents.
+  private let generations = Mutex((started: 0, kept: 0))
   private let logger: Logger
   private let metrics: ServerMetrics?
 
@@ -53,12 +56,17 @@ public final class DeviceCache: Sendable {
 
   /// Replaces the contents with the devices of every active plugin. A lost plugin is skipped
   /// (and marked inactive); a plugin's own error aborts the rebuild and keeps the old contents.
-  public func rebuild(registry: PluginRegistry) async throws(SynseError) {
+  /// Devices that name another plugin than the one that returned them mean that a different
+  /// plugin now answers at that address: its identity is checked (which rebuilds again).
+  /// `refreshingPlugins: false` skips the plugin refresh of api-v3.md §8.2 (for rebuilds the
+  /// registry itself asks for, which must not wait for a refresh).
+  public func rebuild(registry: PluginRegistry, refreshingPlugins: Bool = true) async throws(SynseError) {
     var plugins = registry.plugins
-    if plugins.isEmpty || plugins.contains(where: { !$0.active || $0.disabled }) {
+    if refreshingPlugins, plugins.isEmpty || plugins.contains(where: { !$0.active || $0.disabled }) {
       await registry.refresh()
       plugins = registry.plugins
     }
+    let generation = generations.withLock { $0.started += 1; return $0.started }
     let fetches = await withTaskGroup(of: Fetch.self) { group in
       for (position, plugin) in plugins.enumerated() where plugin.active {
         group.addTask { await Fetch(position: position, plugin: plugin) }
@@ -78,6 +86,10 @@ public final class DeviceCache: Sendable {
         continue
       }
       await registry.markActive(fetch.plugin.id)
+      if fetch.devices.contains(where: { $0.plugin != fetch.plugin.id }) {
+        let endpoint = fetch.plugin.endpoint
+        Task { await registry.checkIdentity(endpoint) }
+      }
       for var device in fetch.devices where fresh.byID[device.id] == nil {
         device.renderedSummary = JSONFragment(device.summaryJSON)
         let position = fresh.devices.count
@@ -97,6 +109,12 @@ public final class DeviceCache: Sendable {
     fresh.defaultScan = JSONFragment(.array(DeviceRecord.sortedForScan(fresh.devices, keys: DeviceRecord.defaultScanOrder).map { device in
       device.renderedSummary.map(JSONValue.fragment) ?? device.summaryJSON
     }))
+    let newest = generations.withLock { state in
+      guard generation > state.kept else { return false }
+      state.kept = generation
+      return true
+    }
+    guard newest else { return }
     contents.withLock { $0 = fresh }
     builds.withLock { $0 += 1 }
     metrics?.registeredDevices(count)

@@ -10,6 +10,9 @@ extension Commands {
       }
       plugins = plugins.filter { $0.id == pluginID }
     }
+    // Inactive plugins are skipped (api-v3.md §8.6), but one that a read wanted is tried now
+    // in the background (rate-limited), so the next read finds it back.
+    for plugin in plugins where !plugin.active && !plugin.disabled { registry.nudge(plugin.id) }
     plugins = plugins.filter(\.active)
     let groups = tagGroups.isEmpty ? [[]] : Self.applyNamespace(namespace, to: tagGroups)
     // Every (group, plugin) read runs concurrently; results are put back in request order.

@@ -20,6 +20,13 @@ public protocol PluginClient: Sendable {
   /// Keeps the connection running until shutdown.
   func runConnections() async throws
   func beginGracefulShutdown()
+  /// Tells one client (one connection) from another talking to the same plugin.
+  var identity: ObjectIdentifier { get }
+}
+
+extension PluginClient {
+  /// Ends this client's connection once its calls have finished.
+  func shutDown() { beginGracefulShutdown() }
 }
 
 /// A failed plugin call; `isPluginLevel` means the plugin answered (NOT_FOUND,
@@ -70,6 +77,7 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
 
   func runConnections() async throws { try await grpc.runConnections() }
   func beginGracefulShutdown() { grpc.beginGracefulShutdown() }
+  var identity: ObjectIdentifier { ObjectIdentifier(grpc) }
 
   private func call<T>(_ body: () async throws -> T) async throws(PluginCallError) -> T {
     do {

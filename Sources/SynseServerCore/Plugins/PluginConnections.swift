@@ -1,10 +1,20 @@
+import Synchronization
 public import ServiceLifecycle
 
 /// Runs every plugin client's connections for the life of the server: clients are created
-/// as plugins are registered, and this service gives each one its `runConnections` task.
+/// as plugins are registered (and for each reconnect attempt), and this service gives each
+/// one its `runConnections` task until the client is shut down.
+///
+/// Shutdown is bounded whatever the plugins do: clients are asked to finish gracefully, and
+/// whatever still runs after ``drainLimit`` (a name that never resolves, a connect that never
+/// completes) is cancelled.
 public final class PluginConnections: Service, Sendable {
+  /// How long graceful shutdown waits for clients before cancelling them.
+  public static let drainLimit: Duration = .seconds(2)
   private let stream: AsyncStream<any PluginClient>
   private let continuation: AsyncStream<any PluginClient>.Continuation
+  /// Clients whose connections are running, by start number, so a finished one is dropped.
+  private let running = Mutex<(next: Int, clients: [Int: any PluginClient])>((0, [:]))
 
   public init() {
     (stream, continuation) = AsyncStream.makeStream()
@@ -15,17 +25,35 @@ public final class PluginConnections: Service, Sendable {
   }
 
   public func run() async throws {
-    var clients: [any PluginClient] = []
-    await withGracefulShutdownHandler {
+    let work = Task {
       await withDiscardingTaskGroup { group in
-        for await client in stream.cancelOnGracefulShutdown() {
-          clients.append(client)
-          group.addTask { try? await client.runConnections() }
+        for await client in stream {
+          let number = running.withLock { state in
+            defer { state.next += 1 }
+            state.clients[state.next] = client
+            return state.next
+          }
+          group.addTask {
+            try? await client.runConnections()
+            _ = self.running.withLock { $0.clients.removeValue(forKey: number) }
+          }
         }
-        for client in clients { client.beginGracefulShutdown() }
+        for client in running.withLock({ Array($0.clients.values) }) { client.beginGracefulShutdown() }
       }
-    } onGracefulShutdown: {
+    }
+    await withTaskCancellationHandler {
+      await withGracefulShutdownHandler {
+        await work.value
+      } onGracefulShutdown: {
+        self.continuation.finish()
+        Task {
+          try? await Task.sleep(for: Self.drainLimit)
+          work.cancel()
+        }
+      }
+    } onCancel: {
       self.continuation.finish()
+      work.cancel()
     }
   }
 }

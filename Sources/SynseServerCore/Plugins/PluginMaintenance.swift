@@ -3,7 +3,9 @@ public import ServiceLifecycle
 
 /// The background work of api-v3.md §8.1 step 8, as one service: plugin refresh every
 /// `cache.plugin.refresh_every`, device cache rebuild every `cache.device.rebuild_every`
-/// (both right away at start), and reconnect probes for inactive plugins every second.
+/// (both right away at start), and reconnect attempts for unreachable plugins as their
+/// ``ReconnectSchedule`` says (checked every 250 ms). Whenever the registry changes (a plugin
+/// registered, replaced or back), the device cache is rebuilt at once.
 public struct PluginMaintenance: Service {
   let registry: PluginRegistry
   let devices: DeviceCache
@@ -21,8 +23,10 @@ public struct PluginMaintenance: Service {
     let devices = self.devices
     let registry = self.registry
     let logger = self.logger
-    await registry.setReactivationHandler {
-      try? await devices.rebuild(registry: registry)
+    await registry.setChangeHandler {
+      do { try await devices.rebuild(registry: registry, refreshingPlugins: false) } catch {
+        logger.error("device cache rebuild failed", metadata: ["error": "\(error)"])
+      }
     }
     await registry.refresh()
     await withDiscardingTaskGroup { group in
@@ -32,7 +36,7 @@ public struct PluginMaintenance: Service {
         }
       }
       group.addTask { await every(configuration.pluginRefreshEvery, skipFirst: true) { await registry.refresh() } }
-      group.addTask { await every(.seconds(1), skipFirst: true) { await registry.probeInactive() } }
+      group.addTask { await every(ReconnectSchedule.fastInterval, skipFirst: true) { await registry.probeInactive() } }
     }
   }
 

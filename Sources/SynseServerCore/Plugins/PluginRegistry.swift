@@ -2,7 +2,6 @@ import Foundation
 import GRPCCore
 import Synchronization
 public import GRPCInProcessTransport
-import GRPCNIOTransportHTTP2
 public import Logging
 
 /// A registered plugin as commands see it.
@@ -17,39 +16,54 @@ public struct PluginHandle: Sendable {
 }
 
 /// The plugins the server knows, in registration order, with their active/disabled state
-/// and reconnect backoff (api-v3.md §8.4–§8.6). Plugins are never removed.
+/// (api-v3.md §8.4–§8.6).
+///
+/// A plugin's identity (the `id` of its `Metadata`) is read again at every refresh and every
+/// reconnect: a different plugin answering at a registered address replaces the old entry at
+/// once (logged), and the change handler rebuilds the device cache. Apart from that, plugins
+/// are never removed. Unreachable plugins and sources not registered yet are tried again on
+/// a ``ReconnectSchedule`` with a fresh connection each time, so the transport's own backoff
+/// never delays a plugin that is back.
 public actor PluginRegistry {
   public static let socketDirectory = "/tmp/synse"
 
-  private struct Entry {
+  struct Entry {
     var handle: PluginHandle
-    var backoff = Backoff()
-    var nextProbe: ContinuousClock.Instant?
+    /// Set while the plugin is inactive.
+    var reconnect: ReconnectSchedule?
   }
 
-  private var entries: [Entry] = [] {
-    didSet { published.withLock { $0 = entries.map(\.handle) } }
+  var entries: [Entry] = [] {
+    didSet { publish() }
   }
-  /// `entries`' handles, readable without a hop onto the actor (every read request needs them).
-  private nonisolated let published = Mutex<[PluginHandle]>([])
-  /// Sources that could not be registered yet, retried with backoff between refreshes.
-  private var pending: [PluginEndpoint: (backoff: Backoff, due: ContinuousClock.Instant)] = [:]
-  private var clients: [PluginEndpoint: any PluginClient] = [:]
+  /// `entries`' handles and the number of sources not registered yet, readable without a hop
+  /// onto the actor (every read request needs them).
+  private nonisolated let published = Mutex<(plugins: [PluginHandle], unregistered: Int)>(([], 0))
+  /// Sources that could not be registered yet.
+  var pending: [PluginEndpoint: ReconnectSchedule] = [:] {
+    didSet { publish() }
+  }
+  /// Endpoints with a registration or reconnect attempt under way.
+  var attempting: Set<PluginEndpoint> = []
   /// Configured sources; Kubernetes-discovered ones are added at each refresh.
   private let staticSources: [PluginEndpoint]
   private var sources: [PluginEndpoint]
   private let discovery: KubernetesDiscovery?
-  private let embedded: [String: InProcessTransport.Client]
-  private let timeout: Duration
-  private let tls: (ca: String, clientCert: String?, clientKey: String?)?
-  private let connections: PluginConnections
-  private let logger: Logger
-  private let metrics: ServerMetrics?
-  /// The plugin ID each endpoint's client labels its gRPC metrics with.
-  private var labels: [PluginEndpoint: PluginLabel] = [:]
-  private var refreshing = false
-  /// Called when a plugin comes back, so the device cache can pick its devices up again.
-  private var onReactivated: (@Sendable () async -> Void)?
+  let embedded: [String: InProcessTransport.Client]
+  /// The one client of each embedded plugin (an in-process transport takes one client).
+  var embeddedClients: [String: any PluginClient] = [:]
+  let timeout: Duration
+  let tls: (ca: String, clientCert: String?, clientKey: String?)?
+  let connections: PluginConnections
+  let logger: Logger
+  let metrics: ServerMetrics?
+  /// The plugin ID each endpoint's clients label their gRPC metrics with.
+  var labels: [PluginEndpoint: PluginLabel] = [:]
+  private var refreshing: Task<Void, Never>?
+  private var lastRefresh: ContinuousClock.Instant?
+  /// Called when the set of reachable plugins changed (registered, replaced, reconnected), so
+  /// the device cache picks their devices up at once. It must not wait for a refresh.
+  private var onChanged: (@Sendable () async -> Void)?
 
   public init(
     configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client], connections: PluginConnections,
@@ -68,189 +82,137 @@ public actor PluginRegistry {
     self.tls = configuration.grpcTLSCert.map { ($0, configuration.grpcTLSClientCert, configuration.grpcTLSClientKey) }
     self.connections = connections
     self.logger = logger
+    published.withLock { $0.unregistered = sources.count }
   }
 
-  func setReactivationHandler(_ handler: @escaping @Sendable () async -> Void) {
-    onReactivated = handler
+  private func publish() {
+    let handles = entries.map(\.handle)
+    let unregistered = sources.filter { source in !handles.contains { $0.endpoint == source } }.count
+    published.withLock { $0 = (handles, unregistered) }
+  }
+
+  func setChangeHandler(_ handler: @escaping @Sendable () async -> Void) {
+    onChanged = handler
+  }
+
+  func changed() async {
+    if let onChanged { await onChanged() }
   }
 
   /// All plugins in registration order.
-  public nonisolated var plugins: [PluginHandle] { published.withLock { $0 } }
+  public nonisolated var plugins: [PluginHandle] { published.withLock { $0.plugins } }
 
-  public func plugin(id: String) -> PluginHandle? {
-    entries.first { $0.handle.id == id }?.handle
+  /// Plugin sources (configured or discovered) that are not registered: unreachable so far.
+  public nonisolated var unregisteredSourceCount: Int { published.withLock { $0.unregistered } }
+
+  /// The plugin with this ID. An inactive one is tried at once (rate-limited), since the
+  /// caller is about to contact it; an unknown ID triggers a refresh (at most once a second),
+  /// since a plugin may have been replaced at its address since the last one.
+  public func plugin(id: String) async -> PluginHandle? {
+    if let entry = entries.first(where: { $0.handle.id == id }) {
+      if !entry.handle.active, !entry.handle.disabled {
+        await attemptReconnect(entry.handle.endpoint, onDemand: true)
+      }
+      return entries.first { $0.handle.id == id }?.handle ?? entry.handle
+    }
+    if let lastRefresh, ContinuousClock.now - lastRefresh < .seconds(1) { return nil }
+    await refresh()
+    return entries.first { $0.handle.id == id }?.handle
   }
 
-  /// Registers new sources, disables vanished ones and probes the rest with `Test`.
+  /// Registers new sources, disables vanished ones, and re-reads the identity of every other
+  /// plugin (api-v3.md §8.5, with `Metadata` in place of `Test`: same effect on the active
+  /// flag, and a changed plugin ID is noticed). A refresh asked for while one runs waits for
+  /// that one instead of returning before anything was refreshed.
   public func refresh() async {
-    guard !refreshing else { return }
-    refreshing = true
-    defer { refreshing = false }
+    if let refreshing {
+      await refreshing.value
+      return
+    }
+    let task = Task { await self.performRefresh() }
+    refreshing = task
+    await task.value
+    refreshing = nil
+    lastRefresh = .now
+  }
+
+  private func performRefresh() async {
     if let discovery {
       let discovered = await discovery.endpoints()
       sources = staticSources + discovered.filter { !staticSources.contains($0) }
     }
-    for endpoint in sources where !entries.contains(where: { $0.handle.endpoint == endpoint }) {
-      await register(endpoint)
+    for endpoint in sources where pending[endpoint] == nil && !entries.contains(where: { $0.handle.endpoint == endpoint }) {
+      pending[endpoint] = ReconnectSchedule()
     }
-    pending = pending.filter { endpoint, _ in !entries.contains { $0.handle.endpoint == endpoint } }
+    pending = pending.filter { endpoint, _ in sources.contains(endpoint) }
     for index in entries.indices {
       let disabled = !sources.contains(entries[index].handle.endpoint)
       if disabled != entries[index].handle.disabled { metrics?.pluginDisabled(entries[index].handle.id, disabled) }
       entries[index].handle.disabled = disabled
     }
-    for handle in entries.map(\.handle) where !handle.disabled {
-      do {
-        _ = try await handle.client.test()
-        markActive(handle.id)
-      } catch {
-        markInactive(handle.id, reason: error.description)
+    publish()
+    let registered = entries.filter { !$0.handle.disabled }.map(\.handle)
+    let unregistered = Array(pending.keys)
+    let changes = await withTaskGroup(of: Bool.self) { group in
+      for handle in registered {
+        group.addTask { await self.verify(handle) }
       }
+      for endpoint in unregistered {
+        group.addTask { await self.attemptRegistration(endpoint, onDemand: true) }
+      }
+      var changed = false
+      for await change in group { changed = changed || change }
+      return changed
     }
+    if changes { await changed() }
   }
 
-  /// Registers `endpoint`; returns whether it is registered now. A failure is retried by
-  /// ``probeInactive()`` with backoff, so a plugin started after the server is picked up
-  /// within seconds rather than at the next refresh.
-  @discardableResult
-  private func register(_ endpoint: PluginEndpoint) async -> Bool {
-    do {
-      let client = try self.client(for: endpoint)
-      let metadata = try await client.metadata()
-      let version = try await client.version()
-      guard !metadata.tag.isEmpty, !metadata.id.isEmpty else {
-        logger.warning("plugin metadata lacks a tag or id; not registering", metadata: ["address": "\(endpoint)"])
-        pending[endpoint] = nil
-        return false
-      }
-      if let index = entries.firstIndex(where: { $0.handle.id == metadata.id }) {
-        guard entries[index].handle.disabled else {
-          logger.warning("plugin id already registered at another address", metadata: ["id": "\(metadata.id)", "address": "\(endpoint)"])
-          pending[endpoint] = nil
-          return false
+  /// Probes unreachable plugins and unregistered sources whose next attempt is due.
+  public func probeInactive() async {
+    let now = ContinuousClock.now
+    let due = pending.filter { $0.value.isDue(at: now) }.map(\.key)
+      + entries.filter { !$0.handle.disabled && ($0.reconnect?.isDue(at: now) ?? false) }.map(\.handle.endpoint)
+    guard !due.isEmpty else { return }
+    let changes = await withTaskGroup(of: Bool.self) { group in
+      for endpoint in due {
+        group.addTask {
+          await self.pending[endpoint] != nil
+            ? await self.attemptRegistration(endpoint, onDemand: false)
+            : await self.attemptReconnect(endpoint, onDemand: false)
         }
-        entries[index] = Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false))
-      } else {
-        entries.append(Entry(handle: PluginHandle(metadata: metadata, version: version, endpoint: endpoint, client: client, active: true, disabled: false)))
       }
-      labels[endpoint]?.set(metadata.id)
-      metrics?.pluginActive(metadata.id, true)
-      metrics?.pluginDisabled(metadata.id, false)
-      logger.info("registered plugin", metadata: ["id": "\(metadata.id)", "tag": "\(metadata.tag)", "address": "\(endpoint)"])
-      pending[endpoint] = nil
-      return true
-    } catch {
-      var retry = pending[endpoint] ?? (Backoff(), .now)
-      retry.due = .now + retry.backoff.nextDelay()
-      pending[endpoint] = retry
-      logger.warning("failed to register plugin; retrying with backoff", metadata: ["address": "\(endpoint)", "error": "\(error)"])
-      return false
+      var changed = false
+      for await change in group { changed = changed || change }
+      return changed
     }
+    if changes { await changed() }
   }
 
-  /// One client per endpoint, created once and kept, its connection run by ``PluginConnections``.
-  private func client(for endpoint: PluginEndpoint) throws -> any PluginClient {
-    if let existing = clients[endpoint] { return existing }
-    let client: any PluginClient
-    var interceptors: [any ClientInterceptor] = []
-    var counter: StreamedMessageCounter?
-    if let metrics {
-      let label = PluginLabel()
-      labels[endpoint] = label
-      interceptors.append(GRPCMetricsInterceptor(metrics: metrics, plugin: label))
-      counter = StreamedMessageCounter(metrics: metrics, plugin: label)
+  /// Asks for an attempt on an inactive plugin without waiting for it (a read skipped it).
+  public nonisolated func nudge(_ id: String) {
+    Task {
+      guard let endpoint = await self.entries.first(where: { $0.handle.id == id && !$0.handle.active })?.handle.endpoint else { return }
+      if await self.attemptReconnect(endpoint, onDemand: true) { await self.changed() }
     }
-    switch endpoint {
-    case .tcp(let address):
-      let (host, port) = Self.split(address)
-      client = GRPCPluginClient(
-        transport: try HTTP2ClientTransport.Posix(target: Self.target(host: host, port: port), transportSecurity: security(verifyHostname: true)),
-        timeout: timeout, interceptors: interceptors, counter: counter)
-    case .unix(let path):
-      client = GRPCPluginClient(
-        transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path, authority: "localhost"), transportSecurity: security(verifyHostname: false)), timeout: timeout,
-        interceptors: interceptors, counter: counter)
-    case .embedded(let name):
-      guard let transport = embedded[name] else { throw PluginCallError(RPCError(code: .unavailable, message: "no embedded plugin \(name)")) }
-      client = GRPCPluginClient(transport: transport, timeout: timeout, interceptors: interceptors, counter: counter)
-    }
-    clients[endpoint] = client
-    connections.start(client)
-    return client
-  }
-
-  /// TLS to plugins when `grpc.tls.cert` is set: plugins must present a certificate signed
-  /// by it (for TCP, valid for the address dialled); with `client_cert`/`client_key` the server
-  /// presents its own, for plugins that verify clients (the SDK does unless `skipVerify`).
-  private func security(verifyHostname: Bool) -> HTTP2ClientTransport.Posix.TransportSecurity {
-    guard let tls else { return .plaintext }
-    return .tls { config in
-      config.trustRoots = .certificates([.file(path: tls.ca, format: .pem)])
-      if let cert = tls.clientCert, let key = tls.clientKey {
-        config.certificateChain = [.file(path: cert, format: .pem)]
-        config.privateKey = .file(path: key, format: .pem)
-      }
-      // A Unix socket has no host name to check the certificate against.
-      if !verifyHostname { config.serverCertificateVerification = .noHostnameVerification }
-    }
-  }
-
-  /// IP literals are dialled as such: a DNS target would send the IP as the TLS server name,
-  /// which TLS forbids (the certificate is then checked against the IP instead).
-  static func target(host: String, port: Int?) -> any ResolvableTarget {
-    if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
-      return .ipv4(address: host, port: port ?? 443)
-    }
-    if host.contains(":") { return .ipv6(address: host, port: port ?? 443) }
-    return .dns(host: host, port: port)
-  }
-
-  static func split(_ address: String) -> (String, Int?) {
-    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return (address, nil) }
-    let host = String(address[..<colon])
-    return (host.isEmpty ? "127.0.0.1" : host, port)
   }
 
   public func markActive(_ id: String) {
     guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
-    if !entries[index].handle.active { metrics?.pluginActive(id, true) }
+    if !entries[index].handle.active {
+      metrics?.pluginActive(id, true)
+      logger.info("plugin reconnected", metadata: ["id": "\(id)"])
+    }
     entries[index].handle.active = true
-    entries[index].backoff.reset()
-    entries[index].nextProbe = nil
+    entries[index].reconnect = nil
   }
 
   public func markInactive(_ id: String, reason: String) {
     guard let index = entries.firstIndex(where: { $0.handle.id == id }) else { return }
     if entries[index].handle.active {
-      logger.warning("plugin became inactive; reconnecting with backoff", metadata: ["id": "\(id)", "error": "\(reason)"])
+      logger.warning("plugin became inactive; reconnecting", metadata: ["id": "\(id)", "address": "\(entries[index].handle.endpoint)", "error": "\(reason)"])
       metrics?.pluginActive(id, false)
     }
     entries[index].handle.active = false
-    if entries[index].nextProbe == nil {
-      entries[index].nextProbe = .now + entries[index].backoff.nextDelay()
-    }
-  }
-
-  /// Probes inactive plugins whose backoff has elapsed; a success re-activates them.
-  public func probeInactive() async {
-    var recovered = false
-    for (endpoint, retry) in pending where retry.due <= .now {
-      if await register(endpoint) { recovered = true }
-    }
-    for entry in entries where !entry.handle.active && !entry.handle.disabled {
-      guard let due = entry.nextProbe, due <= .now else { continue }
-      let id = entry.handle.id
-      do {
-        _ = try await entry.handle.client.test()
-        markActive(id)
-        recovered = true
-        logger.info("plugin reconnected", metadata: ["id": "\(id)"])
-      } catch {
-        if let index = entries.firstIndex(where: { $0.handle.id == id }) {
-          entries[index].nextProbe = .now + entries[index].backoff.nextDelay()
-        }
-      }
-    }
-    if recovered, let onReactivated { await onReactivated() }
+    if entries[index].reconnect == nil { entries[index].reconnect = ReconnectSchedule() }
   }
 }
