@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
 from test_server_http import LED, PLUGIN, get, request, stack, start_server, wait_for  # noqa: F401
@@ -339,3 +340,221 @@ def test_plugin_side_metrics():
         assert lint.returncode == 0, lint.stdout + lint.stderr
     finally:
         stop(plugin)
+
+
+# A power meter of the original's eGauge shape (one device, a voltage per leg), beside the
+# other ways one device can send several readings that map to one metric: equal contexts,
+# two units of one quantity, context keys that only differ in characters a label name
+# cannot hold, and the emulator's fan-multi (a context-less rpm beside one with context).
+METER_DEVICES = """\
+version: 3
+devices:
+  - type: power
+    handler: meter
+    context: {model: emul8-meter}
+    instances:
+      - info: Panel A Meter
+        data:
+          id: 1
+          readings:
+            - {output: voltage, value: 120.5, context: {leg: "1"}}
+            - {output: voltage, value: 119.25, context: {leg: "2"}}
+            - {output: voltage, value: 239.75, context: {leg: 1-2}}
+            - {output: watt, value: 1500}
+      - info: Twin Probes
+        data:
+          id: 2
+          readings:
+            - {output: temperature, value: 20, context: {probe: inlet}}
+            - {output: temperature, value: 21, context: {probe: inlet}}
+      - info: Energy Counter
+        data:
+          id: 3
+          readings:
+            - {output: kilojoule, value: 2}
+            - {output: kilowatt-hour, value: 1}
+            - {output: state, value: "on"}
+      - info: Odd Keys
+        data:
+          id: 4
+          readings:
+            - {output: voltage, value: 1, context: {a-b: x}}
+            - {output: voltage, value: 2, context: {a.b: x}}
+  - type: fan
+    handler: fan-multi
+    instances:
+      - info: Twin Fan
+        data: {id: 5}
+"""
+
+
+def meter_stack():
+    """An external emulator serving METER_DEVICES and a server exporting its readings."""
+    directory = Path(tempfile.mkdtemp(prefix="meter-"))
+    (directory / "devices.yaml").write_text(METER_DEVICES)
+    port = free_port()
+    plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{port}'}}", directory / "devices.yaml")
+    wait_until_serving(plugin)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}", "SYNSE_METRICS_ENABLED": "true"})
+    return plugin, server, base
+
+
+def parsed_samples(text):
+    """[(name, labels dict, value)] of an exposition, as Prometheus' Python client reads it."""
+    return [(s.name, dict(s.labels), s.value) for family in text_string_to_metric_families(text) for s in family.samples]
+
+
+def test_every_reading_of_a_device_reaches_prometheus():
+    plugin, server, base = meter_stack()
+    try:
+        scanned = wait_for(lambda: (r := get(base, "/v3/scan")[1]) and len(r) == 5 and r)
+        devices = {d["info"]: d["id"] for d in scanned}
+        wait_for(lambda: len([r for r in get(base, "/v3/read")[1] if r["device"] == devices["Twin Fan"]]) == 3)
+        text = scrape(base)[1]
+
+        # No two samples with one name and label set, read by two independent parsers.
+        samples = parsed_samples(text)
+        keys = [(name, frozenset(labels.items())) for name, labels, _ in samples]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+        findings = [line for line in (lint.stdout + lint.stderr).splitlines() if line.strip()]
+        assert not [line for line in findings if "synse_device_" in line or "error" in line.lower()], findings
+
+        def device_samples(info):
+            """[(name, labels beyond the base ones, value)] of one device, in a stable order."""
+            found = [(name, {k: v for k, v in labels.items() if k not in ("id", "info", "device_type", "plugin", "tags")}, value)
+                     for name, labels, value in samples if labels.get("id") == devices[info]]
+            return sorted(found, key=lambda sample: (sample[0], sorted(sample[1].items()), sample[2]))
+
+        # The eGauge shape: three voltages told apart by their leg, the one power reading unlabelled.
+        assert device_samples("Panel A Meter") == [
+            ("synse_device_power_watts", {}, 1500.0),
+            ("synse_device_voltage_volts", {"context_leg": "1"}, 120.5),
+            ("synse_device_voltage_volts", {"context_leg": "1-2"}, 239.75),
+            ("synse_device_voltage_volts", {"context_leg": "2"}, 119.25),
+        ]
+        # Context alike: position decides.
+        assert device_samples("Twin Probes") == [
+            ("synse_device_temperature_celsius", {"index": "0"}, 20.0),
+            ("synse_device_temperature_celsius", {"index": "1"}, 21.0),
+        ]
+        # kJ and kWh both become joules: two samples of one family, told apart by position.
+        assert device_samples("Energy Counter") == [
+            ("synse_device_energy_joules", {"index": "0"}, 2000.0),
+            ("synse_device_energy_joules", {"index": "1"}, 3600000.0),
+        ]
+        assert device_samples("Odd Keys") == [
+            ("synse_device_voltage_volts", {"context_a_b": "x"}, 1.0),
+            ("synse_device_voltage_volts", {"context_a_b_2": "x"}, 2.0),
+        ]
+        fan = device_samples("Twin Fan")
+        assert [(name, labels) for name, labels, _ in fan] == [
+            ("synse_device_fan_rpm", {}), ("synse_device_fan_rpm", {"context_max": "2700", "context_min": "0"})]
+
+        # The kind: every numeric reading /v3/read returns has its own sample.
+        readings = get(base, "/v3/read")[1]
+        for info, device in devices.items():
+            numeric = [r for r in readings if r["device"] == device and isinstance(r["value"], (int, float))]
+            assert len(numeric) == len(device_samples(info)), info
+    finally:
+        stop(server)
+        stop(plugin)
+
+
+# api-v3.md §10's families, with the `_total` the original's dashboards query.
+SPEC_FAMILIES = {
+    "synse_http_request_count_total": "counter", "synse_http_request_latency_sec": "histogram",
+    "synse_http_response_bytes_total": "counter", "synse_websocket_request_count_total": "counter",
+    "synse_websocket_request_latency_sec": "histogram", "synse_websocket_request_bytes_total": "counter",
+    "synse_websocket_response_bytes_total": "counter", "synse_websocket_error_response_count_total": "counter",
+    "synse_websocket_session_count": "gauge", "synse_grpc_message_sent_total": "counter",
+    "synse_grpc_message_received_total": "counter", "synse_grpc_request_latency_sec": "histogram",
+    "synse_plugin_active_state": "gauge", "synse_plugin_connect_count_total": "counter",
+    "synse_plugin_disconnect_count_total": "counter", "synse_plugin_disabled": "gauge", "synse_registered_devices": "gauge",
+}
+SPEC_LINT = {
+    "synse_grpc_request_latency_sec metric names should not contain abbreviated units",
+    "synse_http_request_latency_sec metric names should not contain abbreviated units",
+    "synse_websocket_request_latency_sec metric names should not contain abbreviated units",
+    "synse_websocket_session_count non-histogram and non-summary metrics should not have \"_count\" suffix",
+}
+
+
+def families(text):
+    """{name: type} of an exposition's TYPE lines."""
+    return dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.M))
+
+
+def test_every_family_is_present_from_the_start(metered):
+    """Before any WebSocket traffic and before any disconnect, every family is there with its
+    HELP and TYPE, and the known plugin's counters are at 0, not missing."""
+    base, _, _ = metered
+    text = scrape(base)[1]
+    types = families(text)
+    assert {name: types.get(name) for name in SPEC_FAMILIES} == SPEC_FAMILIES
+    assert set(types) <= set(re.findall(r"^# HELP (\S+) ", text, re.M))
+    parsed = samples(text)
+    assert not [name for name, _ in parsed if name.startswith("synse_websocket_")]  # families without samples yet
+    assert value(parsed, "synse_plugin_connect_count_total", plugin=PLUGIN) == 1
+    assert value(parsed, "synse_plugin_disconnect_count_total", plugin=PLUGIN) == 0
+    assert value(parsed, "synse_registered_devices") == 5
+    read = {family.name: family.type for family in text_string_to_metric_families(text)}
+    assert read["synse_websocket_request_count"] == "counter" and read["synse_plugin_disconnect_count"] == "counter"
+    lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+    assert {line for line in (lint.stdout + lint.stderr).splitlines() if line.strip()} <= SPEC_LINT, lint.stdout + lint.stderr
+
+
+def test_unknown_websocket_events_count_under_one_label(metered):
+    """Client-chosen event names must not grow the label set: all unknown ones are counted
+    as event="unknown", beside the known events' own series."""
+    base, port, _ = metered
+    unknown = [{"id": n, "event": f"request/garbage-{n}"} for n in range(20)] + [{"id": 99, "event": "response/status"}]
+
+    async def websocket():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                for message in unknown + [{"id": 100, "event": "request/status"}]:
+                    await ws.send_str(json.dumps(message))
+                    await ws.receive()
+
+    asyncio.new_event_loop().run_until_complete(websocket())
+    parsed = samples(scrape(base)[1])
+    events = {dict(labels)["event"] for name, labels in parsed if name == "synse_websocket_request_count_total"}
+    assert events == {"unknown", "request/status"}
+    assert value(parsed, "synse_websocket_request_count_total", event="unknown") == len(unknown)
+    assert value(parsed, "synse_websocket_request_bytes_total", event="unknown") == sum(len(json.dumps(m)) for m in unknown)
+    assert value(parsed, "synse_websocket_request_latency_sec_count", event="unknown") == len(unknown)
+    assert value(parsed, "synse_websocket_error_response_count_total", event="response/error") == len(unknown)
+    assert value(parsed, "synse_websocket_request_count_total", event="request/status") == 1
+
+
+def readme_metric_names():
+    """(server names, plugin-side names) given in backticks in the README's Metrics section."""
+    section = (ROOT / "README.md").read_text().split("\n## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    plugin_part = section.split("\n- Plugins built on the SDK", 1)[1].split("\n- ", 1)[0]
+    server_part = section.replace(plugin_part, "")
+
+    def names(text):
+        return set(re.findall(r"`((?:synse|process)_[a-z0-9_]+)`", text))
+    return names(server_part), names(plugin_part)
+
+
+def test_readme_names_exactly_the_exported_metrics():
+    """The README's metric names are the ones a server exports with the emulator and the hwmon
+    plugin (every reading family they produce), and the SDK's plugin-side families."""
+    from test_hwmon_plugin import copy_tree, start_hwmon
+    hwmon_port = free_port()
+    hwmon = start_hwmon(copy_tree("server"), f"{{type: tcp, address: '127.0.0.1:{hwmon_port}'}}")
+    server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_PLUGIN_TCP": f"127.0.0.1:{hwmon_port}",
+                                    "SYNSE_METRICS_ENABLED": "true"})
+    try:
+        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 29 + 64, timeout=30)
+        exported = set(families(wait_for(lambda: (t := scrape(base)[1]) and "synse_device_frequency_hertz" in t and t)))
+        documented, plugin_side = readme_metric_names()
+        assert sorted(documented - exported) == [] and sorted(exported - documented) == []
+    finally:
+        stop(server)
+        stop(hwmon)
+    source = (ROOT / "Sources" / "SynseSDK" / "Metrics" / "PluginMetrics.swift").read_text()
+    recorded = set(re.findall(r'label: "(synse_plugin_[a-z_]+)"', source))
+    assert recorded and plugin_side == recorded

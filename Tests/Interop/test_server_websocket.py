@@ -76,6 +76,34 @@ def test_raw_websocket_errors_keep_the_connection_open(stack):  # noqa: F811
     run(scenario())
 
 
+def test_every_error_reply_to_a_falsy_id_carries_id_minus_one(stack):  # noqa: F811
+    """api-v3.md §7.2: an error answers a falsy request id (0, "", false, null) with id -1,
+    whatever produced the error: an unknown event as much as a handler's error. Success
+    replies keep the id as sent."""
+    _, port = stack
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                async def exchange(payload):
+                    await ws.send_str(json.dumps(payload))
+                    return json.loads((await ws.receive()).data)
+
+                for falsy in [0, "", False, None, 0.0]:
+                    reply = await exchange({"id": falsy, "event": "request/foo"})
+                    assert reply["id"] == -1 and reply["event"] == "response/error", (falsy, reply)
+                    assert reply["data"]["description"] == "unsupported event type: request/foo"
+                    reply = await exchange({"id": falsy, "event": "request/info"})
+                    assert reply["id"] == -1 and reply["event"] == "response/error", (falsy, reply)
+                for truthy in [7, "x", True, -1]:
+                    reply = await exchange({"id": truthy, "event": "request/foo"})
+                    assert reply["id"] == truthy and type(reply["id"]) is type(truthy) and reply["event"] == "response/error"
+                reply = await exchange({"id": "", "event": "request/status"})
+                assert reply["id"] == "" and reply["event"] == "response/status"
+
+    run(scenario())
+
+
 def test_read_stream_runs_beside_requests_and_stops(stack):  # noqa: F811
     _, port = stack
 

@@ -73,10 +73,9 @@ struct WebSocketConnection {
     case .request(let id, let name, let fields):
       let start = ContinuousClock.now
       let reply = await respond(id: id, event: name, data: fields)
-      // Unknown events are not recorded: their names come from clients, unbounded.
-      if WebSocketEvent(rawValue: name) != nil {
-        metrics?.websocketRequest(event: name, bytes: data.count, latency: ContinuousClock.now - start)
-      }
+      // Unknown names come from clients: one label value for all of them keeps the series bounded.
+      let label = WebSocketEvent(rawValue: name) != nil ? name : ServerMetrics.unknownEvent
+      metrics?.websocketRequest(event: label, bytes: data.count, latency: ContinuousClock.now - start)
       return reply
     }
   }
@@ -161,7 +160,7 @@ struct WebSocketConnection {
   func respond(id: JSONValue, event name: String, data: WebSocketData) async -> JSONValue {
     guard let event = WebSocketEvent(rawValue: name) else {
       return .object([
-        ("id", id), ("event", .string("response/error")),
+        ("id", Self.errorID(id)), ("event", .string("response/error")),
         ("data", .object([
           ("http_code", .int(400)), ("description", .string("unsupported event type: \(name)")),
           ("timestamp", .string(Commands.now())),
@@ -206,7 +205,8 @@ struct WebSocketConnection {
     }
   }
 
-  /// Errors answer with the request id, or -1 when it is falsy (the original's quirk).
+  /// Errors answer with the request id, or -1 when it is falsy (the original's quirk,
+  /// api-v3.md §7.2); every error reply to a request goes through here, unknown events included.
   static func errorID(_ id: JSONValue) -> JSONValue {
     switch id {
     case .null, .bool(false), .int(0), .uint(0), .string(""): return .int(-1)

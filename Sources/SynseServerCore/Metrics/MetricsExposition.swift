@@ -4,29 +4,44 @@ import ProcessMetrics
 
 /// The `/metrics` body: the registry's families with a `# HELP` line each (swift-metrics
 /// backends carry none); ``Commands/metricsExposition(_:)`` adds process metrics and readings.
+/// Every family of ``families`` is in the body from the first scrape: one that has no series
+/// yet (no WebSocket request so far, no plugin ever disconnected) still gets its `# HELP` and
+/// `# TYPE` lines, so `absent()` and `rate()` queries see it exists.
 public enum MetricsExposition {
-  static let help: [String: String] = [
-    "synse_http_request_count_total": "HTTP requests handled, by route and status.",
-    "synse_http_request_latency_sec": "Seconds from receiving an HTTP request to sending its response.",
-    "synse_http_response_bytes_total": "HTTP response body bytes sent (streamed responses excluded).",
-    "synse_websocket_request_count_total": "WebSocket request messages handled.",
-    "synse_websocket_request_latency_sec": "Seconds to handle one WebSocket request.",
-    "synse_websocket_request_bytes_total": "Size of received WebSocket request messages.",
-    "synse_websocket_response_bytes_total": "Size of sent WebSocket messages, streamed readings included.",
-    "synse_websocket_error_response_count_total": "WebSocket error messages sent.",
-    "synse_websocket_session_count": "Open WebSocket sessions per client address.",
-    "synse_grpc_message_sent_total": "RPCs issued to plugins.",
-    "synse_grpc_message_received_total": "Messages received from plugins (one per unary call, one per streamed message).",
-    "synse_grpc_request_latency_sec": "Seconds for a plugin RPC to return (to open the stream, for streaming RPCs).",
-    "synse_plugin_active_state": "1 while the plugin is active, 0 while it is unreachable.",
-    "synse_plugin_connect_count_total": "Plugin transitions to active (registration and reconnections).",
-    "synse_plugin_disconnect_count_total": "Plugin transitions to inactive.",
-    "synse_plugin_disabled": "1 while the plugin is disabled (no longer configured).",
-    "synse_registered_devices": "Devices in the server's device cache.",
+  /// Every family ``ServerMetrics`` records (api-v3.md §10): name, Prometheus type, HELP text.
+  public static let families: [(name: String, type: String, help: String)] = [
+    ("synse_http_request_count_total", "counter", "HTTP requests handled, by route and status."),
+    ("synse_http_request_latency_sec", "histogram", "Seconds from receiving an HTTP request to sending its response."),
+    ("synse_http_response_bytes_total", "counter", "HTTP response body bytes sent (streamed responses excluded)."),
+    ("synse_websocket_request_count_total", "counter", "WebSocket request messages handled (unknown event names counted as event=\"unknown\")."),
+    ("synse_websocket_request_latency_sec", "histogram", "Seconds to handle one WebSocket request."),
+    ("synse_websocket_request_bytes_total", "counter", "Size of received WebSocket request messages."),
+    ("synse_websocket_response_bytes_total", "counter", "Size of sent WebSocket messages, streamed readings included."),
+    ("synse_websocket_error_response_count_total", "counter", "WebSocket error messages sent."),
+    ("synse_websocket_session_count", "gauge", "Open WebSocket sessions per client address."),
+    ("synse_grpc_message_sent_total", "counter", "RPCs issued to plugins."),
+    ("synse_grpc_message_received_total", "counter", "Messages received from plugins (one per unary call, one per streamed message)."),
+    ("synse_grpc_request_latency_sec", "histogram", "Seconds for a plugin RPC to return (to open the stream, for streaming RPCs)."),
+    ("synse_plugin_active_state", "gauge", "1 while the plugin is active, 0 while it is unreachable."),
+    ("synse_plugin_connect_count_total", "counter", "Plugin transitions to active (registration and reconnections)."),
+    ("synse_plugin_disconnect_count_total", "counter", "Plugin transitions to inactive."),
+    ("synse_plugin_disabled", "gauge", "1 while the plugin is disabled (no longer configured)."),
+    ("synse_registered_devices", "gauge", "Devices in the server's device cache."),
   ]
 
-  /// The registry's text with HELP lines added before each family's TYPE line.
+  static let help = Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0.help) })
+
+  /// The registry's text with HELP lines added before each family's TYPE line, then HELP and
+  /// TYPE lines for the families that have no series yet.
   public static func render(_ metrics: ServerMetrics) -> [UInt8] {
-    ProcessMetrics.addingHelp(to: metrics.registry.emitToBuffer(), help: help)
+    var body = ProcessMetrics.addingHelp(to: metrics.registry.emitToBuffer(), help: help)
+    let typed = Set(String(decoding: body, as: UTF8.self).split(separator: "\n").compactMap { line in
+      line.hasPrefix("# TYPE ") ? line.dropFirst(7).split(separator: " ").first.map(String.init) : nil
+    })
+    if body.allSatisfy({ $0 == UInt8(ascii: "\n") }) { body = [] }
+    for family in families where !typed.contains(family.name) {
+      body += Array("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n".utf8)
+    }
+    return body
   }
 }

@@ -4,9 +4,13 @@ import ProcessMetrics
 /// Device readings as Prometheus gauges: `synse_device_<reading type>_<base unit>` (e.g.
 /// `synse_device_temperature_celsius`, `synse_device_power_watts`; rpm readings are named
 /// `synse_device_fan_rpm`), values converted to the base unit (kWh → joules, ms → seconds),
-/// one series per device and reading type, labelled `id`, `info`, `device_type`, `plugin`
-/// and `tags` (the device's own tags, comma-joined, `system/` ones left out), so the series
-/// count is bounded by the devices. Readings without a numeric value are not exported.
+/// labelled `id`, `info`, `device_type`, `plugin` and `tags` (the device's own tags,
+/// comma-joined, `system/` ones left out). Readings without a numeric value are not exported.
+///
+/// Every numeric reading becomes a sample, and no two samples share a name and label set: when
+/// one device returns several readings that map to one metric (a power meter's voltage per
+/// leg, a fan's measured and target rpm, kJ and J energy), they are told apart by
+/// ``ReadingSeries`` labels taken from their context or their position.
 enum ReadingMetrics {
   /// Unit name → Prometheus base-unit suffix and the factor that converts to it.
   static let units: [String: (suffix: String, factor: Double)] = [
@@ -20,30 +24,33 @@ enum ReadingMetrics {
     "ohm": ("ohms", 1), "volt second": ("volt_seconds", 1), "weber": ("webers", 1),
   ]
 
+  /// The exposition text of every plugin's answer (`plugin` is its ID), one family per metric
+  /// name in first-seen order.
   static func render(_ answers: [(plugin: String, readings: [ReadingRecord])], devices: DeviceCache) -> String {
-    var families: [String: [String]] = [:]
-    var order: [String] = []
-    var seen: Set<String> = []
+    var series: [ReadingSeries] = []
     for (plugin, readings) in answers {
       for reading in readings {
         guard let raw = number(reading.value) else { continue }
         let unit = reading.unit.flatMap { units[$0.name.lowercased()] }
-        let value = raw * (unit?.factor ?? 1)
-        let name = metricName(type: reading.type, unit: reading.unit?.name)
         let tags = (devices.device(reading.device)?.tags ?? []).filter { !$0.hasPrefix("system/") }.sorted().joined(separator: ",")
-        let labels = [("id", reading.device), ("info", reading.deviceInfo), ("device_type", reading.deviceType), ("plugin", plugin), ("tags", tags)]
-          .map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
-        guard seen.insert(name + labels).inserted else { continue }
-        if families[name] == nil {
-          order.append(name)
-          let unitText = unit?.suffix.replacingOccurrences(of: "_", with: " ") ?? reading.unit?.name ?? ""
-          families[name] = [
-            "# HELP \(name) Current \(reading.type) reading of each device\(unitText.isEmpty ? "" : ", in \(unitText)").",
-            "# TYPE \(name) gauge",
-          ]
-        }
-        families[name]!.append("\(name){\(labels)} \(ProcessMetrics.format(value))")
+        let unitText = unit?.suffix.replacingOccurrences(of: "_", with: " ") ?? reading.unit?.name ?? ""
+        series.append(ReadingSeries(
+          name: metricName(type: reading.type, unit: reading.unit?.name),
+          help: "Current \(reading.type) reading of each device\(unitText.isEmpty ? "" : ", in \(unitText)").",
+          labels: [("id", reading.device), ("info", reading.deviceInfo), ("device_type", reading.deviceType), ("plugin", plugin), ("tags", tags)],
+          context: reading.context, value: raw * (unit?.factor ?? 1)))
       }
+    }
+    ReadingSeries.distinguish(&series)
+    var families: [String: [String]] = [:]
+    var order: [String] = []
+    for sample in series {
+      if families[sample.name] == nil {
+        order.append(sample.name)
+        families[sample.name] = ["# HELP \(sample.name) \(escapeHelp(sample.help))", "# TYPE \(sample.name) gauge"]
+      }
+      let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
+      families[sample.name]!.append("\(sample.name){\(labels)} \(ProcessMetrics.format(sample.value))")
     }
     return order.map { families[$0]!.joined(separator: "\n") + "\n" }.joined()
   }
@@ -78,7 +85,14 @@ enum ReadingMetrics {
     }
   }
 
+  /// A label value as the text format wants it: backslash, double quote and newline escaped.
   static func escape(_ value: String) -> String {
     value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+  }
+
+  /// HELP text escapes backslash and newline only (a plugin's reading type or unit could
+  /// otherwise end the line and break the whole exposition).
+  static func escapeHelp(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
   }
 }

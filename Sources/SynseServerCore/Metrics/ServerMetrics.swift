@@ -27,6 +27,8 @@ public final class ServerMetrics: Sendable {
     prometheus.defaultDurationHistogramBuckets = Self.buckets
     factory = additionalFactories.isEmpty ? prometheus : MultiplexMetricsHandler(factories: [prometheus] + additionalFactories)
     self.ipLabel = ipLabel
+    // The one unlabelled family has a true value before the first scan: no devices cached.
+    registeredDevices(0)
   }
 
   // MARK: HTTP
@@ -55,7 +57,12 @@ public final class ServerMetrics: Sendable {
 
   // MARK: WebSocket
 
-  /// One dispatched request message, `bytes` long, answered after `latency`.
+  /// The `event` label of requests whose event name the server does not know: client-chosen
+  /// names would grow the label set without bound, so they all count under this one value.
+  public static let unknownEvent = "unknown"
+
+  /// One dispatched request message, `bytes` long, answered after `latency`. `event` must be
+  /// a request event the server handles, or ``unknownEvent``.
   public func websocketRequest(event: String, bytes: Int, latency: Duration) {
     let labels = [("event", event)]
     Counter(label: "synse_websocket_request_count_total", dimensions: labels, factory: factory).increment()
@@ -92,10 +99,14 @@ public final class ServerMetrics: Sendable {
 
   // MARK: Plugins and devices
 
+  /// A plugin's transition to active (registration, reconnection) or inactive. Both counters
+  /// of the plugin exist from its first transition, the other one at 0, so that `rate()` and
+  /// `absent()` over `synse_plugin_disconnect_count_total` work before any disconnect.
   func pluginActive(_ plugin: String, _ active: Bool) {
     Gauge(label: "synse_plugin_active_state", dimensions: [("plugin", plugin)], factory: factory).record(active ? 1 : 0)
-    let counter = active ? "synse_plugin_connect_count_total" : "synse_plugin_disconnect_count_total"
-    Counter(label: counter, dimensions: [("plugin", plugin)], factory: factory).increment()
+    let connects = Counter(label: "synse_plugin_connect_count_total", dimensions: [("plugin", plugin)], factory: factory)
+    let disconnects = Counter(label: "synse_plugin_disconnect_count_total", dimensions: [("plugin", plugin)], factory: factory)
+    (active ? connects : disconnects).increment()
   }
 
   func pluginDisabled(_ plugin: String, _ disabled: Bool) {
