@@ -33,7 +33,7 @@ def scrape(base, headers=None):
 
 
 def samples(text):
-    """{(name, frozenset(labels)): value} of an exposition."""
+    """{(name, frozenset(labels)): value} of an exposition; a repeated name and label set fails."""
     result = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
@@ -41,6 +41,7 @@ def samples(text):
         match = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)', line)
         assert match, line
         labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', match.group(2) or ""))
+        assert (match.group(1), labels) not in result, f"duplicate sample: {line}"
         result[(match.group(1), labels)] = float(match.group(3))
     return result
 

@@ -32,7 +32,10 @@ enum ReadingMetrics {
       for reading in readings {
         guard let raw = number(reading.value) else { continue }
         let unit = reading.unit.flatMap { units[$0.name.lowercased()] }
-        let tags = (devices.device(reading.device)?.tags ?? []).filter { !$0.hasPrefix("system/") }.sorted().joined(separator: ",")
+        // Tags only from this plugin's device: the cache keeps one device per ID (or alias),
+        // which may be another plugin's device of the same ID.
+        let device = devices.device(reading.device).flatMap { $0.plugin == plugin && $0.id == reading.device ? $0 : nil }
+        let tags = (device?.tags ?? []).filter { !$0.hasPrefix("system/") }.sorted().joined(separator: ",")
         let unitText = unit?.suffix.replacingOccurrences(of: "_", with: " ") ?? reading.unit?.name ?? ""
         series.append(ReadingSeries(
           name: metricName(type: reading.type, unit: reading.unit?.name),
