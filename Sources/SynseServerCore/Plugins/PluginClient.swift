@@ -24,10 +24,6 @@ public protocol PluginClient: Sendable {
   var identity: ObjectIdentifier { get }
 }
 
-extension PluginClient {
-  /// Ends this client's connection once its calls have finished.
-  func shutDown() { beginGracefulShutdown() }
-}
 
 /// A failed plugin call; `isPluginLevel` means the plugin answered (NOT_FOUND,
 /// INVALID_ARGUMENT, UNKNOWN) and so is still reachable (api-v3.md §8.6).

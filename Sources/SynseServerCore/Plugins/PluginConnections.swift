@@ -1,59 +1,84 @@
 import Synchronization
 public import ServiceLifecycle
 
-/// Runs every plugin client's connections for the life of the server: clients are created
-/// as plugins are registered (and for each reconnect attempt), and this service gives each
-/// one its `runConnections` task until the client is shut down.
+/// Runs every plugin client's connections: clients are created as plugins are registered
+/// and for each reconnect attempt, and each gets a `runConnections` task until it is stopped.
 ///
-/// Shutdown is bounded whatever the plugins do: clients are asked to finish gracefully, and
-/// whatever still runs after ``drainLimit`` (a name that never resolves, a connect that never
-/// completes) is cancelled.
+/// Every stop is bounded whatever the plugin does: a client is asked to finish gracefully,
+/// and one still running after ``drainLimit`` (a name that never resolves, a connect that never
+/// completes) is cancelled. Server shutdown stops every client the same way.
 public final class PluginConnections: Service, Sendable {
-  /// How long graceful shutdown waits for clients before cancelling them.
+  /// How long a stopped client may take to finish its calls before it is cancelled.
   public static let drainLimit: Duration = .seconds(2)
-  private let stream: AsyncStream<any PluginClient>
-  private let continuation: AsyncStream<any PluginClient>.Continuation
-  /// Clients whose connections are running, by start number, so a finished one is dropped.
-  private let running = Mutex<(next: Int, clients: [Int: any PluginClient])>((0, [:]))
+  private struct State {
+    var tasks: [ObjectIdentifier: (client: any PluginClient, task: Task<Void, Never>)] = [:]
+    var closed = false
+  }
+  private let state = Mutex(State())
+  private let closing: AsyncStream<Void>
+  private let closingContinuation: AsyncStream<Void>.Continuation
 
   public init() {
-    (stream, continuation) = AsyncStream.makeStream()
+    (closing, closingContinuation) = AsyncStream.makeStream()
   }
 
+  /// Runs `client`'s connections until ``stop(_:)`` or shutdown.
   func start(_ client: any PluginClient) {
-    continuation.yield(client)
+    let id = client.identity
+    let refused = state.withLock { state -> Bool in
+      guard !state.closed else { return true }
+      let task = Task {
+        try? await client.runConnections()
+        _ = self.state.withLock { $0.tasks.removeValue(forKey: id) }
+      }
+      state.tasks[id] = (client, task)
+      return false
+    }
+    if refused { client.beginGracefulShutdown() }
   }
+
+  /// Ends `client`'s connections once its calls finish, or after ``drainLimit`` at the latest.
+  func stop(_ client: any PluginClient) {
+    client.beginGracefulShutdown()
+    let id = client.identity
+    Task {
+      try? await Task.sleep(for: Self.drainLimit)
+      self.state.withLock { $0.tasks[id]?.task.cancel() }
+    }
+  }
+
+  /// Ends a client that has no calls to finish (its connection attempt failed) at once.
+  func abandon(_ client: any PluginClient) {
+    client.beginGracefulShutdown()
+    let id = client.identity
+    state.withLock { $0.tasks[id]?.task.cancel() }
+  }
+
+  /// Number of clients whose connections are running.
+  var runningCount: Int { state.withLock { $0.tasks.count } }
 
   public func run() async throws {
-    let work = Task {
-      await withDiscardingTaskGroup { group in
-        for await client in stream {
-          let number = running.withLock { state in
-            defer { state.next += 1 }
-            state.clients[state.next] = client
-            return state.next
-          }
-          group.addTask {
-            try? await client.runConnections()
-            _ = self.running.withLock { $0.clients.removeValue(forKey: number) }
-          }
-        }
-        for client in running.withLock({ Array($0.clients.values) }) { client.beginGracefulShutdown() }
-      }
-    }
     await withTaskCancellationHandler {
       await withGracefulShutdownHandler {
-        await work.value
+        for await _ in closing { break }
       } onGracefulShutdown: {
-        self.continuation.finish()
-        Task {
-          try? await Task.sleep(for: Self.drainLimit)
-          work.cancel()
-        }
+        self.closingContinuation.finish()
       }
     } onCancel: {
-      self.continuation.finish()
-      work.cancel()
+      self.closingContinuation.finish()
+    }
+    let running = state.withLock { state in
+      state.closed = true
+      return Array(state.tasks.values)
+    }
+    for (client, _) in running { client.beginGracefulShutdown() }
+    let deadline = ContinuousClock.now + Self.drainLimit
+    while runningCount > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+      try? await ContinuousClock().sleep(until: min(deadline, .now + .milliseconds(20)))
+    }
+    for (_, task) in running {
+      task.cancel()
+      await task.value
     }
   }
 }

@@ -59,7 +59,7 @@ extension PluginRegistry {
       let identity = try await identify(fresh)
       return install(identity, at: endpoint, client: fresh)
     } catch {
-      if !endpoint.isEmbedded { client?.shutDown() }
+      if !endpoint.isEmbedded { client.map(connections.abandon) }
       guard var schedule = pending[endpoint] else { return false }
       let log = schedule.failed(at: .now)
       pending[endpoint] = schedule
@@ -94,7 +94,7 @@ extension PluginRegistry {
       let identity = try await identify(fresh)
       return install(identity, at: endpoint, client: fresh)
     } catch {
-      if let client, !endpoint.isEmbedded { client.shutDown() }
+      if let client, !endpoint.isEmbedded { connections.abandon(client) }
       if let index = entries.firstIndex(where: { $0.handle.endpoint == endpoint }), !entries[index].handle.active {
         var schedule = entries[index].reconnect ?? ReconnectSchedule()
         _ = schedule.failed(at: .now)
@@ -116,7 +116,7 @@ extension PluginRegistry {
     if let index = entries.firstIndex(where: { $0.handle.endpoint == endpoint }) {
       let old = entries[index].handle
       if old.id == id {
-        if old.client.identity != client.identity { old.client.shutDown() }
+        if old.client.identity != client.identity { connections.stop(old.client) }
         let cameBack = !old.active
         entries[index].handle = PluginHandle(
           metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: old.disabled)
@@ -130,7 +130,7 @@ extension PluginRegistry {
       logger.warning(
         "a different plugin answers at a registered address; retiring the old entry",
         metadata: ["address": "\(endpoint)", "old_id": "\(old.id)", "new_id": "\(id)"])
-      if old.client.identity != client.identity { old.client.shutDown() }
+      if old.client.identity != client.identity { connections.stop(old.client) }
       metrics?.pluginActive(old.id, false)
       entries.remove(at: index)
       changed = true
@@ -139,10 +139,10 @@ extension PluginRegistry {
       guard entries[index].handle.disabled || !entries[index].handle.active && entries[index].handle.endpoint == endpoint else {
         logger.warning("plugin id already registered at another address; not registering", metadata: ["id": "\(id)", "address": "\(endpoint)"])
         pending[endpoint] = nil
-        if !endpoint.isEmbedded { client.shutDown() }
+        if !endpoint.isEmbedded { connections.stop(client) }
         return changed
       }
-      entries[index].handle.client.shutDown()
+      if entries[index].handle.client.identity != client.identity { connections.stop(entries[index].handle.client) }
       entries[index] = Entry(handle: PluginHandle(metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: false))
     } else {
       entries.append(Entry(handle: PluginHandle(metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: false)))
