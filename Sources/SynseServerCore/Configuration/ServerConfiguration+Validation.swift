@@ -62,6 +62,9 @@ extension ServerConfiguration {
     host = try string(["host"]) ?? host
     port = try portNumber(["port"]) ?? port
     tcpPlugins = try strings(["plugin", "tcp"])
+    for address in tcpPlugins where !PluginEndpoint.isTCPAddress(address) {
+      throw fail(["plugin", "tcp"], "a list of host:port addresses (the port is required)", .string(address))
+    }
     unixPlugins = try strings(["plugin", "unix"])
     embeddedPlugins = try strings(["plugin", "embedded"])
     deviceRebuildEvery = try seconds(["cache", "device", "rebuild_every"]) ?? deviceRebuildEvery
