@@ -323,12 +323,22 @@ def test_plugin_side_metrics():
     plugin = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_until_serving(plugin)
+        base = f"http://127.0.0.1:{metrics_port}"
+        # Before any RPC or write: every family is there, its known series at 0.
+        first_text = wait_for(lambda: scrape(base)[1])
+        first = samples(first_text)
+        assert {"synse_plugin_grpc_requests_total", "synse_plugin_grpc_request_seconds", "synse_plugin_read_pass_seconds",
+                "synse_plugin_devices", "synse_plugin_read_streams", "synse_plugin_write_transactions_total"} <= set(families(first_text))
+        for method in ("Metadata", "Read", "WriteSync", "ReadStream", "Transaction"):
+            assert value(first, "synse_plugin_grpc_requests_total", method=method, code="OK") == 0, method
+        assert value(first, "synse_plugin_write_transactions_total", status="DONE") == 0
+        assert value(first, "synse_plugin_write_transactions_total", status="ERROR") == 0
+        assert value(first, "synse_plugin_read_streams") == 0
         api = grpc_client.PluginClientV3(f"127.0.0.1:{plugin_port}", "tcp", timeout=10)
         api.metadata()
         assert len(list(api.read(device_id=LED))) == 2
         statuses = list(api.write_sync(device_id=LED, data=[{"action": "state", "data": b"on"}]))
         assert statuses[0].status == 3  # DONE
-        base = f"http://127.0.0.1:{metrics_port}"
         parsed = samples(wait_for(lambda: scrape(base)[1]))
         assert value(parsed, "synse_plugin_grpc_requests_total", method="Metadata", code="OK") == 1
         assert value(parsed, "synse_plugin_grpc_requests_total", method="Read", code="OK") == 1

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import Prometheus
 import ProcessMetrics
+import SynseProtocol
 
 /// Plugin-side metrics (`metrics.enabled` / `PLUGIN_METRICS_ENABLED`, off by default), served
 /// in the Prometheus text format on `metrics.address` (`:2112` like the Go SDK) at `/metrics`:
@@ -16,6 +17,18 @@ final class PluginMetrics: Sendable {
     var factory = PrometheusMetricsFactory(registry: registry)
     factory.defaultDurationHistogramBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map { .nanoseconds(Int64($0 * 1e9)) }
     self.factory = factory
+    // Every family exists from the first scrape, its known series at 0, so `rate()` and
+    // `absent()` alerts work before the first RPC, pass or write.
+    for method in Synse_V3Plugin.Method.descriptors.map(\.method) {
+      _ = Counter(label: "synse_plugin_grpc_requests_total", dimensions: [("method", method), ("code", "OK")], factory: factory)
+      _ = Timer(label: "synse_plugin_grpc_request_seconds", dimensions: [("method", method)], factory: factory)
+    }
+    _ = Timer(label: "synse_plugin_read_pass_seconds", factory: factory)
+    devices(0)
+    openReadStreams(0)
+    for status in ["DONE", "ERROR"] {
+      _ = Counter(label: "synse_plugin_write_transactions_total", dimensions: [("status", status)], factory: factory)
+    }
   }
 
   func rpc(method: String, code: String, latency: Duration) {
