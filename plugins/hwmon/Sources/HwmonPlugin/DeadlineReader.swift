@@ -3,58 +3,156 @@ import Foundation
 public import Logging
 import Synchronization
 
-/// Reads attributes off the caller's thread with a per-read deadline, so a driver that
-/// blocks (ACPI power meters, 1-Wire, hung GPUs: hwmon.md §1.7) costs one worker thread and
-/// one stale value, never a stalled read pass. A file whose last read is still blocked is not
-/// read again until it returns; at most `maxInFlight` reads run at once.
+/// Reads attributes off the caller's thread under a deadline, so a driver that blocks (ACPI
+/// power meters, 1-Wire, hung GPUs: hwmon.md §1.7) costs one worker thread and stale values,
+/// never a stalled read pass.
+///
+/// The cost is per chip, not per file: ``readChip(_:chip:)`` reads a chip's files in a row on
+/// one worker under one deadline (one queue hop, one timer). A file that once made such a batch
+/// miss its deadline is read on its own from then on (``read(_:chip:)``: a hop and a timer of
+/// its own, beside the batch of the chip's other files), so it delays the other files of its
+/// chip for one pass at most, and other chips never. In both modes a file whose read is still
+/// blocked is not read again until it returns, and at most `maxInFlight` workers run at once (a
+/// batch counts as one); a read that finds no free worker fails at once as busy.
 public final class DeadlineReader: Sendable {
   let files: any SysfsFiles
   let deadline: Duration
   let maxInFlight: Int
   let logger: Logger
-  private let inFlight = Mutex<Set<String>>([])
-  /// Files whose last read failed, with the errno logged for them (logged once per change).
+  /// Files being read right now, and the workers free to take a job.
+  private let inFlight: Mutex<(files: Set<String>, free: [Int])>
+  /// Files that blocked a batch once: read on their own.
+  private let blockers = Mutex<Set<String>>([])
+  /// Files whose last read failed, with the error logged for them (logged once per change).
   private let failing = Mutex<[String: String]>([:])
-  private let queue = DispatchQueue(label: "hwmon-reads", attributes: .concurrent)
+  /// One serial queue per worker, taken only while idle: serial queues get a thread of their
+  /// own when busy (a concurrent queue shares as many threads as there are CPUs, so two
+  /// blocked reads on a two-core machine would stall every other read and the deadlines).
+  private let workers: [DispatchQueue]
+  /// Deadlines fire here, never behind a blocked read.
+  private let timers = DispatchQueue(label: "hwmon-read-deadlines")
+  private let started = Atomic<Int>(0)
+
+  /// How many workers (queue hops) this reader has started: a batch or a single file each.
+  public var workersStarted: Int { started.load(ordering: .relaxed) }
 
   public init(files: any SysfsFiles, deadline: Duration, maxInFlight: Int = 16, logger: Logger) {
     self.files = files
     self.deadline = deadline
     self.maxInFlight = maxInFlight
     self.logger = logger
+    workers = (0..<max(1, maxInFlight)).map { DispatchQueue(label: "hwmon-read-\($0)") }
+    inFlight = Mutex(([], Array((0..<max(1, maxInFlight)).reversed())))
   }
 
+  /// Reads the files of one chip (`chip`: its name, for logs): path → text or error. Files not
+  /// read by the deadline come back as timed out.
+  public func readChip(_ paths: [String], chip: String) async -> [String: Result<String, SysfsError>] {
+    let alone = blockers.withLock { blockers in paths.filter(blockers.contains) }
+    if alone.isEmpty { return await batch(paths, chip: chip) }
+    let together = paths.filter { !alone.contains($0) }
+    return await withTaskGroup(of: [String: Result<String, SysfsError>].self) { group in
+      if !together.isEmpty { group.addTask { [self] in await batch(together, chip: chip) } }
+      for path in alone {
+        group.addTask { [self] in
+          do throws(SysfsError) {
+            return [path: .success(try await read(path, chip: chip))]
+          } catch {
+            return [path: .failure(error)]
+          }
+        }
+      }
+      var results: [String: Result<String, SysfsError>] = [:]
+      for await part in group { results.merge(part) { $1 } }
+      return results
+    }
+  }
+
+  private func batch(_ paths: [String], chip: String) async -> [String: Result<String, SysfsError>] {
+    guard let worker = claimWorker() else {
+      return Dictionary(paths.map { ($0, .failure(note(SysfsError(path: $0, errno: EBUSY, timedOut: true), chip: chip))) }, uniquingKeysWith: { $1 })
+    }
+    let batch = Batch()
+    let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
+      batch.start(continuation)
+      workers[worker].async { [self] in
+        for path in paths where !batch.abandoned {
+          guard claimFile(path) else {
+            batch.record(path, .failure(SysfsError(path: path, errno: EBUSY, timedOut: true)))
+            continue
+          }
+          batch.reading(path)
+          let result = Result { () throws(SysfsError) in try files.read(path) }
+          releaseFile(path)
+          batch.record(path, result)
+        }
+        releaseWorker(worker)
+        batch.finish(timedOut: false)
+      }
+      timers.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(deadline))) {
+        batch.finish(timedOut: true)
+      }
+    }
+    if let blocked = outcome.blockedOn, blockers.withLock({ $0.insert(blocked).inserted }) {
+      logger.warning("sensor file did not return in time; reading it on its own from now on",
+                     metadata: ["chip": "\(chip)", "file": "\(blocked)", "timeout": "\(deadline)"])
+    }
+    var results: [String: Result<String, SysfsError>] = [:]
+    for path in paths {
+      let result = outcome.results[path] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true))
+      results[path] = settle(result, path: path, chip: chip)
+    }
+    return results
+  }
+
+  /// Reads one file on a worker with its own deadline (the per-file mode).
   public func read(_ path: String, chip: String) async throws(SysfsError) -> String {
-    let started = inFlight.withLock { running -> Bool in
-      guard running.count < maxInFlight, !running.contains(path) else { return false }
-      running.insert(path)
-      return true
+    guard claimFile(path) else { throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip) }
+    guard let worker = claimWorker() else {
+      releaseFile(path)
+      throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip)
     }
-    guard started else { throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip) }
-    let result: Result<String, SysfsError> = await withCheckedContinuation { continuation in
-      let once = ResumeOnce(continuation)
-      queue.async { [self] in
-        let outcome = Result { () throws(SysfsError) in try files.read(path) }
-        inFlight.withLock { _ = $0.remove(path) }
-        once.resume(outcome)
+    let batch = Batch()
+    let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
+      batch.start(continuation)
+      workers[worker].async { [self] in
+        let result = Result { () throws(SysfsError) in try files.read(path) }
+        releaseFile(path)
+        releaseWorker(worker)
+        batch.record(path, result)
+        batch.finish(timedOut: false)
       }
-      let nanoseconds = deadline.components.seconds * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000
-      DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
-        once.resume(.failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)))
+      timers.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(deadline))) {
+        batch.finish(timedOut: true)
       }
     }
+    return try settle(outcome.results[path] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip).get()
+  }
+
+  /// An idle worker, if any is left.
+  private func claimWorker() -> Int? {
+    let claimed = inFlight.withLock { $0.free.popLast() }
+    if claimed != nil { started.add(1, ordering: .relaxed) }
+    return claimed
+  }
+
+  private func releaseWorker(_ worker: Int) { inFlight.withLock { $0.free.append(worker) } }
+  private func claimFile(_ path: String) -> Bool { inFlight.withLock { $0.files.insert(path).inserted } }
+  private func releaseFile(_ path: String) { _ = inFlight.withLock { $0.files.remove(path) } }
+
+  /// Logs the first failure of a file and each change of its error, and its recovery.
+  private func settle(_ result: Result<String, SysfsError>, path: String, chip: String) -> Result<String, SysfsError> {
     switch result {
-    case .success(let text):
+    case .success:
       if failing.withLock({ $0.removeValue(forKey: path) }) != nil {
         logger.info("sensor file readable again", metadata: ["chip": "\(chip)", "file": "\(path)"])
       }
-      return text
+      return result
     case .failure(let error):
-      throw note(error, chip: chip)
+      return .failure(note(error, chip: chip))
     }
   }
 
-  /// Logs a failure the first time a file fails, or fails differently (rate limit).
   private func note(_ error: SysfsError, chip: String) -> SysfsError {
     let summary = error.description
     let changed = failing.withLock { state -> Bool in
@@ -66,18 +164,51 @@ public final class DeadlineReader: Sendable {
     }
     return error
   }
+
+  static func nanoseconds(_ duration: Duration) -> Int {
+    Int(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+  }
 }
 
-/// Resumes a continuation once: the read and its deadline race.
-private final class ResumeOnce: Sendable {
-  private let continuation: Mutex<CheckedContinuation<Result<String, SysfsError>, Never>?>
-  init(_ continuation: CheckedContinuation<Result<String, SysfsError>, Never>) {
-    self.continuation = Mutex(continuation)
+/// The files of one worker run as they come in, handed over once: when the worker ends or
+/// the deadline passes, whichever is first. A batch handed over at its deadline is abandoned:
+/// its worker stops after the file it is blocked on.
+private final class Batch: Sendable {
+  struct Outcome: Sendable {
+    var results: [String: Result<String, SysfsError>]
+    /// The file the worker was still reading when the deadline passed.
+    var blockedOn: String?
   }
-  func resume(_ result: Result<String, SysfsError>) {
-    continuation.withLock { stored in
-      stored?.resume(returning: result)
-      stored = nil
+  private struct State {
+    var results: [String: Result<String, SysfsError>] = [:]
+    var current: String?
+    var continuation: CheckedContinuation<Outcome, Never>?
+    var done = false
+  }
+  private let state = Mutex(State())
+
+  var abandoned: Bool { state.withLock { $0.done } }
+
+  func start(_ continuation: CheckedContinuation<Outcome, Never>) {
+    state.withLock { $0.continuation = continuation }
+  }
+
+  func reading(_ path: String) { state.withLock { $0.current = path } }
+
+  func record(_ path: String, _ result: Result<String, SysfsError>) {
+    state.withLock { state in
+      state.current = nil
+      if !state.done { state.results[path] = result }
     }
+  }
+
+  func finish(timedOut: Bool) {
+    let handover = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
+      guard !state.done, let continuation = state.continuation else { return nil }
+      state.done = true
+      state.continuation = nil
+      return (continuation, Outcome(results: state.results, blockedOn: timedOut ? state.current : nil))
+    }
+    if let (continuation, outcome) = handover { continuation.resume(returning: outcome) }
   }
 }

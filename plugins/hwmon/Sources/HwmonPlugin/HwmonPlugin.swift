@@ -80,6 +80,7 @@ public struct HwmonPlugin: Sendable {
         channels += scanner.channels(of: chip).filter(settings.admits)
       }
       registry.add(channels.map { ChannelRegistry.Entry(channel: $0, sensors: sensors, control: control) })
+      sensors.expect(channels)
       return Self.prototypes(channels, thresholds: { Self.thresholds($0, files: files) })
     }
     self.plugin = plugin

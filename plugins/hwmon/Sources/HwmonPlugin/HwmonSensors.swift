@@ -6,11 +6,27 @@ public import SynseSDK
 /// Turns a channel's files into readings: scaled value, alarm flags as context, faults and
 /// impossible values as an invalid (null) reading that says why, and the last good reading
 /// (with its own timestamp) when a file fails to read.
+///
+/// Reads cost per chip: the first channel of a chip asked for in a read pass reads the files
+/// of all of the chip's channels in one batch (``DeadlineReader/readChip(_:chip:)``), and
+/// the chip's other channels asked for within ``sharedFor`` take their values from it, each
+/// once; a channel asked for twice starts a new batch. Chips never wait for each other.
 public final class HwmonSensors: Sendable {
   let reader: DeadlineReader
   let settings: HwmonSettings
   let logger: Logger
   private let lastGood = Mutex<[String: [Reading]]>([:])
+  private let chips = Mutex<[String: ChipState]>([:])
+  /// How long a batch serves the chip's channels that have not taken their values yet: one
+  /// read pass (passes take milliseconds; read intervals are 100 ms and up).
+  static let sharedFor: Duration = .milliseconds(100)
+
+  private struct ChipState {
+    var channels: [String: HwmonChannel] = [:]
+    var batch: ChipRead?
+    var consumed: Set<String> = []
+    var started = ContinuousClock.now
+  }
 
   public init(reader: DeadlineReader, settings: HwmonSettings, logger: Logger) {
     self.reader = reader
@@ -18,39 +34,99 @@ public final class HwmonSensors: Sendable {
     self.logger = logger
   }
 
-  public func read(_ channel: HwmonChannel) async -> [Reading] {
-    if !settings.wakeSuspended, let parent = channel.chip.parent,
-       let state = try? reader.files.read("\(settings.sysfsRoot)/\(parent)/power/runtime_status"), state == "suspended" {
-      return stale(channel, because: "device is runtime-suspended; not woken (wakeSuspended: false)")
-    }
-    do {
-      var readings = try await measure(channel)
-      if !readings.isEmpty, readings.allSatisfy({ $0.value != .none }) {
-        lastGood.withLock { $0[channel.key] = readings }
+  /// The channels that are devices (called at each discovery), so a chip's batch reads all of
+  /// them and nothing that was removed; a channel read that is not listed joins its chip.
+  public func expect(_ channels: [HwmonChannel]) {
+    let grouped = Dictionary(grouping: channels, by: \.chip.key)
+    chips.withLock { table in
+      var fresh: [String: ChipState] = [:]
+      for (key, members) in grouped {
+        var state = table[key] ?? ChipState()
+        state.channels = Dictionary(members.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+        fresh[key] = state
       }
-      for index in readings.indices { readings[index].context["hwmon"] = channel.chip.hwmon }
-      return readings
-    } catch {
-      return stale(channel, because: error.description)
+      table = fresh
     }
   }
 
-  private func measure(_ channel: HwmonChannel) async throws(SysfsError) -> [Reading] {
-    let chip = channel.chip.displayName
+  public func read(_ channel: HwmonChannel) async -> [Reading] {
+    let now = ContinuousClock.now
+    let (batch, leader) = chips.withLock { table -> (ChipRead, Bool) in
+      var state = table[channel.chip.key] ?? ChipState()
+      if state.channels[channel.key] == nil { state.channels[channel.key] = channel }
+      if let batch = state.batch, batch.channels.contains(channel.key), !state.consumed.contains(channel.key),
+         now - state.started < Self.sharedFor {
+        state.consumed.insert(channel.key)
+        table[channel.chip.key] = state
+        return (batch, false)
+      }
+      let batch = ChipRead(chip: channel.chip, channels: Array(state.channels.values))
+      state.batch = batch
+      state.consumed = [channel.key]
+      state.started = now
+      table[channel.chip.key] = state
+      return (batch, true)
+    }
+    if leader { await run(batch) }
+    switch await batch.outcome() {
+    case .suspended:
+      return stale(channel, because: "device is runtime-suspended; not woken (wakeSuspended: false)")
+    case .files(let results):
+      do throws(SysfsError) {
+        var readings = try measure(channel) { path throws(SysfsError) in
+          try (results[path] ?? .failure(SysfsError(path: path, errno: ENOENT))).get()
+        }
+        if !readings.isEmpty, readings.allSatisfy({ $0.value != .none }) {
+          lastGood.withLock { $0[channel.key] = readings }
+        }
+        for index in readings.indices { readings[index].context["hwmon"] = channel.chip.hwmon }
+        return readings
+      } catch {
+        return stale(channel, because: error.description)
+      }
+    }
+  }
+
+  /// Reads the files of every channel of the batch, unless the device sleeps.
+  private func run(_ batch: ChipRead) async {
+    let chip = batch.chip
+    if !settings.wakeSuspended, let parent = chip.parent,
+       let state = try? reader.files.read("\(settings.sysfsRoot)/\(parent)/power/runtime_status"), state == "suspended" {
+      batch.complete(.suspended)
+      return
+    }
+    let paths = batch.members.flatMap(Self.files)
+    batch.complete(.files(await reader.readChip(paths, chip: chip.displayName)))
+  }
+
+  /// The files a reading of `channel` needs, in reading order: alarm and fault flags, the pwm
+  /// mode, the value.
+  static func files(_ channel: HwmonChannel) -> [String] {
+    var paths: [String] = []
+    for item in channel.items.sorted() where item == "alarm" || item.hasSuffix("_alarm") || item == "fault" {
+      guard !(channel.family == .intrusion && item == "alarm") else { continue }
+      paths.append(channel.path(item))
+    }
+    if channel.family == .pwm, channel.has("enable") { paths.append(channel.path("enable")) }
+    if let valuePath = channel.valuePath { paths.append(valuePath) }
+    return paths
+  }
+
+  private func measure(_ channel: HwmonChannel, _ file: (String) throws(SysfsError) -> String) throws(SysfsError) -> [Reading] {
     var readings: [Reading] = []
     var context: [String: String] = [:]
     for item in channel.items.sorted() where item == "alarm" || item.hasSuffix("_alarm") || item == "fault" {
       guard !(channel.family == .intrusion && item == "alarm") else { continue }
-      if let flag = try? await reader.read(channel.path(item), chip: chip) { context[item] = flag }
+      if let flag = try? file(channel.path(item)) { context[item] = flag }
     }
     if channel.family == .pwm, channel.has("enable") {
-      let mode = try await reader.read(channel.path("enable"), chip: chip)
+      let mode = try file(channel.path("enable"))
       readings.append(Output.state.reading(.string(Self.modeName(mode)), context: ["pwm_enable": mode]))
     }
     guard let valuePath = channel.valuePath else {
       return readings  // limits only (i915 power1), or a pwm without a duty file
     }
-    let text = try await reader.read(valuePath, chip: chip)
+    let text = try file(valuePath)
     let output = channel.family.output
     guard let raw = Int64(text) else {
       return readings + [invalid(channel, "value '\(text)' in \(valuePath) is not an integer", context)]
@@ -96,6 +172,45 @@ public final class HwmonSensors: Sendable {
     case "1": return "manual"
     case "2": return "auto"
     default: return "auto(\(raw))"
+    }
+  }
+}
+
+/// One batch read of a chip, awaited by every channel that takes its values from it.
+private final class ChipRead: Sendable {
+  enum Outcome: Sendable {
+    case files([String: Result<String, SysfsError>])
+    case suspended
+  }
+  let chip: HwmonChip
+  let members: [HwmonChannel]
+  let channels: Set<String>
+  private let state = Mutex<(outcome: Outcome?, waiting: [CheckedContinuation<Outcome, Never>])>((nil, []))
+
+  init(chip: HwmonChip, channels: [HwmonChannel]) {
+    self.chip = chip
+    self.members = channels.sorted { $0.key < $1.key }
+    self.channels = Set(channels.map(\.key))
+  }
+
+  func complete(_ outcome: Outcome) {
+    let waiting = state.withLock { state -> [CheckedContinuation<Outcome, Never>] in
+      state.outcome = outcome
+      defer { state.waiting = [] }
+      return state.waiting
+    }
+    for continuation in waiting { continuation.resume(returning: outcome) }
+  }
+
+  func outcome() async -> Outcome {
+    if let done = state.withLock({ $0.outcome }) { return done }
+    return await withCheckedContinuation { continuation in
+      let done = state.withLock { state -> Outcome? in
+        if let outcome = state.outcome { return outcome }
+        state.waiting.append(continuation)
+        return nil
+      }
+      if let done { continuation.resume(returning: done) }
     }
   }
 }
