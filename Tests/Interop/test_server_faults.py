@@ -29,20 +29,31 @@ def test_plugin_killed_and_restarted(tmp_path):
         status, body = get(base, f"/v3/read/{external['id']}")
         assert status == 500 and body["context"] == "error while issuing gRPC request: read device"
         assert get(base, f"/v3/read/{embedded_led}")[0] == 200
+        # api-v3.md §5.17: a plugin that cannot be reached is in neither list, only counted inactive.
         health = wait_for(lambda: (h := get(base, "/v3/plugin/health")[1]) and h["inactive"] == 1 and h)
-        assert health["status"] == "unhealthy" and health["healthy"] == [PLUGIN]
+        assert health["status"] == "unhealthy" and health["healthy"] == [PLUGIN] and health["unhealthy"] == []
         status, readings = wait_for(lambda: (r := get(base, "/v3/read")) and r[0] == 200 and r)
         assert readings and {r["device"] for r in readings} <= {d["id"] for d in devices if d["plugin"] == PLUGIN}
         assert get(base, "/test")[0] == 200
+        # Down long enough for backoffs to grow (the transport's own reached ~2.5 s by then).
+        time.sleep(max(0.0, started + 4 - time.time()))
 
         plugin, _ = start_plugin(network, CLIENT_DEVICES, extra)
         wait_until_serving(plugin)
         back = time.time()
-        wait_for(lambda: get(base, f"/v3/read/{external['id']}")[0] == 200, timeout=60)
+        # Issue 15 item 8: /v3/read has the plugin's readings again within 1 s of it serving
+        # (it took 3.0 s, the original 10.2 s). Functional bound, not a benchmark: the server
+        # tries a plugin it expects back every 250 ms over a fresh connection (a few ms each),
+        # and this loop polls every 20 ms, so ~0.3 s is expected and 0.7 s is left for a slow
+        # machine. Anything near the old backoffs (seconds) fails.
+        while not ((r := get(base, "/v3/read"))[0] == 200 and any(x["device"] == external["id"] for x in r[1])):
+            assert time.time() - back < 1.0, "plugin readings not back within 1 s of it serving"
+            time.sleep(0.02)
         reconnected = time.time() - back
+        assert get(base, f"/v3/read/{external['id']}")[0] == 200
         health = wait_for(lambda: (h := get(base, "/v3/plugin/health")[1]) and h["status"] == "healthy" and h)
         assert health["active"] == 2
-        print(f"\nplugin down {back - started:.1f}s; server reconnected {reconnected:.1f}s after it came back")
+        print(f"\nplugin down {back - started:.1f}s; /v3/read had its readings {reconnected:.2f}s after it served")
         assert server.poll() is None
     finally:
         stop(server)

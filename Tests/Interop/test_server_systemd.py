@@ -74,3 +74,66 @@ def test_server_under_socket_activation_with_readiness():
         listener.close()
     log = activator.stdout.read().decode()
     assert "serving on the socket passed by systemd" in log and "fd=3" in log, log
+
+
+def _start_on_taken_port(env, config):
+    """Starts synse-server on a port another socket holds; returns (result, notify messages)."""
+    import os
+    import socket
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from test_server_http import SERVER
+
+    listener, path = notify_listener()
+    listener.settimeout(0.5)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    directory = Path(tempfile.mkdtemp(prefix="synse-taken-"))
+    (directory / "config.yml").write_text("logging: info\npretty_json: false\n" + config)
+    try:
+        result = subprocess.run(
+            [str(SERVER), "--config", str(directory / "config.yml"), "--host", "127.0.0.1", "--port", str(port)],
+            env=dict(os.environ, NOTIFY_SOCKET=str(path), **env), cwd=directory, capture_output=True, timeout=10)
+        messages = []
+        try:
+            while True:
+                messages.append(listener.recv(4096).decode())
+        except socket.timeout:
+            pass
+        return result, port, messages
+    finally:
+        taken.close()
+        listener.close()
+
+
+def test_taken_port_exits_at_once_naming_the_address_without_announcing_readiness():
+    """Embedded emulator (the README's config) and an external plugin address alike: exit 1
+    within the 10 s timeout, the address in the error, and nothing sent to systemd that says
+    ready or serving."""
+    for env, config in [({}, "plugin: {embedded: [emulator]}\n"), ({"SYNSE_PLUGIN_TCP": "127.0.0.1:1"}, "")]:
+        result, port, messages = _start_on_taken_port(env, config)
+        assert result.returncode == 1, result
+        assert f"cannot listen on 127.0.0.1:{port}: Address already in use".encode() in result.stderr, result.stderr
+        assert not any("READY=1" in m or "STATUS=" in m for m in messages), messages
+
+
+def test_unreachable_plugin_is_counted_in_status():
+    """A configured plugin that never answers is one plugin, not zero: `0 active of 1`."""
+    import socket
+
+    from conftest import free_port
+    listener, path = notify_listener()
+    server, base, port = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_PLUGIN_TCP": f"127.0.0.1:{free_port()}",
+                                       "NOTIFY_SOCKET": str(path)})
+    try:
+        ready = listener.recv(4096).decode().splitlines()
+        assert "READY=1" in ready, ready
+        assert f"STATUS=serving on 127.0.0.1:{port}; plugins: 1 active of 2; devices: 29" in ready, ready
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0
+        listener.close()

@@ -7,6 +7,10 @@ struct PluginIdentity: Sendable {
   let version: PluginVersionRecord
 }
 
+/// Why a connection attempt is made: its schedule came due, a request needs the plugin
+/// (rate-limited), or a refresh wants to know what is reachable now (always made).
+enum AttemptKind { case scheduled, onDemand, forced }
+
 /// A plugin whose metadata lacks a tag or ID: it cannot be registered.
 struct IncompleteIdentity: Error {}
 
@@ -31,7 +35,7 @@ extension PluginRegistry {
       return false
     } catch {
       markInactive(handle.id, reason: "\(error)")
-      return await attemptReconnect(handle.endpoint, onDemand: true)
+      return await attemptReconnect(handle.endpoint, .forced)
     }
   }
 
@@ -44,10 +48,14 @@ extension PluginRegistry {
 
   /// One registration attempt of an unregistered source over a fresh connection. Failures
   /// are logged once per outage. Returns whether the plugin was registered.
-  func attemptRegistration(_ endpoint: PluginEndpoint, onDemand: Bool) async -> Bool {
+  ///
+  /// `.scheduled` attempts skip an endpoint with one under way, `.onDemand` ones are also
+  /// rate-limited, and `.forced` ones (a refresh: "what is reachable now") always dial.
+  func attemptRegistration(_ endpoint: PluginEndpoint, _ kind: AttemptKind) async -> Bool {
     let now = ContinuousClock.now
-    guard var schedule = pending[endpoint], !attempting.contains(endpoint) else { return false }
-    if onDemand, !schedule.allowsAttempt(at: now) { return false }
+    guard var schedule = pending[endpoint] else { return false }
+    if kind != .forced, attempting.contains(endpoint) { return false }
+    if kind == .onDemand, !schedule.allowsAttempt(at: now) { return false }
     schedule.attempted(at: now)
     pending[endpoint] = schedule
     attempting.insert(endpoint)
@@ -76,13 +84,12 @@ extension PluginRegistry {
   /// One reconnect attempt of an inactive plugin over a fresh connection (its old client may
   /// be waiting out the transport's backoff). Returns whether the registry changed.
   @discardableResult
-  func attemptReconnect(_ endpoint: PluginEndpoint, onDemand: Bool) async -> Bool {
+  func attemptReconnect(_ endpoint: PluginEndpoint, _ kind: AttemptKind) async -> Bool {
     let now = ContinuousClock.now
-    guard let index = entries.firstIndex(where: { $0.handle.endpoint == endpoint }), !entries[index].handle.active,
-          !attempting.contains(endpoint)
-    else { return false }
+    guard let index = entries.firstIndex(where: { $0.handle.endpoint == endpoint }), !entries[index].handle.active else { return false }
+    if kind != .forced, attempting.contains(endpoint) { return false }
     var schedule = entries[index].reconnect ?? ReconnectSchedule()
-    if onDemand, !schedule.allowsAttempt(at: now) { return false }
+    if kind == .onDemand, !schedule.allowsAttempt(at: now) { return false }
     schedule.attempted(at: now)
     entries[index].reconnect = schedule
     attempting.insert(endpoint)

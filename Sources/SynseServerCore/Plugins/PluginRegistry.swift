@@ -111,7 +111,7 @@ public actor PluginRegistry {
   public func plugin(id: String) async -> PluginHandle? {
     if let entry = entries.first(where: { $0.handle.id == id }) {
       if !entry.handle.active, !entry.handle.disabled {
-        await attemptReconnect(entry.handle.endpoint, onDemand: true)
+        await attemptReconnect(entry.handle.endpoint, .onDemand)
       }
       return entries.first { $0.handle.id == id }?.handle ?? entry.handle
     }
@@ -158,7 +158,7 @@ public actor PluginRegistry {
         group.addTask { await self.verify(handle) }
       }
       for endpoint in unregistered {
-        group.addTask { await self.attemptRegistration(endpoint, onDemand: true) }
+        group.addTask { await self.attemptRegistration(endpoint, .forced) }
       }
       var changed = false
       for await change in group { changed = changed || change }
@@ -177,8 +177,8 @@ public actor PluginRegistry {
       for endpoint in due {
         group.addTask {
           await self.pending[endpoint] != nil
-            ? await self.attemptRegistration(endpoint, onDemand: false)
-            : await self.attemptReconnect(endpoint, onDemand: false)
+            ? await self.attemptRegistration(endpoint, .scheduled)
+            : await self.attemptReconnect(endpoint, .scheduled)
         }
       }
       var changed = false
@@ -192,7 +192,7 @@ public actor PluginRegistry {
   public nonisolated func nudge(_ id: String) {
     Task {
       guard let endpoint = await self.entries.first(where: { $0.handle.id == id && !$0.handle.active })?.handle.endpoint else { return }
-      if await self.attemptReconnect(endpoint, onDemand: true) { await self.changed() }
+      if await self.attemptReconnect(endpoint, .onDemand) { await self.changed() }
     }
   }
 
