@@ -40,15 +40,18 @@ public struct PosixSysfsFiles: SysfsFiles {
     for _ in 0..<2 {
       let descriptor = open(path, O_RDONLY | O_CLOEXEC)
       guard descriptor >= 0 else { throw SysfsError(path: path, errno: errno) }
-      var buffer = [UInt8](repeating: 0, count: 4096)
-      let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-      lastError = errno
-      close(descriptor)
-      if count >= 0 {
-        var text = String(decoding: buffer[0..<count], as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        return text
+      // A page on the stack: sysfs never returns more, and a heap buffer per read showed in
+      // the pass time.
+      let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> String? in
+        let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
+        lastError = errno
+        guard count >= 0 else { return nil }
+        var end = count
+        while end > 0, buffer[end - 1] == 10 { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<end]), as: UTF8.self)
       }
+      close(descriptor)
+      if let text { return text }
       if lastError != EAGAIN { break }
     }
     throw SysfsError(path: path, errno: lastError)
