@@ -21,11 +21,34 @@ public final class HwmonSensors: Sendable {
   /// read pass (passes take milliseconds; read intervals are 100 ms and up).
   static let sharedFor: Duration = .milliseconds(100)
 
+  /// A chip's channels with their file plans, and its latest batch.
   private struct ChipState {
-    var channels: [String: HwmonChannel] = [:]
+    var plans: [String: ChannelPlan] = [:]
+    /// Every file of every channel, in reading order (rebuilt when the channels change).
+    var paths: [String] = []
     var batch: ChipRead?
     var consumed: Set<String> = []
     var started = ContinuousClock.now
+
+    mutating func set(_ channels: [HwmonChannel]) {
+      plans = Dictionary(channels.map { ($0.key, ChannelPlan($0)) }, uniquingKeysWith: { $1 })
+      paths = plans.keys.sorted().flatMap { plans[$0]!.paths }
+    }
+
+    /// The batch this channel's request takes its values from, and whether it must run it.
+    mutating func join(_ channel: HwmonChannel, at now: ContinuousClock.Instant) -> (ChipRead, ChannelPlan, Bool) {
+      if plans[channel.key] == nil { set(plans.values.map(\.channel) + [channel]) }
+      let plan = plans[channel.key]!
+      if let batch, batch.plans[channel.key] != nil, !consumed.contains(channel.key), now - started < HwmonSensors.sharedFor {
+        consumed.insert(channel.key)
+        return (batch, plan, false)
+      }
+      let fresh = ChipRead(chip: channel.chip, plans: plans, paths: paths)
+      batch = fresh
+      consumed = [channel.key]
+      started = now
+      return (fresh, plan, true)
+    }
   }
 
   public init(reader: DeadlineReader, settings: HwmonSettings, logger: Logger) {
@@ -42,7 +65,7 @@ public final class HwmonSensors: Sendable {
       var fresh: [String: ChipState] = [:]
       for (key, members) in grouped {
         var state = table[key] ?? ChipState()
-        state.channels = Dictionary(members.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+        state.set(members)
         fresh[key] = state
       }
       table = fresh
@@ -51,21 +74,8 @@ public final class HwmonSensors: Sendable {
 
   public func read(_ channel: HwmonChannel) async -> [Reading] {
     let now = ContinuousClock.now
-    let (batch, leader) = chips.withLock { table -> (ChipRead, Bool) in
-      var state = table[channel.chip.key] ?? ChipState()
-      if state.channels[channel.key] == nil { state.channels[channel.key] = channel }
-      if let batch = state.batch, batch.channels.contains(channel.key), !state.consumed.contains(channel.key),
-         now - state.started < Self.sharedFor {
-        state.consumed.insert(channel.key)
-        table[channel.chip.key] = state
-        return (batch, false)
-      }
-      let batch = ChipRead(chip: channel.chip, channels: Array(state.channels.values))
-      state.batch = batch
-      state.consumed = [channel.key]
-      state.started = now
-      table[channel.chip.key] = state
-      return (batch, true)
+    let (batch, plan, leader) = chips.withLock { table in
+      table[channel.chip.key, default: ChipState()].join(channel, at: now)
     }
     if leader { await run(batch) }
     switch await batch.outcome() {
@@ -73,7 +83,7 @@ public final class HwmonSensors: Sendable {
       return stale(channel, because: "device is runtime-suspended; not woken (wakeSuspended: false)")
     case .files(let results):
       do throws(SysfsError) {
-        var readings = try measure(channel) { path throws(SysfsError) in
+        var readings = try measure(plan) { path throws(SysfsError) in
           try (results[path] ?? .failure(SysfsError(path: path, errno: ENOENT))).get()
         }
         if !readings.isEmpty, readings.allSatisfy({ $0.value != .none }) {
@@ -95,35 +105,21 @@ public final class HwmonSensors: Sendable {
       batch.complete(.suspended)
       return
     }
-    let paths = batch.members.flatMap(Self.files)
-    batch.complete(.files(await reader.readChip(paths, chip: chip.displayName)))
+    batch.complete(.files(await reader.readChip(batch.paths, chip: chip.displayName)))
   }
 
-  /// The files a reading of `channel` needs, in reading order: alarm and fault flags, the pwm
-  /// mode, the value.
-  static func files(_ channel: HwmonChannel) -> [String] {
-    var paths: [String] = []
-    for item in channel.items.sorted() where item == "alarm" || item.hasSuffix("_alarm") || item == "fault" {
-      guard !(channel.family == .intrusion && item == "alarm") else { continue }
-      paths.append(channel.path(item))
-    }
-    if channel.family == .pwm, channel.has("enable") { paths.append(channel.path("enable")) }
-    if let valuePath = channel.valuePath { paths.append(valuePath) }
-    return paths
-  }
-
-  private func measure(_ channel: HwmonChannel, _ file: (String) throws(SysfsError) -> String) throws(SysfsError) -> [Reading] {
+  private func measure(_ plan: ChannelPlan, _ file: (String) throws(SysfsError) -> String) throws(SysfsError) -> [Reading] {
+    let channel = plan.channel
     var readings: [Reading] = []
     var context: [String: String] = [:]
-    for item in channel.items.sorted() where item == "alarm" || item.hasSuffix("_alarm") || item == "fault" {
-      guard !(channel.family == .intrusion && item == "alarm") else { continue }
-      if let flag = try? file(channel.path(item)) { context[item] = flag }
+    for (item, path) in plan.flags {
+      if let flag = try? file(path) { context[item] = flag }
     }
-    if channel.family == .pwm, channel.has("enable") {
-      let mode = try file(channel.path("enable"))
+    if let enable = plan.enable {
+      let mode = try file(enable)
       readings.append(Output.state.reading(.string(Self.modeName(mode)), context: ["pwm_enable": mode]))
     }
-    guard let valuePath = channel.valuePath else {
+    guard let valuePath = plan.value else {
       return readings  // limits only (i915 power1), or a pwm without a duty file
     }
     let text = try file(valuePath)
@@ -183,14 +179,14 @@ private final class ChipRead: Sendable {
     case suspended
   }
   let chip: HwmonChip
-  let members: [HwmonChannel]
-  let channels: Set<String>
+  let plans: [String: ChannelPlan]
+  let paths: [String]
   private let state = Mutex<(outcome: Outcome?, waiting: [CheckedContinuation<Outcome, Never>])>((nil, []))
 
-  init(chip: HwmonChip, channels: [HwmonChannel]) {
+  init(chip: HwmonChip, plans: [String: ChannelPlan], paths: [String]) {
     self.chip = chip
-    self.members = channels.sorted { $0.key < $1.key }
-    self.channels = Set(channels.map(\.key))
+    self.plans = plans
+    self.paths = paths
   }
 
   func complete(_ outcome: Outcome) {
@@ -212,5 +208,25 @@ private final class ChipRead: Sendable {
       }
       if let done { continuation.resume(returning: done) }
     }
+  }
+}
+
+/// The files a reading of one channel needs, worked out once: alarm and fault flags, the pwm
+/// mode, the value, in that reading order.
+struct ChannelPlan: Sendable {
+  let channel: HwmonChannel
+  let flags: [(item: String, path: String)]
+  let enable: String?
+  let value: String?
+  let paths: [String]
+
+  init(_ channel: HwmonChannel) {
+    self.channel = channel
+    flags = channel.items.sorted()
+      .filter { ($0 == "alarm" && channel.family != .intrusion) || $0.hasSuffix("_alarm") || $0 == "fault" }
+      .map { ($0, channel.path($0)) }
+    enable = channel.family == .pwm && channel.has("enable") ? channel.path("enable") : nil
+    value = channel.valuePath
+    paths = flags.map(\.path) + [enable, value].compactMap { $0 }
   }
 }
