@@ -73,7 +73,7 @@ extension PluginRegistry {
       pending[endpoint] = schedule
       let reason = error is IncompleteIdentity ? "plugin metadata lacks a tag or id" : "\(error)"
       if log {
-        logger.warning("cannot register plugin yet; retrying (logged once until it changes)", metadata: ["address": "\(endpoint)", "error": "\(reason)"])
+        logger.warning("failed to register plugin; retrying (logged once per outage)", metadata: ["address": "\(endpoint)", "error": "\(reason)"])
       } else {
         logger.debug("plugin still unreachable", metadata: ["address": "\(endpoint)", "error": "\(reason)"])
       }
