@@ -14,9 +14,10 @@ def test_plugin_killed_and_restarted(tmp_path):
     extra = "id: {useCustom: [external]}\n"
     plugin, _ = start_plugin(network, CLIENT_DEVICES, extra)
     wait_until_serving(plugin)
+    log = tmp_path / "server.log"
     server, base, _ = start_server(
         {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator"},
-        "cache: {device: {rebuild_every: 2}}\n")
+        "cache: {device: {rebuild_every: 2}}\n", log=log)
     try:
         devices = wait_for(lambda: (r := get(base, "/v3/scan")) and len(r[1]) == 34 and r[1])
         external = next(d for d in devices if d["plugin"] != PLUGIN and d["type"] == "led")
@@ -58,6 +59,11 @@ def test_plugin_killed_and_restarted(tmp_path):
     finally:
         stop(server)
         stop(plugin)
+    # Four seconds of reconnect attempts (16 of them) make one line when it goes and one when it is back.
+    lines = [line for line in log.read_text().splitlines() if f"127.0.0.1:{plugin_port}" in line]
+    assert sum("became inactive" in line for line in lines) == 1, lines
+    assert sum("reconnected" in line for line in lines) == 1, lines
+    assert not any("failed to register" in line for line in lines), lines
 
 
 def test_plugin_started_after_the_server_is_picked_up():
