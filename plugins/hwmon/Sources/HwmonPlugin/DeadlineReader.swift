@@ -8,7 +8,8 @@ import Synchronization
 /// never a stalled read pass.
 ///
 /// The cost is per chip, not per file: ``readChip(_:chip:)`` reads a chip's files in a row on
-/// one worker under one deadline (one queue hop, one timer). A file that once made such a batch
+/// one worker under one deadline (one queue hop; deadlines are enforced by one watchdog tick per
+/// reader, every quarter deadline, so a read is given up between 1 and 1.25 deadlines). A file that once made such a batch
 /// miss its deadline is read on its own from then on (``read(_:chip:)``: a hop and a timer of
 /// its own, beside the batch of the chip's other files), so it delays the other files of its
 /// chip for one pass at most, and other chips never. In both modes a file whose read is still
@@ -29,8 +30,14 @@ public final class DeadlineReader: Sendable {
   /// own when busy (a concurrent queue shares as many threads as there are CPUs, so two
   /// blocked reads on a two-core machine would stall every other read and the deadlines).
   private let workers: [DispatchQueue]
-  /// Deadlines fire here, never behind a blocked read.
+  /// Deadlines are checked here, never behind a blocked read.
   private let timers = DispatchQueue(label: "hwmon-read-deadlines")
+  /// (Dispatch sources are thread-safe; the type just is not marked Sendable.)
+  nonisolated(unsafe) private let watchdog: any DispatchSourceTimer
+  /// Runs not handed over yet, with when they are due.
+  private let pending = Mutex<[ObjectIdentifier: (batch: Batch, due: DispatchTime)]>([:])
+  /// How many files `failing` holds: a pass where none fail takes no lock for them.
+  private let failingCount = Atomic<Int>(0)
   private let started = Atomic<Int>(0)
 
   /// How many workers (queue hops) this reader has started: a batch or a single file each.
@@ -43,6 +50,35 @@ public final class DeadlineReader: Sendable {
     self.logger = logger
     workers = (0..<max(1, maxInFlight)).map { DispatchQueue(label: "hwmon-read-\($0)") }
     inFlight = Mutex(([], Array((0..<max(1, maxInFlight)).reversed())))
+    let tick = DispatchTimeInterval.nanoseconds(max(Self.nanoseconds(deadline) / 4, 5_000_000))
+    watchdog = DispatchSource.makeTimerSource(queue: timers)
+    watchdog.schedule(deadline: .now() + tick, repeating: tick)
+    watchdog.setEventHandler { [weak self] in self?.expireOverdue() }
+    watchdog.activate()
+  }
+
+  deinit { watchdog.cancel() }
+
+  /// Hands over every run past its deadline, as it stands.
+  private func expireOverdue() {
+    let now = DispatchTime.now()
+    let overdue = pending.withLock { table -> [Batch] in
+      let due = table.filter { $0.value.due <= now }
+      for key in due.keys { table[key] = nil }
+      return due.values.map(\.batch)
+    }
+    for batch in overdue { batch.finish(timedOut: true) }
+  }
+
+  /// Starts `body` on `worker` for `batch`, watched from now on.
+  private func launch(_ batch: Batch, on worker: Int, _ body: @escaping @Sendable () -> Void) {
+    let due = DispatchTime.now() + .nanoseconds(Self.nanoseconds(deadline))
+    pending.withLock { $0[ObjectIdentifier(batch)] = (batch, due) }
+    workers[worker].async { [self] in
+      body()
+      pending.withLock { $0[ObjectIdentifier(batch)] = nil }
+      batch.finish(timedOut: false)
+    }
   }
 
   /// Reads the files of one chip (`chip`: its name, for logs): path → text or error. Files not
@@ -75,7 +111,7 @@ public final class DeadlineReader: Sendable {
     let batch = Batch()
     let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
       batch.start(continuation)
-      workers[worker].async { [self] in
+      launch(batch, on: worker) { [self] in
         for path in paths where !batch.abandoned {
           guard claimFile(path) else {
             batch.record(path, .failure(SysfsError(path: path, errno: EBUSY, timedOut: true)))
@@ -87,10 +123,6 @@ public final class DeadlineReader: Sendable {
           batch.record(path, result)
         }
         releaseWorker(worker)
-        batch.finish(timedOut: false)
-      }
-      timers.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(deadline))) {
-        batch.finish(timedOut: true)
       }
     }
     if let blocked = outcome.blockedOn, blockers.withLock({ $0.insert(blocked).inserted }) {
@@ -115,15 +147,11 @@ public final class DeadlineReader: Sendable {
     let batch = Batch()
     let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
       batch.start(continuation)
-      workers[worker].async { [self] in
+      launch(batch, on: worker) { [self] in
         let result = Result { () throws(SysfsError) in try files.read(path) }
         releaseFile(path)
         releaseWorker(worker)
         batch.record(path, result)
-        batch.finish(timedOut: false)
-      }
-      timers.asyncAfter(deadline: .now() + .nanoseconds(Self.nanoseconds(deadline))) {
-        batch.finish(timedOut: true)
       }
     }
     return try settle(outcome.results[path] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip).get()
@@ -144,7 +172,10 @@ public final class DeadlineReader: Sendable {
   private func settle(_ result: Result<String, SysfsError>, path: String, chip: String) -> Result<String, SysfsError> {
     switch result {
     case .success:
-      if failing.withLock({ $0.removeValue(forKey: path) }) != nil {
+      if failingCount.load(ordering: .relaxed) > 0, failing.withLock({ table in
+        defer { failingCount.store(table.count, ordering: .relaxed) }
+        return table.removeValue(forKey: path)
+      }) != nil {
         logger.info("sensor file readable again", metadata: ["chip": "\(chip)", "file": "\(path)"])
       }
       return result
@@ -156,7 +187,10 @@ public final class DeadlineReader: Sendable {
   private func note(_ error: SysfsError, chip: String) -> SysfsError {
     let summary = error.description
     let changed = failing.withLock { state -> Bool in
-      defer { state[error.path] = summary }
+      defer {
+        state[error.path] = summary
+        failingCount.store(state.count, ordering: .relaxed)
+      }
       return state[error.path] != summary
     }
     if changed {

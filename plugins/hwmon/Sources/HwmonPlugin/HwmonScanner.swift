@@ -24,15 +24,26 @@ public struct HwmonChip: Sendable, Equatable {
 
 /// One channel of a chip (`temp3`, `in0`, `pwm1`): a Synse device.
 public struct HwmonChannel: Sendable, Equatable {
-  public var chip: HwmonChip
-  public var family: HwmonFamily
-  public var index: Int
+  public let chip: HwmonChip
+  public let family: HwmonFamily
+  public let index: Int
   /// The items present (`input`, `max`, `label`, "" for a bare `pwm1`).
   public var items: Set<String>
   public var label: String?
+  /// `temp3`.
+  public let stem: String
+  /// `<chip key>/temp3`: stored, since every read looks channels up by it.
+  public let key: String
 
-  public var stem: String { "\(family.rawValue)\(index)" }
-  public var key: String { "\(chip.key)/\(stem)" }
+  public init(chip: HwmonChip, family: HwmonFamily, index: Int, items: Set<String>, label: String?) {
+    self.chip = chip
+    self.family = family
+    self.index = index
+    self.items = items
+    self.label = label
+    stem = "\(family.rawValue)\(index)"
+    key = "\(chip.key)/\(stem)"
+  }
 
   public func path(_ item: String?) -> String {
     "\(chip.attributeDirectory)/\(stem)" + (item.map { $0.isEmpty ? "" : "_\($0)" } ?? "")

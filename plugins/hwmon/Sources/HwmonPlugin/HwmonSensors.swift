@@ -17,6 +17,10 @@ public final class HwmonSensors: Sendable {
   let logger: Logger
   private let lastGood = Mutex<[String: [Reading]]>([:])
   private let chips = Mutex<[String: ChipState]>([:])
+  /// Chips whose parent has no runtime PM (`power/runtime_status` absent or `unsupported`):
+  /// that does not change while the driver stays bound, so they are not asked again until the
+  /// next discovery.
+  private let withoutRuntimePM = Mutex<Set<String>>([])
   /// How long a batch serves the chip's channels that have not taken their values yet: one
   /// read pass (passes take milliseconds; read intervals are 100 ms and up).
   static let sharedFor: Duration = .milliseconds(100)
@@ -26,28 +30,39 @@ public final class HwmonSensors: Sendable {
     var plans: [String: ChannelPlan] = [:]
     /// Every file of every channel, in reading order (rebuilt when the channels change).
     var paths: [String] = []
+    /// Bumped when the channels change: a batch of an older generation lacks some of them.
+    var generation = 0
     var batch: ChipRead?
-    var consumed: Set<String> = []
+    /// Channels that took their values from `batch`, by plan index.
+    var consumed: [Bool] = []
     var started = ContinuousClock.now
 
     mutating func set(_ channels: [HwmonChannel]) {
-      plans = Dictionary(channels.map { ($0.key, ChannelPlan($0)) }, uniquingKeysWith: { $1 })
-      paths = plans.keys.sorted().flatMap { plans[$0]!.paths }
+      let sorted = Dictionary(channels.map { ($0.key, $0) }, uniquingKeysWith: { $1 }).sorted { $0.key < $1.key }
+      plans = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.key, ChannelPlan($1.value, index: $0)) })
+      paths = sorted.flatMap { plans[$0.key]!.paths }
+      generation += 1
+      consumed = Array(repeating: true, count: plans.count)
     }
 
     /// The batch this channel's request takes its values from, and whether it must run it.
     mutating func join(_ channel: HwmonChannel, at now: ContinuousClock.Instant) -> (ChipRead, ChannelPlan, Bool) {
-      if plans[channel.key] == nil { set(plans.values.map(\.channel) + [channel]) }
-      let plan = plans[channel.key]!
-      if let batch, batch.plans[channel.key] != nil, !consumed.contains(channel.key), now - started < HwmonSensors.sharedFor {
-        consumed.insert(channel.key)
-        return (batch, plan, false)
+      var plan = plans[channel.key]
+      if plan == nil {
+        set(plans.values.map(\.channel) + [channel])
+        plan = plans[channel.key]
       }
-      let fresh = ChipRead(chip: channel.chip, plans: plans, paths: paths)
+      let index = plan!.index
+      if let batch, batch.generation == generation, !consumed[index], now - started < HwmonSensors.sharedFor {
+        consumed[index] = true
+        return (batch, plan!, false)
+      }
+      let fresh = ChipRead(chip: channel.chip, paths: paths, generation: generation)
       batch = fresh
-      consumed = [channel.key]
+      for position in consumed.indices { consumed[position] = false }
+      consumed[index] = true
       started = now
-      return (fresh, plan, true)
+      return (fresh, plan!, true)
     }
   }
 
@@ -70,6 +85,7 @@ public final class HwmonSensors: Sendable {
       }
       table = fresh
     }
+    withoutRuntimePM.withLock { $0.removeAll() }
   }
 
   public func read(_ channel: HwmonChannel) async -> [Reading] {
@@ -100,10 +116,18 @@ public final class HwmonSensors: Sendable {
   /// Reads the files of every channel of the batch, unless the device sleeps.
   private func run(_ batch: ChipRead) async {
     let chip = batch.chip
-    if !settings.wakeSuspended, let parent = chip.parent,
-       let state = try? reader.files.read("\(settings.sysfsRoot)/\(parent)/power/runtime_status"), state == "suspended" {
-      batch.complete(.suspended)
-      return
+    if !settings.wakeSuspended, let parent = chip.parent, !withoutRuntimePM.withLock({ $0.contains(chip.key) }) {
+      switch Result(catching: { () throws(SysfsError) in try reader.files.read("\(settings.sysfsRoot)/\(parent)/power/runtime_status") }) {
+      case .success("suspended"):
+        batch.complete(.suspended)
+        return
+      case .success("unsupported"):
+        withoutRuntimePM.withLock { _ = $0.insert(chip.key) }
+      case .failure(let error) where error.errno == ENOENT:
+        withoutRuntimePM.withLock { _ = $0.insert(chip.key) }
+      default:
+        break
+      }
     }
     batch.complete(.files(await reader.readChip(batch.paths, chip: chip.displayName)))
   }
@@ -179,14 +203,14 @@ private final class ChipRead: Sendable {
     case suspended
   }
   let chip: HwmonChip
-  let plans: [String: ChannelPlan]
   let paths: [String]
+  let generation: Int
   private let state = Mutex<(outcome: Outcome?, waiting: [CheckedContinuation<Outcome, Never>])>((nil, []))
 
-  init(chip: HwmonChip, plans: [String: ChannelPlan], paths: [String]) {
+  init(chip: HwmonChip, paths: [String], generation: Int) {
     self.chip = chip
-    self.plans = plans
     self.paths = paths
+    self.generation = generation
   }
 
   func complete(_ outcome: Outcome) {
@@ -215,13 +239,16 @@ private final class ChipRead: Sendable {
 /// mode, the value, in that reading order.
 struct ChannelPlan: Sendable {
   let channel: HwmonChannel
+  /// Position among the chip's channels.
+  let index: Int
   let flags: [(item: String, path: String)]
   let enable: String?
   let value: String?
   let paths: [String]
 
-  init(_ channel: HwmonChannel) {
+  init(_ channel: HwmonChannel, index: Int) {
     self.channel = channel
+    self.index = index
     flags = channel.items.sorted()
       .filter { ($0 == "alarm" && channel.family != .intrusion) || $0.hasSuffix("_alarm") || $0 == "fault" }
       .map { ($0, channel.path($0)) }
