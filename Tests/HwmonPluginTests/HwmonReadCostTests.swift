@@ -118,6 +118,37 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
   }
 }
 
+/// Descriptors of this process open on `path`.
+func openDescriptors(_ path: String) -> Int {
+  let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+  return entries.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path }.count
+}
+
+extension HwmonReadCostTests {
+  /// Polled files stay open and are re-read from offset 0: a new value shows at once, at most
+  /// `keepOpen` stay open, and a discovery that drops a channel closes its files.
+  @Test func polledFilesStayOpenAndStillReadFresh() async throws {
+    let copy = try copyOfTree("server")
+    let files = PosixSysfsFiles(keepOpen: 3)
+    var settings = HwmonSettings()
+    settings.sysfsRoot = copy
+    let sensors = HwmonSensors(reader: DeadlineReader(files: files, deadline: .milliseconds(500), logger: quiet), settings: settings, logger: quiet)
+    let chip = channels(copy).filter { $0.chip.displayName == "coretemp-isa-0000" }
+    let temp1 = try #require(chip.first { $0.stem == "temp1" })
+    sensors.expect(chip)
+    #expect(await pass(sensors, chip).readings[temp1.key]?.first?.value == .float64(41))
+    let input = URL(fileURLWithPath: temp1.path("input")).resolvingSymlinksInPath().path
+    #expect(openDescriptors(input) == 1)
+    #expect(chip.map { openDescriptors(URL(fileURLWithPath: $0.path("input")).resolvingSymlinksInPath().path) }.reduce(0, +) <= 3)
+    try "52000\n".write(toFile: input, atomically: false, encoding: .utf8)
+    let second = await pass(sensors, chip).readings
+    #expect(second[temp1.key]?.first?.value == .float64(52))
+    #expect(chip.allSatisfy { second[$0.key]?.first?.value != ReadingValue.none })
+    sensors.expect(chip.filter { $0.stem != "temp1" })
+    #expect(openDescriptors(input) == 0)
+  }
+}
+
 func sensors(_ files: any SysfsFiles, reader: DeadlineReader) throws -> HwmonSensors {
   var settings = HwmonSettings()
   settings.sysfsRoot = fixtures.appendingPathComponent("server").path

@@ -118,7 +118,7 @@ public final class DeadlineReader: Sendable {
             continue
           }
           batch.reading(path)
-          let result = Result { () throws(SysfsError) in try files.read(path) }
+          let result = Result { () throws(SysfsError) in try files.poll(path) }
           releaseFile(path)
           batch.record(path, result)
         }
@@ -148,7 +148,7 @@ public final class DeadlineReader: Sendable {
     let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
       batch.start(continuation)
       launch(batch, on: worker) { [self] in
-        let result = Result { () throws(SysfsError) in try files.read(path) }
+        let result = Result { () throws(SysfsError) in try files.poll(path) }
         releaseFile(path)
         releaseWorker(worker)
         batch.record(path, result)

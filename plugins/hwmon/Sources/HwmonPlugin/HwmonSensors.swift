@@ -86,6 +86,7 @@ public final class HwmonSensors: Sendable {
       table = fresh
     }
     withoutRuntimePM.withLock { $0.removeAll() }
+    reader.files.pollOnly(Set(channels.flatMap { ChannelPlan($0, index: 0).paths }))
   }
 
   public func read(_ channel: HwmonChannel) async -> [Reading] {
