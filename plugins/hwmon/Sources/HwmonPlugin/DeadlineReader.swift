@@ -8,13 +8,14 @@ import Synchronization
 /// never a stalled read pass.
 ///
 /// The cost is per chip, not per file: ``readChip(_:chip:)`` reads a chip's files in a row on
-/// one worker under one deadline (one queue hop; deadlines are enforced by one watchdog tick per
-/// reader, every quarter deadline, so a read is given up between 1 and 1.25 deadlines). A file that once made such a batch
-/// miss its deadline is read on its own from then on (``read(_:chip:)``: a hop and a timer of
-/// its own, beside the batch of the chip's other files), so it delays the other files of its
-/// chip for one pass at most, and other chips never. In both modes a file whose read is still
-/// blocked is not read again until it returns, and at most `maxInFlight` workers run at once (a
-/// batch counts as one); a read that finds no free worker fails at once as busy.
+/// one worker under one deadline (one queue hop). A file that once made such a batch miss its
+/// deadline is read on its own from then on (``read(_:chip:)``: a hop of its own, beside the
+/// batch of the chip's other files), so it delays the other files of its chip for one pass at
+/// most, and other chips never. In both modes a file whose read is still blocked is not read
+/// again until it returns, and at most `maxInFlight` workers run at once (a batch counts as
+/// one); a read that finds no free worker fails at once as busy. Deadlines are kept by one
+/// watchdog tick per reader, every quarter deadline (a timer per batch woke the dispatch
+/// manager thread each time), so a read is given up after 1 to 1.25 deadlines.
 public final class DeadlineReader: Sendable {
   let files: any SysfsFiles
   let deadline: Duration
