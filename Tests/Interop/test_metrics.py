@@ -209,13 +209,18 @@ def test_device_readings_exported_and_a_dead_plugin_left_out():
         stop(external)
 
 
-def test_metrics_on_their_own_port_behind_a_token_or_basic_auth():
+def test_metrics_on_their_own_port_behind_a_token_or_basic_auth(tmp_path):
     metrics_port = free_port()
+    log = tmp_path / "server.log"
     server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
                                     "SYNSE_METRICS_PORT": str(metrics_port), "SYNSE_METRICS_HOST": "127.0.0.1",
-                                    "SYNSE_METRICS_AUTH_TOKEN": "s3cret"})
+                                    "SYNSE_METRICS_AUTH_TOKEN": "s3cret", "SYNSE_LOGGING": "debug"}, log=log)
     try:
         assert get(base, "/metrics")[0] == 404
+        # The token is a credential: /v3/config and the debug startup log show it redacted.
+        status, config = get(base, "/v3/config")
+        assert status == 200 and config["metrics"]["auth"]["token"] == "<redacted>", config
+        assert "s3cret" not in log.read_text()
         other = f"http://127.0.0.1:{metrics_port}"
         status, _ = scrape(other)
         assert status == 401

@@ -104,6 +104,39 @@ def test_every_error_reply_to_a_falsy_id_carries_id_minus_one(stack):  # noqa: F
     run(scenario())
 
 
+def test_selectors_of_the_wrong_type_are_refused_not_read_as_everything(stack):  # noqa: F811
+    """`ids`, `tags`, `tag_groups` and `ns` of the wrong JSON type get a 400 error event with
+    the request id (a stream included, which would otherwise follow every device), and the
+    connection keeps serving."""
+    _, port = stack
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
+                async def exchange(payload):
+                    await ws.send_str(json.dumps(payload))
+                    return json.loads((await ws.receive(timeout=10)).data)
+
+                bad = [
+                    ("request/read_stream", {"ids": 5}, "ids"), ("request/read_stream", {"tag_groups": [[5]]}, "tag_groups"),
+                    ("request/read_stream", {"tag_groups": {"a": "b"}}, "tag_groups"), ("request/read_stream", {"ids": ["a", 1]}, "ids"),
+                    ("request/scan", {"tags": 5}, "tags"), ("request/read", {"tags": [["a", None]]}, "tags"),
+                    ("request/tags", {"ns": {"x": 1}}, "ns"),
+                ]
+                for number, (event, data, key) in enumerate(bad, start=1):
+                    reply = await exchange({"id": number, "event": event, "data": data})
+                    assert reply["id"] == number and reply["event"] == "response/error", (event, data, reply)
+                    assert reply["data"]["http_code"] == 400 and key in reply["data"]["context"], reply
+                reply = await exchange({"id": 99, "event": "request/scan", "data": {"tags": "system/type:led"}})
+                assert reply["event"] == "response/device_summary" and reply["data"], reply
+                await ws.send_str(json.dumps({"id": 100, "event": "request/read_stream", "data": {"ids": [LED]}}))
+                reading = json.loads((await ws.receive(timeout=10)).data)
+                assert reading["id"] == 100 and reading["event"] == "response/reading" and reading["data"]["device"] == LED
+                await ws.send_str(json.dumps({"id": 101, "event": "request/read_stream", "data": {"stop": True}}))
+
+    run(scenario())
+
+
 def test_read_stream_runs_beside_requests_and_stops(stack):  # noqa: F811
     _, port = stack
 

@@ -54,6 +54,15 @@ struct ConfigurationTests {
     ("cache: {device: {rebuild_every: soon}}\n", [:], "cache.device.rebuild_every"),
     ("", ["SYNSE_GRPC_TIMEOUT": "three"], "SYNSE_GRPC_TIMEOUT"),
     ("plugin: {tcp: host:1}\n", [:], "plugin.tcp"),
+    ("", ["SYNSE_PLUGIN_TCP": "notahostport"], "plugin.tcp"),
+    ("plugin: {tcp: ['::1:5001']}\n", [:], "plugin.tcp"),
+    ("", ["SYNSE_PORT": "http"], "SYNSE_PORT"),
+    ("port: 70000\n", [:], "'port'"),
+    ("plugin: emulator\n", [:], "'plugin'"),
+    ("metrics: 5\n", [:], "'metrics'"),
+    ("cache: [1, 2]\n", [:], "'cache'"),
+    ("grpc: {tls: yes}\n", [:], "'grpc.tls'"),
+    ("metrics: {auth: secret}\n", [:], "'metrics.auth'"),
     ("ssl: {cert: a.pem}\n", [:], "ssl"),
     ("key: [unclosed\n", [:], "not valid YAML"),
   ])
@@ -128,5 +137,19 @@ struct ConfigurationWordsTests {
     var code = Dictionary(uniqueKeysWithValues: ServerConfiguration.environmentKeys.map { ($0.path.joined(separator: "."), $0.variable) })
     code["plugin.discover.kubernetes.endpoints.labels.<name>"] = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_<NAME>"
     #expect(documented == code)
+  }
+}
+
+struct ConfigurationSecretTests {
+  @Test func credentialsNeverLeaveInTheConfigEndpointOrAnyPrintedForm() throws {
+    let path = try ConfigurationTests().file("metrics: {enabled: true, auth: {token: t0ken-in-file}}\n")
+    let config = try ServerConfiguration.load(path: path, environment: ["SYNSE_METRICS_AUTH_USERNAME": "u", "SYNSE_METRICS_AUTH_PASSWORD": "s3cret-env"])
+    #expect(config.metrics.token == "t0ken-in-file" && config.metrics.password == "s3cret-env")
+    struct Holder { let configuration: ServerConfiguration }
+    for text in [String(describing: config), String(reflecting: config), String(describing: Holder(configuration: config)), String(describing: config.metrics),
+                 ServerConfiguration.redacted(config.tree).serialized(pretty: false)] {
+      #expect(!text.contains("t0ken-in-file") && !text.contains("s3cret-env") && text.contains("<redacted>"), "\(text)")
+      #expect(text.contains("\"username\":\"u\"") || text.contains("username"), "\(text)")
+    }
   }
 }

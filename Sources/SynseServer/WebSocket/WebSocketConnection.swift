@@ -61,12 +61,18 @@ struct WebSocketConnection {
       // Streams run beside the request loop; `stop` ends all of them and gets no reply.
       if fields.truthy("stop") {
         streams.stopAll()
-      } else {
-        let stopped = streams.register()
-        group.addTask {
-          await Self.race(until: stopped) {
-            await forward(id, fields, to: outbound)
-          }
+        return nil
+      }
+      let ids: [String], tagGroups: [[String]]
+      do throws(SynseError) {
+        (ids, tagGroups) = (try fields.strings("ids"), try fields.tagGroups("tag_groups"))
+      } catch {
+        return Self.errorReply(id: id, error)
+      }
+      let stopped = streams.register()
+      group.addTask {
+        await Self.race(until: stopped) {
+          await forward(id, ids: ids, tagGroups: tagGroups, to: outbound)
         }
       }
       return nil
@@ -83,13 +89,13 @@ struct WebSocketConnection {
   /// Forwards one read stream to the socket through a bounded buffer: a client that reads
   /// slower than plugins produce loses the oldest readings (counted and logged), so a stalled
   /// client never grows the server's memory.
-  private func forward(_ id: JSONValue, _ data: WebSocketData, to outbound: WebSocketOutboundWriter) async {
+  private func forward(_ id: JSONValue, ids: [String], tagGroups: [[String]], to outbound: WebSocketOutboundWriter) async {
     let (buffer, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(Self.streamBuffer))
     let dropped = DropCounter()
     let logger = self.logger
     await withDiscardingTaskGroup { group in
       group.addTask {
-        await commands.readStream(ids: data.strings("ids"), tagGroups: data.tagGroups("tag_groups")) { reading in
+        await commands.readStream(ids: ids, tagGroups: tagGroups) { reading in
           if case .dropped = continuation.yield(reading) {
             let count = dropped.increment()
             if count == 1 || count % 1000 == 0 {
@@ -171,8 +177,12 @@ struct WebSocketConnection {
       let payload = try await handle(event, data)
       return .object([("id", id), ("event", .string(event.responseEvent)), ("data", payload)])
     } catch {
-      return .object([("id", Self.errorID(id)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
+      return Self.errorReply(id: id, error)
     }
+  }
+
+  static func errorReply(id: JSONValue, _ error: SynseError) -> JSONValue {
+    .object([("id", errorID(id)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
   }
 
   private func handle(_ event: WebSocketEvent, _ data: WebSocketData) async throws(SynseError) -> JSONValue {
@@ -184,10 +194,10 @@ struct WebSocketConnection {
     case .plugin: return try await commands.plugin(id: try data.required("plugin"))
     case .pluginHealth: return await commands.pluginHealth()
     case .scan:
-      return try await commands.scan(namespace: data.string("ns") ?? "default", tagGroups: data.tagGroups("tags"), force: data.truthy("force"), sort: nil)
-    case .tags: return commands.tags(namespaces: data.strings("ns"), includeIDs: data.truthy("ids"))
+      return try await commands.scan(namespace: data.string("ns") ?? "default", tagGroups: try data.tagGroups("tags"), force: data.truthy("force"), sort: nil)
+    case .tags: return commands.tags(namespaces: try data.strings("ns"), includeIDs: data.truthy("ids"))
     case .info: return try commands.info(deviceID: try data.required("device"))
-    case .read: return try await commands.read(namespace: data.string("ns") ?? "default", tagGroups: data.tagGroups("tags"), pluginID: nil)
+    case .read: return try await commands.read(namespace: data.string("ns") ?? "default", tagGroups: try data.tagGroups("tags"), pluginID: nil)
     case .readDevice: return try await commands.readDevice(try data.required("device"))
     case .readCache:
       let collected = ReadingCollector()

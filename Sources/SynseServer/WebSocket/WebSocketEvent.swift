@@ -80,31 +80,51 @@ struct WebSocketData {
   }
 
   /// Tag groups: an array of strings is one group, an array of arrays is many, a bare
-  /// string is a one-tag group.
-  func tagGroups(_ key: String) -> [[String]] {
+  /// string is a one-tag group; absent or null is none. Anything else (`5`, `[[5]]`, an
+  /// object) is refused rather than read as "no selector", which would select every device.
+  func tagGroups(_ key: String) throws(SynseError) -> [[String]] {
     switch fields[key] {
+    case nil, .null?: return []
     case .string(let tag)?: return [[tag]]
     case .array(let items)?:
-      if items.isEmpty { return [] }
-      let strings = items.compactMap { item -> String? in if case .string(let text) = item { return text } else { return nil } }
-      if strings.count == items.count { return [strings] }
-      return items.map { item in
-        if case .array(let group) = item {
-          return group.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
+      if let group = Self.texts(items) { return items.isEmpty ? [] : [group] }
+      var groups: [[String]] = []
+      for item in items {
+        switch item {
+        case .string(let text): groups.append([text])
+        case .array(let group):
+          guard let texts = Self.texts(group) else { throw Self.wrongType(key, "tag groups: a list of lists of strings") }
+          groups.append(texts)
+        default: throw Self.wrongType(key, "tag groups: a list of lists of strings")
         }
-        if case .string(let text) = item { return [text] }
-        return []
       }
-    default: return []
+      return groups
+    default: throw Self.wrongType(key, "tag groups: a list of lists of strings")
     }
   }
 
-  /// A list of strings; a bare string counts as a one-element list.
-  func strings(_ key: String) -> [String] {
+  /// A list of strings; a bare string counts as a one-element list, absent or null as none.
+  func strings(_ key: String) throws(SynseError) -> [String] {
     switch fields[key] {
+    case nil, .null?: return []
     case .string(let text)?: return [text]
-    case .array(let items)?: return items.compactMap { if case .string(let text) = $0 { return text } else { return nil } }
-    default: return []
+    case .array(let items)?:
+      guard let texts = Self.texts(items) else { throw Self.wrongType(key, "a list of strings") }
+      return texts
+    default: throw Self.wrongType(key, "a list of strings")
     }
+  }
+
+  private static func texts(_ items: [JSONValue]) -> [String]? {
+    var texts: [String] = []
+    for item in items {
+      guard case .string(let text) = item else { return nil }
+      texts.append(text)
+    }
+    return texts
+  }
+
+  private static func wrongType(_ key: String, _ expected: String) -> SynseError {
+    .invalidUsage("data \"\(key)\" must be \(expected)")
   }
 }

@@ -9,7 +9,7 @@ extension Commands {
 
   /// The effective configuration, without top-level keys starting with `_`.
   public func config() -> JSONValue {
-    guard case .object(let pairs) = configuration.tree else { return configuration.tree }
+    guard case .object(let pairs) = ServerConfiguration.redacted(configuration.tree) else { return configuration.tree }
     return .object(pairs.filter { !$0.0.hasPrefix("_") })
   }
 }

@@ -121,12 +121,18 @@ extension ServerConfiguration {
     }
   }
 
+  /// The mappings that hold keys (`plugin`, `metrics.auth`, …), dotted paths split.
+  static let sections: [[String]] = {
+    var seen: Set<[String]> = []
+    return environmentKeys.flatMap { key in (1..<key.path.count).map { Array(key.path[..<$0]) } }.filter { seen.insert($0).inserted }
+  }()
+
   /// The paths of `tree`'s leaves that no key declares (`port:` under the wrong parent, a typo),
   /// dotted; a declared map (`…endpoints.labels`) takes any key below it.
   static func unknownKeys(in tree: JSONValue) -> [String] {
     let known = Set(environmentKeys.map { $0.path.joined(separator: ".") })
     let maps = ["plugin.discover.kubernetes.endpoints.labels"]
-    let parents = Set(environmentKeys.flatMap { key in (0..<key.path.count).map { key.path[..<$0].joined(separator: ".") } })
+    let parents = Set(sections.map { $0.joined(separator: ".") } + [""])
     var unknown: [String] = []
     func walk(_ node: JSONValue, _ path: [String]) {
       let dotted = path.joined(separator: ".")

@@ -52,6 +52,11 @@ extension ServerConfiguration {
       return result
     }
 
+    // `metrics: 5` or `plugin: emulator` would otherwise drop every key below it unsaid.
+    for section in Self.sections {
+      guard let found = value(section) else { continue }
+      guard case .object = found else { throw fail(section, "a mapping of its keys", found) }
+    }
     if let level = try string(["logging"]) {
       guard let parsed = LogLevel(rawValue: level) else {
         throw fail(["logging"], "one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))", .string(level))

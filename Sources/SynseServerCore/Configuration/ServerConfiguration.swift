@@ -82,3 +82,31 @@ public struct MetricsOptions: Sendable, Equatable {
 
   public init() {}
 }
+
+extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+  /// Keys whose values are credentials: shown as ``redactedValue`` in `/v3/config` and in
+  /// every printed form of the configuration (service descriptions in startup logs).
+  public static let secretKeys: Set<String> = ["metrics.auth.password", "metrics.auth.token"]
+  public static let redactedValue = "<redacted>"
+
+  /// `tree` with every ``secretKeys`` value that is set replaced by ``redactedValue``.
+  public static func redacted(_ tree: JSONValue, path: [String] = []) -> JSONValue {
+    guard case .object(let pairs) = tree else {
+      return secretKeys.contains(path.joined(separator: ".")) && tree != .null ? .string(redactedValue) : tree
+    }
+    return .object(pairs.map { key, value in (key, redacted(value, path: path + [key])) })
+  }
+
+  public var description: String { "ServerConfiguration(\(Self.redacted(tree).serialized(pretty: false)))" }
+  public var debugDescription: String { description }
+}
+
+extension MetricsOptions: CustomStringConvertible, CustomDebugStringConvertible {
+  public var description: String {
+    let hidden = { (value: String?) in value == nil ? "nil" : ServerConfiguration.redactedValue }
+    return "MetricsOptions(ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
+      + "port: \(port.map(String.init) ?? "nil"), username: \(username ?? "nil"), password: \(hidden(password)), token: \(hidden(token)), "
+      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"))"
+  }
+  public var debugDescription: String { description }
+}
