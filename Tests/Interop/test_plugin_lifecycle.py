@@ -6,7 +6,9 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+
 
 from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
 from test_server_http import SERVER, get, start_server, wait_for
@@ -48,7 +50,7 @@ def test_plugin_replaced_at_the_same_address(tmp_path):
     wait_until_serving(alpha)
     log = tmp_path / "server.log"
     # Periodic refresh and rebuild are far away: only the identity checks can notice the swap.
-    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}"}, log=log)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}", "SYNSE_METRICS_ENABLED": "true"}, log=log)
     beta = None
     try:
         old_plugins = get(base, "/v3/plugin")[1]
@@ -72,6 +74,15 @@ def test_plugin_replaced_at_the_same_address(tmp_path):
         assert get(base, f"/v3/read/{old_devices[0]['id']}")[0] == 404
         assert get(base, f"/v3/plugin/{old_plugins[0]['id']}")[0] == 404
         assert get(base, "/v3/plugin/health")[1]["healthy"] == [plugins[0]["id"]]
+        # The retired plugin's gauges are gone (no "plugin down" alert for ever after an
+        # upgrade); the new one is active; the old one's counters remain.
+        from prometheus_client.parser import text_string_to_metric_families
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+            text = response.read().decode()
+        series = [(s.name, s.labels.get("plugin"), s.value) for f in text_string_to_metric_families(text) for s in f.samples]
+        gauges = {(name, plugin): value for name, plugin, value in series if name in ("synse_plugin_active_state", "synse_plugin_disabled")}
+        assert gauges == {("synse_plugin_active_state", plugins[0]["id"]): 1, ("synse_plugin_disabled", plugins[0]["id"]): 0}, gauges
+        assert any(name == "synse_plugin_connect_count_total" and plugin == old_plugins[0]["id"] for name, plugin, _ in series)
     finally:
         stop(server)
         if beta:

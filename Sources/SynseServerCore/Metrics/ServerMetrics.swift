@@ -113,6 +113,15 @@ public final class ServerMetrics: Sendable {
     Gauge(label: "synse_plugin_disabled", dimensions: [("plugin", plugin)], factory: factory).record(disabled ? 1 : 0)
   }
 
+  /// A plugin replaced by another at its address: a disconnect if it was still active, and
+  /// its gauges are removed, so an alert on `synse_plugin_active_state == 0` does not fire for
+  /// ever after an upgrade. Its counters stay (they only stop growing).
+  func pluginRetired(_ plugin: String, wasActive: Bool) {
+    if wasActive { Counter(label: "synse_plugin_disconnect_count_total", dimensions: [("plugin", plugin)], factory: factory).increment() }
+    Gauge(label: "synse_plugin_active_state", dimensions: [("plugin", plugin)], factory: factory).destroy()
+    Gauge(label: "synse_plugin_disabled", dimensions: [("plugin", plugin)], factory: factory).destroy()
+  }
+
   func registeredDevices(_ count: Int) {
     Gauge(label: "synse_registered_devices", factory: factory).record(count)
   }

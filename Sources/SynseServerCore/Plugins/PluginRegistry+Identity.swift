@@ -138,7 +138,7 @@ extension PluginRegistry {
         "a different plugin answers at a registered address; retiring the old entry",
         metadata: ["address": "\(endpoint)", "old_id": "\(old.id)", "new_id": "\(id)"])
       if old.client.identity != client.identity { connections.stop(old.client) }
-      metrics?.pluginActive(old.id, false)
+      metrics?.pluginRetired(old.id, wasActive: old.active)
       entries.remove(at: index)
       changed = true
     }
