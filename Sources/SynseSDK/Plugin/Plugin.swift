@@ -56,6 +56,10 @@ public struct Plugin: Sendable {
   public func load(loader: ConfigLoader = ConfigLoader(), logger: Logger) throws(ConfigError) -> PluginRuntime {
     let base = try defaultPluginConfig.map { text throws(ConfigError) in try YAMLReader.parse(text, file: "built-in default config") }
     let config = try loader.loadPluginConfig(base: base)
+    // A config.yml/config.yaml found in the working directory is taken as the plugin's own,
+    // whoever wrote it (a server's config beside it included): say which file it was.
+    let configFiles = try loader.pluginConfigFiles()
+    logger.info("loaded plugin config", metadata: ["files": "\(configFiles.isEmpty ? (base == nil ? "none" : "built-in default") : configFiles.joined(separator: ", "))"])
     let files = try loader.deviceConfigFiles()
     var deviceConfig = try loader.loadDeviceConfig(files: files)
     if files.isEmpty && dynamicRegistrar == nil {
