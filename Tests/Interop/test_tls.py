@@ -240,8 +240,28 @@ def test_plugin_tls_settings_are_checked_at_startup():
         (f"cert: '{pki / 'server-a.pem'}'", "network.tls.key"),
         (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'nope.key'}'", "network.tls.key"),
         (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}', caCerts: ['{pki / 'nope.pem'}']", "network.tls.caCerts"),
+        (f"cert: '{pki / 'server-a.key'}', key: '{pki / 'server-a.pem'}'", "network.tls.cert"),  # swapped
+        (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-b.key'}'", "network.tls.key"),  # another pair's key
+        (f"cert: '{pki / 'san.cnf'}', key: '{pki / 'server-a.key'}'", "network.tls.cert"),  # not PEM
+        (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}', caCerts: ['{pki / 'ca-a.key'}']", "network.tls.caCerts"),
     ]
     for tls, key in cases:
         plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{free_port()}', tls: {{{tls}}}}}", CLIENT_DEVICES)
         output = plugin.communicate(timeout=30)[0].decode(errors="replace")
         assert plugin.returncode == 2 and key in output, (tls, plugin.returncode, output)
+
+
+def test_server_tls_files_that_do_not_load_stop_startup_naming_the_key():
+    pki = make_pki()
+    cases = [
+        ({"SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.key")}, "grpc.tls.cert"),
+        ({"SYNSE_GRPC_TLS_CERT": str(pki)}, "grpc.tls.cert"),
+        ({"SYNSE_GRPC_TLS_CERT": str(pki / "ca-a.pem"), "SYNSE_GRPC_TLS_CLIENT_CERT": str(pki / "client-a.pem"),
+          "SYNSE_GRPC_TLS_CLIENT_KEY": str(pki / "client-b.key")}, "grpc.tls.client_key"),
+        ({"SYNSE_SSL_CERT": str(pki / "server-a.pem"), "SYNSE_SSL_KEY": str(pki / "server-b.key")}, "ssl.key"),
+        ({"SYNSE_SSL_CERT": str(pki / "san.cnf"), "SYNSE_SSL_KEY": str(pki / "server-a.key")}, "ssl.cert"),
+    ]
+    for env, key in cases:
+        result = subprocess.run([str(SERVER), "--port", str(free_port())], capture_output=True, text=True, timeout=30,
+                                env=dict(os.environ, **env), cwd=tempfile.mkdtemp())
+        assert result.returncode == 2 and key in result.stderr, (env, result.returncode, result.stderr)

@@ -166,6 +166,9 @@ extension PluginConfig {
       where !path.isEmpty && !FileManager.default.fileExists(atPath: path) {
         throw tls.error(key, "no such file: \(path)")
       }
+      if let (key, problem) = TLSFiles.problem(cert: network.tlsCert, key: network.tlsKey, caCerts: network.tlsCACerts) {
+        throw tls.error(key, problem)
+      }
     }
     return network
   }

@@ -97,6 +97,7 @@ extension ServerConfiguration {
         throw ConfigurationError("invalid configuration (\(source)): \(key): no such file: \(path)")
       }
     }
+    if let (key, message) = tlsProblem() { throw ConfigurationError("invalid configuration (\(source)): \(key): \(message)") }
     if value(["plugin", "discover", "kubernetes"]) != nil {
       var kubernetes = KubernetesDiscoveryConfiguration()
       kubernetes.namespace = try string(["plugin", "discover", "kubernetes", "namespace"]) ?? kubernetes.namespace
