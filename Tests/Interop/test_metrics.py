@@ -227,6 +227,8 @@ def test_metrics_on_their_own_port_behind_a_token_or_basic_auth(tmp_path):
         assert scrape(other, {"Authorization": "Bearer wrong"})[0] == 401
         status, text = scrape(other, {"Authorization": "Bearer s3cret"})
         assert status == 200 and "synse_registered_devices 29" in text
+        assert scrape(other, {"Authorization": "bearer s3cret"})[0] == 200  # schemes are case-insensitive
+        assert scrape(other, {"Authorization": "Basic s3cret"})[0] == 401
     finally:
         stop(server)
     server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",

@@ -137,6 +137,19 @@ def test_selectors_of_the_wrong_type_are_refused_not_read_as_everything(stack): 
     run(scenario())
 
 
+def test_plain_get_on_the_websocket_path_is_a_400(stack):  # noqa: F811
+    """api-v3.md §1.3: a GET on /v3/connect without an upgrade is a 400 (as a Synse error body)."""
+    import urllib.error
+    import urllib.request
+    _, port = stack
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/v3/connect", timeout=10)
+        raise AssertionError("a plain GET on /v3/connect was answered with success")
+    except urllib.error.HTTPError as error:
+        body = json.loads(error.read())
+        assert error.code == 400 and body["http_code"] == 400 and "WebSocket" in body["context"], body
+
+
 def test_read_stream_runs_beside_requests_and_stops(stack):  # noqa: F811
     _, port = stack
 

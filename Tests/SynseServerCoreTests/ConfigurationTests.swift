@@ -123,6 +123,15 @@ struct ConfigurationWordsTests {
     #expect(Set(config.unknownKeys) == ["custom", "server.port", "metrics.enable"] && config.unknownKeys.count == 3)
   }
 
+  @Test func mistypedVariablesAreListedAndListBlanksTrimmed() throws {
+    let config = try ServerConfiguration.load(path: try file(""), environment: [
+      "SYNSE_PLUGINS_TCP": "x:1", "SYNSE_PLUGIN_TCP": " 127.0.0.1:1 , 127.0.0.1:2", "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "a",
+      "OTHER": "x",
+    ])
+    #expect(config.unknownKeys == ["SYNSE_PLUGINS_TCP (environment)"])
+    #expect(config.tcpPlugins == ["127.0.0.1:1", "127.0.0.1:2"])
+  }
+
   /// The README's configuration table names exactly the keys and variables the code reads.
   @Test func readmeConfigurationTableMatchesTheCode() throws {
     let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md").standardized

@@ -69,7 +69,13 @@ func makeRouter(
     MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
   }
   let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
-  router.ws("v3/connect") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
+  // A plain GET (no upgrade) gets a 400 error body (api-v3.md §1.3) instead of an empty 200.
+  router.ws("v3/connect") { request, _ in
+    guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+      throw SynseError.invalidUsage("/v3/connect is the WebSocket API: send a WebSocket upgrade request (Upgrade: websocket)")
+    }
+    return .upgrade([:])
+  } onUpgrade: { inbound, outbound, context in
     let source = context.requestContext.clientIP
     metrics?.websocketSession(source: source, opened: true)
     defer { metrics?.websocketSession(source: source, opened: false) }

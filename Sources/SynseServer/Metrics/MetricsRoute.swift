@@ -26,10 +26,14 @@ struct MetricsRoute<Context: RequestContext> {
 
   func authorized(_ request: Request) -> Bool {
     guard options.token != nil || options.username != nil else { return true }
+    // The scheme is case-insensitive (RFC 7235 §2.1): `bearer x` is `Bearer x`.
     let header = request.headers[.authorization] ?? ""
-    if let token = options.token, header == "Bearer \(token)" { return true }
-    if let username = options.username, let password = options.password,
-       header == "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() {
+    guard let space = header.firstIndex(of: " ") else { return false }
+    let scheme = header[..<space].lowercased()
+    let credentials = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
+    if let token = options.token, scheme == "bearer", credentials == token { return true }
+    if let username = options.username, let password = options.password, scheme == "basic",
+       credentials == Data("\(username):\(password)".utf8).base64EncodedString() {
       return true
     }
     return false

@@ -34,7 +34,13 @@ extension ServerConfiguration {
       source = file
     }
     tree = merge(tree, try environmentTree(environment))
-    return try ServerConfiguration(tree: tree, source: source)
+    var configuration = try ServerConfiguration(tree: tree, source: source)
+    // A mistyped variable (`SYNSE_PLUGINS_TCP`) would otherwise be ignored unsaid.
+    let declared = Set(environmentKeys.map(\.variable))
+    configuration.unknownKeys += environment.keys.sorted()
+      .filter { $0.hasPrefix("SYNSE_") && !declared.contains($0) && !$0.hasPrefix(labelVariablePrefix) }
+      .map { "\($0) (environment)" }
+    return configuration
   }
 
   static let defaultTree: JSONValue = .object([
@@ -95,15 +101,16 @@ extension ServerConfiguration {
         // feature off; an operator's typo now stops startup instead.
         guard let flag = parseBool(raw) else { throw ConfigurationError("\(variable)=\(raw): expected true, false, 1 or 0") }
         value = .bool(flag)
-      case .list: value = .array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) })
-      case .listEmptyMeansNone: value = .array(raw.split(separator: ",").map { .string(String($0)) })
+      // `a:1, b:2` as typed in a compose file: blanks around the commas are not part of an address.
+      case .list: value = .array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string($0.trimmingCharacters(in: .whitespaces)) })
+      case .listEmptyMeansNone: value = .array(raw.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
       case .int:
         guard let number = Int64(raw) else { throw ConfigurationError("\(variable)=\(raw): expected an integer") }
         value = .int(number)
       }
       tree = merge(tree, nested(path, value))
     }
-    let labelPrefix = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_"
+    let labelPrefix = labelVariablePrefix
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(labelPrefix) {
       let rest = name.dropFirst(labelPrefix.count).lowercased().split(separator: "_").map(String.init)
       tree = merge(tree, nested(["plugin", "discover", "kubernetes", "endpoints", "labels"] + rest, .string(value)))
@@ -146,6 +153,8 @@ extension ServerConfiguration {
     walk(tree, [])
     return unknown
   }
+
+  static let labelVariablePrefix = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_"
 
   static func nested(_ path: [String], _ value: JSONValue) -> JSONValue {
     path.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
