@@ -76,6 +76,10 @@ struct TreeBuilder {
     #expect(SysfsText.tagLabel("ucsi_source_psy_USBC000:001-isa-0000") == "ucsi_source_psy_USBC000_001-isa-0000")
     #expect(SysfsText.tagLabel("nct6798-isa-0a20") == "nct6798-isa-0a20")
     #expect(SysfsText.label("  AUXTIN0   ") == "AUXTIN0" && SysfsText.label(" \n") == nil)
+    #expect(SysfsText.label("CPU\u{1B}[31m\nTemp") == "CPU [31m Temp")
+    let long = try #require(SysfsText.label(String(repeating: "x", count: 100_000)))
+    #expect(long.count == SysfsText.labelLimit && long.hasSuffix("…"))
+    #expect(SysfsText.label(String(repeating: "y", count: SysfsText.labelLimit)) == String(repeating: "y", count: SysfsText.labelLimit))
   }
 
   /// The USB-C laptop of issue 15: the chip with a colon in its name sits next to normal chips;

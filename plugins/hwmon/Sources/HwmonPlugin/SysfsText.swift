@@ -27,11 +27,21 @@ public enum SysfsText {
   }
 
   /// A channel label: trimmed of blanks and line breaks at both ends, as node_exporter does
-  /// (Nuvoton chips print `'  AUXTIN0   '`); nothing left = no label.
+  /// (Nuvoton chips print `'  AUXTIN0   '`); control characters inside (ESC, newline) become
+  /// blanks, since the label is the device's `info` and lands in terminals and log lines; at
+  /// most ``labelLimit`` characters, the rest cut with `…`. Nothing left = no label.
   public static func label(_ raw: String) -> String? {
-    let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    return trimmed.isEmpty ? nil : trimmed
+    var cleaned = String.UnicodeScalarView()
+    for scalar in raw.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars {
+      cleaned.append(scalar.properties.generalCategory == .control ? " " : scalar)
+    }
+    let text = String(cleaned)
+    if text.isEmpty { return nil }
+    return text.count > labelLimit ? String(text.prefix(labelLimit - 1)) + "…" : text
   }
+
+  /// The longest label kept whole: real ones are a few words (`Package id 0`, `AUXTIN0`).
+  public static let labelLimit = 128
 
   /// Orders paths as people number things: `ata9` before `ata10`.
   static func naturalOrder(_ left: String, _ right: String) -> Bool {
