@@ -186,3 +186,17 @@ def test_plugin_address_without_a_port_is_a_startup_error():
                                 cwd=tempfile.mkdtemp(), capture_output=True, timeout=20)
         assert result.returncode == 2, (address, result)
         assert b"'plugin.tcp'" in result.stderr and address.encode() in result.stderr, result.stderr
+
+
+def test_a_plugin_whose_port_is_taken_names_the_address():
+    port = free_port()
+    network = f"{{type: tcp, address: '127.0.0.1:{port}'}}"
+    first, _ = start_plugin(network, CLIENT_DEVICES)
+    wait_until_serving(first)
+    try:
+        second, _ = start_plugin(network, CLIENT_DEVICES)
+        output = second.communicate(timeout=30)[0].decode(errors="replace")
+        assert second.returncode not in (0, None), output
+        assert f"cannot listen on tcp 127.0.0.1:{port}" in output and "Address already in use" in output, output
+    finally:
+        stop(first)

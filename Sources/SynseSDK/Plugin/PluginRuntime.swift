@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GRPCCore
 public import GRPCInProcessTransport
@@ -97,10 +98,18 @@ public struct PluginRuntime: Service {
     defer { if case .unix(let path) = address { try? FileManager.default.removeItem(atPath: path) } }
     let security = config.network?.transportSecurity ?? .plaintext
     let transport = HTTP2ServerTransport.Posix(address: address.socketAddress, transportSecurity: security)
-    try await serve(transport: transport) {
-      let bound = try await transport.listeningAddress
-      announceServing(at: "\(bound)", how: "listening")
-      onListening("\(bound)")
+    let listening = ListeningFlag()
+    do {
+      try await serve(transport: transport) {
+        let bound = "\(try await transport.listeningAddress)"
+        listening.set()
+        announceServing(at: bound, how: "listening")
+        onListening(bound)
+      }
+    } catch where !listening.isSet {
+      // grpc-swift says "bind(…): Address already in use" or "no listening address bound";
+      // the operator needs the address from the config.
+      throw ListenError(address: "\(address)", underlying: error)
     }
   }
 
@@ -217,4 +226,17 @@ public struct PluginRuntime: Service {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
   }
+}
+
+private final class ListeningFlag: Sendable {
+  private let value = Mutex(false)
+  func set() { value.withLock { $0 = true } }
+  var isSet: Bool { value.withLock { $0 } }
+}
+
+/// The plugin could not listen where its config says (a taken port, a missing directory).
+public struct ListenError: Error, CustomStringConvertible {
+  public let address: String
+  public let underlying: any Error
+  public var description: String { "cannot listen on \(address): \(underlying)" }
 }
