@@ -109,7 +109,7 @@ public struct PluginRuntime: Service {
     } catch where !listening.isSet {
       // grpc-swift says "bind(…): Address already in use" or "no listening address bound";
       // the operator needs the address from the config.
-      throw ListenError(address: "\(address)", underlying: error)
+      throw PluginListenError(address: "\(address)", underlying: error)
     }
   }
 
@@ -235,7 +235,7 @@ private final class ListeningFlag: Sendable {
 }
 
 /// The plugin could not listen where its config says (a taken port, a missing directory).
-public struct ListenError: Error, CustomStringConvertible {
+public struct PluginListenError: Error, CustomStringConvertible {
   public let address: String
   public let underlying: any Error
   public var description: String { "cannot listen on \(address): \(underlying)" }
