@@ -39,8 +39,9 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
 @Suite struct HwmonReadCostTests {
   let root = fixtures.appendingPathComponent("server").path
 
-  /// The cost is per chip: a pass over the 12 chips starts 12 workers (not one per file, 67
-  /// before), and still reads every file once.
+  /// The cost is per pass: a pass over the 12 chips wakes at most one worker per chip (a
+  /// runner takes the chips queued while it runs; one per file, 67, before), and still reads
+  /// every file once.
   @Test func aPassStartsOneWorkerPerChipAndReadsEachFileOnce() async throws {
     let files = CountingFiles()
     let reader = DeadlineReader(files: files, deadline: .milliseconds(500), logger: quiet)
@@ -53,7 +54,7 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
       let (readings, _) = await pass(sensors, all)
       #expect(readings.count == 64)
       #expect(readings.values.allSatisfy { $0.allSatisfy { $0.context["stale"] == nil } })
-      #expect(reader.workersStarted == 12 * round)
+      #expect((round...12 * round).contains(reader.workersStarted), "\(reader.workersStarted) workers")
     }
     let valueFiles = all.compactMap(\.valuePath)
     #expect(valueFiles.count == 63)  // i915 power1 has limits only
@@ -94,8 +95,9 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
     }
     #expect(second.readings[blocked.key]?.first?.context["invalid"]?.contains("in time") == true)
     #expect(files.count("hwmon3/temp3_input") == 1)
-    // Pass 1: a batch per chip; pass 2: the same, and no worker for the pending file.
-    #expect(reader.workersStarted == 2 + 2)
+    // Each pass: a runner, or one per chip when the first is left blocked or done before the
+    // second chip is queued; none for the pending file.
+    #expect((2...4).contains(reader.workersStarted), "\(reader.workersStarted) workers")
   }
 
   /// Workers are bounded: with one allowed and it blocked, another chip fails at once

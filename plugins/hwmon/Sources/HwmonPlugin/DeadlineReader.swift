@@ -7,24 +7,30 @@ import Synchronization
 /// power meters, 1-Wire, hung GPUs: hwmon.md §1.7) costs one worker thread and stale values,
 /// never a stalled read pass.
 ///
-/// The cost is per chip, not per file: ``readChip(_:chip:)`` reads a chip's files in a row on
-/// one worker under one deadline (one queue hop). A file that once made such a batch miss its
-/// deadline is read on its own from then on (``read(_:chip:)``: a hop of its own, beside the
-/// batch of the chip's other files), so it delays the other files of its chip for one pass at
-/// most, and other chips never. In both modes a file whose read is still blocked is not read
-/// again until it returns, and at most `maxInFlight` workers run at once (a batch counts as
-/// one); a read that finds no free worker fails at once as busy. Deadlines are kept by one
-/// watchdog tick per reader, every quarter deadline (a timer per batch woke the dispatch
-/// manager thread each time), so a read is given up after 1 to 1.25 deadlines.
+/// The cost is per pass, not per chip or file: ``readChip(_:chip:)`` queues a chip's files as
+/// one job, and one runner (a worker thread) takes the queued jobs of every chip in turn, each
+/// under a deadline of its own from when it starts (waking a thread per chip was a fifth of the
+/// pass). A runner that makes no progress for a watchdog tick is left to its blocked read and
+/// the queue moves on to a fresh runner, so a blocked file delays the chips queued behind it
+/// by one or two ticks (a quarter deadline each), never by the deadline. A job past its
+/// deadline is handed over as it stands, and the file it was blocked on is read on its own from
+/// then on (``read(_:chip:)``: a worker of its own beside its chip's job), so it delays the other
+/// files of its chip for one pass at most. A file whose read is still blocked is not read again
+/// until it returns, and at most `maxInFlight` workers run at once; jobs that find no runner and
+/// no free worker fail at once as busy. Deadlines are kept by one watchdog tick per reader,
+/// every quarter deadline, so a read is given up after 1 to 1.25 deadlines.
 public final class DeadlineReader: Sendable {
   let files: any SysfsFiles
   let deadline: Duration
   let maxInFlight: Int
   let logger: Logger
-  /// Files being read right now, and the workers free to take a job.
+  /// Files being read on their own or left blocked by an abandoned job, and the free workers.
   private let inFlight: Mutex<(files: Set<String>, free: [Int])>
-  /// Files that blocked a batch once: read on their own.
+  /// How many files `inFlight` holds: a job checks its files against them only when some are.
+  private let claimedCount = Atomic<Int>(0)
+  /// Files that blocked a job once: read on their own.
   private let blockers = Mutex<Set<String>>([])
+  private let blockerCount = Atomic<Int>(0)
   /// Files whose last read failed, with the error logged for them (logged once per change).
   private let failing = Mutex<[String: String]>([:])
   /// One serial queue per worker, taken only while idle: serial queues get a thread of their
@@ -35,13 +41,15 @@ public final class DeadlineReader: Sendable {
   private let timers = DispatchQueue(label: "hwmon-read-deadlines")
   /// (Dispatch sources are thread-safe; the type just is not marked Sendable.)
   nonisolated(unsafe) private let watchdog: any DispatchSourceTimer
-  /// Runs not handed over yet, with when they are due.
-  private let pending = Mutex<[ObjectIdentifier: (batch: Batch, due: DispatchTime)]>([:])
+  /// Jobs started and not handed over yet, with when they are due and the runner on them.
+  private let pending = Mutex<[ObjectIdentifier: (batch: Batch, due: DispatchTime, runner: Runner?)]>([:])
+  /// Chip jobs waiting for a runner, and the runners taking them (those not left stalled).
+  private let queue = Mutex<(jobs: [Batch], runners: [Runner])>(([], []))
   /// How many files `failing` holds: a pass where none fail takes no lock for them.
   private let failingCount = Atomic<Int>(0)
   private let started = Atomic<Int>(0)
 
-  /// How many workers (queue hops) this reader has started: a batch or a single file each.
+  /// How many workers (threads woken) this reader has started: a runner or a single file each.
   public var workersStarted: Int { started.load(ordering: .relaxed) }
 
   public init(files: any SysfsFiles, deadline: Duration, maxInFlight: Int = 16, logger: Logger) {
@@ -54,86 +62,141 @@ public final class DeadlineReader: Sendable {
     let tick = DispatchTimeInterval.nanoseconds(max(Self.nanoseconds(deadline) / 4, 5_000_000))
     watchdog = DispatchSource.makeTimerSource(queue: timers)
     watchdog.schedule(deadline: .now() + tick, repeating: tick)
-    watchdog.setEventHandler { [weak self] in self?.expireOverdue() }
+    watchdog.setEventHandler { [weak self] in self?.tick() }
     watchdog.activate()
   }
 
   deinit { watchdog.cancel() }
 
-  /// Hands over every run past its deadline, as it stands.
-  private func expireOverdue() {
+  /// Hands over every job past its deadline, as it stands, and moves the queue off runners
+  /// that made no progress since the last tick.
+  private func tick() {
     let now = DispatchTime.now()
-    let overdue = pending.withLock { table -> [Batch] in
+    let overdue = pending.withLock { table -> [(batch: Batch, due: DispatchTime, runner: Runner?)] in
       let due = table.filter { $0.value.due <= now }
       for key in due.keys { table[key] = nil }
-      return due.values.map(\.batch)
+      return Array(due.values)
     }
-    for batch in overdue { batch.finish(timedOut: true) }
+    for job in overdue { job.batch.finish(timedOut: true, claim: claimHung) }
+    let (fresh, refused) = queue.withLock { queue -> (Runner?, [Batch]) in
+      queue.runners.removeAll { runner in
+        let progress = runner.progress.load(ordering: .acquiring)
+        let stuck = progress == runner.seen.exchange(progress, ordering: .relaxed)
+          || overdue.contains { $0.runner === runner }
+        if stuck { runner.stalled.store(true, ordering: .releasing) }
+        return stuck
+      }
+      return staffQueue(&queue)
+    }
+    start(fresh, refusing: refused)
   }
 
-  /// Starts `body` on `worker` for `batch`, watched from now on.
-  private func launch(_ batch: Batch, on worker: Int, _ body: @escaping @Sendable () -> Void) {
+  /// A runner for the queue when it has jobs and none: a fresh runner, or the jobs to refuse
+  /// when every worker is taken.
+  private func staffQueue(_ queue: inout (jobs: [Batch], runners: [Runner])) -> (Runner?, [Batch]) {
+    guard queue.runners.isEmpty, !queue.jobs.isEmpty else { return (nil, []) }
+    guard let worker = claimWorker() else {
+      defer { queue.jobs = [] }
+      return (nil, queue.jobs)
+    }
+    let runner = Runner(worker: worker)
+    queue.runners.append(runner)
+    return (runner, [])
+  }
+
+  private func start(_ runner: Runner?, refusing refused: [Batch]) {
+    for batch in refused { batch.finish(timedOut: false, claim: claimHung) }
+    guard let runner else { return }
+    workers[runner.worker].async { [self] in
+      while let batch = nextJob(for: runner) {
+        for (index, path) in batch.paths.enumerated() where !batch.abandoned {
+          if claimedCount.load(ordering: .acquiring) > 0, inFlight.withLock({ $0.files.contains(path) }) {
+            batch.record(index, .failure(SysfsError(path: path, errno: EBUSY, timedOut: true)))
+            continue
+          }
+          batch.reading(index)
+          let result = Result { () throws(SysfsError) in try files.poll(path) }
+          runner.progress.add(1, ordering: .releasing)
+          if batch.record(index, result) { releaseFile(path) }
+        }
+        pending.withLock { $0[ObjectIdentifier(batch)] = nil }
+        batch.finish(timedOut: false, claim: claimHung)
+      }
+      releaseWorker(runner.worker)
+    }
+  }
+
+  /// The next job for `runner`, started (watched from now on); nil when the queue is empty
+  /// or the runner was left stalled.
+  private func nextJob(for runner: Runner) -> Batch? {
+    let job = queue.withLock { queue -> Batch? in
+      if runner.stalled.load(ordering: .acquiring) { return nil }
+      guard !queue.jobs.isEmpty else {
+        queue.runners.removeAll { $0 === runner }
+        return nil
+      }
+      return queue.jobs.removeFirst()
+    }
+    guard let job else { return nil }
+    runner.progress.add(1, ordering: .releasing)
     let due = DispatchTime.now() + .nanoseconds(Self.nanoseconds(deadline))
-    pending.withLock { $0[ObjectIdentifier(batch)] = (batch, due) }
-    workers[worker].async { [self] in
-      body()
-      pending.withLock { $0[ObjectIdentifier(batch)] = nil }
-      batch.finish(timedOut: false)
-    }
+    pending.withLock { $0[ObjectIdentifier(job)] = (job, due, runner) }
+    return job
   }
 
-  /// Reads the files of one chip (`chip`: its name, for logs): path → text or error. Files not
-  /// read by the deadline come back as timed out.
-  public func readChip(_ paths: [String], chip: String) async -> [String: Result<String, SysfsError>] {
-    let alone = blockers.withLock { blockers in paths.filter(blockers.contains) }
+  /// Claims the file an abandoned job is blocked on, so nothing reads it until it returns.
+  private var claimHung: @Sendable (String) -> Bool {
+    { [self] path in claimFile(path) }
+  }
+
+  /// Reads the files of one chip (`chip`: its name, for logs): text or error for each of
+  /// `paths`, in that order. Files not read by the deadline come back as timed out.
+  public func readChip(_ paths: [String], chip: String) async -> [Result<String, SysfsError>] {
+    if blockerCount.load(ordering: .relaxed) == 0 { return await batch(paths, chip: chip) }
+    let alone = blockers.withLock { blockers in paths.indices.filter { blockers.contains(paths[$0]) } }
     if alone.isEmpty { return await batch(paths, chip: chip) }
-    let together = paths.filter { !alone.contains($0) }
-    return await withTaskGroup(of: [String: Result<String, SysfsError>].self) { group in
-      if !together.isEmpty { group.addTask { [self] in await batch(together, chip: chip) } }
-      for path in alone {
+    let together = paths.indices.filter { !alone.contains($0) }
+    return await withTaskGroup(of: [(Int, Result<String, SysfsError>)].self) { group in
+      if !together.isEmpty {
+        group.addTask { [self] in Array(zip(together, await batch(together.map { paths[$0] }, chip: chip))) }
+      }
+      for index in alone {
         group.addTask { [self] in
           do throws(SysfsError) {
-            return [path: .success(try await read(path, chip: chip))]
+            return [(index, .success(try await read(paths[index], chip: chip)))]
           } catch {
-            return [path: .failure(error)]
+            return [(index, .failure(error))]
           }
         }
       }
-      var results: [String: Result<String, SysfsError>] = [:]
-      for await part in group { results.merge(part) { $1 } }
+      var results = paths.map { Result<String, SysfsError>.failure(SysfsError(path: $0, errno: ETIMEDOUT, timedOut: true)) }
+      for await part in group { for (index, result) in part { results[index] = result } }
       return results
     }
   }
 
-  private func batch(_ paths: [String], chip: String) async -> [String: Result<String, SysfsError>] {
-    guard let worker = claimWorker() else {
-      return Dictionary(paths.map { ($0, .failure(note(SysfsError(path: $0, errno: EBUSY, timedOut: true), chip: chip))) }, uniquingKeysWith: { $1 })
-    }
-    let batch = Batch()
+  private func batch(_ paths: [String], chip: String) async -> [Result<String, SysfsError>] {
+    let batch = Batch(paths: paths)
     let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
       batch.start(continuation)
-      launch(batch, on: worker) { [self] in
-        for path in paths where !batch.abandoned {
-          guard claimFile(path) else {
-            batch.record(path, .failure(SysfsError(path: path, errno: EBUSY, timedOut: true)))
-            continue
-          }
-          batch.reading(path)
-          let result = Result { () throws(SysfsError) in try files.poll(path) }
-          releaseFile(path)
-          batch.record(path, result)
-        }
-        releaseWorker(worker)
+      let (fresh, refused) = queue.withLock { queue -> (Runner?, [Batch]) in
+        queue.jobs.append(batch)
+        return staffQueue(&queue)
       }
+      start(fresh, refusing: refused)
     }
-    if let blocked = outcome.blockedOn, blockers.withLock({ $0.insert(blocked).inserted }) {
+    if let blocked = outcome.blockedOn, blockers.withLock({ blockers in
+      defer { blockerCount.store(blockers.count, ordering: .relaxed) }
+      return blockers.insert(blocked).inserted
+    }) {
       logger.warning("sensor file did not return in time; reading it on its own from now on",
                      metadata: ["chip": "\(chip)", "file": "\(blocked)", "timeout": "\(deadline)"])
     }
-    var results: [String: Result<String, SysfsError>] = [:]
-    for path in paths {
-      let result = outcome.results[path] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true))
-      results[path] = settle(result, path: path, chip: chip)
+    var results: [Result<String, SysfsError>] = []
+    results.reserveCapacity(paths.count)
+    for (index, path) in paths.enumerated() {
+      let result = outcome.results[index] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true))
+      results.append(settle(result, path: path, chip: chip))
     }
     return results
   }
@@ -145,17 +208,21 @@ public final class DeadlineReader: Sendable {
       releaseFile(path)
       throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip)
     }
-    let batch = Batch()
+    let batch = Batch(paths: [path])
     let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
       batch.start(continuation)
-      launch(batch, on: worker) { [self] in
+      let due = DispatchTime.now() + .nanoseconds(Self.nanoseconds(deadline))
+      pending.withLock { $0[ObjectIdentifier(batch)] = (batch, due, nil) }
+      workers[worker].async { [self] in
         let result = Result { () throws(SysfsError) in try files.poll(path) }
         releaseFile(path)
         releaseWorker(worker)
-        batch.record(path, result)
+        batch.record(0, result)
+        pending.withLock { $0[ObjectIdentifier(batch)] = nil }
+        batch.finish(timedOut: false, claim: nil)
       }
     }
-    return try settle(outcome.results[path] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip).get()
+    return try settle(outcome.results[0] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip).get()
   }
 
   /// An idle worker, if any is left.
@@ -166,8 +233,19 @@ public final class DeadlineReader: Sendable {
   }
 
   private func releaseWorker(_ worker: Int) { inFlight.withLock { $0.free.append(worker) } }
-  private func claimFile(_ path: String) -> Bool { inFlight.withLock { $0.files.insert(path).inserted } }
-  private func releaseFile(_ path: String) { _ = inFlight.withLock { $0.files.remove(path) } }
+  private func claimFile(_ path: String) -> Bool {
+    inFlight.withLock { state in
+      defer { claimedCount.store(state.files.count, ordering: .releasing) }
+      return state.files.insert(path).inserted
+    }
+  }
+
+  private func releaseFile(_ path: String) {
+    inFlight.withLock { state in
+      state.files.remove(path)
+      claimedCount.store(state.files.count, ordering: .releasing)
+    }
+  }
 
   /// Logs the first failure of a file and each change of its error, and its recovery.
   private func settle(_ result: Result<String, SysfsError>, path: String, chip: String) -> Result<String, SysfsError> {
@@ -205,22 +283,43 @@ public final class DeadlineReader: Sendable {
   }
 }
 
-/// The files of one worker run as they come in, handed over once: when the worker ends or
-/// the deadline passes, whichever is first. A batch handed over at its deadline is abandoned:
-/// its worker stops after the file it is blocked on.
+/// A runner: one worker taking chip jobs off the queue in turn.
+private final class Runner: Sendable {
+  let worker: Int
+  /// Bumped at each job and file: the watchdog tells a blocked runner by it standing still.
+  let progress = Atomic<Int>(0)
+  /// `progress` at the watchdog's last tick.
+  let seen = Atomic<Int>(-1)
+  /// Left to its blocked read: takes no more jobs.
+  let stalled = Atomic<Bool>(false)
+  init(worker: Int) { self.worker = worker }
+}
+
+/// The files of one job (a chip, or one file on its own) as they come in, by position in
+/// `paths`, handed over once: when the job ends or the deadline passes, whichever is first. A
+/// job handed over at its deadline is abandoned: its runner stops after the file it is
+/// blocked on, and that file stays claimed until the read returns.
 private final class Batch: Sendable {
   struct Outcome: Sendable {
-    var results: [String: Result<String, SysfsError>]
+    var results: [Result<String, SysfsError>?]
     /// The file the worker was still reading when the deadline passed.
     var blockedOn: String?
   }
   private struct State {
-    var results: [String: Result<String, SysfsError>] = [:]
-    var current: String?
+    var results: [Result<String, SysfsError>?]
+    var current: Int?
+    /// `current` was claimed for the abandoned read: released when it returns.
+    var claimed = false
     var continuation: CheckedContinuation<Outcome, Never>?
     var done = false
   }
-  private let state = Mutex(State())
+  let paths: [String]
+  private let state: Mutex<State>
+
+  init(paths: [String]) {
+    self.paths = paths
+    state = Mutex(State(results: Array(repeating: nil, count: paths.count)))
+  }
 
   var abandoned: Bool { state.withLock { $0.done } }
 
@@ -228,21 +327,31 @@ private final class Batch: Sendable {
     state.withLock { $0.continuation = continuation }
   }
 
-  func reading(_ path: String) { state.withLock { $0.current = path } }
+  func reading(_ index: Int) { state.withLock { $0.current = index } }
 
-  func record(_ path: String, _ result: Result<String, SysfsError>) {
+  /// Keeps a result; true when its file was claimed for an abandoned read, to be released now.
+  @discardableResult
+  func record(_ index: Int, _ result: Result<String, SysfsError>) -> Bool {
     state.withLock { state in
       state.current = nil
-      if !state.done { state.results[path] = result }
+      defer { state.claimed = false }
+      if !state.done { state.results[index] = result }
+      return state.claimed
     }
   }
 
-  func finish(timedOut: Bool) {
+  /// Hands the results over once; at the deadline, `claim` takes the file still being read.
+  func finish(timedOut: Bool, claim: (@Sendable (String) -> Bool)?) {
     let handover = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
       guard !state.done, let continuation = state.continuation else { return nil }
       state.done = true
       state.continuation = nil
-      return (continuation, Outcome(results: state.results, blockedOn: timedOut ? state.current : nil))
+      var blockedOn: String?
+      if timedOut, let current = state.current {
+        blockedOn = paths[current]
+        if let claim { state.claimed = claim(paths[current]) }
+      }
+      return (continuation, Outcome(results: state.results, blockedOn: blockedOn))
     }
     if let (continuation, outcome) = handover { continuation.resume(returning: outcome) }
   }

@@ -39,7 +39,12 @@ public final class HwmonSensors: Sendable {
 
     mutating func set(_ channels: [HwmonChannel]) {
       let sorted = Dictionary(channels.map { ($0.key, $0) }, uniquingKeysWith: { $1 }).sorted { $0.key < $1.key }
-      plans = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.key, ChannelPlan($1.value, index: $0)) })
+      var offset = 0
+      plans = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { index, entry in
+        let plan = ChannelPlan(entry.value, index: index, offset: offset)
+        offset += plan.paths.count
+        return (entry.key, plan)
+      })
       paths = sorted.flatMap { plans[$0.key]!.paths }
       generation += 1
       consumed = Array(repeating: true, count: plans.count)
@@ -100,8 +105,10 @@ public final class HwmonSensors: Sendable {
       return stale(channel, because: "device is runtime-suspended; not woken (wakeSuspended: false)")
     case .files(let results):
       do throws(SysfsError) {
-        var readings = try measure(plan) { path throws(SysfsError) in
-          try (results[path] ?? .failure(SysfsError(path: path, errno: ENOENT))).get()
+        var readings = try measure(plan) { position throws(SysfsError) in
+          let index = plan.offset + position
+          guard results.indices.contains(index) else { throw SysfsError(path: plan.paths[position], errno: ENOENT) }
+          return try results[index].get()
         }
         if !readings.isEmpty, readings.allSatisfy({ $0.value != .none }) {
           lastGood.withLock { $0[channel.key] = readings }
@@ -133,21 +140,22 @@ public final class HwmonSensors: Sendable {
     batch.complete(.files(await reader.readChip(batch.paths, chip: chip.displayName)))
   }
 
-  private func measure(_ plan: ChannelPlan, _ file: (String) throws(SysfsError) -> String) throws(SysfsError) -> [Reading] {
+  /// `file` gives the text of the plan's file at a position in `plan.paths`.
+  private func measure(_ plan: ChannelPlan, _ file: (Int) throws(SysfsError) -> String) throws(SysfsError) -> [Reading] {
     let channel = plan.channel
     var readings: [Reading] = []
     var context: [String: String] = [:]
-    for (item, path) in plan.flags {
-      if let flag = try? file(path) { context[item] = flag }
+    for (position, flag) in plan.flags.enumerated() {
+      if let text = try? file(position) { context[flag.item] = text }
     }
-    if let enable = plan.enable {
-      let mode = try file(enable)
+    if plan.enable != nil {
+      let mode = try file(plan.flags.count)
       readings.append(Output.state.reading(.string(Self.modeName(mode)), context: ["pwm_enable": mode]))
     }
     guard let valuePath = plan.value else {
       return readings  // limits only (i915 power1), or a pwm without a duty file
     }
-    let text = try file(valuePath)
+    let text = try file(plan.paths.count - 1)
     let output = channel.family.output
     guard let raw = Int64(text) else {
       return readings + [invalid(channel, "value '\(text)' in \(valuePath) is not an integer", context)]
@@ -200,7 +208,8 @@ public final class HwmonSensors: Sendable {
 /// One batch read of a chip, awaited by every channel that takes its values from it.
 private final class ChipRead: Sendable {
   enum Outcome: Sendable {
-    case files([String: Result<String, SysfsError>])
+    /// By position in `paths`.
+    case files([Result<String, SysfsError>])
     case suspended
   }
   let chip: HwmonChip
@@ -242,14 +251,17 @@ struct ChannelPlan: Sendable {
   let channel: HwmonChannel
   /// Position among the chip's channels.
   let index: Int
+  /// Where its files start among the files of the chip's batch.
+  let offset: Int
   let flags: [(item: String, path: String)]
   let enable: String?
   let value: String?
   let paths: [String]
 
-  init(_ channel: HwmonChannel, index: Int) {
+  init(_ channel: HwmonChannel, index: Int, offset: Int = 0) {
     self.channel = channel
     self.index = index
+    self.offset = offset
     flags = channel.items.sorted()
       .filter { ($0 == "alarm" && channel.family != .intrusion) || $0.hasSuffix("_alarm") || $0 == "fault" }
       .map { ($0, channel.path($0)) }
