@@ -47,30 +47,45 @@ class FakeAPIServer(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_plugins_discovered_from_kubernetes_endpoints():
-    pki = make_pki()
+def service_account(pki):
+    """A directory with a service-account token and the CA the fake API server's certificate chains to."""
     credentials = Path(tempfile.mkdtemp(prefix="serviceaccount-"))
     (credentials / "token").write_text("test-token\n")
     (credentials / "ca.crt").write_text((pki / "ca-a.pem").read_text())
+    return credentials
+
+
+def serve_api(pki, handler):
+    """Serves `handler` over HTTPS on a free port; returns (server, port)."""
+    api_port = free_port()
+    api = http.server.HTTPServer(("127.0.0.1", api_port), handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki / "server-a.pem", pki / "server-a.key")
+    api.socket = context.wrap_socket(api.socket, server_side=True)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    return api, api_port
+
+
+def discovery_env(api_port, credentials):
+    return {
+        "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": str(api_port),
+        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE": "synse",
+        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "synse-plugin",
+        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS": str(credentials),
+    }
+
+
+def test_plugins_discovered_from_kubernetes_endpoints():
+    pki = make_pki()
+    credentials = service_account(pki)
 
     plugin_port = free_port()
     plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
     wait_until_serving(plugin)
     FakeAPIServer.body = json.dumps(RECORDED).replace('"PLUGIN_PORT"', str(plugin_port)).encode()
 
-    api_port = free_port()
-    api = http.server.HTTPServer(("127.0.0.1", api_port), FakeAPIServer)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki / "server-a.pem", pki / "server-a.key")
-    api.socket = context.wrap_socket(api.socket, server_side=True)
-    threading.Thread(target=api.serve_forever, daemon=True).start()
-
-    server, base, _ = start_server({
-        "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": str(api_port),
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE": "synse",
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "synse-plugin",
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS": str(credentials),
-    })
+    api, api_port = serve_api(pki, FakeAPIServer)
+    server, base, _ = start_server(discovery_env(api_port, credentials))
     try:
         assert len(get(base, "/v3/scan")[1]) == 5
         plugins = get(base, "/v3/plugin")[1]
@@ -106,9 +121,7 @@ def test_endpoints_without_ready_pods_do_not_block_the_others(tmp_path):
     Endpoints without a ready address (at every 1 s refresh for several seconds)."""
     import time
     pki = make_pki()
-    credentials = Path(tempfile.mkdtemp(prefix="serviceaccount-"))
-    (credentials / "token").write_text("test-token\n")
-    (credentials / "ca.crt").write_text((pki / "ca-a.pem").read_text())
+    credentials = service_account(pki)
     plugin_port = free_port()
     plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
     wait_until_serving(plugin)
@@ -128,20 +141,9 @@ def test_endpoints_without_ready_pods_do_not_block_the_others(tmp_path):
 
     FakeAPIServer.body = body
     FakeAPIServer.requests = []
-    api_port = free_port()
-    api = http.server.HTTPServer(("127.0.0.1", api_port), FlakyAPIServer)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki / "server-a.pem", pki / "server-a.key")
-    api.socket = context.wrap_socket(api.socket, server_side=True)
-    threading.Thread(target=api.serve_forever, daemon=True).start()
-
+    api, api_port = serve_api(pki, FlakyAPIServer)
     log = tmp_path / "server.log"
-    server, base, _ = start_server({
-        "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": str(api_port),
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE": "synse",
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "synse-plugin",
-        "SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS": str(credentials),
-    }, "cache: {plugin: {refresh_every: 1}}\n", log=log)
+    server, base, _ = start_server(discovery_env(api_port, credentials), "cache: {plugin: {refresh_every: 1}}\n", log=log)
     try:
         assert len(get(base, "/v3/scan")[1]) == 5
         plugins = get(base, "/v3/plugin")[1]

@@ -76,6 +76,12 @@ def test_raw_websocket_errors_keep_the_connection_open(stack):  # noqa: F811
     run(scenario())
 
 
+async def exchange(ws, payload):
+    """Sends one request and returns the next message, parsed."""
+    await ws.send_str(json.dumps(payload))
+    return json.loads((await ws.receive(timeout=10)).data)
+
+
 def test_every_error_reply_to_a_falsy_id_carries_id_minus_one(stack):  # noqa: F811
     """api-v3.md §7.2: an error answers a falsy request id (0, "", false, null) with id -1,
     whatever produced the error: an unknown event as much as a handler's error. Success
@@ -85,20 +91,16 @@ def test_every_error_reply_to_a_falsy_id_carries_id_minus_one(stack):  # noqa: F
     async def scenario():
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
-                async def exchange(payload):
-                    await ws.send_str(json.dumps(payload))
-                    return json.loads((await ws.receive()).data)
-
                 for falsy in [0, "", False, None, 0.0]:
-                    reply = await exchange({"id": falsy, "event": "request/foo"})
+                    reply = await exchange(ws, {"id": falsy, "event": "request/foo"})
                     assert reply["id"] == -1 and reply["event"] == "response/error", (falsy, reply)
                     assert reply["data"]["description"] == "unsupported event type: request/foo"
-                    reply = await exchange({"id": falsy, "event": "request/info"})
+                    reply = await exchange(ws, {"id": falsy, "event": "request/info"})
                     assert reply["id"] == -1 and reply["event"] == "response/error", (falsy, reply)
                 for truthy in [7, "x", True, -1]:
-                    reply = await exchange({"id": truthy, "event": "request/foo"})
+                    reply = await exchange(ws, {"id": truthy, "event": "request/foo"})
                     assert reply["id"] == truthy and type(reply["id"]) is type(truthy) and reply["event"] == "response/error"
-                reply = await exchange({"id": "", "event": "request/status"})
+                reply = await exchange(ws, {"id": "", "event": "request/status"})
                 assert reply["id"] == "" and reply["event"] == "response/status"
 
     run(scenario())
@@ -113,10 +115,6 @@ def test_selectors_of_the_wrong_type_are_refused_not_read_as_everything(stack): 
     async def scenario():
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(f"http://127.0.0.1:{port}/v3/connect") as ws:
-                async def exchange(payload):
-                    await ws.send_str(json.dumps(payload))
-                    return json.loads((await ws.receive(timeout=10)).data)
-
                 bad = [
                     ("request/read_stream", {"ids": 5}, "ids"), ("request/read_stream", {"tag_groups": [[5]]}, "tag_groups"),
                     ("request/read_stream", {"tag_groups": {"a": "b"}}, "tag_groups"), ("request/read_stream", {"ids": ["a", 1]}, "ids"),
@@ -124,10 +122,10 @@ def test_selectors_of_the_wrong_type_are_refused_not_read_as_everything(stack): 
                     ("request/tags", {"ns": {"x": 1}}, "ns"),
                 ]
                 for number, (event, data, key) in enumerate(bad, start=1):
-                    reply = await exchange({"id": number, "event": event, "data": data})
+                    reply = await exchange(ws, {"id": number, "event": event, "data": data})
                     assert reply["id"] == number and reply["event"] == "response/error", (event, data, reply)
                     assert reply["data"]["http_code"] == 400 and key in reply["data"]["context"], reply
-                reply = await exchange({"id": 99, "event": "request/scan", "data": {"tags": "system/type:led"}})
+                reply = await exchange(ws, {"id": 99, "event": "request/scan", "data": {"tags": "system/type:led"}})
                 assert reply["event"] == "response/device_summary" and reply["data"], reply
                 await ws.send_str(json.dumps({"id": 100, "event": "request/read_stream", "data": {"ids": [LED]}}))
                 reading = json.loads((await ws.receive(timeout=10)).data)
