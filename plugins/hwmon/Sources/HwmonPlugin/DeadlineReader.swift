@@ -8,8 +8,9 @@ import Synchronization
 /// never a stalled read pass.
 ///
 /// The cost is per pass, not per chip or file: ``readChip(_:chip:)`` queues a chip's files as
-/// one job, and one runner (a worker thread) takes the queued jobs of every chip in turn, each
-/// under a deadline of its own from when it starts (waking a thread per chip was a fifth of the
+/// one job, and up to two runners (worker threads: one per core of a small host, so the reads
+/// of a pass are not all on one thread) take the queued jobs of every chip in turn, each under
+/// a deadline of its own from when it starts (waking a thread per chip was a fifth of the
 /// pass). A runner that makes no progress for a watchdog tick is left to its blocked read and
 /// the queue moves on to a fresh runner, so a blocked file delays the chips queued behind it
 /// by one or two ticks (a quarter deadline each), never by the deadline. A job past its
@@ -91,11 +92,12 @@ public final class DeadlineReader: Sendable {
     start(fresh, refusing: refused)
   }
 
-  /// A runner for the queue when it has jobs and none: a fresh runner, or the jobs to refuse
-  /// when every worker is taken.
+  /// A runner for the queue when it has more jobs than runners (two at most): a fresh runner,
+  /// or, when every worker is taken and no runner is left, the jobs to refuse.
   private func staffQueue(_ queue: inout (jobs: [Batch], runners: [Runner])) -> (Runner?, [Batch]) {
-    guard queue.runners.isEmpty, !queue.jobs.isEmpty else { return (nil, []) }
+    guard queue.runners.count < min(queue.jobs.count, 2) else { return (nil, []) }
     guard let worker = claimWorker() else {
+      guard queue.runners.isEmpty else { return (nil, []) }
       defer { queue.jobs = [] }
       return (nil, queue.jobs)
     }
@@ -152,77 +154,78 @@ public final class DeadlineReader: Sendable {
   /// Reads the files of one chip (`chip`: its name, for logs): text or error for each of
   /// `paths`, in that order. Files not read by the deadline come back as timed out.
   public func readChip(_ paths: [String], chip: String) async -> [Result<String, SysfsError>] {
-    if blockerCount.load(ordering: .relaxed) == 0 { return await batch(paths, chip: chip) }
-    let alone = blockers.withLock { blockers in paths.indices.filter { blockers.contains(paths[$0]) } }
-    if alone.isEmpty { return await batch(paths, chip: chip) }
-    let together = paths.indices.filter { !alone.contains($0) }
-    return await withTaskGroup(of: [(Int, Result<String, SysfsError>)].self) { group in
-      if !together.isEmpty {
-        group.addTask { [self] in Array(zip(together, await batch(together.map { paths[$0] }, chip: chip))) }
-      }
-      for index in alone {
-        group.addTask { [self] in
-          do throws(SysfsError) {
-            return [(index, .success(try await read(paths[index], chip: chip)))]
-          } catch {
-            return [(index, .failure(error))]
-          }
-        }
-      }
-      var results = paths.map { Result<String, SysfsError>.failure(SysfsError(path: $0, errno: ETIMEDOUT, timedOut: true)) }
-      for await part in group { for (index, result) in part { results[index] = result } }
-      return results
+    await withCheckedContinuation { continuation in
+      readChip(paths, chip: chip) { continuation.resume(returning: $0) }
     }
   }
 
-  private func batch(_ paths: [String], chip: String) async -> [Result<String, SysfsError>] {
-    let batch = Batch(paths: paths)
-    let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
-      batch.start(continuation)
-      let (fresh, refused) = queue.withLock { queue -> (Runner?, [Batch]) in
-        queue.jobs.append(batch)
-        return staffQueue(&queue)
+  /// ``readChip(_:chip:)`` without a task: `done` gets the results, once, on a reader thread
+  /// (or at once on this one when no worker is free), so a caller can start every chip's read
+  /// without a task or a suspension each.
+  public func readChip(_ paths: [String], chip: String, then done: @escaping @Sendable ([Result<String, SysfsError>]) -> Void) {
+    if blockerCount.load(ordering: .relaxed) == 0 { return batch(paths, chip: chip, then: done) }
+    let alone = blockers.withLock { blockers in paths.indices.filter { blockers.contains(paths[$0]) } }
+    if alone.isEmpty { return batch(paths, chip: chip, then: done) }
+    let together = paths.indices.filter { !alone.contains($0) }
+    let parts = Parts(paths, count: alone.count + (together.isEmpty ? 0 : 1), then: done)
+    if !together.isEmpty {
+      batch(together.map { paths[$0] }, chip: chip) { parts.add(Array(zip(together, $0))) }
+    }
+    for index in alone {
+      read(paths[index], chip: chip) { parts.add([(index, $0)]) }
+    }
+  }
+
+  private func batch(_ paths: [String], chip: String, then done: @escaping @Sendable ([Result<String, SysfsError>]) -> Void) {
+    let batch = Batch(paths: paths) { [self] outcome in
+      if let blocked = outcome.blockedOn, blockers.withLock({ blockers in
+        defer { blockerCount.store(blockers.count, ordering: .relaxed) }
+        return blockers.insert(blocked).inserted
+      }) {
+        logger.warning("sensor file did not return in time; reading it on its own from now on",
+                       metadata: ["chip": "\(chip)", "file": "\(blocked)", "timeout": "\(deadline)"])
       }
-      start(fresh, refusing: refused)
+      var results: [Result<String, SysfsError>] = []
+      results.reserveCapacity(paths.count)
+      for (index, path) in paths.enumerated() {
+        let result = outcome.results[index] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true))
+        results.append(settle(result, path: path, chip: chip))
+      }
+      done(results)
     }
-    if let blocked = outcome.blockedOn, blockers.withLock({ blockers in
-      defer { blockerCount.store(blockers.count, ordering: .relaxed) }
-      return blockers.insert(blocked).inserted
-    }) {
-      logger.warning("sensor file did not return in time; reading it on its own from now on",
-                     metadata: ["chip": "\(chip)", "file": "\(blocked)", "timeout": "\(deadline)"])
+    let (fresh, refused) = queue.withLock { queue -> (Runner?, [Batch]) in
+      queue.jobs.append(batch)
+      return staffQueue(&queue)
     }
-    var results: [Result<String, SysfsError>] = []
-    results.reserveCapacity(paths.count)
-    for (index, path) in paths.enumerated() {
-      let result = outcome.results[index] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true))
-      results.append(settle(result, path: path, chip: chip))
-    }
-    return results
+    start(fresh, refusing: refused)
   }
 
   /// Reads one file on a worker with its own deadline (the per-file mode).
   public func read(_ path: String, chip: String) async throws(SysfsError) -> String {
-    guard claimFile(path) else { throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip) }
+    try await withCheckedContinuation { continuation in
+      read(path, chip: chip) { continuation.resume(returning: $0) }
+    }.get()
+  }
+
+  private func read(_ path: String, chip: String, then done: @escaping @Sendable (Result<String, SysfsError>) -> Void) {
+    guard claimFile(path) else { return done(.failure(note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip))) }
     guard let worker = claimWorker() else {
       releaseFile(path)
-      throw note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip)
+      return done(.failure(note(SysfsError(path: path, errno: EBUSY, timedOut: true), chip: chip)))
     }
-    let batch = Batch(paths: [path])
-    let outcome: Batch.Outcome = await withCheckedContinuation { continuation in
-      batch.start(continuation)
-      let due = DispatchTime.now() + .nanoseconds(Self.nanoseconds(deadline))
-      pending.withLock { $0[ObjectIdentifier(batch)] = (batch, due, nil) }
-      workers[worker].async { [self] in
-        let result = Result { () throws(SysfsError) in try files.poll(path) }
-        releaseFile(path)
-        releaseWorker(worker)
-        batch.record(0, result)
-        pending.withLock { $0[ObjectIdentifier(batch)] = nil }
-        batch.finish(timedOut: false, claim: nil)
-      }
+    let batch = Batch(paths: [path]) { [self] outcome in
+      done(settle(outcome.results[0] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip))
     }
-    return try settle(outcome.results[0] ?? .failure(SysfsError(path: path, errno: ETIMEDOUT, timedOut: true)), path: path, chip: chip).get()
+    let due = DispatchTime.now() + .nanoseconds(Self.nanoseconds(deadline))
+    pending.withLock { $0[ObjectIdentifier(batch)] = (batch, due, nil) }
+    workers[worker].async { [self] in
+      let result = Result { () throws(SysfsError) in try files.poll(path) }
+      releaseFile(path)
+      releaseWorker(worker)
+      batch.record(0, result)
+      pending.withLock { $0[ObjectIdentifier(batch)] = nil }
+      batch.finish(timedOut: false, claim: nil)
+    }
   }
 
   /// An idle worker, if any is left.
@@ -283,6 +286,26 @@ public final class DeadlineReader: Sendable {
   }
 }
 
+/// Results of one chip gathered from its job and the files read on their own.
+private final class Parts: Sendable {
+  private let state: Mutex<(results: [Result<String, SysfsError>], left: Int)>
+  private let done: @Sendable ([Result<String, SysfsError>]) -> Void
+
+  init(_ paths: [String], count: Int, then done: @escaping @Sendable ([Result<String, SysfsError>]) -> Void) {
+    state = Mutex((paths.map { .failure(SysfsError(path: $0, errno: ETIMEDOUT, timedOut: true)) }, count))
+    self.done = done
+  }
+
+  func add(_ part: [(Int, Result<String, SysfsError>)]) {
+    let all = state.withLock { state -> [Result<String, SysfsError>]? in
+      for (index, result) in part { state.results[index] = result }
+      state.left -= 1
+      return state.left == 0 ? state.results : nil
+    }
+    if let all { done(all) }
+  }
+}
+
 /// A runner: one worker taking chip jobs off the queue in turn.
 private final class Runner: Sendable {
   let worker: Int
@@ -310,22 +333,20 @@ private final class Batch: Sendable {
     var current: Int?
     /// `current` was claimed for the abandoned read: released when it returns.
     var claimed = false
-    var continuation: CheckedContinuation<Outcome, Never>?
     var done = false
   }
   let paths: [String]
   private let state: Mutex<State>
+  private let handler: @Sendable (Outcome) -> Void
 
-  init(paths: [String]) {
+  /// `handler` gets the outcome, once.
+  init(paths: [String], then handler: @escaping @Sendable (Outcome) -> Void) {
     self.paths = paths
+    self.handler = handler
     state = Mutex(State(results: Array(repeating: nil, count: paths.count)))
   }
 
   var abandoned: Bool { state.withLock { $0.done } }
-
-  func start(_ continuation: CheckedContinuation<Outcome, Never>) {
-    state.withLock { $0.continuation = continuation }
-  }
 
   func reading(_ index: Int) { state.withLock { $0.current = index } }
 
@@ -342,17 +363,16 @@ private final class Batch: Sendable {
 
   /// Hands the results over once; at the deadline, `claim` takes the file still being read.
   func finish(timedOut: Bool, claim: (@Sendable (String) -> Bool)?) {
-    let handover = state.withLock { state -> (CheckedContinuation<Outcome, Never>, Outcome)? in
-      guard !state.done, let continuation = state.continuation else { return nil }
+    let handover = state.withLock { state -> Outcome? in
+      guard !state.done else { return nil }
       state.done = true
-      state.continuation = nil
       var blockedOn: String?
       if timedOut, let current = state.current {
         blockedOn = paths[current]
         if let claim { state.claimed = claim(paths[current]) }
       }
-      return (continuation, Outcome(results: state.results, blockedOn: blockedOn))
+      return Outcome(results: state.results, blockedOn: blockedOn)
     }
-    if let (continuation, outcome) = handover { continuation.resume(returning: outcome) }
+    if let handover { handler(handover) }
   }
 }

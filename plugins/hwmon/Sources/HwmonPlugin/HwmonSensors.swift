@@ -7,10 +7,12 @@ public import SynseSDK
 /// impossible values as an invalid (null) reading that says why, and the last good reading
 /// (with its own timestamp) when a file fails to read.
 ///
-/// Reads cost per chip: the first channel of a chip asked for in a read pass reads the files
-/// of all of the chip's channels in one batch (``DeadlineReader/readChip(_:chip:)``), and
-/// the chip's other channels asked for within ``sharedFor`` take their values from it, each
-/// once; a channel asked for twice starts a new batch. Chips never wait for each other.
+/// Reads cost per pass: the first channel asked for in a read pass starts a batch for its
+/// chip and for every other known chip whose last batch has served all its channels or is
+/// older than ``sharedFor`` (``DeadlineReader/readChip(_:chip:then:)``: one job per chip, no
+/// task each), and each chip's channels asked for within ``sharedFor`` take their values from
+/// its batch, each once (most find it done and do not wait at all); a channel asked for twice
+/// starts a new batch. Chips never wait for each other beyond the reader's watchdog tick.
 public final class HwmonSensors: Sendable {
   let reader: DeadlineReader
   let settings: HwmonSettings
@@ -62,12 +64,27 @@ public final class HwmonSensors: Sendable {
         consumed[index] = true
         return (batch, plan!, false)
       }
-      let fresh = ChipRead(chip: channel.chip, paths: paths, generation: generation)
+      let fresh = renew(channel.chip, at: now)
+      consumed[index] = true
+      return (fresh, plan!, true)
+    }
+
+    /// A new batch, unless the current one still serves channels that have not taken their
+    /// values (another channel of this chip started it in this pass).
+    mutating func refresh(at now: ContinuousClock.Instant) -> ChipRead? {
+      guard let chip = plans.first?.value.channel.chip else { return nil }
+      if let batch, batch.generation == generation, now - started < HwmonSensors.sharedFor, consumed.contains(false) {
+        return nil
+      }
+      return renew(chip, at: now)
+    }
+
+    private mutating func renew(_ chip: HwmonChip, at now: ContinuousClock.Instant) -> ChipRead {
+      let fresh = ChipRead(chip: chip, paths: paths, generation: generation)
       batch = fresh
       for position in consumed.indices { consumed[position] = false }
-      consumed[index] = true
       started = now
-      return (fresh, plan!, true)
+      return fresh
     }
   }
 
@@ -96,10 +113,16 @@ public final class HwmonSensors: Sendable {
 
   public func read(_ channel: HwmonChannel) async -> [Reading] {
     let now = ContinuousClock.now
-    let (batch, plan, leader) = chips.withLock { table in
-      table[channel.chip.key, default: ChipState()].join(channel, at: now)
+    let (batch, plan, runs) = chips.withLock { table -> (ChipRead, ChannelPlan, [ChipRead]) in
+      let (batch, plan, leader) = table[channel.chip.key, default: ChipState()].join(channel, at: now)
+      guard leader else { return (batch, plan, []) }
+      var runs = [batch]
+      for index in table.values.indices where table.values[index].batch !== batch {
+        if let other = table.values[index].refresh(at: now) { runs.append(other) }
+      }
+      return (batch, plan, runs)
     }
-    if leader { await run(batch) }
+    for run in runs { start(run) }
     switch await batch.outcome() {
     case .suspended:
       return stale(channel, because: "device is runtime-suspended; not woken (wakeSuspended: false)")
@@ -121,8 +144,8 @@ public final class HwmonSensors: Sendable {
     }
   }
 
-  /// Reads the files of every channel of the batch, unless the device sleeps.
-  private func run(_ batch: ChipRead) async {
+  /// Starts reading the files of every channel of the batch, unless the device sleeps.
+  private func start(_ batch: ChipRead) {
     let chip = batch.chip
     if !settings.wakeSuspended, let parent = chip.parent, !withoutRuntimePM.withLock({ $0.contains(chip.key) }) {
       switch Result(catching: { () throws(SysfsError) in try reader.files.read("\(settings.sysfsRoot)/\(parent)/power/runtime_status") }) {
@@ -137,7 +160,7 @@ public final class HwmonSensors: Sendable {
         break
       }
     }
-    batch.complete(.files(await reader.readChip(batch.paths, chip: chip.displayName)))
+    reader.readChip(batch.paths, chip: chip.displayName) { batch.complete(.files($0)) }
   }
 
   /// `file` gives the text of the plan's file at a position in `plan.paths`.
@@ -247,7 +270,7 @@ private final class ChipRead: Sendable {
 
 /// The files a reading of one channel needs, worked out once: alarm and fault flags, the pwm
 /// mode, the value, in that reading order.
-struct ChannelPlan: Sendable {
+final class ChannelPlan: Sendable {
   let channel: HwmonChannel
   /// Position among the chip's channels.
   let index: Int
