@@ -244,9 +244,12 @@ def test_plugin_tls_settings_are_checked_at_startup():
         (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-b.key'}'", "network.tls.key"),  # another pair's key
         (f"cert: '{pki / 'san.cnf'}', key: '{pki / 'server-a.key'}'", "network.tls.cert"),  # not PEM
         (f"cert: '{pki / 'server-a.pem'}', key: '{pki / 'server-a.key'}', caCerts: ['{pki / 'ca-a.key'}']", "network.tls.caCerts"),
+        ("5", "network.tls"),  # not a mapping: must not mean plaintext
+        ("[a]", "network.tls"),
     ]
     for tls, key in cases:
-        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{free_port()}', tls: {{{tls}}}}}", CLIENT_DEVICES)
+        value = tls if tls in ("5", "[a]") else f"{{{tls}}}"
+        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{free_port()}', tls: {value}}}", CLIENT_DEVICES)
         output = plugin.communicate(timeout=30)[0].decode(errors="replace")
         assert plugin.returncode == 2 and key in output, (tls, plugin.returncode, output)
 

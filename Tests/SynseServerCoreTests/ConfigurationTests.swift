@@ -123,6 +123,23 @@ struct ConfigurationWordsTests {
     #expect(Set(config.unknownKeys) == ["custom", "server.port", "metrics.enable"] && config.unknownKeys.count == 3)
   }
 
+  @Test func aVariableDoesNotHideASectionOfTheWrongTypeInTheFile() throws {
+    for (yaml, variable, key) in [("metrics: 5\n", "SYNSE_METRICS_ENABLED", "'metrics'"), ("plugin: x\n", "SYNSE_PLUGIN_EMBEDDED", "'plugin'"),
+                                  ("grpc: {tls: 1}\n", "SYNSE_GRPC_TLS_CERT", "'grpc.tls'")] {
+      let path = try file(yaml)
+      let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: [variable: "true"]) }
+      #expect(error.description.contains(key), "\(error)")
+    }
+  }
+
+  @Test func aWronglyTypedCredentialIsNamedNotShown() throws {
+    for yaml in ["metrics: {auth: {username: u, password: 12345678}}\n", "metrics: {auth: {token: [S3CRETPW]}}\n"] {
+      let path = try file(yaml)
+      let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: [:]) }
+      #expect(error.description.contains("metrics.auth.") && !error.description.contains("12345678") && !error.description.contains("S3CRETPW"), "\(error)")
+    }
+  }
+
   @Test func mistypedVariablesAreListedAndListBlanksTrimmed() throws {
     let config = try ServerConfiguration.load(path: try file(""), environment: [
       "SYNSE_PLUGINS_TCP": "x:1", "SYNSE_PLUGIN_TCP": " 127.0.0.1:1 , 127.0.0.1:2", "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "a",

@@ -154,6 +154,8 @@ extension PluginConfig {
     }
     var network = Network(type: kind, address: address)
     if let tls = reader.child("tls") {
+      // `tls: 5` must not quietly mean plaintext.
+      guard case .map = tls.value else { throw reader.error("tls", "must be a mapping of cert, key, caCerts and skipVerify") }
       network.tlsCert = try tls.string("cert") ?? ""
       network.tlsKey = try tls.string("key") ?? ""
       network.tlsCACerts = try tls.strings("caCerts") ?? []

@@ -24,7 +24,13 @@ extension ServerConfiguration {
       do {
         if let node = try Yams.compose(yaml: text) {
           guard case .mapping = node else { throw ConfigurationError("config file \(file): the top level must be a mapping") }
-          tree = merge(tree, try json(from: node, file: file))
+          let fileTree = try json(from: node, file: file)
+          // Checked before the environment is merged: `SYNSE_METRICS_ENABLED=true` would
+          // otherwise replace a `metrics: 5` of the file and hide it.
+          if let (section, found) = misplacedSection(in: fileTree) {
+            throw ConfigurationError("invalid configuration (\(file)): '\(section.joined(separator: "."))' must be a mapping of its keys, got \(found.serialized(pretty: false))")
+          }
+          tree = merge(tree, fileTree)
         }
       } catch let error as ConfigurationError {
         throw error
@@ -133,6 +139,23 @@ extension ServerConfiguration {
     var seen: Set<[String]> = []
     return environmentKeys.flatMap { key in (1..<key.path.count).map { Array(key.path[..<$0]) } }.filter { seen.insert($0).inserted }
   }()
+
+  /// The first section of `tree` that holds something other than a mapping (`metrics: 5`,
+  /// `plugin: emulator`), which would otherwise drop every key below it unsaid.
+  static func misplacedSection(in tree: JSONValue) -> ([String], JSONValue)? {
+    for section in sections {
+      var current = tree
+      for key in section {
+        guard case .object(let pairs) = current, let next = pairs.last(where: { $0.0 == key })?.1 else { current = .null; break }
+        current = next
+      }
+      switch current {
+      case .null, .object: continue
+      default: return (section, current)
+      }
+    }
+    return nil
+  }
 
   /// The paths of `tree`'s leaves that no key declares (`port:` under the wrong parent, a typo),
   /// dotted; a declared map (`…endpoints.labels`) takes any key below it.

@@ -14,7 +14,10 @@ extension ServerConfiguration {
       return current == .null ? nil : current
     }
     func fail(_ path: [String], _ expected: String, _ got: JSONValue) -> ConfigurationError {
-      ConfigurationError("invalid configuration (\(source) and environment): '\(path.joined(separator: "."))' must be \(expected), got \(got.serialized(pretty: false))")
+      let dotted = path.joined(separator: ".")
+      // A password YAML read as a number is still a password: never echo a credential.
+      let shown = Self.secretKeys.contains(dotted) ? Self.redactedValue : got.serialized(pretty: false)
+      return ConfigurationError("invalid configuration (\(source) and environment): '\(dotted)' must be \(expected), got \(shown)")
     }
     func string(_ path: [String]) throws(ConfigurationError) -> String? {
       guard let found = value(path) else { return nil }
@@ -52,11 +55,7 @@ extension ServerConfiguration {
       return result
     }
 
-    // `metrics: 5` or `plugin: emulator` would otherwise drop every key below it unsaid.
-    for section in Self.sections {
-      guard let found = value(section) else { continue }
-      guard case .object = found else { throw fail(section, "a mapping of its keys", found) }
-    }
+    if let (section, found) = Self.misplacedSection(in: tree) { throw fail(section, "a mapping of its keys", found) }
     if let level = try string(["logging"]) {
       guard let parsed = LogLevel(rawValue: level) else {
         throw fail(["logging"], "one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))", .string(level))
