@@ -25,8 +25,9 @@ extension ServerConfiguration {
         if let node = try Yams.compose(yaml: text) {
           guard case .mapping = node else { throw ConfigurationError("config file \(file): the top level must be a mapping") }
           let fileTree = try json(from: node, file: file)
-          // Checked before the environment is merged: `SYNSE_METRICS_ENABLED=true` would
-          // otherwise replace a `metrics: 5` of the file and hide it.
+          // Checked here, before the environment is merged, and only here: the environment
+          // and the defaults put nothing but mappings at section paths, while a variable such
+          // as `SYNSE_METRICS_ENABLED=true` would replace a `metrics: 5` of the file and hide it.
           if let (section, found) = misplacedSection(in: fileTree) {
             throw ConfigurationError("invalid configuration (\(file)): '\(section.joined(separator: "."))' must be a mapping of its keys, got \(found.serialized(pretty: false))")
           }

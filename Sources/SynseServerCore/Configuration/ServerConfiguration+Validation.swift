@@ -55,7 +55,6 @@ extension ServerConfiguration {
       return result
     }
 
-    if let (section, found) = Self.misplacedSection(in: tree) { throw fail(section, "a mapping of its keys", found) }
     if let level = try string(["logging"]) {
       guard let parsed = LogLevel(rawValue: level) else {
         throw fail(["logging"], "one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))", .string(level))
