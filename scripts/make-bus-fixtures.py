@@ -159,7 +159,16 @@ def build(boot):
     t.hwmon(number["gpio_fan"], fan.relative_to(root), "gpio_fan", fan1_input=3000, fan1_target=3000)
 
 
+def fill_empty_directories(root):
+    """Git keeps no empty directory, so a fresh clone would lose an empty port and renumber its
+    siblings; every device and driver directory in sysfs has a `uevent` file, so each gets one."""
+    for directory, subdirectories, files in os.walk(root):
+        if not subdirectories and not files:
+            (Path(directory) / "uevent").write_text("")
+
+
 if __name__ == "__main__":
     for boot in (1, 2):
         build(boot)
+        fill_empty_directories(ROOT / f"boot{boot}")
     print(f"wrote {ROOT}/boot1 and boot2")

@@ -108,3 +108,11 @@ def test_a_plugin_says_which_config_file_it_took(tmp_path):
     assert result.returncode == 0, output
     line = next(line for line in output.splitlines() if "loaded plugin config" in line)
     assert str(tmp_path / "config.yaml") in line or "./config.yaml" in line, line
+
+
+def test_every_fixture_directory_survives_a_clone():
+    # Git carries no empty directory: a test that passes in the working tree would see another
+    # tree in CI's fresh clone (an empty libata port vanished and its siblings were renumbered).
+    empty = [str(Path(d).relative_to(ROOT)) for d, subdirs, files in os.walk(ROOT / "Tests" / "Fixtures")
+             if not subdirs and not files]
+    assert empty == [], f"empty fixture directories (git drops them; add a file): {empty}"
