@@ -29,11 +29,11 @@ else
 fi
 
 if [ "$mode" = test ]; then
-  if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements.txt .venv/requirements.txt; then
-    echo "bootstrap (test): installing the pinned Python packages of scripts/requirements.txt in .venv" >&2
+  if [ ! -x .venv/bin/python ] || ! cmp -s Tests/Interop/requirements.txt .venv/requirements.txt; then
+    echo "bootstrap (test): installing the pinned Python packages of Tests/Interop/requirements.txt in .venv" >&2
     rm -rf .venv
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
-    cp scripts/requirements.txt .venv/requirements.txt
+    .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
+    cp Tests/Interop/requirements.txt .venv/requirements.txt
   fi
 fi

@@ -3,7 +3,6 @@ notification protocol, and under systemd-socket-activate."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -12,31 +11,8 @@ from pathlib import Path
 import pytest
 from synse_grpc import client
 
-from conftest import ROOT, free_port, stop
-from test_server_http import get, request, start_server, wait_for
-
-HWMON = Path(os.environ.get("SYNSE_HWMON_BIN", ROOT / ".build" / "debug" / "synse-hwmon-plugin"))
-FIXTURES = ROOT / "Tests" / "Fixtures" / "sysfs"
-
-
-def copy_tree(name):
-    target = Path(tempfile.mkdtemp(prefix="hwmon-tree-")) / name
-    shutil.copytree(FIXTURES / name, target, symlinks=True)
-    return target
-
-
-def plugin_config(network):
-    directory = Path(tempfile.mkdtemp(prefix="hwmon-plugin-"))
-    (directory / "config.yml").write_text(
-        "version: 3\n" + (f"network: {network}\n" if network else "")
-        + "settings: {read: {interval: 200ms}, write: {interval: 100ms}}\nhealth: {healthFile: ''}\n")
-    return directory / "config.yml"
-
-
-def start_hwmon(root, network, **env):
-    config = plugin_config(network)
-    environment = dict(os.environ, PLUGIN_CONFIG=str(config), HWMON_SYSFS_ROOT=str(root), **env)
-    return subprocess.Popen([str(HWMON)], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+from helpers import (FIXTURES, HWMON, ROOT, copy_tree, free_port, get, notify_listener, plugin_config, request,
+                     start_hwmon, start_server, stop, wait_for)
 
 
 def test_server_scans_reads_and_writes_hwmon_devices():
@@ -70,14 +46,6 @@ def test_server_scans_reads_and_writes_hwmon_devices():
         stop(server)
         stop(plugin)
     assert plugin.returncode == 0
-
-
-def notify_listener():
-    path = Path(tempfile.mkdtemp(prefix="notify-")) / "notify.sock"
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(str(path))
-    listener.settimeout(20)
-    return listener, path
 
 
 def test_readiness_watchdog_and_stopping_over_notify_socket():

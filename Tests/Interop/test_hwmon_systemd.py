@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from test_hwmon_plugin import FIXTURES, HWMON
+from helpers import FIXTURES, HWMON
 
 HELPER = Path(__file__).with_name("namespace_helper.py")
 

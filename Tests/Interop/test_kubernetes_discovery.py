@@ -7,9 +7,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import get, start_server, wait_for
-from test_tls import make_pki
+from helpers import (CLIENT_DEVICES, free_port, get, make_pki, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
 
 # An Endpoints list as the API server returns it (trimmed of managedFields and the like).
 RECORDED = {

@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import LED, PLUGIN, get, request, stack, start_server, wait_for  # noqa: F401
+from helpers import (BINARY, CLIENT_DEVICES, LED, PLUGIN, ROOT, copy_tree, free_port, get, request, start_hwmon,
+                     start_plugin, start_server, stop, wait_for, wait_until_serving)
 
 BUCKETS = ["0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1.0", "2.5", "5.0", "7.5", "10.0", "+Inf"]
 
@@ -326,7 +326,6 @@ def test_plugin_side_metrics():
         f"version: 3\nnetwork: {{type: tcp, address: '127.0.0.1:{plugin_port}'}}\n"
         "settings: {read: {interval: 100ms}, write: {interval: 100ms}}\nhealth: {healthFile: ''}\n")
     env.update(PLUGIN_CONFIG=str(directory / "config.yml"), PLUGIN_DEVICE_CONFIG=str(CLIENT_DEVICES))
-    from conftest import BINARY
     plugin = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_until_serving(plugin)
@@ -560,7 +559,6 @@ def readme_metric_names():
 def test_readme_names_exactly_the_exported_metrics():
     """The README's metric names are the ones a server exports with the emulator and the hwmon
     plugin (every reading family they produce), and the SDK's plugin-side families."""
-    from test_hwmon_plugin import copy_tree, start_hwmon
     hwmon_port = free_port()
     hwmon = start_hwmon(copy_tree("server"), f"{{type: tcp, address: '127.0.0.1:{hwmon_port}'}}")
     server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_PLUGIN_TCP": f"127.0.0.1:{hwmon_port}",

@@ -8,8 +8,7 @@ from pathlib import Path
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from conftest import ROOT
-from test_server_http import start_server, stop
+from helpers import ROOT, start_server, stop
 
 SPEC = ROOT / "openapi.yaml"
 ST = Path(sys.executable).with_name("st")

@@ -7,9 +7,8 @@ import pytest
 from google.protobuf import descriptor_pb2
 from synse_grpc import api, client, errors, synse_pb2
 
-from conftest import ROOT
+from helpers import LED, ROOT
 
-LED = "f041883c-cf87-55d7-a978-3d3103836412"
 TEMPS = [
     "9907bdfa-75e1-5af5-8385-87184f356b22",
     "89fd576d-462c-53be-bcb6-7870e70c304a",

@@ -9,9 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-
-from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import SERVER, get, start_server, wait_for
+from helpers import (CLIENT_DEVICES, SERVER, free_port, get, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
 
 # A second, smaller device set: a plugin "upgraded" in place serves other devices.
 OTHER_DEVICES = """version: 3

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import free_port
+from helpers import BINARY, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,7 +100,6 @@ def test_readme_run_command_from_a_fresh_clone_serves_devices(tmp_path):
 def test_a_plugin_says_which_config_file_it_took(tmp_path):
     """The README runs plugins from the repository root, where the server's config.yaml lies:
     the plugin takes ./config.yaml as its own (Go SDK search path), so it names the file."""
-    from conftest import BINARY
     (tmp_path / "config.yaml").write_text("version: 3\nnetwork: {type: tcp, address: '127.0.0.1:1'}\n")
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLUGIN_")}
     result = subprocess.run([str(BINARY), "--dry-run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)

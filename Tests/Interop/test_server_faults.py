@@ -3,8 +3,8 @@ that plugin's devices, and reconnects by itself when the plugin comes back."""
 import os
 import time
 
-from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import PLUGIN, get, request, start_server, wait_for
+from helpers import (CLIENT_DEVICES, PLUGIN, SERVER, free_port, get, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
 
 
 def test_plugin_killed_and_restarted(tmp_path):
@@ -71,7 +71,6 @@ def test_plugin_started_after_the_server_is_picked_up():
     port = free_port()
     import subprocess, tempfile
     from pathlib import Path
-    from test_server_http import SERVER
     config = Path(tempfile.mkdtemp()) / "config.yml"
     config.write_text(f"pretty_json: false\nplugin: {{tcp: ['127.0.0.1:{plugin_port}']}}\n")
     server = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
@@ -96,7 +95,6 @@ def test_malformed_requests_get_400_not_a_hang():
     """Requests the HTTP parser rejects are answered 400 and closed (the WebSocket-upgrade
     pipeline of hummingbird-websocket alone would leave them hanging)."""
     import socket
-    from test_server_http import get, start_server, stop
     server, base, port = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator"})
     try:
         for payload in [b"GET /test HTTP/1.1\r\nHost: x\r\nX-Probe: a\x00b\r\n\r\n", b"BLAH\r\n\r\n",

@@ -1,97 +1,15 @@
 """synse-server and the emulator plugin as separate processes, driven by the official
 Python client (synse 1.0.1) and by raw HTTP."""
 import asyncio
-import json
-import os
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from synse import client as synse_client
 from synse import errors as synse_errors
 
-from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
-
-SERVER = Path(os.environ.get("SYNSE_SERVER_BIN", ROOT / ".build" / "debug" / "synse-server"))
-LED = "f041883c-cf87-55d7-a978-3d3103836412"
-TEMP1 = "9907bdfa-75e1-5af5-8385-87184f356b22"
-PLUGIN = "4032ffbe-80db-5aa5-b794-f35c88dff85c"
-
-
-def start_server(plugin_env, extra_config="", log=None):
-    """Runs synse-server; `log` is a file path that receives its output."""
-    port = free_port()
-    directory = tempfile.mkdtemp(prefix="synse-server-")
-    config = Path(directory) / "config.yml"
-    config.write_text("logging: info\npretty_json: false\ngrpc: {timeout: 5}\n" + extra_config)
-    env = dict(os.environ, **plugin_env)
-    output = open(log, "wb") if log else subprocess.DEVNULL
-    process = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, cwd=directory, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: get(base, "/v3/scan")[0] == 200 and len(get(base, "/v3/scan")[1]) > 0, timeout=20)
-    return process, base, port
-
-
-def get(base, path):
-    return request(base, path)
-
-
-def request(base, path, method="GET", body=None):
-    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=15) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw)
-        except ValueError:
-            return error.code, raw
-    except (urllib.error.URLError, ConnectionError):
-        return 0, None
-
-
-def wait_for(predicate, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            value = predicate()
-        except Exception:
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-@pytest.fixture(params=["tcp", "unix"])
-def stack(request):
-    """(base URL, port) of a server talking to an emulator plugin process."""
-    if request.param == "tcp":
-        plugin_port = free_port()
-        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
-        plugin_env = {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}"}
-    else:
-        socket_path = Path(tempfile.mkdtemp(prefix="synse-sock-")) / "emulator.sock"
-        plugin, _ = start_plugin(f"{{type: unix, address: '{socket_path}'}}", CLIENT_DEVICES)
-        plugin_env = {"SYNSE_PLUGIN_UNIX": str(socket_path)}
-    wait_until_serving(plugin)
-    server, base, port = start_server(plugin_env)
-    yield base, port
-    stop(server)
-    stop(plugin)
-    assert server.returncode == 0, f"server exited with {server.returncode} on SIGTERM"
-
-
-def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+from helpers import LED, PLUGIN, ROOT, SERVER, TEMP1, free_port, get, request, run, stop, wait_for
 
 
 def test_official_python_client(stack):

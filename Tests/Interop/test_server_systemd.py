@@ -2,8 +2,7 @@
 devices, STATUS= with counts, watchdog pings, STOPPING=1 on SIGTERM."""
 import signal
 
-from test_hwmon_plugin import notify_listener
-from test_server_http import start_server
+from helpers import SERVER, free_port, notify_listener, start_server, wait_for
 
 
 def test_server_notifies_readiness_status_watchdog_and_stopping():
@@ -42,8 +41,6 @@ def test_server_under_socket_activation_with_readiness():
 
     import pytest
 
-    from conftest import free_port
-    from test_server_http import SERVER
 
     if shutil.which("systemd-socket-activate") is None:
         pytest.skip("systemd-socket-activate not installed")
@@ -60,7 +57,6 @@ def test_server_under_socket_activation_with_readiness():
         def first_request():
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/test", timeout=20) as response:
                 return json.loads(response.read())
-        from test_server_http import wait_for
         assert wait_for(lambda: first_request())["status"] == "ok"
         ready = listener.recv(4096).decode().splitlines()
         assert "READY=1" in ready and "STATUS=serving on socket fd 3; plugins: 1 active of 1; devices: 29" in ready, ready
@@ -85,7 +81,6 @@ def _start_on_taken_port(env, config):
     import time
     from pathlib import Path
 
-    from test_server_http import SERVER
 
     listener, path = notify_listener()
     listener.settimeout(0.5)
@@ -129,7 +124,6 @@ def test_unreachable_plugin_is_counted_in_status():
     """A configured plugin that never answers is one plugin, not zero: `0 active of 1`."""
     import socket
 
-    from conftest import free_port
     listener, path = notify_listener()
     server, base, port = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_PLUGIN_TCP": f"127.0.0.1:{free_port()}",
                                        "NOTIFY_SOCKET": str(path)})

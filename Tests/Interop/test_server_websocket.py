@@ -7,11 +7,8 @@ import pytest
 from synse import client as synse_client
 from synse import errors as synse_errors
 
-from test_server_http import LED, PLUGIN, stack  # noqa: F401  (fixture)
-
-
-def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+from helpers import (CLIENT_DEVICES, LED, PLUGIN, free_port, get, run, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
 
 
 def test_official_websocket_client(stack):  # noqa: F811
@@ -222,12 +219,8 @@ def test_more_bad_input(stack):  # noqa: F811
     run(scenario())
 
 
-
-
 def test_read_stream_from_two_plugins_and_disconnect():
     """One stream fed by an external plugin and the embedded one; closing the socket ends it."""
-    from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
-    from test_server_http import get, start_server, wait_for
 
     plugin_port = free_port()
     plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")

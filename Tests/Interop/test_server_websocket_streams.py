@@ -14,12 +14,8 @@ from pathlib import Path
 
 import aiohttp
 
-from conftest import CLIENT_DEVICES, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import LED, get, start_server, wait_for
-
-
-def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+from helpers import (CLIENT_DEVICES, LED, free_port, get, run, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
 
 
 def open_streams(plugin):

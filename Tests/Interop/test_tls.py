@@ -12,28 +12,7 @@ from pathlib import Path
 import aiohttp
 from synse import client as synse_client
 
-from conftest import CLIENT_DEVICES, ROOT, free_port, start_plugin, stop, wait_until_serving
-from test_server_http import SERVER, wait_for
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def make_pki():
-    """Two CAs; a server/plugin certificate for 127.0.0.1 and localhost from each CA `a` and
-    `b`, and a client certificate from CA `a`."""
-    directory = Path(tempfile.mkdtemp(prefix="pki-"))
-    (directory / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    for ca in ("a", "b"):
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"ca-{ca}.key", "-out", f"ca-{ca}.pem",
-                "-days", "2", "-subj", f"/CN=test CA {ca}", cwd=directory)
-        for name in ("server", "client"):
-            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}-{ca}.key", "-out", f"{name}-{ca}.csr",
-                    "-subj", f"/CN={name}", cwd=directory)
-            openssl("x509", "-req", "-in", f"{name}-{ca}.csr", "-CA", f"ca-{ca}.pem", "-CAkey", f"ca-{ca}.key",
-                    "-CAcreateserial", "-out", f"{name}-{ca}.pem", "-days", "2", "-extfile", "san.cnf", cwd=directory)
-    return directory
+from helpers import CLIENT_DEVICES, SERVER, free_port, make_pki, start_plugin, stop, wait_for, wait_until_serving
 
 
 def run_server(env, log):

@@ -1,0 +1,183 @@
+"""Shared by the interoperability tests: the binaries they start (real processes, never
+mocks), the emulator's well-known IDs, HTTP calls and waiting. Fixtures are in conftest.py;
+no test module imports from another (test_layout.py checks it)."""
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("SYNSE_EMULATOR_BIN", ROOT / ".build" / "debug" / "synse-emulator-plugin"))
+SERVER = Path(os.environ.get("SYNSE_SERVER_BIN", ROOT / ".build" / "debug" / "synse-server"))
+HWMON = Path(os.environ.get("SYNSE_HWMON_BIN", ROOT / ".build" / "debug" / "synse-hwmon-plugin"))
+FIXTURES = ROOT / "Tests" / "Fixtures" / "sysfs"
+CLIENT_DEVICES = ROOT / "plugins" / "emulator" / "config" / "client-integration" / "devices.yaml"
+
+# The emulator's IDs with the client integration-test devices (plugin-protocol.md §5.5).
+LED = "f041883c-cf87-55d7-a978-3d3103836412"
+TEMP1 = "9907bdfa-75e1-5af5-8385-87184f356b22"
+PLUGIN = "4032ffbe-80db-5aa5-b794-f35c88dff85c"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_plugin(network, devices=None, extra="", binary=BINARY):
+    """Runs the emulator (or `binary`) with a plugin config naming `network`; returns (process, dir)."""
+    directory = tempfile.mkdtemp(prefix="synse-interop-")
+    config = Path(directory) / "config.yml"
+    config.write_text(
+        "version: 3\n"
+        f"network: {network}\n"
+        "settings: {read: {interval: 100ms}, write: {interval: 100ms}, cache: {enabled: true, ttl: 1m}}\n"
+        "health: {healthFile: ''}\n" + extra
+    )
+    env = dict(os.environ, PLUGIN_CONFIG=str(config))
+    if devices:
+        env["PLUGIN_DEVICE_CONFIG"] = str(devices)
+    process = subprocess.Popen([str(binary)], env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return process, directory
+
+
+def wait_until_serving(process, timeout=20):
+    deadline = time.time() + timeout
+    lines = []
+    while time.time() < deadline:
+        line = process.stdout.readline().decode(errors="replace")
+        if not line and process.poll() is not None:
+            break
+        lines.append(line)
+        if "serving synse.V3Plugin" in line:
+            # Keep reading so a chatty plugin never blocks on a full pipe; tests may look at
+            # what it logged afterwards in `process.output`.
+            process.output = []
+            threading.Thread(target=lambda: [process.output.append(raw.decode(errors="replace")) for raw in process.stdout],
+                             daemon=True).start()
+            return
+    process.kill()
+    raise RuntimeError("plugin did not start:\n" + "".join(lines))
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+def start_server(plugin_env, extra_config="", log=None):
+    """Runs synse-server; `log` is a file path that receives its output."""
+    port = free_port()
+    directory = tempfile.mkdtemp(prefix="synse-server-")
+    config = Path(directory) / "config.yml"
+    config.write_text("logging: info\npretty_json: false\ngrpc: {timeout: 5}\n" + extra_config)
+    env = dict(os.environ, **plugin_env)
+    output = open(log, "wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+                               env=env, cwd=directory, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: get(base, "/v3/scan")[0] == 200 and len(get(base, "/v3/scan")[1]) > 0, timeout=20)
+    return process, base, port
+
+
+def get(base, path):
+    return request(base, path)
+
+
+def request(base, path, method="GET", body=None):
+    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=15) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw
+    except (urllib.error.URLError, ConnectionError):
+        return 0, None
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            value = predicate()
+        except Exception:
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def notify_listener():
+    """A datagram socket standing in for systemd's NOTIFY_SOCKET: (socket, path)."""
+    path = Path(tempfile.mkdtemp(prefix="notify-")) / "notify.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(path))
+    listener.settimeout(20)
+    return listener, path
+
+
+def copy_tree(name):
+    """A writable copy of the sysfs fixture tree `name` (writes change its files)."""
+    target = Path(tempfile.mkdtemp(prefix="hwmon-tree-")) / name
+    shutil.copytree(FIXTURES / name, target, symlinks=True)
+    return target
+
+
+def plugin_config(network):
+    """A hwmon plugin config file naming `network` (or none); returns its path."""
+    directory = Path(tempfile.mkdtemp(prefix="hwmon-plugin-"))
+    (directory / "config.yml").write_text(
+        "version: 3\n" + (f"network: {network}\n" if network else "")
+        + "settings: {read: {interval: 200ms}, write: {interval: 100ms}}\nhealth: {healthFile: ''}\n")
+    return directory / "config.yml"
+
+
+def start_hwmon(root, network, **env):
+    """Runs synse-hwmon-plugin on the sysfs tree `root`, output piped."""
+    config = plugin_config(network)
+    environment = dict(os.environ, PLUGIN_CONFIG=str(config), HWMON_SYSFS_ROOT=str(root), **env)
+    return subprocess.Popen([str(HWMON)], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_pki():
+    """Two CAs; a server/plugin certificate for 127.0.0.1 and localhost from each CA `a` and
+    `b`, and a client certificate from CA `a`."""
+    directory = Path(tempfile.mkdtemp(prefix="pki-"))
+    (directory / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for ca in ("a", "b"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"ca-{ca}.key", "-out", f"ca-{ca}.pem",
+                "-days", "2", "-subj", f"/CN=test CA {ca}", cwd=directory)
+        for name in ("server", "client"):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}-{ca}.key", "-out", f"{name}-{ca}.csr",
+                    "-subj", f"/CN={name}", cwd=directory)
+            openssl("x509", "-req", "-in", f"{name}-{ca}.csr", "-CA", f"ca-{ca}.pem", "-CAkey", f"ca-{ca}.key",
+                    "-CAcreateserial", "-out", f"{name}-{ca}.pem", "-days", "2", "-extfile", "san.cnf", cwd=directory)
+    return directory

@@ -1,0 +1,32 @@
+"""The interoperability tests' own layout: shared code lives in helpers.py (functions) and
+conftest.py (fixtures), so a test module never imports another test module or conftest
+(pytest loads conftest itself; importing a test module runs its module-level code and
+collects its fixtures twice)."""
+import ast
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def imported_modules(path):
+    """Top-level module names `path` imports, at any depth of its code."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_module_imports_a_test_module_or_conftest():
+    offenders = {
+        path.name: sorted(name for name in imported_modules(path) if name.startswith("test_") or name == "conftest")
+        for path in sorted(HERE.glob("*.py"))
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_python_requirements_live_beside_the_tests():
+    assert (HERE / "requirements.txt").is_file()
+    assert not (HERE.parents[1] / "scripts" / "requirements.txt").exists()
