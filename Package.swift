@@ -106,12 +106,21 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "SynseServerApp",
+      dependencies: [
+        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK", "Systemd",
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "synse-server",
       dependencies: [
-        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK", "Systemd",
+        "SynseServerApp", "SynseServer", "Systemd",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -163,7 +172,10 @@ let package = Package(
     .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
     .target(
       name: "Systemd",
-      dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "CSystemd", .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -1,20 +1,10 @@
-public import Logging
+import Logging
 import Systemd
 
-/// Process-wide logging for a plugin executable: structured journal entries when systemd
-/// connected stderr to the journal, plain stderr lines otherwise.
+/// Process-wide logging for a plugin executable: the journal when systemd connected stderr
+/// to it, stderr otherwise (``Systemd/LoggingBootstrap``); `debug` picks `.debug` over `.info`.
 public enum PluginLogging {
   public static func bootstrap(identifier: String, debug: Bool) {
-    let toJournal = JournalLogHandler.stderrIsJournal()
-    LoggingSystem.bootstrap { label in
-      if toJournal {
-        var handler = JournalLogHandler(label: label, identifier: identifier)
-        handler.logLevel = debug ? .debug : .info
-        return handler
-      }
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = debug ? .debug : .info
-      return handler
-    }
+    LoggingBootstrap.bootstrap(identifier: identifier, level: debug ? .debug : .info)
   }
 }

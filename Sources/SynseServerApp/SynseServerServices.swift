@@ -1,0 +1,96 @@
+public import Logging
+public import ServiceLifecycle
+import SynseServer
+import SynseServerCore
+import Systemd
+
+/// The composition root of synse-server: loads the configuration, then builds every part
+/// (metrics, plugin registry, caches, commands, plugin maintenance, the HTTP listeners,
+/// embedded plugins, systemd notification, the shutdown deadline) and hands them back as
+/// the services of one `ServiceGroup`.
+///
+/// ```swift
+/// let server = try SynseServerServices(configPath: nil, environment: ProcessInfo.processInfo.environment)
+/// LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
+/// let services = try server.services(host: nil, port: nil, logger: Logger(label: "synse-server"))
+/// try await ServiceGroup(configuration: .init(services: services, logger: logger)).run()
+/// ```
+///
+/// Two steps, because logging is set up from the configuration before any logger exists.
+public struct SynseServerServices: Sendable {
+  let configuration: ServerConfiguration
+
+  /// Loads the configuration from `configPath` (nil: the default locations) and the
+  /// `SYNSE_*` variables of `environment`.
+  ///
+  /// - Throws: ``SynseServerFailure`` with exit code 2 and the configuration error as message.
+  public init(configPath: String?, environment: [String: String]) throws(SynseServerFailure) {
+    do {
+      configuration = try ServerConfiguration.load(path: configPath, environment: environment)
+    } catch {
+      throw SynseServerFailure(exitCode: 2, message: "\(error)")
+    }
+  }
+
+  /// The `logging` key as a swift-log level.
+  public var logLevel: Logger.Level {
+    switch configuration.logging {
+    case .debug: .debug
+    case .info: .info
+    case .warning: .warning
+    case .error: .error
+    case .critical: .critical
+    }
+  }
+
+  /// Every service of the server, in start order (graceful shutdown runs in reverse); `host`
+  /// and `port` (the command-line flags) win over the configuration. Warns about unknown
+  /// configuration keys first.
+  ///
+  /// - Throws: ``SynseServerFailure`` (exit 2, logged as critical) for an unknown embedded
+  ///   plugin, an unusable `metrics.statsd.address` or unreadable `ssl.cert`/`ssl.key`;
+  ///   an embedded plugin's own configuration error as it is.
+  public func services(host: String?, port: Int?, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    for key in configuration.unknownKeys {
+      logger.warning("configuration key '\(key)' is not one synse-server knows; it is ignored")
+    }
+    let embedded = try EmbeddedPlugin.make(names: configuration.embeddedPlugins, logger: logger)
+    let metrics = try makeMetrics(logger: logger)
+    let connections = PluginConnections()
+    let registry = PluginRegistry(
+      configuration: configuration, clients: GRPCPluginClientFactory(configuration: configuration, embedded: embedded.clients, metrics: metrics),
+      connections: connections, logger: logger, metrics: metrics)
+    let devices = DeviceCache(logger: logger, metrics: metrics)
+    let commands = Commands(
+      configuration: configuration, registry: registry, devices: devices,
+      transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
+    let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
+    let listeners = try Listeners(
+      commands: commands, configuration: configuration, host: host ?? configuration.host, port: port ?? configuration.port,
+      metrics: metrics, logger: logger)
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
+    services += [.init(service: connections), .init(service: maintenance)]
+    services += listeners.services.map { .init(service: $0) }
+    let readiness = SystemdReadiness(
+      listening: listeners.listening, listeners: listeners.services.count, registry: registry, devices: devices,
+      address: listeners.address, logger: logger)
+    services.append(.init(service: readiness, successTerminationBehavior: .ignore))
+    // Last, so that graceful shutdown (in reverse order) starts its clock first.
+    services.append(.init(service: ShutdownDeadline(limit: .seconds(8), logger: logger), successTerminationBehavior: .ignore))
+    return services
+  }
+
+  /// Server metrics when `metrics.enabled`, with a StatsD sink when `metrics.statsd.address` is set.
+  private func makeMetrics(logger: Logger) throws(SynseServerFailure) -> ServerMetrics? {
+    guard configuration.metricsEnabled else { return nil }
+    var statsd: [StatsDMetricsFactory] = []
+    if let address = configuration.metrics.statsdAddress {
+      guard let factory = StatsDMetricsFactory(address: address, prefix: configuration.metrics.statsdPrefix) else {
+        logger.critical("metrics.statsd.address '\(address)' is not a reachable host:port")
+        throw SynseServerFailure(exitCode: 2)
+      }
+      statsd.append(factory)
+    }
+    return ServerMetrics(ipLabel: configuration.metrics.ipLabel, additionalFactories: statsd)
+  }
+}
