@@ -5,7 +5,7 @@ import Testing
 @testable import SynseSDK
 
 /// Device IDs of the emulator's default config and of the client integration-test set,
-/// against the published values (plugin-protocol.md §5.4, §5.5).
+/// against the published values (docs/plugin-protocol.md §5.4, §5.5).
 struct EmulatorDeviceTests {
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

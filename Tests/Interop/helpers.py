@@ -21,7 +21,7 @@ HWMON = Path(os.environ.get("SYNSE_HWMON_BIN", ROOT / ".build" / "debug" / "syns
 FIXTURES = ROOT / "Tests" / "Fixtures" / "sysfs"
 CLIENT_DEVICES = ROOT / "plugins" / "emulator" / "config" / "client-integration" / "devices.yaml"
 
-# The emulator's IDs with the client integration-test devices (plugin-protocol.md §5.5).
+# The emulator's IDs with the client integration-test devices (docs/plugin-protocol.md §5.5).
 LED = "f041883c-cf87-55d7-a978-3d3103836412"
 TEMP1 = "9907bdfa-75e1-5af5-8385-87184f356b22"
 PLUGIN = "4032ffbe-80db-5aa5-b794-f35c88dff85c"

@@ -165,7 +165,7 @@ def test_promtool_accepts_the_live_output(metered):
     text = asyncio.new_event_loop().run_until_complete(websocket())
     result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
     lint = sorted(line for line in (result.stdout + result.stderr).splitlines() if line.strip())
-    # The only findings allowed are the two that the spec's own names cause (api-v3.md §10).
+    # The only findings allowed are the two that the spec's own names cause (docs/api-v3.md §10).
     assert lint == [
         "synse_grpc_request_latency_sec metric names should not contain abbreviated units",
         "synse_http_request_latency_sec metric names should not contain abbreviated units",
@@ -478,7 +478,7 @@ def test_every_reading_of_a_device_reaches_prometheus():
         stop(plugin)
 
 
-# api-v3.md §10's families, with the `_total` the original's dashboards query.
+# docs/api-v3.md §10's families, with the `_total` the original's dashboards query.
 SPEC_FAMILIES = {
     "synse_http_request_count_total": "counter", "synse_http_request_latency_sec": "histogram",
     "synse_http_response_bytes_total": "counter", "synse_websocket_request_count_total": "counter",

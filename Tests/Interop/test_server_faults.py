@@ -30,7 +30,7 @@ def test_plugin_killed_and_restarted(tmp_path):
         status, body = get(base, f"/v3/read/{external['id']}")
         assert status == 500 and body["context"] == "error while issuing gRPC request: read device"
         assert get(base, f"/v3/read/{embedded_led}")[0] == 200
-        # api-v3.md §5.17: a plugin that cannot be reached is in neither list, only counted inactive.
+        # docs/api-v3.md §5.17: a plugin that cannot be reached is in neither list, only counted inactive.
         health = wait_for(lambda: (h := get(base, "/v3/plugin/health")[1]) and h["inactive"] == 1 and h)
         assert health["status"] == "unhealthy" and health["healthy"] == [PLUGIN] and health["unhealthy"] == []
         status, readings = wait_for(lambda: (r := get(base, "/v3/read")) and r[0] == 200 and r)

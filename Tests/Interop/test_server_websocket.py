@@ -80,7 +80,7 @@ async def exchange(ws, payload):
 
 
 def test_every_error_reply_to_a_falsy_id_carries_id_minus_one(stack):  # noqa: F811
-    """api-v3.md §7.2: an error answers a falsy request id (0, "", false, null) with id -1,
+    """docs/api-v3.md §7.2: an error answers a falsy request id (0, "", false, null) with id -1,
     whatever produced the error: an unknown event as much as a handler's error. Success
     replies keep the id as sent."""
     _, port = stack
@@ -133,7 +133,7 @@ def test_selectors_of_the_wrong_type_are_refused_not_read_as_everything(stack): 
 
 
 def test_plain_get_on_the_websocket_path_is_a_400(stack):  # noqa: F811
-    """api-v3.md §1.3: a GET on /v3/connect without an upgrade is a 400 (as a Synse error body)."""
+    """docs/api-v3.md §1.3: a GET on /v3/connect without an upgrade is a 400 (as a Synse error body)."""
     import urllib.error
     import urllib.request
     _, port = stack

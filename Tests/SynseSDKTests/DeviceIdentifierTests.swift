@@ -1,7 +1,7 @@
 import Testing
 @testable import SynseSDK
 
-/// Vectors from plugin-protocol.md §2.5 (computed independently by its verify_ids.py).
+/// Vectors from docs/plugin-protocol.md §2.5 (computed independently by its verify_ids.py).
 struct DeviceIdentifierTests {
   let emulatorID = "4032ffbe-80db-5aa5-b794-f35c88dff85c"
 

@@ -15,7 +15,7 @@ import Testing
       #expect(!schedule.isDue(at: now + ReconnectSchedule.fastInterval - .milliseconds(1)))
       now += ReconnectSchedule.fastInterval
     }
-    // After the window: api-v3.md §8.6's full-jitter delays with growing bounds (2, 4, … 512 s);
+    // After the window: docs/api-v3.md §8.6's full-jitter delays with growing bounds (2, 4, … 512 s);
     // by the sixth failure (bound 64 s) the chance of all six delays staying at 250 ms or less is nil.
     var longest: Duration = .zero
     for _ in 0..<6 {

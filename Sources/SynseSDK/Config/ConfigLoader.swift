@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Finds and reads the plugin and device config files the way the Go SDK does
-/// (plugin-protocol.md §3.1.1 and §3.2.1).
+/// (docs/plugin-protocol.md §3.1.1 and §3.2.1).
 public struct ConfigLoader: Sendable {
   /// The process environment (injected so tests need not touch the real one).
   public var environment: [String: String]

@@ -1,4 +1,4 @@
-/// Device configuration, schema version 3 (plugin-protocol.md §3.2.2): prototypes whose
+/// Device configuration, schema version 3 (docs/plugin-protocol.md §3.2.2): prototypes whose
 /// instances are the actual devices.
 public struct DeviceConfig: Sendable, Equatable {
   /// One `transforms` item: apply a named function, or scale by a factor.

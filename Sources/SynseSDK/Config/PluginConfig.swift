@@ -1,7 +1,7 @@
 import Foundation
 
 /// The plugin configuration (Go SDK v3 `config.yml`), keys and defaults as in
-/// plugin-protocol.md §3.1.2.
+/// docs/plugin-protocol.md §3.1.2.
 ///
 /// | key | default |
 /// |---|---|

@@ -1,4 +1,4 @@
-/// Turns prototypes and instances into ``Device``s (plugin-protocol.md §3.2.3).
+/// Turns prototypes and instances into ``Device``s (docs/plugin-protocol.md §3.2.3).
 struct DeviceBuilder {
   let pluginID: String
   let pluginTag: String

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The deterministic plugin and device IDs of plugin-protocol.md §2, bit for bit.
+/// The deterministic plugin and device IDs of docs/plugin-protocol.md §2, bit for bit.
 public enum DeviceIdentifier {
   /// The DNS namespace UUID, the namespace of plugin IDs.
   static let dnsNamespace: [UInt8] = [

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The plugin's devices, indexed by ID and alias, and device selection
-/// (plugin-protocol.md §4.2). Shared by the read loop and the gRPC service; a rescan
+/// (docs/plugin-protocol.md §4.2). Shared by the read loop and the gRPC service; a rescan
 /// replaces the whole set at once.
 public final class DeviceManager: Sendable {
   private struct Snapshot {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A device tag `[namespace/][annotation:]label` (plugin-protocol.md §3.2.4).
+/// A device tag `[namespace/][annotation:]label` (docs/plugin-protocol.md §3.2.4).
 public struct Tag: Sendable, Hashable, CustomStringConvertible {
   public var namespace: String
   public var annotation: String

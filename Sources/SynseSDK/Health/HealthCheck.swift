@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A periodic health check (plugin-protocol.md §4.6); before its first run it reports OK
+/// A periodic health check (docs/plugin-protocol.md §4.6); before its first run it reports OK
 /// with an empty timestamp.
 public struct HealthCheck: Sendable {
   public let name: String

@@ -9,7 +9,7 @@ public struct Unit: Sendable, Hashable {
 }
 
 /// A kind of reading a device produces: its type, precision hint and unit
-/// (plugin-protocol.md §4.4).
+/// (docs/plugin-protocol.md §4.4).
 public struct Output: Sendable, Hashable {
   public var name: String
   public var type: String

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// The value of one reading; each case travels as its own member of the `V3Reading.value`
-/// oneof (plugin-protocol.md §4.3), so NaN, ±Inf and raw bytes reach the server intact.
+/// oneof (docs/plugin-protocol.md §4.3), so NaN, ±Inf and raw bytes reach the server intact.
 public enum ReadingValue: Sendable, Equatable {
   case none
   case string(String)

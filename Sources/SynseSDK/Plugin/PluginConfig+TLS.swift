@@ -1,7 +1,7 @@
 import GRPCNIOTransportHTTP2
 
 extension PluginConfig.Network {
-  /// TLS for the plugin's gRPC server (plugin-protocol.md §3.1.3), on when `cert` or `key` is set.
+  /// TLS for the plugin's gRPC server (docs/plugin-protocol.md §3.1.3), on when `cert` or `key` is set.
   ///
   /// - `cert` + `key` alone: server-only TLS, what the Python `synse-grpc` client and Synse
   ///   Server's `grpc.tls.cert` speak.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The plugin ID from the `id` config section (plugin-protocol.md §2.2).
+/// The plugin ID from the `id` config section (docs/plugin-protocol.md §2.2).
 enum PluginIdentity {
   static func pluginID(tag: String, settings: PluginConfig.Identity, environment: [String: String]) throws(ConfigError) -> String {
     var components: [String] = []

@@ -12,6 +12,6 @@ public struct PluginMetadata: Sendable, Equatable {
     self.vcs = vcs
   }
 
-  /// `maintainer/name` normalised as in plugin-protocol.md §2.1.
+  /// `maintainer/name` normalised as in docs/plugin-protocol.md §2.1.
   public var tag: String { DeviceIdentifier.pluginTag(name: name, maintainer: maintainer) }
 }

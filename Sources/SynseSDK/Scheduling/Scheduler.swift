@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The read and write loops (plugin-protocol.md §4.1 and §4.5).
+/// The read and write loops (docs/plugin-protocol.md §4.1 and §4.5).
 struct Scheduler: Sendable {
   let config: PluginConfig
   let devices: DeviceManager

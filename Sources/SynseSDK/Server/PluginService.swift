@@ -145,7 +145,7 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     }
   }
 
-  /// Validates a write and queues one transaction per item (plugin-protocol.md §4.5).
+  /// Validates a write and queues one transaction per item (docs/plugin-protocol.md §4.5).
   private func accept(_ request: Synse_V3WritePayload) throws -> [Transaction] {
     guard !request.selector.id.isEmpty else {
       throw RPCError(code: .invalidArgument, message: "selector must specify device id")

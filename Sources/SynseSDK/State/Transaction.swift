@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The state of one write (plugin-protocol.md §4.5): PENDING, WRITING, then DONE or ERROR.
+/// The state of one write (docs/plugin-protocol.md §4.5): PENDING, WRITING, then DONE or ERROR.
 public struct Transaction: Sendable, Equatable {
   public enum Status: Sendable, Equatable {
     case pending, writing, done, error

@@ -1,5 +1,5 @@
 /// Renders values the way Go's `%v` verb does, which the device ID algorithm depends on
-/// (plugin-protocol.md §2.4).
+/// (docs/plugin-protocol.md §2.4).
 enum GoFormat {
   /// `%v` of a value decoded from YAML.
   static func value(_ value: ConfigValue) -> String {

@@ -69,7 +69,7 @@ func makeRouter(
     MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
   }
   let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
-  // A plain GET (no upgrade) gets a 400 error body (api-v3.md §1.3) instead of an empty 200.
+  // A plain GET (no upgrade) gets a 400 error body (docs/api-v3.md §1.3) instead of an empty 200.
   router.ws("v3/connect") { request, _ in
     guard request.headers[.upgrade]?.lowercased() == "websocket" else {
       throw SynseError.invalidUsage("/v3/connect is the WebSocket API: send a WebSocket upgrade request (Upgrade: websocket)")

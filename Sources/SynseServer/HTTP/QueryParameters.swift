@@ -1,7 +1,7 @@
 import Foundation
 import SynseServerCore
 
-/// Query-string rules of api-v3.md §1.5: form decoding, blank values dropped, repeated keys
+/// Query-string rules of docs/api-v3.md §1.5: form decoding, blank values dropped, repeated keys
 /// kept in order; strict single-valued keys fail on repeats.
 struct QueryParameters {
   private let pairs: [(String, String)]

@@ -2,7 +2,7 @@ import Hummingbird
 import Synchronization
 
 /// Which methods each route path accepts, so that a known path with the wrong method gets
-/// 405 with `Allow` (api-v3.md §1.2) rather than the router's 404. Filled from the router's
+/// 405 with `Allow` (docs/api-v3.md §1.2) rather than the router's 404. Filled from the router's
 /// own route list once every route is added, so it cannot drift from the routes.
 final class RouteTable: Sendable {
   private let routes = Mutex<[(segments: [Substring], methods: [HTTPRequest.Method])]>([])

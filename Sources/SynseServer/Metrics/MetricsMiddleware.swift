@@ -1,7 +1,7 @@
 import Hummingbird
 import SynseServerCore
 
-/// Records the HTTP metrics of api-v3.md §10 for every response of a matched route, except
+/// Records the HTTP metrics of docs/api-v3.md §10 for every response of a matched route, except
 /// `/metrics` itself, 405s and WebSocket upgrades. Added before the error middleware, so it
 /// sees the status and body that the client gets.
 struct MetricsMiddleware: RouterMiddleware {

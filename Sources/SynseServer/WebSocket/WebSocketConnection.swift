@@ -6,7 +6,7 @@ import NIOWebSocket
 import SynseServerCore
 
 /// One `/v3/connect` connection: requests are handled strictly in arrival order, each
-/// answered before the next is read (api-v3.md §7.1); a bad message gets an error event and
+/// answered before the next is read (docs/api-v3.md §7.1); a bad message gets an error event and
 /// the connection stays open.
 struct WebSocketConnection {
   let commands: Commands
@@ -150,7 +150,7 @@ struct WebSocketConnection {
     case invalid(JSONValue)
   }
 
-  /// Decodes a message once: JSON object with `id` and a string `event` (api-v3.md §7.2).
+  /// Decodes a message once: JSON object with `id` and a string `event` (docs/api-v3.md §7.2).
   static func envelope(_ data: Data) -> Envelope {
     guard case .object(let pairs)? = JSONValue(parsing: data) else {
       return .invalid(unexpected(id: .int(-1), "unable to parse websocket payload as a JSON object"))
@@ -216,7 +216,7 @@ struct WebSocketConnection {
   }
 
   /// Errors answer with the request id, or -1 when it is falsy (the original's quirk,
-  /// api-v3.md §7.2); every error reply to a request goes through here, unknown events included.
+  /// docs/api-v3.md §7.2); every error reply to a request goes through here, unknown events included.
   static func errorID(_ id: JSONValue) -> JSONValue {
     switch id {
     case .null, .bool(false), .int(0), .uint(0), .string(""): return .int(-1)

@@ -1,6 +1,6 @@
 import SynseServerCore
 
-/// The request events of api-v3.md §7.3 and the response event each one answers with.
+/// The request events of docs/api-v3.md §7.3 and the response event each one answers with.
 enum WebSocketEvent: String, CaseIterable {
   case status = "request/status"
   case version = "request/version"

@@ -1,7 +1,7 @@
 public import Logging
 import Synchronization
 
-/// The server's view of all devices (api-v3.md §8.2): rebuilt from every active plugin and
+/// The server's view of all devices (docs/api-v3.md §8.2): rebuilt from every active plugin and
 /// swapped in whole; looked up by ID, alias and rendered tag.
 public final class DeviceCache: Sendable {
   private struct Contents {
@@ -58,7 +58,7 @@ public final class DeviceCache: Sendable {
   /// (and marked inactive); a plugin's own error aborts the rebuild and keeps the old contents.
   /// Devices that name another plugin than the one that returned them mean that a different
   /// plugin now answers at that address: its identity is checked (which rebuilds again).
-  /// `refreshingPlugins: false` skips the plugin refresh of api-v3.md §8.2 (for rebuilds the
+  /// `refreshingPlugins: false` skips the plugin refresh of docs/api-v3.md §8.2 (for rebuilds the
   /// registry itself asks for, which must not wait for a refresh).
   public func rebuild(registry: PluginRegistry, refreshingPlugins: Bool = true) async throws(SynseError) {
     var plugins = registry.plugins

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Which plugin and device each write transaction belongs to, for `cache.transaction.ttl`
-/// after it was written (api-v3.md §8.8).
+/// after it was written (docs/api-v3.md §8.8).
 public final class TransactionCache: Sendable {
   public struct Entry: Sendable {
     public let pluginID: String

@@ -28,7 +28,7 @@ extension Commands {
     ])
   }
 
-  /// Aggregate health of every registered plugin (api-v3.md §5.17).
+  /// Aggregate health of every registered plugin (docs/api-v3.md §5.17).
   public func pluginHealth() async -> JSONValue {
     if registry.plugins.isEmpty { await registry.refresh() }
     let plugins = registry.plugins

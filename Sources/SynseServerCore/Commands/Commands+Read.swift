@@ -10,7 +10,7 @@ extension Commands {
       }
       plugins = plugins.filter { $0.id == pluginID }
     }
-    // Inactive plugins are skipped (api-v3.md §8.6), but one that a read wanted is tried now
+    // Inactive plugins are skipped (docs/api-v3.md §8.6), but one that a read wanted is tried now
     // in the background (rate-limited), so the next read finds it back.
     for plugin in plugins where !plugin.active && !plugin.disabled { registry.nudge(plugin.id) }
     plugins = plugins.filter(\.active)
@@ -59,7 +59,7 @@ extension Commands {
   }
 
   /// Streams live readings from every active plugin until cancelled; tags go to plugins as
-  /// given (no default namespace), and a failing plugin's stream just ends (api-v3.md §7.5).
+  /// given (no default namespace), and a failing plugin's stream just ends (docs/api-v3.md §7.5).
   /// Followers asking a plugin for the same selectors share one plugin stream, so `each` must
   /// not block: it runs on that shared stream.
   public func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) -> Void) async {

@@ -1,5 +1,5 @@
 extension Commands {
-  /// Prefixes tags without a namespace with `<ns>/` (api-v3.md §3.1).
+  /// Prefixes tags without a namespace with `<ns>/` (docs/api-v3.md §3.1).
   public static func applyNamespace(_ namespace: String, to groups: [[String]]) -> [[String]] {
     groups.map { group in group.map { $0.contains("/") ? $0 : "\(namespace)/\($0)" } }
   }

@@ -30,7 +30,7 @@ extension Commands {
     return status.json(device: entry.device)
   }
 
-  /// Parses a write body (api-v3.md §5.10 steps 1–3): JSON, an object or array of objects,
+  /// Parses a write body (docs/api-v3.md §5.10 steps 1–3): JSON, an object or array of objects,
   /// each with `action`; `data` and `transaction` strings when present.
   public static func writeItems(from body: [UInt8]) throws(SynseError) -> [WriteItem] {
     guard let json = JSONValue(parsing: Data(body)) else {

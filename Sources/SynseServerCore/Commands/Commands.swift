@@ -22,7 +22,7 @@ public struct Commands: Sendable {
     streamHub = ReadStreamHub(logger: logger)
   }
 
-  /// Runs a plugin call under the active/inactive guard (api-v3.md §8.6); any failure
+  /// Runs a plugin call under the active/inactive guard (docs/api-v3.md §8.6); any failure
   /// becomes `error while issuing gRPC request: <operation>`.
   func call<T>(_ plugin: PluginHandle, _ operation: String, _ body: (any PluginClient) async throws(PluginCallError) -> T) async throws(SynseError) -> T {
     do {
@@ -53,7 +53,7 @@ public struct Commands: Sendable {
   }
 
   /// The owner of a device that may be written: a device whose plugin declares it
-  /// read-only is refused here with 405 (api-v3.md §2.2 allows it; the original passed the
+  /// read-only is refused here with 405 (docs/api-v3.md §2.2 allows it; the original passed the
   /// write on and reported the plugin's refusal as a 500).
   func writableOwner(of deviceID: String) async throws(SynseError) -> PluginHandle {
     if let mode = devices.device(deviceID)?.capabilities?.mode, !mode.contains("w") {

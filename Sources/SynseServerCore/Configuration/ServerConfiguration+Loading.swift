@@ -91,7 +91,7 @@ extension ServerConfiguration {
     (["http", "max_body_size"], "SYNSE_HTTP_MAX_BODY_SIZE", .int),
   ]
 
-  /// `list` and `bool`: an empty value is unset (api-v3.md §9.3; `X=${X}` in a compose file);
+  /// `list` and `bool`: an empty value is unset (docs/api-v3.md §9.3; `X=${X}` in a compose file);
   /// `listEmptyMeansNone`: an empty value is the empty list, so `SYNSE_PLUGIN_EMBEDDED=` turns
   /// embedded plugins off.
   enum Kind { case string, bool, int, list, listEmptyMeansNone }

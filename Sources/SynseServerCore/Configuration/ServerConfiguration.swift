@@ -1,4 +1,4 @@
-/// The server configuration (api-v3.md §9.2).
+/// The server configuration (docs/api-v3.md §9.2).
 ///
 /// | key | type | default | env |
 /// |---|---|---|---|

@@ -1,5 +1,5 @@
 /// Every failure the API reports, with its HTTP status and fixed description
-/// (api-v3.md §2.2); `context` says what happened.
+/// (docs/api-v3.md §2.2); `context` says what happened.
 public enum SynseError: Error, Sendable, Equatable {
   case invalidUsage(String)
   case notFound(String)

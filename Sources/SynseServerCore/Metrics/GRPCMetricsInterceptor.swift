@@ -10,7 +10,7 @@ final class PluginLabel: Sendable {
   func set(_ value: String) { id.withLock { $0 = value } }
 }
 
-/// Records `synse_grpc_*` for every call on a plugin channel (api-v3.md §10): sent and
+/// Records `synse_grpc_*` for every call on a plugin channel (docs/api-v3.md §10): sent and
 /// latency per call (for streaming RPCs, the time to open the stream) and received once per
 /// unary call, failed or not. Streamed messages are counted by ``StreamedMessageCounter``
 /// where they are consumed: wrapping every streamed message here cost ~3 % of `/v3/read`

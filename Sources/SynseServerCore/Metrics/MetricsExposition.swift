@@ -8,7 +8,7 @@ import ProcessMetrics
 /// yet (no WebSocket request so far, no plugin ever disconnected) still gets its `# HELP` and
 /// `# TYPE` lines, so `absent()` and `rate()` queries see it exists.
 public enum MetricsExposition {
-  /// Every family ``ServerMetrics`` records (api-v3.md §10): name, Prometheus type, HELP text.
+  /// Every family ``ServerMetrics`` records (docs/api-v3.md §10): name, Prometheus type, HELP text.
   public static let families: [(name: String, type: String, help: String)] = [
     ("synse_http_request_count_total", "counter", "HTTP requests handled, by route and status."),
     ("synse_http_request_latency_sec", "histogram", "Seconds from receiving an HTTP request to sending its response."),

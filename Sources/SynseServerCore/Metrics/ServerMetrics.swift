@@ -3,7 +3,7 @@ import Foundation
 public import Prometheus
 import Synchronization
 
-/// The `synse_*` metrics of api-v3.md §10, recorded through swift-metrics into a Prometheus
+/// The `synse_*` metrics of docs/api-v3.md §10, recorded through swift-metrics into a Prometheus
 /// registry (and any other backend given, such as StatsD). Exists only when metrics are
 /// enabled: callers hold an optional, so a disabled server records nothing at all.
 public final class ServerMetrics: Sendable {

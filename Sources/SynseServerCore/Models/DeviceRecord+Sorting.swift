@@ -1,5 +1,5 @@
 extension DeviceRecord {
-  /// `V3Device` attribute names a scan may sort by (api-v3.md §5.4), case-sensitive.
+  /// `V3Device` attribute names a scan may sort by (docs/api-v3.md §5.4), case-sensitive.
   static let scanSortKeys: Set<String> = ["id", "type", "plugin", "info", "alias", "timestamp", "sortIndex"]
   static let defaultScanOrder = ["plugin", "sortIndex", "id"]
 

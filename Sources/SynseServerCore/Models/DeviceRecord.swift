@@ -1,4 +1,4 @@
-/// A device as a plugin reported it, kept in the device cache (api-v3.md §3.2, §3.3).
+/// A device as a plugin reported it, kept in the device cache (docs/api-v3.md §3.2, §3.3).
 public struct DeviceRecord: Sendable {
   public struct Output: Sendable {
     public var name: String

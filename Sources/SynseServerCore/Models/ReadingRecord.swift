@@ -1,4 +1,4 @@
-/// One reading as the API returns it (api-v3.md §3.4).
+/// One reading as the API returns it (docs/api-v3.md §3.4).
 public struct ReadingRecord: Sendable {
   public var device: String
   public var timestamp: String

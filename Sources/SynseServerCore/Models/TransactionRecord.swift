@@ -1,4 +1,4 @@
-/// The echoed write item (api-v3.md §3.7): `transaction` only when non-empty.
+/// The echoed write item (docs/api-v3.md §3.7): `transaction` only when non-empty.
 public struct WriteContext: Sendable {
   public var action: String
   public var data: String

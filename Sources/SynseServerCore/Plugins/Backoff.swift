@@ -1,4 +1,4 @@
-/// Exponential backoff with full jitter for reconnect probes (api-v3.md §8.6): each delay
+/// Exponential backoff with full jitter for reconnect probes (docs/api-v3.md §8.6): each delay
 /// is uniform in [0, base·2^n] with n growing to 9, reset after a long quiet period.
 public struct Backoff: Sendable {
   public let base: Duration

@@ -6,7 +6,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 
-/// `plugin.discover.kubernetes` (api-v3.md §8.10).
+/// `plugin.discover.kubernetes` (docs/api-v3.md §8.10).
 public struct KubernetesDiscoveryConfiguration: Sendable, Equatable {
   public var namespace = "default"
   public var labels: [String: String] = [:]

@@ -2,7 +2,7 @@ import Foundation
 internal import SynseProtocol
 
 extension Synse_V3Tag {
-  /// Splits once at the first `/`, then once at the first `:` (api-v3.md §3.1).
+  /// Splits once at the first `/`, then once at the first `:` (docs/api-v3.md §3.1).
   init(parsing text: String) {
     self.init()
     var rest = Substring(text)

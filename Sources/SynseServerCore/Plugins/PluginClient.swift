@@ -26,7 +26,7 @@ public protocol PluginClient: Sendable {
 
 
 /// A failed plugin call; `isPluginLevel` means the plugin answered (NOT_FOUND,
-/// INVALID_ARGUMENT, UNKNOWN) and so is still reachable (api-v3.md §8.6).
+/// INVALID_ARGUMENT, UNKNOWN) and so is still reachable (docs/api-v3.md §8.6).
 public struct PluginCallError: Error, Sendable, CustomStringConvertible {
   public let isPluginLevel: Bool
   public let description: String

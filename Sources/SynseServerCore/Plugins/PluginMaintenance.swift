@@ -1,7 +1,7 @@
 public import Logging
 public import ServiceLifecycle
 
-/// The background work of api-v3.md §8.1 step 8, as one service: plugin refresh every
+/// The background work of docs/api-v3.md §8.1 step 8, as one service: plugin refresh every
 /// `cache.plugin.refresh_every`, device cache rebuild every `cache.device.rebuild_every`
 /// (both right away at start), and reconnect attempts for unreachable plugins as their
 /// ``ReconnectSchedule`` says (checked every 250 ms). Whenever the registry changes (a plugin

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// What a plugin says it is: `Metadata` and `Version` (api-v3.md §8.4).
+/// What a plugin says it is: `Metadata` and `Version` (docs/api-v3.md §8.4).
 struct PluginIdentity: Sendable {
   let metadata: PluginMetadataRecord
   let version: PluginVersionRecord
@@ -114,7 +114,7 @@ extension PluginRegistry {
 
   /// Puts the plugin `identity` reached at `endpoint` through `client` into the registry:
   /// the same plugin is marked active (on its new client); a different one retires the entry
-  /// at that address (logged) and is registered in its place (api-v3.md §8.4 for ID
+  /// at that address (logged) and is registered in its place (docs/api-v3.md §8.4 for ID
   /// collisions with other addresses). Returns whether anything but the active flag changed,
   /// or the plugin came back (so its devices must be fetched).
   func install(_ identity: PluginIdentity, at endpoint: PluginEndpoint, client: any PluginClient) -> Bool {

@@ -16,7 +16,7 @@ public struct PluginHandle: Sendable {
 }
 
 /// The plugins the server knows, in registration order, with their active/disabled state
-/// (api-v3.md §8.4–§8.6).
+/// (docs/api-v3.md §8.4–§8.6).
 ///
 /// A plugin's identity (the `id` of its `Metadata`) is read again at every refresh and every
 /// reconnect: a different plugin answering at a registered address replaces the old entry at
@@ -121,7 +121,7 @@ public actor PluginRegistry {
   }
 
   /// Registers new sources, disables vanished ones, and re-reads the identity of every other
-  /// plugin (api-v3.md §8.5, with `Metadata` in place of `Test`: same effect on the active
+  /// plugin (docs/api-v3.md §8.5, with `Metadata` in place of `Test`: same effect on the active
   /// flag, and a changed plugin ID is noticed). A refresh asked for while one runs waits for
   /// that one instead of returning before anything was refreshed.
   public func refresh() async {

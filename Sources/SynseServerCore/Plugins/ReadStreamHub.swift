@@ -5,7 +5,7 @@ import Synchronization
 /// selectors: a hundred dashboards streaming the same devices cost the plugin one stream,
 /// and each reading is decoded and rendered to JSON once. The plugin stream opens with the
 /// first follower and is cancelled when the last one leaves; when it ends (the plugin died
-/// or refused), every follower's stream ends with it (api-v3.md §7.5).
+/// or refused), every follower's stream ends with it (docs/api-v3.md §7.5).
 final class ReadStreamHub: Sendable {
   private struct Key: Hashable {
     let plugin: String

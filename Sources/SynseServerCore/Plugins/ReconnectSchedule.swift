@@ -3,7 +3,7 @@
 ///
 /// While the plugin is *expected back* (for ``expectedBack`` after it was last seen, or after
 /// its address appeared) it is tried every ``fastInterval``, so a restarted plugin is back
-/// within that interval of listening. After that window, api-v3.md §8.6's exponential backoff
+/// within that interval of listening. After that window, docs/api-v3.md §8.6's exponential backoff
 /// takes over (up to 512 s), so an address that is really gone is not hammered. Requests that
 /// need the plugin may try it at once, but not more often than ``onDemandInterval``.
 struct ReconnectSchedule: Sendable {

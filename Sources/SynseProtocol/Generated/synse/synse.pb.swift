@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The Synse v3 plugin API, written from ../shared/spec/plugin-protocol.md §1.
+/// The Synse v3 plugin API, written from docs/plugin-protocol.md §1.
 /// Field numbers, names, enum values and streaming kinds follow the original
 /// so that our messages decode in the original Python and Go code and back.
 

@@ -1,4 +1,4 @@
-/// The emulator's built-in configuration: the plugin config of plugin-protocol.md §3.1.4
+/// The emulator's built-in configuration: the plugin config of docs/plugin-protocol.md §3.1.4
 /// and the default device files of §5.4, used when no config files are found.
 enum DefaultConfig {
   static let plugin = """

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// An emulated numeric value source (plugin-protocol.md §5.2).
+/// An emulated numeric value source (docs/plugin-protocol.md §5.2).
 final class Emitter: Sendable {
   enum Mode: Sendable { case store, randomWalk, accumulate }
 

@@ -1,7 +1,7 @@
 public import SynseSDK
 
 /// The emulator plugin: emulated sensors, fans, LEDs, locks, power meters and a carousel,
-/// built on the SDK only (plugin-protocol.md §5).
+/// built on the SDK only (docs/plugin-protocol.md §5).
 public enum EmulatorPlugin {
   public static let metadata = PluginMetadata(
     name: "emulator plugin", maintainer: "vaporio", description: "A plugin with emulated devices and data",

@@ -1,6 +1,6 @@
 import Foundation
 
-/// lm-sensors chip names (`prefix-bus-address`, hwmon.md §1.8): display names, not keys.
+/// lm-sensors chip names (`prefix-bus-address`, docs/hwmon.md §1.8): display names, not keys.
 ///
 /// Our own rendering of libsensors' rules (lib/sysfs.c, `find_bus_type` and `classify_device`;
 /// lib/data.c, `sensors_snprintf_chip_name`): starting at the parent device, the basename of

@@ -4,7 +4,7 @@ public import Logging
 import Synchronization
 
 /// Reads attributes off the caller's thread under a deadline, so a driver that blocks (ACPI
-/// power meters, 1-Wire, hung GPUs: hwmon.md §1.7) costs one worker thread and stale values,
+/// power meters, 1-Wire, hung GPUs: docs/hwmon.md §1.7) costs one worker thread and stale values,
 /// never a stalled read pass.
 ///
 /// The cost is per pass, not per chip or file: ``readChip(_:chip:)`` queues a chip's files as

@@ -3,7 +3,7 @@ public import Logging
 import Synchronization
 public import SynseSDK
 
-/// Writes of hwmon.md §5: validated before any file is touched (the kernel turns a
+/// Writes of docs/hwmon.md §5: validated before any file is touched (the kernel turns a
 /// non-number into 0, which stops a fan), and for duty writes the safe sequence of §1.6:
 /// remember `pwmN_enable`, switch to manual, write, read back, restore on failure. The
 /// remembered modes are restored by ``restoreAll()`` at shutdown.

@@ -1,6 +1,6 @@
 public import SynseSDK
 
-/// The sensor families of the hwmon ABI (hwmon.md §1.4) and how each becomes a Synse device.
+/// The sensor families of the hwmon ABI (docs/hwmon.md §1.4) and how each becomes a Synse device.
 public enum HwmonFamily: String, CaseIterable, Sendable {
   case temp, `in`, fan, pwm, curr, power, energy, humidity, intrusion, freq
 
@@ -80,7 +80,7 @@ public enum HwmonFamily: String, CaseIterable, Sendable {
     "rated_min", "rated_max", "average_min", "average_max", "target", "div",
   ]
 
-  /// Whether a limit file's raw value means "no limit" rather than a limit (hwmon.md §1.3), told
+  /// Whether a limit file's raw value means "no limit" rather than a limit (docs/hwmon.md §1.3), told
   /// by the file and the chip, since 0 is a real limit on most chips (drivetemp disks report
   /// `temp1_min` = 0, i.e. 0 °C):
   ///

@@ -57,7 +57,7 @@ public struct HwmonChannel: Sendable, Equatable {
   }
 }
 
-/// Finds chips and channels by listing `<root>/class/hwmon` (hwmon.md §1.1–§1.2, §1.8):
+/// Finds chips and channels by listing `<root>/class/hwmon` (docs/hwmon.md §1.1–§1.2, §1.8):
 /// indices are discovered, never counted; legacy chips are read from their device
 /// directory only when the hwmon directory has no `name`.
 public struct HwmonScanner: Sendable {
@@ -102,7 +102,7 @@ public struct HwmonScanner: Sendable {
         displayName: ChipName.libsensors(name: chipName, parent: parentPath, root: root, files: files), driver: driver, subsystem: subsystem)
       found.append((chip, path))
     }
-    // Chips with one key (same name on one parent; hwmon.md §1.1, §1.8): ranked by their
+    // Chips with one key (same name on one parent; docs/hwmon.md §1.1, §1.8): ranked by their
     // path as numbered in this boot (relative order on a bus is stable), then probe order.
     let byKey = Dictionary(grouping: found.indices, by: { found[$0].chip.key })
     for (_, indices) in byKey where indices.count > 1 {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The part of a device path that survives a reboot (hwmon.md §1.8): the physical path with
+/// The part of a device path that survives a reboot (docs/hwmon.md §1.8): the physical path with
 /// every kernel instance counter replaced by what the bus keeps stable. Device IDs are built
 /// on it; lm-sensors names (which keep the counters, as `sensors` prints them) are not.
 ///

@@ -45,7 +45,7 @@ extension SysfsFiles {
 /// on EAGAIN is what made node_exporter spin), trailing newline stripped.
 ///
 /// Polled files are kept open and re-read with `pread` at offset 0, which makes sysfs call the
-/// driver again (hwmon.md §1.7): one system call instead of open, read and close with a path
+/// driver again (docs/hwmon.md §1.7): one system call instead of open, read and close with a path
 /// walk (~0.5 µs against ~4.7 µs here). At most `keepOpen` files stay open; a file whose read
 /// fails is closed (a device that went away), and files no longer polled after a discovery are
 /// closed once no read uses them.

@@ -4,7 +4,7 @@ import Foundation
 /// go. Drivers pick these freely (`ucsi_source_psy_USBC000:001`, `'  AUXTIN0   '`, bytes
 /// that are not UTF-8), so none of them may reach a tag or the SDK's templates unchanged.
 public enum SysfsText {
-  /// A tag label (plugin-protocol.md §3.2.4 forbids `/`, `:` and blanks; `,` would split an
+  /// A tag label (docs/plugin-protocol.md §3.2.4 forbids `/`, `:` and blanks; `,` would split an
   /// HTTP `tags=` list): every character outside `A–Z a–z 0–9 . _ -` becomes `_`, an empty
   /// string becomes `_`. `ucsi_source_psy_USBC000:001-isa-0000` →
   /// `ucsi_source_psy_USBC000_001-isa-0000`. The raw string stays in the device context.

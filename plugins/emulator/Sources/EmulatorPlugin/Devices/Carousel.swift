@@ -3,7 +3,7 @@ import Synchronization
 import SynseSDK
 
 /// The emulated Vapor carousel: five read-only `status` registers and a `json` device
-/// whose writes switch mode or rotate to a rack position (plugin-protocol.md §5.3).
+/// whose writes switch mode or rotate to a rack position (docs/plugin-protocol.md §5.3).
 final class CarouselState: Sendable {
   enum Register: String, CaseIterable, Sendable {
     case getRackPosition = "Carousel Get Rack Position"

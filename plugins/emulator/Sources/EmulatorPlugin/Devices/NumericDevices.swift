@@ -1,7 +1,7 @@
 import SynseSDK
 
 /// The random-walk and accumulating sensors: each reads one output and takes
-/// `min`/`max`/`current` integer writes (plugin-protocol.md §5.3).
+/// `min`/`max`/`current` integer writes (docs/plugin-protocol.md §5.3).
 struct NumericDevice {
   let type: String
   let output: Output
