@@ -159,6 +159,12 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "synse-example-plugin",
+      dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
+      path: "examples/plugins/Sources/synse-example-plugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "plugin-read-bench",
       dependencies: [
         "SynseProtocol",
