@@ -8,6 +8,7 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources Sources
 COPY plugins plugins
+COPY examples/plugins examples/plugins
 COPY Benchmarks Benchmarks
 COPY Tests Tests
 # swift build takes one --product per run (a second one replaces the first).

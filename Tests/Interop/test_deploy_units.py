@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-UNIT_DIRECTORIES = [ROOT / "examples" / "deploying" / "systemd", ROOT / "plugins" / "hwmon" / "systemd"]
+UNIT_DIRECTORIES = [ROOT / "examples" / "deploying" / "systemd"]
 
 
 def groups_named(directory):
@@ -28,3 +28,12 @@ def test_every_group_the_units_name_is_created_by_the_sysusers_file(directory, t
     assert result.returncode == 0, result.stderr
     created = {line.split(":")[0] for line in (tmp_path / "etc" / "group").read_text().splitlines()}
     assert wanted <= created, f"groups named by units but not created: {wanted - created}"
+
+
+def test_units_live_in_one_place():
+    """Every systemd unit and sysusers file ships from examples/deploying/systemd/ only (a
+    second copy beside a plugin drifted from it unnoticed)."""
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+    units = [name for name in tracked if re.search(r"\.(service|socket|timer)$|sysusers.*\.conf$", name)]
+    assert units and all(name.startswith("examples/deploying/systemd/") for name in units), units

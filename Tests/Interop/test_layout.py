@@ -3,6 +3,7 @@ conftest.py (fixtures), so a test module never imports another test module or co
 (pytest loads conftest itself; importing a test module runs its module-level code and
 collects its fixtures twice)."""
 import ast
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,3 +31,14 @@ def test_no_module_imports_a_test_module_or_conftest():
 def test_python_requirements_live_beside_the_tests():
     assert (HERE / "requirements.txt").is_file()
     assert not (HERE.parents[1] / "scripts" / "requirements.txt").exists()
+
+
+def test_docker_build_copies_every_path_the_package_names():
+    """The Dockerfile copies the manifest and then chosen folders: each target `path:` of the
+    root Package.swift (and the default Sources/ and Tests/) must be in one of them, or the
+    image's `swift build` fails on a missing target folder."""
+    root = HERE.parents[1]
+    copied = re.findall(r"^COPY (?!--)(\S+) ", (root / "Dockerfile").read_text(), flags=re.M)
+    paths = re.findall(r'path: "([^"]+)"', (root / "Package.swift").read_text()) + ["Sources", "Tests"]
+    missing = [path for path in paths if not any(path == c or path.startswith(c.rstrip("/") + "/") for c in copied)]
+    assert missing == []
