@@ -40,7 +40,7 @@ def test_websocket_doc_covers_every_event_the_server_knows():
     row in docs/websocket.md naming its reply event."""
     source = (ROOT / "Sources" / "SynseServer" / "WebSocket" / "WebSocketEvent.swift").read_text()
     requests = dict(re.findall(r'case (\w+) = "(request/\w+)"', source))
-    rows = {row.split("|")[1].strip(" `"): row for row in (ROOT / "docs" / "websocket.md").read_text().splitlines()
+    rows = {row.split("|")[1].strip(" `"): row for row in (ROOT / "docs/websocket.md").read_text().splitlines()
             if row.startswith("| `request/")}
     assert requests and set(rows) == set(requests.values()) | {"request/read_stream"}
     for case, event in requests.items():
