@@ -7,8 +7,10 @@ public import Logging
 /// ```swift
 /// var plugin = Plugin(metadata: .init(name: "simple", maintainer: "me"), version: .init(pluginVersion: "1.0"))
 /// plugin.register(handler: DeviceHandler(name: "temperature", read: { _ in [Output.temperature.reading(.float64(21.5))] }))
-/// try await plugin.run(flags: PluginFlags(arguments: CommandLine.arguments))
+/// try await plugin.run(flags: PluginFlags(), logger: Logger(label: "simple"))
 /// ```
+///
+/// A complete plugin with its config files: `examples/plugins/` (`synse-example-plugin`).
 public struct Plugin: Sendable {
   public var metadata: PluginMetadata
   public var version: PluginVersion
