@@ -50,7 +50,7 @@ let package = Package(
     .target(
       name: "SynseSDK",
       dependencies: [
-        "SynseProtocol", "Systemd", "ProcessMetrics",
+        "SynseProtocol", "Systemd", "ProcessMetrics", "SynseSupport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -69,7 +69,7 @@ let package = Package(
     .target(
       name: "SynseServerCore",
       dependencies: [
-        "SynseProtocol",
+        "SynseProtocol", "SynseSupport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -88,6 +88,7 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(name: "ProcessMetrics", swiftSettings: swiftSettings),
+    .target(name: "SynseSupport", swiftSettings: swiftSettings),
     .target(
       name: "SynseServer",
       dependencies: [
@@ -222,6 +223,7 @@ let package = Package(
       dependencies: ["SynseServerCore", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
+    .testTarget(name: "SynseSupportTests", dependencies: ["SynseSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "HwmonPluginTests",
       dependencies: ["HwmonPlugin", "SynseSDK", .product(name: "Logging", package: "swift-log")],

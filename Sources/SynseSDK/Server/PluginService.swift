@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Logging
 import SynseProtocol
+import SynseSupport
 
 /// The `synse.V3Plugin` gRPC service: every RPC answers from the plugin's state.
 struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {

@@ -1,5 +1,6 @@
 import Foundation
 import SynseProtocol
+import SynseSupport
 
 extension Tag {
   init(_ message: Synse_V3Tag) {

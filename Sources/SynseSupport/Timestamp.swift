@@ -1,8 +1,14 @@
-import Foundation
+public import Foundation
 
-/// RFC 3339 timestamps as Synse exchanges them: UTC, whole seconds, `Z` suffix.
-enum Timestamp {
-  static func format(_ date: Date) -> String {
+/// RFC 3339 timestamps as Synse exchanges them (docs/api-v3.md §1.6): UTC, whole seconds, `Z`
+/// suffix, e.g. `2020-01-01T12:00:00Z`. The server's `timestamp`/`updated` fields and the
+/// SDK's reading and transaction times all come from here, so both sides agree on the format.
+public enum Timestamp {
+  /// The current wall-clock time, formatted (the one clock behind every server timestamp).
+  public static func now() -> String { format(Date()) }
+
+  /// `date` in UTC with the fraction dropped (rounded down, so a time never moves forward).
+  public static func format(_ date: Date) -> String {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     var parts = tm()
     gmtime_r(&seconds, &parts)
@@ -12,8 +18,11 @@ enum Timestamp {
       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
-  /// Parses RFC 3339 with optional fractional seconds and any offset; `nil` if malformed.
-  static func parse(_ text: String) -> Date? {
+  /// Parses RFC 3339 with optional fractional seconds and any offset (`Z`, `z`, `+hh:mm`,
+  /// `-hh:mm`; `T`, `t` or a blank between date and time).
+  ///
+  /// - Returns: the instant, or `nil` if `text` is malformed.
+  public static func parse(_ text: String) -> Date? {
     let pattern = #"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
     guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex else {
       return nil
