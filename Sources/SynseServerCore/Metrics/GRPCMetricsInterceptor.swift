@@ -2,14 +2,6 @@ import CoreMetrics
 import GRPCCore
 import Synchronization
 
-/// The plugin ID a client's metrics are labelled with: empty until registration learns it
-/// (so `Metadata`/`Version` of a registration attempt carry `plugin=""`, as upstream).
-final class PluginLabel: Sendable {
-  private let id = Mutex("")
-  var value: String { id.withLock { $0 } }
-  func set(_ value: String) { id.withLock { $0 = value } }
-}
-
 /// Records `synse_grpc_*` for every call on a plugin channel (docs/api-v3.md §10): sent and
 /// latency per call (for streaming RPCs, the time to open the stream) and received once per
 /// unary call, failed or not. Streamed messages are counted by ``StreamedMessageCounter``

@@ -8,9 +8,12 @@ public enum PluginEndpoint: Sendable, Hashable, CustomStringConvertible {
   /// A plugin served in-process under this name.
   case embedded(String)
 
-  /// A configured unix address: relative names live in `/tmp/synse`, absolute paths stay.
+  /// Where relative `plugin.unix` names live (the original's default socket directory).
+  public static let socketDirectory = "/tmp/synse"
+
+  /// A configured unix address: relative names live in ``socketDirectory``, absolute paths stay.
   public static func unixSocket(_ configured: String) -> PluginEndpoint {
-    .unix(configured.hasPrefix("/") ? configured : (PluginRegistry.socketDirectory as NSString).appendingPathComponent(configured))
+    .unix(configured.hasPrefix("/") ? configured : (socketDirectory as NSString).appendingPathComponent(configured))
   }
 
   /// `network.address` of plugin info: TCP as configured, `unix:<path>` for sockets.

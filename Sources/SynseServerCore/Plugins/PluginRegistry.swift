@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import Synchronization
-public import GRPCInProcessTransport
 public import Logging
 
 /// A registered plugin as commands see it.
@@ -23,10 +22,8 @@ public struct PluginHandle: Sendable {
 /// once (logged), and the change handler rebuilds the device cache. Apart from that, plugins
 /// are never removed. Unreachable plugins and sources not registered yet are tried again on
 /// a ``ReconnectSchedule`` with a fresh connection each time, so the transport's own backoff
-/// never delays a plugin that is back.
+/// never delays a plugin that is back. Clients come from the injected ``PluginClientFactory``.
 public actor PluginRegistry {
-  public static let socketDirectory = "/tmp/synse"
-
   struct Entry {
     var handle: PluginHandle
     /// Set while the plugin is inactive.
@@ -49,11 +46,9 @@ public actor PluginRegistry {
   private let staticSources: [PluginEndpoint]
   private var sources: [PluginEndpoint]
   private let discovery: KubernetesDiscovery?
-  let embedded: [String: InProcessTransport.Client]
+  let clients: any PluginClientFactory
   /// The one client of each embedded plugin (an in-process transport takes one client).
-  var embeddedClients: [String: any PluginClient] = [:]
-  let timeout: Duration
-  let tls: (ca: String, clientCert: String?, clientKey: String?)?
+  var embeddedClients: [PluginEndpoint: any PluginClient] = [:]
   let connections: PluginConnections
   let logger: Logger
   let metrics: ServerMetrics?
@@ -65,21 +60,25 @@ public actor PluginRegistry {
   /// the device cache picks their devices up at once. It must not wait for a refresh.
   private var onChanged: (@Sendable () async -> Void)?
 
+  /// - Parameters:
+  ///   - configuration: plugin sources (`plugin.tcp`, `plugin.unix`, `plugin.embedded`,
+  ///     `plugin.discover.kubernetes`).
+  ///   - clients: builds a client for each registration and reconnect attempt.
+  ///   - connections: runs every client's connections.
+  ///   - metrics: plugin gauges; `nil` records none.
   public init(
-    configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client], connections: PluginConnections,
+    configuration: ServerConfiguration, clients: any PluginClientFactory, connections: PluginConnections,
     logger: Logger, metrics: ServerMetrics? = nil
   ) {
     self.metrics = metrics
     var sources = configuration.tcpPlugins.map(PluginEndpoint.tcp) + configuration.unixPlugins.map(PluginEndpoint.unixSocket)
-    sources += configuration.embeddedPlugins.filter { embedded[$0] != nil }.map(PluginEndpoint.embedded)
+    sources += configuration.embeddedPlugins.filter(clients.servesEmbeddedPlugin(named:)).map(PluginEndpoint.embedded)
     self.staticSources = sources
     self.sources = sources
     self.discovery = configuration.kubernetes.map {
       KubernetesDiscovery(configuration: $0, environment: ProcessInfo.processInfo.environment, logger: logger)
     }
-    self.embedded = embedded
-    self.timeout = configuration.grpcTimeout
-    self.tls = configuration.grpcTLSCert.map { ($0, configuration.grpcTLSClientCert, configuration.grpcTLSClientKey) }
+    self.clients = clients
     self.connections = connections
     self.logger = logger
     published.withLock { $0.unregistered = sources.count }
