@@ -203,7 +203,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "bare-hummingbird",
-      dependencies: ["SynseServerCore", .product(name: "Hummingbird", package: "hummingbird")],
+      dependencies: ["SynseSupport", .product(name: "Hummingbird", package: "hummingbird")],
       path: "Benchmarks/BareHummingbird",
       swiftSettings: swiftSettings
     ),

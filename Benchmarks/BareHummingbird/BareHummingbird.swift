@@ -1,5 +1,5 @@
 import Hummingbird
-import SynseServerCore
+import SynseSupport
 
 /// The framework's ceiling for `/test`: a bare Hummingbird route returning the same body as
 /// synse-server's compact `/test` (same timestamp routine), for benchmark ratios; and
@@ -10,7 +10,7 @@ struct BareHummingbird {
     let port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 5099
     let router = Router()
     router.get("test") { _, _ -> Response in
-      let body = #"{"status":"ok","timestamp":"\#(Commands.now())"}"#
+      let body = #"{"status":"ok","timestamp":"\#(Timestamp.now())"}"#
       return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
     router.get("bytes/:count") { _, context -> Response in

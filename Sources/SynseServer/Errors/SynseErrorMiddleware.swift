@@ -3,8 +3,9 @@ import Logging
 import SynseServerCore
 
 /// The one place errors become responses: ``SynseError`` as its Synse JSON body, framework
-/// errors (unknown path 404, wrong method 405, body too large 413) with their status in the
-/// same body shape, anything else as 500 `an unexpected error occurred`.
+/// errors (unknown path 404, wrong method 405, body too large 413) as the ``SynseError`` of
+/// their status (``SynseError/refusal(status:reasonPhrase:context:)``), anything else as 500
+/// `an unexpected error occurred`.
 struct SynseErrorMiddleware<Context: RequestContext>: RouterMiddleware {
   let renderer: JSONRenderer
   let routes: RouteTable
@@ -18,18 +19,8 @@ struct SynseErrorMiddleware<Context: RequestContext>: RouterMiddleware {
       var status = error.status
       let allowed = status == .notFound ? routes.methods(for: request.uri.path) : []
       if !allowed.isEmpty { status = .methodNotAllowed }
-      let description: String
-      switch status.code {
-      case 404: description = "resource not found"
-      case 405: description = "method not allowed"
-      case 413: description = "request body too large"
-      default: description = status.reasonPhrase
-      }
-      let body = JSONValue.object([
-        ("http_code", .int(Int64(status.code))), ("description", .string(description)),
-        ("timestamp", .string(Commands.now())), ("context", .string("\(request.method) \(request.uri.path): \(status.reasonPhrase)")),
-      ])
-      var response = renderer.response(body, status: status)
+      let context = "\(request.method) \(request.uri.path): \(status.reasonPhrase)"
+      var response = renderer.error(.refusal(status: status.code, reasonPhrase: status.reasonPhrase, context: context))
       if !allowed.isEmpty { response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
       return response
     } catch {

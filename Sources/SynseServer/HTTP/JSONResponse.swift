@@ -16,6 +16,6 @@ struct JSONRenderer: Sendable {
   }
 
   func error(_ error: SynseError) -> Response {
-    response(error.body(timestamp: Commands.now()), status: .init(code: error.httpStatus))
+    response(error.body, status: .init(code: error.httpStatus))
   }
 }

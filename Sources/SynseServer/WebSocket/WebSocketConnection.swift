@@ -21,11 +21,11 @@ struct WebSocketConnection {
     var messages = WebSocketMessageReader(inbound, limit: messageLimit)
     try await withThrowingDiscardingTaskGroup { group in
       while let message = try await Self.next(from: &messages, closingOnViolation: outbound) {
-        let reply: JSONValue
+        let reply: WebSocketReply
         switch message {
         case .oversize(let size):
           let error = SynseError.invalidUsage("websocket message of \(size) bytes is over the limit of \(messageLimit) bytes")
-          reply = .object([("id", .int(-1)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
+          reply = WebSocketReply(id: .int(-1), error: error)
         case .data(let data):
           guard let answered = await answer(data, streams: streams, group: &group, outbound: outbound) else { continue }
           reply = answered
@@ -52,10 +52,10 @@ struct WebSocketConnection {
   /// The reply to one message, or nil when it gets none (`read_stream` starts and stops).
   private func answer(
     _ data: Data, streams: StreamStopper, group: inout ThrowingDiscardingTaskGroup<any Error>, outbound: WebSocketOutboundWriter
-  ) async -> JSONValue? {
+  ) async -> WebSocketReply? {
     switch Self.envelope(data) {
     case .invalid(let error):
-      return error
+      return WebSocketReply(id: .int(-1), error: error)
     case .request(let id, "request/read_stream", let fields):
       metrics?.websocketRequest(event: "request/read_stream", bytes: data.count, latency: .zero)
       // Streams run beside the request loop; `stop` ends all of them and gets no reply.
@@ -67,7 +67,7 @@ struct WebSocketConnection {
       do throws(SynseError) {
         (ids, tagGroups) = (try fields.strings("ids"), try fields.tagGroups("tag_groups"))
       } catch {
-        return Self.errorReply(id: id, error)
+        return WebSocketReply(id: id, error: error)
       }
       let stopped = streams.register()
       group.addTask {
@@ -107,7 +107,7 @@ struct WebSocketConnection {
       }
       group.addTask {
         for await reading in buffer {
-          let reply = JSONValue.object([("id", id), ("event", .string("response/reading")), ("data", reading)])
+          let reply = WebSocketReply(id: id, event: "response/reading", data: reading)
           do {
             try await send(reply, to: outbound)
           } catch {
@@ -123,12 +123,10 @@ struct WebSocketConnection {
   static func frameLimit(messageLimit: Int) -> Int { max(messageLimit * 4, 1 << 16) }
 
   /// Sends one message and counts its bytes under its event.
-  private func send(_ message: JSONValue, to outbound: WebSocketOutboundWriter) async throws {
-    let text = String(decoding: message.serializedBytes(pretty: false), as: UTF8.self)
+  private func send(_ reply: WebSocketReply, to outbound: WebSocketOutboundWriter) async throws {
+    let text = String(decoding: reply.json.serializedBytes(pretty: false), as: UTF8.self)
     try await outbound.write(.text(text))
-    if let metrics, case .object(let pairs) = message, case .string(let event)? = pairs.first(where: { $0.0 == "event" })?.1 {
-      metrics.websocketResponse(event: event, bytes: text.utf8.count)
-    }
+    metrics?.websocketResponse(event: reply.event, bytes: text.utf8.count)
   }
 
   /// Readings a stream may hold for a slow client before dropping the oldest.
@@ -144,45 +142,33 @@ struct WebSocketConnection {
     }
   }
 
-  /// A decoded message: a request, or the error event answering an unusable one.
+  /// A decoded message: a request, or the error answering an unusable one (sent with id -1).
   enum Envelope {
     case request(id: JSONValue, event: String, data: WebSocketData)
-    case invalid(JSONValue)
+    case invalid(SynseError)
   }
 
   /// Decodes a message once: JSON object with `id` and a string `event` (docs/api-v3.md §7.2).
   static func envelope(_ data: Data) -> Envelope {
     guard case .object(let pairs)? = JSONValue(parsing: data) else {
-      return .invalid(unexpected(id: .int(-1), "unable to parse websocket payload as a JSON object"))
+      return .invalid(.malformedMessage("unable to parse websocket payload as a JSON object"))
     }
     let fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-    guard let id = fields["id"] else { return .invalid(unexpected(id: .int(-1), #"expected "id" in websocket payload, but not found"#)) }
+    guard let id = fields["id"] else { return .invalid(.malformedMessage(#"expected "id" in websocket payload, but not found"#)) }
     guard case .string(let name)? = fields["event"] else {
-      return .invalid(unexpected(id: .int(-1), #"expected "event" in websocket payload, but not found"#))
+      return .invalid(.malformedMessage(#"expected "event" in websocket payload, but not found"#))
     }
     return .request(id: id, event: name, data: WebSocketData(fields["data"]))
   }
 
-  func respond(id: JSONValue, event name: String, data: WebSocketData) async -> JSONValue {
-    guard let event = WebSocketEvent(rawValue: name) else {
-      return .object([
-        ("id", Self.errorID(id)), ("event", .string("response/error")),
-        ("data", .object([
-          ("http_code", .int(400)), ("description", .string("unsupported event type: \(name)")),
-          ("timestamp", .string(Commands.now())),
-        ])),
-      ])
-    }
+  func respond(id: JSONValue, event name: String, data: WebSocketData) async -> WebSocketReply {
+    guard let event = WebSocketEvent(rawValue: name) else { return WebSocketReply(id: id, error: .unsupportedEvent(name)) }
     do {
       let payload = try await handle(event, data)
-      return .object([("id", id), ("event", .string(event.responseEvent)), ("data", payload)])
+      return WebSocketReply(id: id, event: event.responseEvent, data: payload)
     } catch {
-      return Self.errorReply(id: id, error)
+      return WebSocketReply(id: id, error: error)
     }
-  }
-
-  static func errorReply(id: JSONValue, _ error: SynseError) -> JSONValue {
-    .object([("id", errorID(id)), ("event", .string("response/error")), ("data", error.body(timestamp: Commands.now()))])
   }
 
   private func handle(_ event: WebSocketEvent, _ data: WebSocketData) async throws(SynseError) -> JSONValue {
@@ -213,26 +199,6 @@ struct WebSocketConnection {
     case .transaction: return try await commands.transaction(try data.required("transaction"))
     case .transactions: return commands.transactionIDs()
     }
-  }
-
-  /// Errors answer with the request id, or -1 when it is falsy (the original's quirk,
-  /// docs/api-v3.md §7.2); every error reply to a request goes through here, unknown events included.
-  static func errorID(_ id: JSONValue) -> JSONValue {
-    switch id {
-    case .null, .bool(false), .int(0), .uint(0), .string(""): return .int(-1)
-    case .double(let number) where number == 0: return .int(-1)
-    default: return id
-    }
-  }
-
-  static func unexpected(id: JSONValue, _ context: String) -> JSONValue {
-    .object([
-      ("id", id), ("event", .string("response/error")),
-      ("data", .object([
-        ("http_code", .int(500)), ("description", .string("An unexpected error occurred.")),
-        ("timestamp", .string(Commands.now())), ("context", .string(context)),
-      ])),
-    ])
   }
 }
 

@@ -1,11 +1,11 @@
-extension Commands {
-  public func test() -> JSONValue {
-    .object([("status", .string("ok")), ("timestamp", .string(Self.now()))])
-  }
+import SynseSupport
 
-  public func version() -> JSONValue {
-    .object([("version", .string(Self.serverVersion)), ("api_version", .string("v3"))])
-  }
+extension Commands {
+  /// ``ServerStatus`` stamped now (docs/api-v3.md §5.1).
+  public func test() -> JSONValue { ServerStatus(timestamp: Timestamp.now()).json }
+
+  /// ``ServerVersion`` of this server (docs/api-v3.md §5.2).
+  public func version() -> JSONValue { ServerVersion(version: Self.serverVersion).json }
 
   /// The effective configuration, without top-level keys starting with `_`.
   public func config() -> JSONValue {

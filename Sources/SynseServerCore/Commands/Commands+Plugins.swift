@@ -1,34 +1,30 @@
+import SynseSupport
+
 extension Commands {
-  /// PluginSummary list in registration order; refreshes first when asked or when empty.
+  /// ``PluginSummary`` list in registration order (docs/api-v3.md §5.15); refreshes first when
+  /// asked or when no plugin is registered.
   public func plugins(refresh: Bool) async -> JSONValue {
     let empty = registry.plugins.isEmpty
     if refresh || empty { await registry.refresh() }
-    return .array(registry.plugins.map { plugin in
-      .object([
-        ("name", .string(plugin.metadata.name)), ("maintainer", .string(plugin.metadata.maintainer)),
-        ("tag", .string(plugin.metadata.tag)), ("description", .string(plugin.metadata.description)),
-        ("id", .string(plugin.id)), ("active", .bool(plugin.active)),
-      ])
-    })
+    return .array(registry.plugins.map { PluginSummary(metadata: $0.metadata, active: $0.active).json })
   }
 
-  /// PluginInfo with a live `Health` call.
+  /// ``PluginInfo`` with a live `Health` call (docs/api-v3.md §5.16).
+  ///
+  /// - Throws: ``SynseError/notFound(_:)`` for an unknown plugin ID,
+  ///   ``SynseError/serverError(_:)`` when the `Health` call fails.
   public func plugin(id: String) async throws(SynseError) -> JSONValue {
     if registry.plugins.isEmpty { await registry.refresh() }
     guard let plugin = await registry.plugin(id: id) else { throw .notFound("plugin not found: \(id)") }
     let health = try await call(plugin, "plugin health") { client throws(PluginCallError) in try await client.health() }
     let active = await registry.plugin(id: id)?.active ?? true
-    let metadata = plugin.metadata
-    return .object([
-      ("name", .string(metadata.name)), ("maintainer", .string(metadata.maintainer)), ("tag", .string(metadata.tag)),
-      ("description", .string(metadata.description)), ("vcs", .string(metadata.vcs)), ("id", .string(metadata.id)),
-      ("active", .bool(active)),
-      ("network", .object([("address", .string(plugin.endpoint.address)), ("protocol", .string(plugin.endpoint.networkProtocol))])),
-      ("version", plugin.version.json), ("health", health.json),
-    ])
+    return PluginInfo(
+      metadata: plugin.metadata, active: active, address: plugin.endpoint.address,
+      networkProtocol: plugin.endpoint.networkProtocol, version: plugin.version, health: health
+    ).json
   }
 
-  /// Aggregate health of every registered plugin (docs/api-v3.md §5.17).
+  /// ``PluginHealthSummary`` of every registered plugin (docs/api-v3.md §5.17).
   public func pluginHealth() async -> JSONValue {
     if registry.plugins.isEmpty { await registry.refresh() }
     let plugins = registry.plugins
@@ -44,18 +40,17 @@ extension Commands {
       return answers.sorted { $0.position < $1.position }
     }
     let statuses = answers.map(\.status)
-    var healthy: [JSONValue] = []
-    var unhealthy: [JSONValue] = []
+    var healthy: [String] = []
+    var unhealthy: [String] = []
     for (plugin, status) in zip(plugins, statuses) {
-      if status == "OK" { healthy.append(.string(plugin.id)) } else if status != nil { unhealthy.append(.string(plugin.id)) }
+      if status == "OK" { healthy.append(plugin.id) } else if status != nil { unhealthy.append(plugin.id) }
     }
     let after = registry.plugins
     let active = after.filter(\.active).count
-    return .object([
-      ("status", .string(healthy.count == plugins.count ? "healthy" : "unhealthy")), ("updated", .string(Self.now())),
-      ("healthy", .array(healthy)), ("unhealthy", .array(unhealthy)),
-      ("active", .int(Int64(active))), ("inactive", .int(Int64(after.count - active))),
-    ])
+    return PluginHealthSummary(
+      healthy: healthy, unhealthy: unhealthy, registered: plugins.count, active: active, inactive: after.count - active,
+      updated: Timestamp.now()
+    ).json
   }
 }
 

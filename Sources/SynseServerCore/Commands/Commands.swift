@@ -61,11 +61,4 @@ public struct Commands: Sendable {
     }
     return try await owner(of: deviceID)
   }
-
-  public static func now() -> String {
-    var seconds = time_t(Date().timeIntervalSince1970)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-  }
 }

@@ -1,18 +1,53 @@
+import SynseSupport
+
 /// Every failure the API reports, with its HTTP status and fixed description
-/// (docs/api-v3.md §2.2); `context` says what happened.
+/// (docs/api-v3.md §2.2); `context` says what happened. ``body(timestamp:)`` is the one writer of
+/// the Synse error JSON, for HTTP responses and WebSocket `response/error` events alike.
 public enum SynseError: Error, Sendable, Equatable {
   case invalidUsage(String)
   case notFound(String)
   case unsupportedAction(String)
   case serverError(String)
   case unexpected(String)
+  /// 405 `method not allowed`: the router knows the path but not the method (docs/api-v3.md §1.3).
+  case methodNotAllowed(String)
+  /// 413 `request body too large`: over `http.max_body_size`.
+  case payloadTooLarge(String)
+  /// Any other status the HTTP framework refused a request with, described by its reason
+  /// phrase (e.g. 400 `Bad Request`).
+  case refused(status: Int, reason: String, context: String)
+  /// A WebSocket request with an unknown `event` (docs/api-v3.md §7.4 shape 4): 400 whose
+  /// description names the event; the body has no `context`, as the original's has none.
+  case unsupportedEvent(String)
+  /// A WebSocket message that is not a usable envelope: not a JSON object, or no `id` or
+  /// `event` (docs/api-v3.md §7.4 shapes 2–3): 500 with the original's WebSocket description,
+  /// `An unexpected error occurred.` (capitalised, with a period, unlike HTTP's).
+  case malformedMessage(String)
+
+  /// The error a framework-level refusal (unknown path, wrong method, body too large)
+  /// becomes, so it carries the same body as every other error.
+  ///
+  /// - Parameters:
+  ///   - status: the HTTP status code the framework chose.
+  ///   - reasonPhrase: its reason phrase, the description of statuses Synse has no text for.
+  ///   - context: what was refused, e.g. `GET /nope: Not Found`.
+  public static func refusal(status: Int, reasonPhrase: String, context: String) -> SynseError {
+    switch status {
+    case 404: return .notFound(context)
+    case 405: return .methodNotAllowed(context)
+    case 413: return .payloadTooLarge(context)
+    default: return .refused(status: status, reason: reasonPhrase, context: context)
+    }
+  }
 
   public var httpStatus: Int {
     switch self {
-    case .invalidUsage: return 400
+    case .invalidUsage, .unsupportedEvent: return 400
     case .notFound: return 404
-    case .unsupportedAction: return 405
-    case .serverError, .unexpected: return 500
+    case .unsupportedAction, .methodNotAllowed: return 405
+    case .payloadTooLarge: return 413
+    case .serverError, .unexpected, .malformedMessage: return 500
+    case .refused(let status, _, _): return status
     }
   }
 
@@ -23,21 +58,35 @@ public enum SynseError: Error, Sendable, Equatable {
     case .unsupportedAction: return "device action not supported"
     case .serverError: return "error processing the request"
     case .unexpected: return "an unexpected error occurred"
+    case .methodNotAllowed: return "method not allowed"
+    case .payloadTooLarge: return "request body too large"
+    case .refused(_, let reason, _): return reason
+    case .unsupportedEvent(let event): return "unsupported event type: \(event)"
+    case .malformedMessage: return "An unexpected error occurred."
     }
   }
 
+  /// What happened; for ``unsupportedEvent(_:)`` the event name (not written in the body).
   public var context: String {
     switch self {
-    case .invalidUsage(let text), .notFound(let text), .unsupportedAction(let text), .serverError(let text), .unexpected(let text):
+    case .invalidUsage(let text), .notFound(let text), .unsupportedAction(let text), .serverError(let text), .unexpected(let text),
+      .methodNotAllowed(let text), .payloadTooLarge(let text), .unsupportedEvent(let text), .malformedMessage(let text),
+      .refused(_, _, let text):
       return text
     }
   }
 
-  /// The Synse JSON error body, shared by HTTP and WebSocket.
+  /// The Synse JSON error body (docs/api-v3.md §2.1), stamped now.
+  public var body: JSONValue { body(timestamp: Timestamp.now()) }
+
+  /// The Synse JSON error body (docs/api-v3.md §2.1):
+  /// `{"http_code": int, "description": string, "timestamp": string, "context": string}`, in
+  /// that key order; ``unsupportedEvent(_:)`` leaves out `context`.
   public func body(timestamp: String) -> JSONValue {
-    .object([
-      ("http_code", .int(Int64(httpStatus))), ("description", .string(description)),
-      ("timestamp", .string(timestamp)), ("context", .string(context)),
-    ])
+    var pairs: [(String, JSONValue)] = [
+      ("http_code", .int(Int64(httpStatus))), ("description", .string(description)), ("timestamp", .string(timestamp)),
+    ]
+    if case .unsupportedEvent = self {} else { pairs.append(("context", .string(context))) }
+    return .object(pairs)
   }
 }
