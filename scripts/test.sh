@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 swift build
 swift test
-.venv/bin/python -m pytest -q Tests/Interop
+SYNSE_TEST_FRESH_CLONE=1 .venv/bin/python -m pytest -q Tests/Interop
