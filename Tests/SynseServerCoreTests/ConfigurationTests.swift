@@ -148,22 +148,6 @@ struct ConfigurationWordsTests {
     #expect(config.unknownKeys == ["SYNSE_PLUGINS_TCP (environment)"])
     #expect(config.tcpPlugins == ["127.0.0.1:1", "127.0.0.1:2"])
   }
-
-  /// The README's configuration table names exactly the keys and variables the code reads.
-  @Test func readmeConfigurationTableMatchesTheCode() throws {
-    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md").standardized
-    let text = try String(contentsOf: readme, encoding: .utf8)
-    let section = try #require(text.components(separatedBy: "### Configuration").dropFirst().first?.components(separatedBy: "\n### ").first)
-    var documented: [String: String] = [:]
-    for line in section.split(separator: "\n") where line.hasPrefix("| `") {
-      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
-      #expect(documented[cells[0]] == nil, "README lists \(cells[0]) twice")
-      documented[cells[0]] = cells[2]
-    }
-    var code = Dictionary(uniqueKeysWithValues: ServerConfiguration.environmentKeys.map { ($0.path.joined(separator: "."), $0.variable) })
-    code["plugin.discover.kubernetes.endpoints.labels.<name>"] = "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_<NAME>"
-    #expect(documented == code)
-  }
 }
 
 struct ConfigurationSecretTests {

@@ -5,8 +5,8 @@ extension ServerConfiguration {
   /// a key that does not match its certificate is a configuration error naming the key,
   /// not a listener that "cannot listen" or a plugin that fails to register for ever.
   func tlsProblem() -> (key: String, message: String)? {
-    for (certKey, cert, keyKey, key) in [("ssl.cert", sslCert, "ssl.key", sslKey),
-                                         ("grpc.tls.client_cert", grpcTLSClientCert, "grpc.tls.client_key", grpcTLSClientKey)] {
+    for (certKey, cert, keyKey, key) in [("ssl.cert", ssl.cert, "ssl.key", ssl.key),
+                                         ("grpc.tls.client_cert", grpc.tlsClientCert, "grpc.tls.client_key", grpc.tlsClientKey)] {
       guard let cert, let key else { continue }
       guard let chain = try? NIOSSLCertificate.fromPEMFile(cert), !chain.isEmpty else { return (certKey, "no PEM certificate in \(cert)") }
       guard let privateKey = try? NIOSSLPrivateKey(file: key, format: .pem) else { return (keyKey, "no PEM private key in \(key)") }
@@ -17,7 +17,7 @@ extension ServerConfiguration {
         return (keyKey, "\(key) does not match the certificate in \(cert): \(error)")
       }
     }
-    if let ca = grpcTLSCert, (try? NIOSSLCertificate.fromPEMFile(ca))?.isEmpty ?? true {
+    if let ca = grpc.tlsCert, (try? NIOSSLCertificate.fromPEMFile(ca))?.isEmpty ?? true {
       return ("grpc.tls.cert", "no PEM certificate in \(ca)")
     }
     return nil

@@ -1,71 +1,86 @@
-/// The server configuration (docs/api-v3.md §9.2).
+/// The server configuration (docs/api-v3.md §9.2): defaults from these initialisers, then the YAML
+/// file, then `SYNSE_*` variables (``load(path:environment:)``).
 ///
-/// | key | type | default | env |
-/// |---|---|---|---|
-/// | `logging` | debug/info/warning/error/critical | `debug` | `SYNSE_LOGGING` |
-/// | `pretty_json` | bool | `true` | `SYNSE_PRETTY_JSON` |
-/// | `host` / `port` | listen address / port (`--host`/`--port` win) | `0.0.0.0` / 5000 | `SYNSE_HOST` / `SYNSE_PORT` |
-/// | `plugin.tcp` / `plugin.unix` | list of addresses | `[]` | `SYNSE_PLUGIN_TCP` / `SYNSE_PLUGIN_UNIX` (comma lists) |
-/// | `plugin.embedded` | list of embedded plugin names | `[]` | `SYNSE_PLUGIN_EMBEDDED` |
-/// | `cache.device.rebuild_every` | int seconds | 180 | `SYNSE_CACHE_DEVICE_REBUILD_EVERY` |
-/// | `cache.plugin.refresh_every` | int seconds | 120 | `SYNSE_CACHE_PLUGIN_REFRESH_EVERY` |
-/// | `cache.transaction.ttl` | int seconds | 300 | `SYNSE_CACHE_TRANSACTION_TTL` |
-/// | `grpc.timeout` | int seconds | 3 | `SYNSE_GRPC_TIMEOUT` |
-/// | `grpc.tls.cert` | path | unset | `SYNSE_GRPC_TLS_CERT` |
-/// | `grpc.tls.client_cert` / `grpc.tls.client_key` | paths (mTLS to plugins) | unset | `SYNSE_GRPC_TLS_CLIENT_CERT` / `_KEY` |
-/// | `ssl.cert` / `ssl.key` | path | unset | `SYNSE_SSL_CERT` / `SYNSE_SSL_KEY` |
-/// | `plugin.discover.kubernetes.namespace` | string | `default` | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_NAMESPACE` |
-/// | `plugin.discover.kubernetes.endpoints.labels` | map | `{}` | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_<NAME>` |
-/// | `plugin.discover.kubernetes.credentials` | directory | the in-cluster service account | `SYNSE_PLUGIN_DISCOVER_KUBERNETES_CREDENTIALS` |
-/// | `metrics.enabled` | bool | false | `SYNSE_METRICS_ENABLED` |
-/// | `metrics.ip_label` | bool | false | `SYNSE_METRICS_IP_LABEL` |
-/// | `metrics.readings` | bool | true | `SYNSE_METRICS_READINGS` |
-/// | `metrics.readings_timeout` | int seconds | 2 | `SYNSE_METRICS_READINGS_TIMEOUT` |
-/// | `metrics.host` / `metrics.port` | address / port | unset: on the API port | `SYNSE_METRICS_HOST` / `SYNSE_METRICS_PORT` |
-/// | `metrics.auth.username` / `.password` | basic auth for `/metrics` | unset | `SYNSE_METRICS_AUTH_USERNAME` / `_PASSWORD` |
-/// | `metrics.auth.token` | bearer token for `/metrics` | unset | `SYNSE_METRICS_AUTH_TOKEN` |
-/// | `metrics.statsd.address` | `host:port` (UDP) | unset | `SYNSE_METRICS_STATSD_ADDRESS` |
-/// | `metrics.statsd.prefix` | key prefix | `synse.<hostname>` | `SYNSE_METRICS_STATSD_PREFIX` |
-/// | `http.max_body_size` | int bytes | 1048576 | `SYNSE_HTTP_MAX_BODY_SIZE` |
+/// Every key, its variable, type, default and meaning is declared once, in ``keys``
+/// (`ServerConfiguration+Keys.swift`); the README's table is checked against it by a test.
+/// Consumers read the nested sections or the flat accessors of
+/// `ServerConfiguration+Accessors.swift`.
 public struct ServerConfiguration: Sendable {
   public enum LogLevel: String, Sendable, CaseIterable {
     case debug, info, warning, error, critical
   }
 
+  /// The API listener (`host`, `port`; the `--host`/`--port` flags win) and its limits (`http.*`).
+  public struct HTTP: Sendable, Equatable {
+    public var host = "0.0.0.0"
+    public var port = 5000
+    /// Request body limit in bytes (413 over it); also the WebSocket message limit.
+    public var maxBodySize = 1_048_576
+    public init() {}
+  }
+
+  /// `plugin.*`: where the plugins are.
+  public struct Plugin: Sendable, Equatable {
+    /// `host:port` addresses.
+    public var tcp: [String] = []
+    /// Socket paths, or names under `/tmp/synse`.
+    public var unix: [String] = []
+    /// Plugins run inside the server process, by name (`emulator`).
+    public var embedded: [String] = []
+    /// `plugin.discover.kubernetes`; used only when ``discoverKubernetes`` is set.
+    public var kubernetes = KubernetesDiscoveryConfiguration()
+    /// Whether the configuration names `plugin.discover.kubernetes` at all.
+    public var discoverKubernetes = false
+    public init() {}
+  }
+
+  /// `cache.*`: how often the caches are rebuilt and how long transactions live.
+  public struct Cache: Sendable, Equatable {
+    public var deviceRebuildEvery: Duration = .seconds(180)
+    public var pluginRefreshEvery: Duration = .seconds(120)
+    public var transactionTTL: Duration = .seconds(300)
+    public init() {}
+  }
+
+  /// `grpc.*`: calls to plugins.
+  public struct GRPC: Sendable, Equatable {
+    /// Deadline of every plugin call (streams excepted).
+    public var timeout: Duration = .seconds(3)
+    /// The CA that signed the plugins' certificates (PEM path): TLS to plugins.
+    public var tlsCert: String?
+    /// The certificate and key the server presents to plugins that verify clients (mTLS).
+    public var tlsClientCert: String?
+    public var tlsClientKey: String?
+    public init() {}
+  }
+
+  /// `ssl.*`: HTTPS (and WSS) for the API, PEM paths.
+  public struct SSL: Sendable, Equatable {
+    public var cert: String?
+    public var key: String?
+    public init() {}
+  }
+
   public var logging = LogLevel.debug
   public var prettyJSON = true
-  /// The API listener; the `--host`/`--port` flags win over both.
-  public var host = "0.0.0.0"
-  public var port = 5000
-  public var tcpPlugins: [String] = []
-  public var unixPlugins: [String] = []
-  /// Plugins run inside the server process, by name (`emulator`).
-  public var embeddedPlugins: [String] = []
-  public var deviceRebuildEvery: Duration = .seconds(180)
-  public var pluginRefreshEvery: Duration = .seconds(120)
-  public var transactionTTL: Duration = .seconds(300)
-  public var grpcTimeout: Duration = .seconds(3)
-  public var grpcTLSCert: String?
-  /// `plugin.discover.kubernetes`, when configured.
-  public var kubernetes: KubernetesDiscoveryConfiguration?
-  /// The certificate and key the server presents to plugins that verify clients (mTLS).
-  public var grpcTLSClientCert: String?
-  public var grpcTLSClientKey: String?
-  public var sslCert: String?
-  public var sslKey: String?
-  public var metricsEnabled = false
+  public var http = HTTP()
+  public var plugin = Plugin()
+  public var cache = Cache()
+  public var grpc = GRPC()
+  public var ssl = SSL()
   public var metrics = MetricsOptions()
-  public var maxBodySize = 1_048_576
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
-  /// Keys of the file that nothing reads, dotted (logged as a warning at startup).
+  /// Keys of the file and `SYNSE_*` variables that nothing reads (logged as a warning at startup).
   public var unknownKeys: [String] = []
 
   public init() {}
 }
 
-/// The `metrics.*` options beyond `enabled`.
+/// `metrics.*`.
 public struct MetricsOptions: Sendable, Equatable {
+  /// Serve `/metrics`.
+  public var enabled = false
   /// Label HTTP metrics with the client IP (off: one series per client is unbounded).
   public var ipLabel = false
   /// Export every device's current reading on each scrape.
@@ -78,6 +93,7 @@ public struct MetricsOptions: Sendable, Equatable {
   public var password: String?
   public var token: String?
   public var statsdAddress: String?
+  /// nil: `synse.<hostname>`, computed where StatsD is set up.
   public var statsdPrefix: String?
 
   public init() {}
@@ -86,7 +102,7 @@ public struct MetricsOptions: Sendable, Equatable {
 extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
   /// Keys whose values are credentials: shown as ``redactedValue`` in `/v3/config` and in
   /// every printed form of the configuration (service descriptions in startup logs).
-  public static let secretKeys: Set<String> = ["metrics.auth.password", "metrics.auth.token"]
+  public static let secretKeys: Set<String> = Set(keys.filter(\.secret).map(\.dotted))
   public static let redactedValue = "<redacted>"
 
   /// `tree` with every ``secretKeys`` value that is set replaced by ``redactedValue``.
@@ -104,7 +120,7 @@ extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvert
 extension MetricsOptions: CustomStringConvertible, CustomDebugStringConvertible {
   public var description: String {
     let hidden = { (value: String?) in value == nil ? "nil" : ServerConfiguration.redactedValue }
-    return "MetricsOptions(ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
+    return "MetricsOptions(enabled: \(enabled), ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
       + "port: \(port.map(String.init) ?? "nil"), username: \(username ?? "nil"), password: \(hidden(password)), token: \(hidden(token)), "
       + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"))"
   }

@@ -1,0 +1,145 @@
+import Foundation
+
+/// A type a configuration key can hold: how it is read from the merged tree and from a
+/// `SYNSE_*` variable, and how it is written back into the tree (defaults in `/v3/config`).
+protocol ConfigurationValue: Sendable {
+  /// The value a tree node holds, or nil when the node is of another type.
+  init?(configuration json: JSONValue)
+  /// The tree form; nil for an unset optional.
+  var configurationValue: JSONValue? { get }
+  /// The tree form of a variable's text.
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue
+  /// What a value of this type looks like, for errors (`a string`, `true, false, 1 or 0`).
+  static var expected: String { get }
+  static var isList: Bool { get }
+  static var isMap: Bool { get }
+}
+
+extension ConfigurationValue {
+  static var isList: Bool { false }
+  static var isMap: Bool { false }
+}
+
+extension String: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    guard case .string(let text) = json else { return nil }
+    self = text
+  }
+  var configurationValue: JSONValue? { .string(self) }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { .value(.string(raw)) }
+  static var expected: String { "a string" }
+}
+
+extension Bool: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    switch json {
+    case .bool(let flag): self = flag
+    case .int(let number) where number == 0 || number == 1: self = number == 1
+    case .string(let text):
+      guard let flag = Self.parse(text) else { return nil }
+      self = flag
+    default: return nil
+    }
+  }
+  var configurationValue: JSONValue? { .bool(self) }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
+    // The original took anything but `true` as false, so `=1` or `=yes` silently turned a
+    // feature off; an operator's typo now stops startup instead.
+    if raw.isEmpty { return .unset }
+    return parse(raw).map { .value(.bool($0)) } ?? .invalid(expected: expected)
+  }
+  static var expected: String { "true, false, 1 or 0" }
+
+  /// `true`/`false` in any case, `1`/`0`: the words servers of this kind document for their
+  /// `…_ENABLED` variables. Nil for anything else (`yes`, `on`, `maybe`).
+  static func parse(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "true", "1": true
+    case "false", "0": false
+    default: nil
+    }
+  }
+}
+
+extension Int: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    guard case .int(let number) = json, let value = Int(exactly: number) else { return nil }
+    self = value
+  }
+  var configurationValue: JSONValue? { .int(Int64(self)) }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
+    Int64(raw).map { .value(.int($0)) } ?? .invalid(expected: "an integer")
+  }
+  static var expected: String { "an integer" }
+}
+
+/// Durations are whole seconds, at least one: the original's keys are integer seconds.
+extension Duration: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    guard case .int(let number) = json, number >= 1 else { return nil }
+    self = .seconds(number)
+  }
+  var configurationValue: JSONValue? { .int(components.seconds) }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { Int.environmentValue(raw) }
+  static var expected: String { "an integer number of seconds ≥ 1" }
+}
+
+extension Array: ConfigurationValue where Element == String {
+  init?(configuration json: JSONValue) {
+    guard case .array(let items) = json else { return nil }
+    var result: [String] = []
+    for item in items {
+      guard case .string(let text) = item else { return nil }
+      result.append(text)
+    }
+    self = result
+  }
+  var configurationValue: JSONValue? { .array(map { .string($0) }) }
+  /// A comma list; `a:1, b:2` as typed in a compose file: blanks around the commas are not
+  /// part of an item. Empty is unset (see ``ConfigurationKey/EmptyVariable``).
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
+    if raw.isEmpty { return .unset }
+    return .value(.array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string($0.trimmingCharacters(in: .whitespaces)) }))
+  }
+  static var expected: String { "a list of strings" }
+  static var isList: Bool { true }
+}
+
+extension Dictionary: ConfigurationValue where Key == String, Value == String {
+  init?(configuration json: JSONValue) {
+    guard case .object(let pairs) = json else { return nil }
+    var result: [String: String] = [:]
+    for (name, value) in pairs {
+      guard case .string(let text) = value else { return nil }
+      result[name] = text
+    }
+    self = result
+  }
+  var configurationValue: JSONValue? { .object(sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
+  /// Map keys take one variable per name (``ServerConfiguration/environmentTree(_:)``).
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { .value(.string(raw)) }
+  static var expected: String { "a map of names to strings" }
+  static var isMap: Bool { true }
+}
+
+extension Optional: ConfigurationValue where Wrapped: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    guard let value = Wrapped(configuration: json) else { return nil }
+    self = value
+  }
+  var configurationValue: JSONValue? { self?.configurationValue }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { Wrapped.environmentValue(raw) }
+  static var expected: String { Wrapped.expected }
+  static var isList: Bool { Wrapped.isList }
+  static var isMap: Bool { Wrapped.isMap }
+}
+
+extension ServerConfiguration.LogLevel: ConfigurationValue {
+  init?(configuration json: JSONValue) {
+    guard case .string(let text) = json else { return nil }
+    self.init(rawValue: text)
+  }
+  var configurationValue: JSONValue? { .string(rawValue) }
+  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { .value(.string(raw)) }
+  static var expected: String { "one of \(allCases.map(\.rawValue).joined(separator: ", "))" }
+}

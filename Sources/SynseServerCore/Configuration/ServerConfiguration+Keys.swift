@@ -1,0 +1,57 @@
+extension ServerConfiguration {
+  /// Every configuration key, in the README table's order: the one place a key is declared.
+  ///
+  /// Its type and default come from the field it names; its variable is `SYNSE_` + the dotted
+  /// name upper-cased with `.` → `_`. `dumped` keys are the ones the original server's
+  /// `/v3/config` lists even when unset, in this order.
+  static let keys: [ConfigurationKey] = [
+    .init("logging", \.logging, "`debug`, `info`, `warning`, `error`, `critical`", dumped: true),
+    .init("pretty_json", \.prettyJSON, "indented JSON responses", dumped: true),
+    .init("host", \.http.host, "address the API listens on (`--host` wins)"),
+    .init("port", \.http.port, "port the API listens on (`--port` wins)", rule: .port),
+    .init("plugin.tcp", \.plugin.tcp,
+          "plugin addresses, `host:port` (comma list in the variable); a missing port is a startup error", dumped: true, rule: .tcpAddresses),
+    .init("plugin.unix", \.plugin.unix, "plugin socket paths, or names under `/tmp/synse` (comma list)", dumped: true),
+    .init("plugin.embedded", \.plugin.embedded,
+          "plugins run inside the server: `emulator` (an empty variable means none)", emptyVariable: .none),
+    .init("plugin.discover.kubernetes.namespace", \.plugin.kubernetes.namespace,
+          "find plugins as the pod addresses of labelled Endpoints (port: the only one, or the one named `http`)"),
+    .init("plugin.discover.kubernetes.endpoints.labels", \.plugin.kubernetes.labels, "the labels those Endpoints carry"),
+    .init("plugin.discover.kubernetes.credentials", \.plugin.kubernetes.credentials,
+          "directory with `token` and `ca.crt` (the in-cluster service account's by default)"),
+    .init("cache.device.rebuild_every", \.cache.deviceRebuildEvery, "seconds between device cache rebuilds", dumped: true),
+    .init("cache.plugin.refresh_every", \.cache.pluginRefreshEvery, "seconds between plugin refreshes (and discovery)", dumped: true),
+    .init("cache.transaction.ttl", \.cache.transactionTTL, "seconds a write transaction is remembered", dumped: true),
+    .init("grpc.timeout", \.grpc.timeout, "seconds for every plugin call (streams excepted)", dumped: true),
+    .init("grpc.tls.cert", \.grpc.tlsCert, "CA that signed the plugins' certificates: TLS to plugins"),
+    .init("grpc.tls.client_cert", \.grpc.tlsClientCert, "the server's certificate for plugins that verify clients (mTLS)"),
+    .init("grpc.tls.client_key", \.grpc.tlsClientKey, "its key"),
+    .init("ssl.cert", \.ssl.cert, "HTTPS (and WSS) for the API: certificate"),
+    .init("ssl.key", \.ssl.key, "its key"),
+    .init("http.max_body_size", \.http.maxBodySize, "request body limit (413 over it); also the WebSocket message limit", rule: .positive),
+    .init("metrics.enabled", \.metrics.enabled, "serve `/metrics` (see [Metrics](#metrics))", dumped: true),
+    .init("metrics.ip_label", \.metrics.ipLabel, "label HTTP metrics with the client IP"),
+    .init("metrics.readings", \.metrics.readings, "export device readings on each scrape"),
+    .init("metrics.readings_timeout", \.metrics.readingsTimeout, "seconds a scrape waits for each plugin's readings"),
+    .init("metrics.host", \.metrics.host, "a separate listener for `/metrics`"),
+    .init("metrics.port", \.metrics.port, "its port", rule: .port),
+    .init("metrics.auth.token", \.metrics.token, "bearer token for `/metrics`", secret: true),
+    .init("metrics.auth.username", \.metrics.username, "basic auth for `/metrics`"),
+    .init("metrics.auth.password", \.metrics.password, "its password", secret: true),
+    .init("metrics.statsd.address", \.metrics.statsdAddress, "also push metrics to StatsD/DogStatsD at `host:port` (UDP)"),
+    .init("metrics.statsd.prefix", \.metrics.statsdPrefix, "StatsD key prefix", shownDefault: "`synse.<hostname>`"),
+  ]
+
+  /// The mappings that hold keys (`plugin`, `metrics.auth`, …), dotted paths split.
+  static let sections: [[String]] = {
+    var seen: Set<[String]> = []
+    return keys.flatMap { key in (1..<key.path.count).map { Array(key.path[..<$0]) } }.filter { seen.insert($0).inserted }
+  }()
+
+  /// The tree `/v3/config` starts from: the ``keys`` marked `dumped`, at their defaults.
+  static var defaultTree: JSONValue {
+    keys.filter(\.dumped).reduce(JSONValue.object([])) { tree, key in
+      merge(tree, nested(key.path, key.defaultValue() ?? .null))
+    }
+  }
+}
