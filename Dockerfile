@@ -9,7 +9,6 @@ COPY Package.swift ./
 COPY Sources Sources
 COPY plugins plugins
 COPY examples/plugins examples/plugins
-COPY Benchmarks Benchmarks
 COPY Tests Tests
 # swift build takes one --product per run (a second one replaces the first).
 RUN for product in synse-server synse-emulator-plugin synse-hwmon-plugin; do \

@@ -14,6 +14,9 @@ let package = Package(
   products: [
     .library(name: "SynseProtocol", targets: ["SynseProtocol"]),
     .library(name: "SynseSDK", targets: ["SynseSDK"]),
+    // For the benchmarks package (Benchmarks/Package.swift), which depends on this one by path.
+    .library(name: "HwmonPlugin", targets: ["HwmonPlugin"]),
+    .library(name: "SynseSupport", targets: ["SynseSupport"]),
     .executable(name: "synse-server", targets: ["synse-server"]),
     .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
     .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),
@@ -165,17 +168,6 @@ let package = Package(
       path: "examples/plugins/Sources/synse-example-plugin",
       swiftSettings: swiftSettings
     ),
-    .executableTarget(
-      name: "plugin-read-bench",
-      dependencies: [
-        "SynseProtocol",
-        .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Benchmarks/PluginReadBench",
-      swiftSettings: swiftSettings
-    ),
     .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
     .target(
       name: "Systemd",
@@ -183,28 +175,6 @@ let package = Package(
         "CSystemd", .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
-      swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-      name: "websocket-bench",
-      dependencies: [
-        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-        .product(name: "Logging", package: "swift-log"),
-        .product(name: "NIOWebSocket", package: "swift-nio"),
-      ],
-      path: "Benchmarks/WebSocketBench",
-      swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-      name: "hwmon-read-bench",
-      dependencies: ["HwmonPlugin", .product(name: "Logging", package: "swift-log")],
-      path: "Benchmarks/HwmonReadBench",
-      swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-      name: "bare-hummingbird",
-      dependencies: ["SynseSupport", .product(name: "Hummingbird", package: "hummingbird")],
-      path: "Benchmarks/BareHummingbird",
       swiftSettings: swiftSettings
     ),
     .testTarget(

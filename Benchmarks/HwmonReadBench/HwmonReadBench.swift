@@ -2,7 +2,7 @@ import Foundation
 import HwmonPlugin
 import Logging
 
-/// Benchmark (not a test) for `scripts/bench-hwmon.sh`: full read passes over a sysfs tree,
+/// Benchmark (not a test) for `Benchmarks/bench-hwmon.sh`: full read passes over a sysfs tree,
 /// every channel read concurrently as the SDK's parallel read loop does.
 ///
 ///     hwmon-read-bench SYSFS_ROOT [PASSES]

@@ -4,7 +4,7 @@ import Logging
 import NIOWebSocket
 import Synchronization
 
-/// WebSocket load for `scripts/bench-websocket.sh` (a benchmark, not a test):
+/// WebSocket load for `Benchmarks/bench-websocket.sh` (a benchmark, not a test):
 ///
 ///     websocket-bench streams CLIENTS SECONDS URL   # readings/s delivered to CLIENTS read_stream clients
 ///     websocket-bench roundtrips SECONDS URL        # request/read round trips over one connection

@@ -42,3 +42,17 @@ def test_docker_build_copies_every_path_the_package_names():
     paths = re.findall(r'path: "([^"]+)"', (root / "Package.swift").read_text()) + ["Sources", "Tests"]
     missing = [path for path in paths if not any(path == c or path.startswith(c.rstrip("/") + "/") for c in copied)]
     assert missing == []
+
+
+def test_benchmarks_are_a_package_of_their_own():
+    """The root package builds no benchmark executable: they and their scripts are in
+    Benchmarks/, whose manifest names only folders that exist."""
+    root = HERE.parents[1]
+    assert not re.search(r'path: "Benchmarks', (root / "Package.swift").read_text())
+    assert list((root / "scripts").glob("bench-*")) == []
+    manifest = (root / "Benchmarks" / "Package.swift").read_text()
+    paths = re.findall(r'path: "([^"]+)"', manifest)
+    assert paths and all((root / "Benchmarks" / path).is_dir() for path in paths if path != "..")
+    for script in (root / "Benchmarks").glob("bench-*.sh"):
+        for sourced in re.findall(r"^source (\S+)", script.read_text(), flags=re.M):
+            assert (root / sourced).is_file(), (script.name, sourced)

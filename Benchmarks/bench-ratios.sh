@@ -5,12 +5,12 @@
 # shared machine hits all four alike; the means give /test ÷ bare, scan ÷ /test and
 # read ÷ /test. Emulator default config (29 devices) and 1,000 temperature devices.
 cd "$(dirname "$0")/.."
-source scripts/bench-common.sh
+source Benchmarks/bench-common.sh
 rounds=${ROUNDS:-8}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin bare-hummingbird
 
-"$bin/bare-hummingbird" 5199 > "$work/bare.log" 2>&1 &
+"$bench_bin/bare-hummingbird" 5199 > "$work/bare.log" 2>&1 &
 pids+=($!)
 
 compare() {  # label devices-file-or-empty plugin-port server-port

@@ -6,7 +6,7 @@
 # for /test (measured just before each of our /test runs), with metrics off and on.
 # All figures of one run are printed together so they can be quoted as ratios.
 cd "$(dirname "$0")/.."
-source scripts/bench-common.sh
+source Benchmarks/bench-common.sh
 seconds=${SECONDS_PER_ENDPOINT:-10}
 build_release synse-server synse-emulator-plugin bare-hummingbird
 
@@ -47,7 +47,7 @@ run_scenario() {  # label devices-file-or-empty plugin-port server-port [metrics
   stop_processes "$server_pid" "$plugin_pid"
 }
 
-"$bin/bare-hummingbird" 5099 > "$work/bare.log" 2>&1 &
+"$bench_bin/bare-hummingbird" 5099 > "$work/bare.log" 2>&1 &
 pids+=($!)
 sleep 1
 

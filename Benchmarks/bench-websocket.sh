@@ -4,7 +4,7 @@
 # `request/read` round trips over one connection beside the same read over one keep-alive
 # HTTP connection (wrk -t1 -c1). Emulator plugin as a separate process.
 cd "$(dirname "$0")/.."
-source scripts/bench-common.sh
+source Benchmarks/bench-common.sh
 seconds=${SECONDS_PER_RUN:-10}
 clients=${STREAM_CLIENTS:-100}
 build_release synse-server synse-emulator-plugin websocket-bench
@@ -25,8 +25,8 @@ wrk -t1 -c1 -d2s "http://127.0.0.1:5181/v3/read" >/dev/null 2>&1 || true
 wrk -t1 -c1 -d"${seconds}s" --latency "http://127.0.0.1:5181/v3/read" > "$work/wrk.txt"
 printf 'GET /v3/read over one HTTP connection: %s req/s, p50 %s, p99 %s\n' \
   "$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")" "$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")" "$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")"
-"$bin/websocket-bench" roundtrips "$seconds" "ws://127.0.0.1:5181/v3/connect"
-"$bin/websocket-bench" streams "$clients" "$seconds" "ws://127.0.0.1:5181/v3/connect"
+"$bench_bin/websocket-bench" roundtrips "$seconds" "ws://127.0.0.1:5181/v3/connect"
+"$bench_bin/websocket-bench" streams "$clients" "$seconds" "ws://127.0.0.1:5181/v3/connect"
 echo "   server RSS $(rss "$server_pid"), readings dropped for slow clients: $(dropped "$work/server-5181.log")"
 stop_processes "$server_pid" "$plugin_pid"
 
@@ -35,7 +35,7 @@ for interval in 1s 100ms; do
   port_offset=$([ "$interval" = 1s ] && echo 2 || echo 3)
   start_stack "1000 temperature devices" "$work/devices-1000.yaml" "$interval" "519$port_offset" "518$port_offset"
   before="$(cpu_seconds "$server_pid") $(cpu_seconds "$plugin_pid")"
-  "$bin/websocket-bench" streams "$clients" "$seconds" "ws://127.0.0.1:518$port_offset/v3/connect"
+  "$bench_bin/websocket-bench" streams "$clients" "$seconds" "ws://127.0.0.1:518$port_offset/v3/connect"
   read -r server_before plugin_before <<< "$before"
   echo "   CPU seconds during the run (warm-up included): server $(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_before" 'BEGIN {print a - b}'), plugin $(awk -v a="$(cpu_seconds "$plugin_pid")" -v b="$plugin_before" 'BEGIN {print a - b}')"
   echo "   server RSS $(rss "$server_pid"), readings dropped for slow clients: $(dropped "$work/server-518$port_offset.log")"

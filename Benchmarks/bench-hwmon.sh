@@ -10,7 +10,7 @@
 # Prints both in µs per round and node_exporter ÷ ours. Issue 15's target: ours ≤ 500 µs, ≥ 15×.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/bench-common.sh
+source Benchmarks/bench-common.sh
 tree="$(realpath "${TREE:-Tests/Fixtures/sysfs/server}")"
 rounds=${ROUNDS:-6} passes=${PASSES:-2000} scrapes=${SCRAPES:-200}
 
@@ -31,7 +31,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # alternating_rounds measures each side with `rps SIDE`; here a side's number is its median µs.
 rps() {
   case "$1" in
-    ours) "$bin/hwmon-read-bench" "$tree" "$passes" | sed -n 's/.*median \([0-9.]*\) µs per pass.*/\1/p' ;;
+    ours) "$bench_bin/hwmon-read-bench" "$tree" "$passes" | sed -n 's/.*median \([0-9.]*\) µs per pass.*/\1/p' ;;
     node_exporter)
       for _ in $(seq 1 "$scrapes"); do
         curl -s "127.0.0.1:$port/metrics" | awk '/^node_scrape_collector_duration_seconds\{collector="hwmon"\}/ { printf "%.0f\n", $2 * 1e6 }'

@@ -1,5 +1,6 @@
-# Sourced by the bench-*.sh scripts: release builds, a scratch directory, the processes they
-# start (killed on exit), and the emulator-plugin and server launchers they share.
+# Sourced by the bench-*.sh scripts (run from the repository root): release builds, a scratch
+# directory, the processes they start (killed on exit), and the emulator-plugin and server
+# launchers they share.
 set -euo pipefail
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 work="$(mktemp -d)"
@@ -7,8 +8,18 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-build_release() {  # PRODUCT...; sets bin
-  for product in "$@"; do swift build -c release --product "$product"; done
+# The benchmark executables are a package of their own (Benchmarks/Package.swift, which
+# depends on the root package by path), built into Benchmarks/.build.
+build_release() {  # PRODUCT...; sets bin (root package: server, plugins) and bench_bin (benchmarks)
+  local product
+  for product in "$@"; do
+    if grep -q "benchmark(\"$product\"" Benchmarks/Package.swift; then
+      swift build -c release --package-path Benchmarks --product "$product"
+      bench_bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
+    else
+      swift build -c release --product "$product"
+    fi
+  done
   bin="$(swift build -c release --show-bin-path)"
 }
 

@@ -10,8 +10,9 @@ seconds=${SECONDS_PER_RUN:-10}
 port=${PORT:-5091}
 
 swift build -c release --product synse-emulator-plugin
-swift build -c release --product plugin-read-bench
 bin="$(swift build -c release --show-bin-path)"
+swift build -c release --package-path Benchmarks --product plugin-read-bench
+bench_bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
 
 work="$(mktemp -d)"
 trap 'kill "$plugin_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -39,6 +40,6 @@ sleep 2  # let the read loop fill every device's current readings
 echo "plugin: $devices devices; $runs runs of ${seconds}s, 8 concurrent callers on one connection"
 for run in $(seq 1 "$runs"); do
   printf 'run %s: ' "$run"
-  "$bin/plugin-read-bench" --address "127.0.0.1:$port" --seconds "$seconds"
+  "$bench_bin/plugin-read-bench" --address "127.0.0.1:$port" --seconds "$seconds"
 done
 echo "plugin RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$plugin_pid/status")"

@@ -4,7 +4,7 @@
 # changing order of bench-common.sh's alternating_rounds) so that drift on a noisy machine
 # hits both alike. Done with the default 29 devices and with 1,000 devices.
 cd "$(dirname "$0")/.."
-source scripts/bench-common.sh
+source Benchmarks/bench-common.sh
 rounds=${ROUNDS:-4}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin
