@@ -1,9 +1,11 @@
 """examples/plugins: the example plugin with its own config files behind a real synse-server,
 driven by the official Python client; and the README shows its real source."""
+import asyncio
 import json
 import os
 import re
 import subprocess
+import time
 
 from synse import client as synse_client
 
@@ -32,6 +34,7 @@ def test_example_devices_read_and_a_write_reaches_a_final_status():
             ("switch", "Example switch 1"), ("switch", "Example switch 2"), ("uptime", "Host uptime")]
         uptime = next(d["id"] for d in devices if d["type"] == "uptime")
         switch = next(d["id"] for d in devices if d["info"] == "Example switch 1")
+        wait_for(lambda: len(get(base, "/v3/read")[1]) == 3)  # the plugin's first read pass is done
 
         async def scenario():
             async with synse_client.HTTPClientV3("127.0.0.1", api_port) as api:
@@ -43,7 +46,12 @@ def test_example_devices_read_and_a_write_reaches_a_final_status():
                 assert [r.value for r in await api.read_device(switch)] == ["off"]
                 done = await api.write_sync(switch, {"action": "state", "data": "on"})
                 assert [t.status for t in done] == ["DONE"], done
-                assert [r.value for r in await api.read_device(switch)] == ["on"]
+                # Reads serve the plugin's last read pass (settings.read.interval: 1s), so the
+                # new state shows within a pass or two of the write, not at once.
+                deadline = time.time() + 5
+                while [r.value for r in await api.read_device(switch)] != ["on"]:
+                    assert time.time() < deadline, "the written state never showed in a reading"
+                    await asyncio.sleep(0.1)
                 refused = await api.write_sync(switch, {"action": "state", "data": "dim"})
                 assert [t.status for t in refused] == ["ERROR"]
                 assert refused[0].message == "switch state 'dim' must be 'on' or 'off'"
