@@ -33,8 +33,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_plugin(network, devices=None, extra="", binary=BINARY):
-    """Runs the emulator (or `binary`) with a plugin config naming `network`; returns (process, dir)."""
+def start_plugin(network, devices=None, extra=""):
+    """Runs the emulator with a plugin config naming `network`; returns (process, dir)."""
     directory = tempfile.mkdtemp(prefix="synse-interop-")
     config = Path(directory) / "config.yml"
     config.write_text(
@@ -46,7 +46,7 @@ def start_plugin(network, devices=None, extra="", binary=BINARY):
     env = dict(os.environ, PLUGIN_CONFIG=str(config))
     if devices:
         env["PLUGIN_DEVICE_CONFIG"] = str(devices)
-    process = subprocess.Popen([str(binary)], env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([str(BINARY)], env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return process, directory
 
 
