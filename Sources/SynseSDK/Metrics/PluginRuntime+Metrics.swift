@@ -1,16 +1,20 @@
 import Hummingbird
 import Logging
+import SynseSupport
 
 extension PluginRuntime {
-  /// Serves `GET /metrics` on `address` (`host:port`, empty host = all interfaces) until
-  /// graceful shutdown.
+  /// Serves `GET /metrics` on `address` (a ``HostPort``: `host:port`, `[v6]:port`, empty
+  /// host = all interfaces) until graceful shutdown; an address that is none is logged and
+  /// nothing is served.
   func serveMetrics(_ metrics: PluginMetrics, at address: String) async throws {
-    let colon = address.lastIndex(of: ":")
-    let host = colon.map { String(address[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 } ?? "0.0.0.0"
-    guard let colon, let port = Int(address[address.index(after: colon)...]) else {
-      logger.error("metrics.address must be host:port; plugin metrics not served", metadata: ["address": "\(address)"])
+    let parsed: HostPort
+    do {
+      parsed = try HostPort(parsing: address)
+    } catch {
+      logger.error("metrics.address must be host:port; plugin metrics not served", metadata: ["address": "\(address)", "error": "\(error)"])
       return
     }
+    let (host, port) = (parsed.host(or: "0.0.0.0"), parsed.port)
     let router = Router()
     router.get("metrics") { _, _ in
       Response(
@@ -20,7 +24,7 @@ extension PluginRuntime {
     var quiet = logger
     quiet.logLevel = .warning
     let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "synse-plugin-metrics"), logger: quiet)
-    logger.info("serving plugin metrics", metadata: ["address": "\(host):\(port)", "path": "/metrics"])
+    logger.info("serving plugin metrics", metadata: ["address": "\(HostPort(host: host, port: port))", "path": "/metrics"])
     try await app.run()
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCNIOTransportHTTP2
+import SynseSupport
 
 /// Where a plugin serves `V3Plugin`: a TCP address or a Unix socket path.
 public enum PluginAddress: Sendable, Equatable, CustomStringConvertible {
@@ -9,25 +10,27 @@ public enum PluginAddress: Sendable, Equatable, CustomStringConvertible {
   /// The Synse socket directory.
   public static let socketDirectory = "/tmp/synse"
 
-  /// From `network` config: TCP `host:port` (`:5001` listens on all interfaces), or a
-  /// socket name placed in `/tmp/synse`. An absolute socket path is used as given, which is
-  /// where the Python client (and so Synse Server) looks for it.
+  /// From `network` config: TCP `host:port` (a ``HostPort``: `[v6]:port` for IPv6, `:5001`
+  /// listens on all interfaces), or a socket name placed in `/tmp/synse`. An absolute socket
+  /// path is used as given, which is where the Python client (and so Synse Server) looks for it.
+  ///
+  /// - Throws: ``ConfigError`` `invalidValue` at `network.address` naming what is wrong with a
+  ///   TCP address.
   public init(_ network: PluginConfig.Network) throws(ConfigError) {
     switch network.type {
     case .unix:
       let address = network.address
       self = .unix(path: address.hasPrefix("/") ? address : (Self.socketDirectory as NSString).appendingPathComponent(address))
     case .tcp:
-      guard let colon = network.address.lastIndex(of: ":"), let port = Int(network.address[network.address.index(after: colon)...]),
-        (0...65535).contains(port)
-      else {
-        throw ConfigError(.invalidValue, key: "network.address", message: "expected host:port, got '\(network.address)'")
+      let parsed: HostPort
+      do {
+        parsed = try HostPort(parsing: network.address)
+      } catch {
+        throw ConfigError(.invalidValue, key: "network.address", message: "\(error)")
       }
-      var host = String(network.address[..<colon])
-      if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-      if host.isEmpty { host = "0.0.0.0" }
+      var host = parsed.host(or: "0.0.0.0")
       if host == "localhost" { host = "127.0.0.1" }
-      self = .tcp(host: host, port: port)
+      self = .tcp(host: host, port: parsed.port)
     }
   }
 

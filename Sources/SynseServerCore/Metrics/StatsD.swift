@@ -1,6 +1,7 @@
 public import CoreMetrics
 import Foundation
 import ProcessMetrics
+import SynseSupport
 
 /// A swift-metrics backend that pushes every update to a StatsD/DogStatsD daemon over UDP
 /// (`metrics.statsd.address`), for sites that run statsd instead of Prometheus. Keys are
@@ -12,15 +13,15 @@ public final class StatsDMetricsFactory: MetricsFactory, Sendable {
   private let destination: sockaddr_storage
   private let destinationLength: socklen_t
 
-  /// `address` is `host:port` (IPv4 or a name); nil when it cannot be resolved.
+  /// `address` is a ``HostPort`` (`host:port`, `[v6]:port`; an empty host is 127.0.0.1); nil
+  /// when it is not one or cannot be resolved.
   public init?(address: String, prefix: String?) {
-    guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else { return nil }
-    let host = String(address[..<colon])
+    guard let parsed = try? HostPort(parsing: address) else { return nil }
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC
     hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
     var result: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(host.isEmpty ? "127.0.0.1" : host, String(port), &hints, &result) == 0, let info = result else { return nil }
+    guard getaddrinfo(parsed.host(or: "127.0.0.1"), String(parsed.port), &hints, &result) == 0, let info = result else { return nil }
     defer { freeaddrinfo(result) }
     var storage = sockaddr_storage()
     memcpy(&storage, info.pointee.ai_addr, Int(info.pointee.ai_addrlen))
