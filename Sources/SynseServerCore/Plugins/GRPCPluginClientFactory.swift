@@ -3,6 +3,7 @@ public import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 import NIOCore
 import Synchronization
+import SynseSupport
 
 /// The server's ``PluginClientFactory``: gRPC clients over HTTP/2 for TCP and Unix-socket
 /// plugins (TLS when `grpc.tls.cert` is set), and over an in-process transport for embedded
@@ -101,11 +102,9 @@ public struct GRPCPluginClientFactory: PluginClientFactory {
     return .dns(host: host, port: port)
   }
 
-  /// `host:port` (`[v6]:port` too) into its parts; an empty host is 127.0.0.1.
+  /// `host:port` (`[v6]:port` too, a ``HostPort``) into its parts; an empty host is 127.0.0.1.
   static func split(_ address: String) -> (String, Int?) {
-    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return (address, nil) }
-    var host = String(address[..<colon])
-    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    return (host.isEmpty ? "127.0.0.1" : host, port)
+    guard let parsed = try? HostPort(parsing: address) else { return (address, nil) }
+    return (parsed.host(or: "127.0.0.1"), parsed.port)
   }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import SynseSupport
 
 /// `plugin.discover.kubernetes` (docs/api-v3.md §8.10).
 public struct KubernetesDiscoveryConfiguration: Sendable, Equatable {
@@ -123,7 +124,8 @@ actor KubernetesDiscovery {
         guard let port = ports.count == 1 ? ports[0].port : ports.first(where: { $0.name == "http" })?.port else { continue }
         for address in subset.addresses ?? [] where address.targetRef?.kind?.lowercased() == "pod" {
           ready = true
-          let endpoint = PluginEndpoint.tcp("\(address.ip):\(port)")
+          // An IPv6 pod address goes in brackets, so that the port can be told from it.
+          let endpoint = PluginEndpoint.tcp(HostPort(host: address.ip, port: port).description)
           if !found.endpoints.contains(endpoint) { found.endpoints.append(endpoint) }
         }
       }
