@@ -91,7 +91,7 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(name: "ProcessMetrics", swiftSettings: swiftSettings),
-    .target(name: "SynseSupport", swiftSettings: swiftSettings),
+    .target(name: "SynseSupport", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     .target(
       name: "SynseServer",
       dependencies: [

@@ -1,21 +1,12 @@
 import Foundation
 
-/// The plugin configuration (Go SDK v3 `config.yml`), keys and defaults as in
-/// docs/plugin-protocol.md §3.1.2.
+/// The plugin configuration (Go SDK v3 `config.yml`, docs/plugin-protocol.md §3.1.2): defaults
+/// from these initialisers, then the files and `PLUGIN_*` variables (``ConfigLoader``).
 ///
-/// | key | default |
-/// |---|---|
-/// | `debug` | false |
-/// | `id.usePluginTag` / `useMachineID` / `useEnv` / `useCustom` | true / false / [] / [] |
-/// | `settings.mode` | `parallel` |
-/// | `settings.read.{disable,interval,delay,queueSize}` | false, 1s, 0s, 128 |
-/// | `settings.write.{disable,interval,delay,queueSize,batchSize}` | false, 1s, 0s, 128, 128 |
-/// | `settings.transaction.ttl` | 5m |
-/// | `settings.limiter.{rate,burst}` | 0, 0 (unlimited) |
-/// | `settings.cache.{enabled,ttl}` | false, 3m |
-/// | `network.{type,address}` | required: `tcp`/`unix` and an address |
-/// | `network.tls.{cert,key,caCerts,skipVerify}` | unset (cert + key: TLS; + caCerts: mTLS; see `transportSecurity`) |
-/// | `health.healthFile`, `health.updateInterval`, `health.checks.disableDefaults` | `/etc/synse/plugin/healthy`, 30s, false |
+/// Every key is declared once, with its meaning, in ``keys`` (`PluginConfig+Keys.swift`); a
+/// test checks the declarations and their defaults against the Go SDK's table. `network` and
+/// `dynamicRegistration.config` are read apart: `network` has no default and its TLS files
+/// are checked together.
 public struct PluginConfig: Sendable, Equatable {
   public enum Mode: String, Sendable { case parallel, serial }
 
@@ -84,62 +75,19 @@ public struct PluginConfig: Sendable, Equatable {
 }
 
 extension PluginConfig {
-  /// Builds the typed configuration from a merged config tree.
+  /// Builds the typed configuration from a merged config tree: each key of ``keys`` the tree
+  /// sets replaces its default.
+  ///
+  /// - Throws: ``ConfigError`` naming the file and the key.
   init(tree: ConfigValue, file: String?) throws(ConfigError) {
     self.init()
     let root = ConfigReader(tree, file: file)
-    version = try root.int("version") ?? version
-    debug = try root.bool("debug") ?? debug
-    if let id = root.child("id") {
-      self.id.usePluginTag = try id.bool("usePluginTag") ?? true
-      self.id.useMachineID = try id.bool("useMachineID") ?? false
-      self.id.useEnv = try id.strings("useEnv") ?? []
-      self.id.useCustom = try id.strings("useCustom") ?? []
-    }
-    metricsEnabled = try root.child("metrics")?.bool("enabled") ?? false
-    metricsAddress = try root.child("metrics")?.string("address") ?? metricsAddress
-    if let settings = root.child("settings") {
-      if let text = try settings.string("mode") {
-        guard let mode = Mode(rawValue: text.lowercased()) else {
-          throw settings.error("mode", "must be 'parallel' or 'serial', got '\(text)'")
-        }
-        self.mode = mode
-      }
-      if let read = settings.child("read") { self.read = try Self.loop(read, defaults: self.read) }
-      if let write = settings.child("write") { self.write = try Self.loop(write, defaults: self.write) }
-      transactionTTL = try settings.child("transaction")?.duration("ttl") ?? transactionTTL
-      if let limiter = settings.child("limiter") {
-        limiterRate = try limiter.int("rate") ?? 0
-        limiterBurst = try limiter.int("burst") ?? 0
-      }
-      if let cache = settings.child("cache") {
-        cacheEnabled = try cache.bool("enabled") ?? false
-        cacheTTL = try cache.duration("ttl") ?? cacheTTL
-      }
-    }
+    for key in Self.keys { try key.apply(root, &self) }
     if let network = root.child("network") { self.network = try Self.network(network) }
     if let dynamic = root.child("dynamicRegistration")?.child("config") {
       guard case .list(let items) = dynamic.value else { throw dynamic.error("", "expected a list") }
       dynamicRegistration = items
     }
-    rescanInterval = try root.child("dynamicRegistration")?.duration("rescanInterval")
-    if let health = root.child("health") {
-      self.health.healthFile = try health.string("healthFile") ?? self.health.healthFile
-      self.health.updateInterval = try health.duration("updateInterval") ?? self.health.updateInterval
-      self.health.disableDefaultChecks = try health.child("checks")?.bool("disableDefaults") ?? false
-    }
-  }
-
-  private static func loop(_ reader: ConfigReader, defaults: Loop) throws(ConfigError) -> Loop {
-    var loop = defaults
-    loop.disable = try reader.bool("disable") ?? loop.disable
-    loop.interval = try reader.duration("interval") ?? loop.interval
-    loop.delay = try reader.duration("delay") ?? loop.delay
-    loop.queueSize = try reader.int("queueSize") ?? loop.queueSize
-    loop.batchSize = try reader.int("batchSize") ?? loop.batchSize
-    guard loop.queueSize > 0 else { throw reader.error("queueSize", "must be positive") }
-    guard loop.batchSize > 0 else { throw reader.error("batchSize", "must be positive") }
-    return loop
   }
 
   private static func network(_ reader: ConfigReader) throws(ConfigError) -> Network {

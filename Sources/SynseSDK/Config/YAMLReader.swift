@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 import Yams
 
 /// Reads YAML text into ``ConfigValue``s with go-yaml v2's YAML 1.1 scalar rules.
@@ -9,7 +10,7 @@ enum YAMLReader {
     do {
       node = try Yams.compose(yaml: text)
     } catch {
-      throw ConfigError(.invalidFile, file: file, message: "not valid YAML: \(error)")
+      throw ConfigError(.invalidFile, file: file, message: "not valid YAML: \((error as? YamlError)?.oneLine ?? "\(error)")")
     }
     guard let node else { return .null }
     return try value(of: node, file: file)

@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 import Yams
 
 /// A configuration problem found at startup; the message names the source and key.
@@ -47,7 +48,7 @@ extension ServerConfiguration {
     do {
       node = try Yams.compose(yaml: text)
     } catch {
-      throw ConfigurationError("config file \(file) is not valid YAML: \(yamlProblem(error))")
+      throw ConfigurationError("config file \(file) is not valid YAML: \((error as? YamlError)?.oneLine ?? "\(error)")")
     }
     guard let node else { return .object([]) }
     guard case .mapping = node else { throw ConfigurationError("config file \(file): the top level must be a mapping") }

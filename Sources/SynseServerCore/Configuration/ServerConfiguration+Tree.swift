@@ -79,24 +79,4 @@ extension ServerConfiguration {
       throw ConfigurationError("config file \(file): YAML aliases are not supported")
     }
   }
-
-  /// A YAML error as one line: where (line and column, from 1) and what. Yams' own text spans
-  /// three lines (problem, the offending line, a caret), which breaks a one-line log.
-  static func yamlProblem(_ error: any Error) -> String {
-    guard let error = error as? YamlError else { return "\(error)" }
-    switch error {
-    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-         .composer(let context, let problem, let mark, _):
-      let within = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
-      return "line \(mark.line), column \(mark.column): \(problem)\(within)"
-    case .reader(let problem, let offset, _, let yaml):
-      guard let offset, offset <= yaml.utf8.count else { return problem }
-      let before = yaml.utf8.prefix(offset)
-      let line = before.count { $0 == UInt8(ascii: "\n") } + 1
-      let column = before.reversed().prefix { $0 != UInt8(ascii: "\n") }.count + 1
-      return "line \(line), column \(column): \(problem)"
-    default:
-      return "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
-  }
 }

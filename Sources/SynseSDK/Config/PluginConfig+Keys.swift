@@ -1,0 +1,37 @@
+extension PluginConfig {
+  /// Every plugin config key but `network.*` and `dynamicRegistration.config`: the one place a
+  /// key is named. Types and defaults come from the fields; names are the Go SDK's
+  /// (docs/plugin-protocol.md §3.1.2) except the marked extensions.
+  static let keys: [PluginConfigKey] = [
+    .init("version", \.version, "config schema major version; `3` in practice; not validated"),
+    .init("debug", \.debug, "debug logging"),
+    .init("id.usePluginTag", \.id.usePluginTag, "include the plugin tag in the plugin ID"),
+    .init("id.useMachineID", \.id.useMachineID, "include the protected machine ID"),
+    .init("id.useEnv", \.id.useEnv, "names of variables whose values are included"),
+    .init("id.useCustom", \.id.useCustom, "literal strings included"),
+    .init("metrics.enabled", \.metricsEnabled, "Prometheus metrics on `metrics.address`"),
+    .init("metrics.address", \.metricsAddress, "where plugin metrics are served (an extension; the Go SDK's is fixed)"),
+    .init("settings.mode", \.mode, "`parallel` or `serial`"),
+    .init("settings.read.disable", \.read.disable, "disable the read loop"),
+    .init("settings.read.interval", \.read.interval, "sleep between read passes"),
+    .init("settings.read.delay", \.read.delay, "sleep after each device read"),
+    .init("settings.read.queueSize", \.read.queueSize, "capacity of the reading queue", rule: positive),
+    .init("settings.write.disable", \.write.disable, "disable the write loop"),
+    .init("settings.write.interval", \.write.interval, "sleep between write passes"),
+    .init("settings.write.delay", \.write.delay, "sleep after each write"),
+    .init("settings.write.queueSize", \.write.queueSize, "capacity of the write queue", rule: positive),
+    .init("settings.write.batchSize", \.write.batchSize, "most writes taken per pass", rule: positive),
+    .init("settings.transaction.ttl", \.transactionTTL, "lifetime of a transaction record"),
+    .init("settings.limiter.rate", \.limiterRate, "token-bucket rate (events/s) for reads and writes; 0 with burst 0 is unlimited"),
+    .init("settings.limiter.burst", \.limiterBurst, "bucket size"),
+    .init("settings.cache.enabled", \.cacheEnabled, "keep a windowed readings cache"),
+    .init("settings.cache.ttl", \.cacheTTL, "lifetime of cached readings"),
+    .init("dynamicRegistration.rescanInterval", \.rescanInterval,
+          "how often the dynamic registrar runs again (an extension; overrides the plugin's own)"),
+    .init("health.healthFile", \.health.healthFile, "liveness file; empty disables it"),
+    .init("health.updateInterval", \.health.updateInterval, "health-file refresh period"),
+    .init("health.checks.disableDefaults", \.health.disableDefaultChecks, "drop the built-in queue checks"),
+  ]
+
+  private static let positive: @Sendable (Int) -> String? = { $0 > 0 ? nil : "must be positive" }
+}

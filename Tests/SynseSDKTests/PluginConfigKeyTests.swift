@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import SynseSDK
+
+/// The one declaration of each plugin config key (``PluginConfig/keys``) against the Go SDK's
+/// table (docs/plugin-protocol.md §3.1.2): same names, same defaults.
+struct PluginConfigKeyTests {
+  /// Our keys beyond the Go SDK's.
+  static let extensions: Set<String> = ["metrics.address", "dynamicRegistration.rescanInterval"]
+  /// The Go SDK's keys read outside ``PluginConfig/keys`` (`network`, opaque registrar input),
+  /// or not at all (the deprecated listener loop the SDK does not have).
+  static let readApart: Set<String> = [
+    "network.type", "network.address", "network.tls.cert", "network.tls.key", "network.tls.caCerts", "network.tls.skipVerify",
+    "dynamicRegistration.config", "settings.listen.disable",
+  ]
+
+  /// Key → default cell of the spec's table.
+  func specTable() throws -> [String: String] {
+    let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/plugin-protocol.md").standardized
+    let text = try String(contentsOf: spec, encoding: .utf8)
+    let section = try #require(text.components(separatedBy: "#### 3.1.2 Keys and defaults").dropFirst().first?.components(separatedBy: "\n#### ").first)
+    var table: [String: String] = [:]
+    for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+      table[cells[0]] = cells[2]
+    }
+    return table
+  }
+
+  @Test func theDeclaredKeysAreTheGoSDKsPlusTheExtensions() throws {
+    let spec = Set(try specTable().keys)
+    let declared = PluginConfig.keys.map(\.dotted)
+    #expect(Set(declared).count == declared.count)
+    #expect(Set(declared).subtracting(Self.extensions) == spec.subtracting(Self.readApart))
+  }
+
+  @Test func theInitialisersDefaultsAreTheGoSDKs() throws {
+    let spec = try specTable()
+    for key in PluginConfig.keys where !Self.extensions.contains(key.dotted) {
+      let cell = try #require(spec[key.dotted])
+      switch key.defaultValue() {
+      case .string(let text) where GoDuration.parse(text) != nil:
+        #expect(GoDuration.parse(cell) == GoDuration.parse(text), "\(key.dotted): \(cell) vs \(text)")
+      case .list(let items): #expect(items.isEmpty && cell == "[]", "\(key.dotted)")
+      case let value: #expect(YAMLReader.resolvePlain(cell) == value, "\(key.dotted): \(cell) vs \(value)")
+      }
+    }
+  }
+
+  /// Libyaml's message spans three lines; the error is one line with file, line and column.
+  @Test func aYAMLSyntaxErrorIsOneLineWithFileLineAndColumn() throws {
+    let dir = try ConfigLoaderTests().directory(["config.yml": "debug: true\nnetwork: [unclosed\n"])
+    let error = try #require(throws: ConfigError.self) { try ConfigLoader(environment: [:], workingDirectory: dir).loadPluginConfig() }
+    #expect(error.code == .invalidFile && !error.description.contains("\n"), "\(error)")
+    #expect(error.description.contains("config.yml: not valid YAML: line 3, column 1: "), "\(error)")
+  }
+
+  @Test func aKeySetOnlyInTheEnvironmentKeepsTheOthersDefaults() throws {
+    let loader = ConfigLoader(environment: ["PLUGIN_SETTINGS_WRITE_BATCHSIZE": "7", "PLUGIN_ID_USEMACHINEID": "true"], workingDirectory: try ConfigLoaderTests().directory([:]))
+    let config = try loader.loadPluginConfig()
+    var expected = PluginConfig()
+    expected.write.batchSize = 7
+    expected.id.useMachineID = true
+    #expect(config == expected)
+    let zero = ConfigLoader(environment: ["PLUGIN_SETTINGS_WRITE_BATCHSIZE": "0"], workingDirectory: loader.workingDirectory)
+    let error = try #require(throws: ConfigError.self) { try zero.loadPluginConfig() }
+    #expect(error.key == "settings.write.batchSize", "\(error)")
+  }
+}
