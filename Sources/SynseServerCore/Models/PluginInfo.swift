@@ -6,11 +6,6 @@ public struct PluginSummary: Sendable {
   public var metadata: PluginMetadataRecord
   public var active: Bool
 
-  public init(metadata: PluginMetadataRecord, active: Bool) {
-    self.metadata = metadata
-    self.active = active
-  }
-
   public var json: JSONValue {
     .object([
       ("name", .string(metadata.name)), ("maintainer", .string(metadata.maintainer)),
@@ -35,18 +30,6 @@ public struct PluginInfo: Sendable {
   public var networkProtocol: String
   public var version: PluginVersionRecord
   public var health: PluginHealthRecord
-
-  public init(
-    metadata: PluginMetadataRecord, active: Bool, address: String, networkProtocol: String, version: PluginVersionRecord,
-    health: PluginHealthRecord
-  ) {
-    self.metadata = metadata
-    self.active = active
-    self.address = address
-    self.networkProtocol = networkProtocol
-    self.version = version
-    self.health = health
-  }
 
   public var json: JSONValue {
     .object([
@@ -74,15 +57,6 @@ public struct PluginHealthSummary: Sendable {
   public var active: Int
   public var inactive: Int
   public var updated: String
-
-  public init(healthy: [String], unhealthy: [String], registered: Int, active: Int, inactive: Int, updated: String) {
-    self.healthy = healthy
-    self.unhealthy = unhealthy
-    self.registered = registered
-    self.active = active
-    self.inactive = inactive
-    self.updated = updated
-  }
 
   public var json: JSONValue {
     .object([

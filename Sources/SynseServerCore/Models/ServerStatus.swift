@@ -4,8 +4,6 @@
 public struct ServerStatus: Sendable {
   public var timestamp: String
 
-  public init(timestamp: String) { self.timestamp = timestamp }
-
   public var json: JSONValue { .object([("status", .string("ok")), ("timestamp", .string(timestamp))]) }
 }
 
@@ -14,12 +12,7 @@ public struct ServerStatus: Sendable {
 /// JSON: `{"version": server version, "api_version": "v3"}`.
 public struct ServerVersion: Sendable {
   public var version: String
-  public var apiVersion: String
-
-  public init(version: String, apiVersion: String = "v3") {
-    self.version = version
-    self.apiVersion = apiVersion
-  }
+  public var apiVersion = "v3"
 
   public var json: JSONValue { .object([("version", .string(version)), ("api_version", .string(apiVersion))]) }
 }

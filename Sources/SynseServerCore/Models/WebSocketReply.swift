@@ -6,11 +6,7 @@ public struct WebSocketReply: Sendable {
   public var event: String
   public var data: JSONValue
 
-  public init(id: JSONValue, event: String, data: JSONValue) {
-    self.id = id
-    self.event = event
-    self.data = data
-  }
+  public init(id: JSONValue, event: String, data: JSONValue) { (self.id, self.event, self.data) = (id, event, data) }
 
   /// The `response/error` event answering request `id` with `error`'s Synse body.
   ///
