@@ -189,6 +189,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "SystemdTests",
+      dependencies: [
+        "Systemd", .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "SynseServerCoreTests",
       dependencies: ["SynseServerCore", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings

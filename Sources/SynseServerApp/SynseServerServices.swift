@@ -71,10 +71,10 @@ public struct SynseServerServices: Sendable {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance)]
     services += listeners.services.map { .init(service: $0) }
-    let readiness = SystemdReadiness(
+    let systemd = SystemdNotifier.server(
       listening: listeners.listening, listeners: listeners.services.count, registry: registry, devices: devices,
       address: listeners.address, logger: logger)
-    services.append(.init(service: readiness, successTerminationBehavior: .ignore))
+    services.append(.init(service: systemd, successTerminationBehavior: .ignore))
     // Last, so that graceful shutdown (in reverse order) starts its clock first.
     services.append(.init(service: ShutdownDeadline(limit: .seconds(8), logger: logger), successTerminationBehavior: .ignore))
     return services

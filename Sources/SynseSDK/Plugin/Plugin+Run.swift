@@ -24,7 +24,7 @@ extension Plugin {
     }
     let group = ServiceGroup(
       configuration: .init(
-        services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        services: try runtime.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
   }
 }

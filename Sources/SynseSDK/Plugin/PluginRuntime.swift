@@ -4,16 +4,19 @@ import GRPCCore
 public import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 public import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 import SynseProtocol
 import Systemd
 
 /// A built plugin: its devices, state, loops and gRPC service, ready to serve.
 ///
-/// Serve it over its configured network with ``run()`` (it is a `Service`), or in the same
-/// process with ``serveInProcess(_:)``, which is how Synse Server embeds a plugin without
-/// a socket while still speaking the gRPC API.
-public struct PluginRuntime: Service {
+/// Run it as a process with ``services()`` (serving on its configured network, plus
+/// systemd notification) in a `ServiceGroup`; or serve it with ``serve(at:onListening:)``,
+/// or in the same process with ``serveInProcess(_:)``, which is how Synse Server embeds a
+/// plugin without a socket while still speaking the gRPC API. Either way the plugin's
+/// parts (gRPC server, read/write loops, health checks, metrics, rescans) run as one
+/// `ServiceGroup` (``services(transport:whenListening:)``).
+public struct PluginRuntime: Sendable {
   public let config: PluginConfig
   public let pluginID: String
   public let devices: DeviceManager
@@ -71,29 +74,22 @@ public struct PluginRuntime: Service {
     return try PluginAddress(network)
   }
 
-  /// Serves until graceful shutdown: on the listening socket systemd passed (socket
-  /// activation) if there is one, else on the configured address.
-  public func run() async throws {
-    if let socket = SocketActivation.takeListeningSockets().first(where: { SocketActivation.isListeningStreamSocket($0.descriptor) }) {
-      try await serve(listeningDescriptor: socket.descriptor)
-    } else {
-      try await serve(at: try address())
-    }
-  }
-
-  /// Serves on an already bound, listening socket (systemd socket activation).
-  public func serve(listeningDescriptor descriptor: Int32) async throws {
+  /// Serves on an already bound, listening socket (systemd socket activation);
+  /// `onListening` receives the bound address.
+  public func serve(listeningDescriptor descriptor: Int32, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
     let security = config.network?.transportSecurity ?? .plaintext
     let transport = HTTP2ServerTransport.Posix(listeningSocketDescriptor: Int(descriptor), transportSecurity: security)
     try await serve(transport: transport) {
-      let bound = try await transport.listeningAddress
+      // On failure the server's own error (the cause) ends the group.
+      guard let bound = try? await transport.listeningAddress else { return }
       announceServing(at: "\(bound)", how: "socket-activated fd \(descriptor)")
+      onListening("\(bound)")
     }
   }
 
   /// Serves on `address` until graceful shutdown; `onListening` receives the bound address
   /// (useful with port 0).
-  public func serve(at address: PluginAddress, onListening: @Sendable (String) -> Void = { _ in }) async throws {
+  public func serve(at address: PluginAddress, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
     if case .unix(let path) = address { try prepareSocket(path) }
     defer { if case .unix(let path) = address { try? FileManager.default.removeItem(atPath: path) } }
     let security = config.network?.transportSecurity ?? .plaintext
@@ -101,7 +97,10 @@ public struct PluginRuntime: Service {
     let listening = ListeningFlag()
     do {
       try await serve(transport: transport) {
-        let bound = "\(try await transport.listeningAddress)"
+        // On failure the server's own error ("Address already in use") ends the group;
+        // the listening address only says "no listening address bound".
+        guard let address = try? await transport.listeningAddress else { return }
+        let bound = "\(address)"
         listening.set()
         announceServing(at: bound, how: "listening")
         onListening(bound)
@@ -113,49 +112,26 @@ public struct PluginRuntime: Service {
     }
   }
 
-  /// Logs that the plugin serves and tells systemd it is ready (a no-op outside systemd).
   private func announceServing(at address: String, how: String) {
     logger.info("serving synse.V3Plugin", metadata: ["address": "\(address)", "plugin": "\(pluginID)", "devices": "\(devices.devices.count)", "socket": "\(how)"])
-    Notifier.ready(status: "serving \(devices.devices.count) devices on \(address)")
   }
 
   /// Serves over an in-process transport; connect a `GRPCClient` to `transport.client`.
+  /// Embedded in another process, which owns the conversation with systemd.
   public func serveInProcess(_ transport: InProcessTransport) async throws {
-    // Embedded in another process, which owns the conversation with systemd.
-    try await serve(transport: transport.server, talksToSystemd: false) {}
+    try await serve(transport: transport.server) {}
   }
 
   private func serve<Transport: ServerTransport>(
-    transport: Transport, talksToSystemd: Bool = true, whenListening: @Sendable () async throws -> Void
+    transport: Transport, whenListening: @escaping @Sendable () async throws -> Void
   ) async throws {
-    let server = GRPCServer(transport: transport, services: [service], interceptors: metrics.map { [PluginMetricsInterceptor(metrics: $0)] } ?? [])
-    try await withGracefulShutdownHandler {
-      try await withThrowingDiscardingTaskGroup { group in
-        group.addTask { try await server.serve() }
-        group.addTask { await scheduler.run() }
-        group.addTask { await monitorHealth() }
-        if let metrics {
-          let address = config.metricsAddress
-          group.addTask { try await serveMetrics(metrics, at: address) }
-        }
-        if let rescan {
-          group.addTask { await rescanDevices(every: rescan.interval, rescan.makeDevices) }
-        }
-        if talksToSystemd, let timeout = Notifier.watchdogTimeout() {
-          group.addTask { await pingWatchdog(timeout: timeout) }
-        }
-        try await whenListening()
-      }
-    } onGracefulShutdown: {
-      if talksToSystemd { Notifier.stopping() }
-      server.beginGracefulShutdown()
-      readings.finishSubscribers()
-    }
+    let group = ServiceGroup(configuration: .init(services: services(transport: transport, whenListening: whenListening), logger: logger))
+    try await group.run()
   }
 
   /// Runs device discovery again at `interval`; devices that appeared or vanished are
   /// added or dropped (IDs are deterministic, so unchanged devices keep theirs).
-  private func rescanDevices(every interval: Duration, _ makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device]) async {
+  func rescanDevices(every interval: Duration, _ makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device]) async {
     while !Task.isShuttingDownGracefully && !Task.isCancelled {
       try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
       guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
@@ -165,7 +141,6 @@ public struct PluginRuntime: Service {
         metrics?.devices(fresh.count)
         if !added.isEmpty || !removed.isEmpty {
           logger.info("device rescan changed the device set", metadata: ["added": "\(added)", "removed": "\(removed)", "devices": "\(fresh.count)"])
-          Notifier.status("serving \(fresh.count) devices")
         }
       } catch {
         logger.error("device rescan failed; keeping the current devices", metadata: ["error": "\(error)"])
@@ -173,21 +148,8 @@ public struct PluginRuntime: Service {
     }
   }
 
-  /// Pings systemd's watchdog at half its timeout while the read loop keeps completing
-  /// passes (or has nothing to read), so a wedged plugin is restarted instead of kept alive.
-  private func pingWatchdog(timeout: Duration) async {
-    while !Task.isShuttingDownGracefully && !Task.isCancelled {
-      if !scheduler.readLoopEnabled || scheduler.lastPass.isRecent(within: timeout) {
-        Notifier.watchdogPing()
-      } else {
-        logger.warning("read loop stalled; withholding the systemd watchdog ping", metadata: ["timeout": "\(timeout)"])
-      }
-      try? await cancelWhenGracefulShutdown { try await Task.sleep(for: timeout / 2) }
-    }
-  }
-
   /// Evaluates each check at its interval and maintains the health file.
-  private func monitorHealth() async {
+  func monitorHealth() async {
     let healthFile = config.health.healthFile
     if !healthFile.isEmpty {
       do {
