@@ -44,3 +44,18 @@ def stack(request):
     stop(server)
     stop(plugin)
     assert server.returncode == 0, f"server exited with {server.returncode} on SIGTERM"
+
+
+@pytest.fixture
+def metered():
+    """A server with metrics on (readings off, so scrapes add no gRPC traffic) and an
+    external emulator over TCP; yields (base, port, plugin process)."""
+    plugin_port = free_port()
+    plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
+    wait_until_serving(plugin)
+    server, base, port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_METRICS_ENABLED": "true",
+                                       "SYNSE_METRICS_READINGS": "false"})
+    yield base, port, plugin
+    stop(server)
+    stop(plugin)
+    assert server.returncode == 0

@@ -4,6 +4,7 @@ no test module imports from another (test_layout.py checks it)."""
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("SYNSE_EMULATOR_BIN", ROOT / ".build" / "debug" / "synse-emulator-plugin"))
@@ -181,3 +184,43 @@ def make_pki():
             openssl("x509", "-req", "-in", f"{name}-{ca}.csr", "-CA", f"ca-{ca}.pem", "-CAkey", f"ca-{ca}.key",
                     "-CAcreateserial", "-out", f"{name}-{ca}.pem", "-days", "2", "-extfile", "san.cnf", cwd=directory)
     return directory
+
+
+# Metrics expositions (Prometheus text format).
+
+
+def scrape(base, headers=None):
+    req = urllib.request.Request(base + "/metrics", headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} of an exposition; a repeated name and label set fails."""
+    result = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)', line)
+        assert match, line
+        labels = frozenset(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', match.group(2) or ""))
+        assert (match.group(1), labels) not in result, f"duplicate sample: {line}"
+        result[(match.group(1), labels)] = float(match.group(3))
+    return result
+
+
+def value(parsed, name, **labels):
+    return parsed.get((name, frozenset(labels.items())))
+
+
+def parsed_samples(text):
+    """[(name, labels dict, value)] of an exposition, as Prometheus' Python client reads it."""
+    return [(s.name, dict(s.labels), s.value) for family in text_string_to_metric_families(text) for s in family.samples]
+
+
+def families(text):
+    """{name: type} of an exposition's TYPE lines."""
+    return dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.M))
