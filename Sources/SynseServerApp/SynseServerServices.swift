@@ -12,7 +12,8 @@ import Systemd
 /// ```swift
 /// let server = try SynseServerServices(configPath: nil, environment: ProcessInfo.processInfo.environment)
 /// LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
-/// let services = try server.services(host: nil, port: nil, logger: Logger(label: "synse-server"))
+/// let logger = Logger(label: "synse-server")
+/// let services = try server.services(host: nil, port: nil, logger: logger)
 /// try await ServiceGroup(configuration: .init(services: services, logger: logger)).run()
 /// ```
 ///
