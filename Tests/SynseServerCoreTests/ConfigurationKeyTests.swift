@@ -17,6 +17,25 @@ struct ConfigurationKeyTests {
     #expect(table == ServerConfiguration.markdownTable, "the README's table should read:\n\(ServerConfiguration.markdownTable)")
   }
 
+  /// The original server's keys (docs/api-v3.md §9.2) are all declared, with its defaults.
+  @Test func theOriginalsKeysAreDeclaredWithItsDefaults() throws {
+    let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/api-v3.md").standardized
+    let text = try String(contentsOf: spec, encoding: .utf8)
+    let section = try #require(text.components(separatedBy: "### 9.2 Options").dropFirst().first?.components(separatedBy: "\n### ").first)
+    let ours = Dictionary(uniqueKeysWithValues: ServerConfiguration.markdownTable.split(separator: "\n").dropFirst(2).map { row in
+      let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      return (cells[0].replacingOccurrences(of: ".<name>", with: ""), cells[1])
+    })
+    var checked = 0
+    for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      let shown = try #require(ours[cells[0]], "\(cells[0]) is not declared")
+      if !cells[2].hasPrefix("absent") { #expect(shown.trimmingCharacters(in: ["`"]) == cells[2].trimmingCharacters(in: ["`"]), "\(cells[0])") }
+      checked += 1
+    }
+    #expect(checked >= 14)
+  }
+
   @Test func theTableShowsTheInitialisersDefaults() {
     let rows = ServerConfiguration.markdownTable.split(separator: "\n")
     for expected in ["| `port` | 5000 | `SYNSE_PORT` |", "| `pretty_json` | `true` | `SYNSE_PRETTY_JSON` |", "| `plugin.tcp` | `[]` |",
