@@ -189,6 +189,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "SynseServerTests",
+      dependencies: [
+        "SynseServer", "SynseServerCore", "SynseServerCoreTests",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "SystemdTests",
       dependencies: [
         "Systemd", .product(name: "Logging", package: "swift-log"),
