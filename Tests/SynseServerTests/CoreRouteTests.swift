@@ -1,14 +1,12 @@
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@testable import SynseServerCoreTests
 
 /// `/test`, `/version`, and the error bodies of paths and methods no route serves, through
 /// the real application built by `buildApplication`.
 struct CoreRouteTests {
   @Test func testAnswersOKWithTheTime() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/test", method: .get) { response in
         #expect(response.status == .ok)
         #expect(Set(response.object.keys) == ["status", "timestamp"])
@@ -19,8 +17,7 @@ struct CoreRouteTests {
   }
 
   @Test func versionNamesTheServerAndAPIVersions() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/version", method: .get) { response in
         #expect(response.status == .ok)
         #expect(response.object["api_version"] as? String == "v3")
@@ -30,8 +27,7 @@ struct CoreRouteTests {
   }
 
   @Test func anUnknownPathIsASynse404() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/nope", method: .get) { response in
         expectSynseError(response, status: .notFound, description: "resource not found")
       }
@@ -42,8 +38,7 @@ struct CoreRouteTests {
   }
 
   @Test func aMethodTheRouteDoesNotServeIsASynse405() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/test", method: .post) { response in
         expectSynseError(response, status: .methodNotAllowed, description: "method not allowed")
         #expect(response.headers[.allow]?.contains("GET") == true)

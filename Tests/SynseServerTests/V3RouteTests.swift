@@ -2,15 +2,13 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
-@testable import SynseServerCoreTests
 
 /// The `/v3` routes through the real application over two fake plugins (see
 /// ``FakePluginServer/twoPlugins()``): plugins, scan, read, writes and their transactions,
 /// and a bad query parameter.
 struct V3RouteTests {
   @Test func pluginListsTheRegisteredPlugins() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/plugin", method: .get) { response in
         #expect(response.status == .ok)
         #expect(response.objects.map { $0["id"] as? String } == ["plugin-a", "plugin-b"])
@@ -21,8 +19,7 @@ struct V3RouteTests {
   }
 
   @Test func scanListsEveryDeviceByPluginAndID() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/scan", method: .get) { response in
         #expect(response.status == .ok)
         #expect(response.objects.map { $0["id"] as? String } == ["a1", "a2", "fan", "b1", "b2"])
@@ -35,8 +32,7 @@ struct V3RouteTests {
   }
 
   @Test func readMergesPluginsAndTagGroups() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/read", method: .get) { response in
         #expect(response.status == .ok)
         #expect(response.objects.map { $0["device"] as? String } == ["a1", "a2", "b1", "b2"])
@@ -49,8 +45,7 @@ struct V3RouteTests {
   }
 
   @Test func asyncWriteGivesATransactionThatReachesDone() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       let id = try await client.execute(
         uri: "/v3/write/fan", method: .post, body: ByteBuffer(string: #"{"action": "speed", "data": "50"}"#)
       ) { response in
@@ -76,8 +71,7 @@ struct V3RouteTests {
   }
 
   @Test func syncWriteAnswersWhenTheTransactionIsDone() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/write/wait/fan", method: .post, body: ByteBuffer(string: #"[{"action": "speed", "data": "10"}]"#)) { response in
         #expect(response.status == .ok)
         #expect(response.objects.map { $0["status"] as? String } == ["DONE"])
@@ -87,8 +81,7 @@ struct V3RouteTests {
   }
 
   @Test func badQueryParametersAreSynse400s() async throws {
-    let (server, _) = try await FakePluginServer.twoPlugins()
-    try await server.application().test(.router) { client in
+    try await withTwoPluginRoutes { client in
       try await client.execute(uri: "/v3/scan?ns=a&ns=b", method: .get) { response in
         expectSynseError(
           response, status: .badRequest, description: "invalid user input", context: "invalid parameter: only one namespace may be specified")

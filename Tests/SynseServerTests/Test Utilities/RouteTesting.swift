@@ -18,6 +18,13 @@ extension FakePluginServer {
   }
 }
 
+/// Runs `test` with `app.test(.router)` on the application over
+/// ``FakePluginServer/twoPlugins()``.
+func withTwoPluginRoutes(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+  let (server, _) = try await FakePluginServer.twoPlugins()
+  try await server.application().test(.router, test)
+}
+
 extension TestResponse {
   /// The body parsed as JSON (`[String: Any]`, `[Any]`, …); `nil` when it is not JSON.
   var json: Any? {
