@@ -14,8 +14,7 @@ struct PluginRegistryTests {
     let server = try FakePluginServer(
       addresses: ["a:5001", "b:5002", "c:5003"], plugins: ["b:5002": Self.plugin("b"), "a:5001": Self.plugin("a")])
     try await server.start()
-    // Sources are dialled at once: the order among them is the order they answered in.
-    let plugins = server.registry.plugins.sorted { $0.id < $1.id }
+    let plugins = server.registry.plugins
     #expect(plugins.map(\.id) == ["plugin-a", "plugin-b"])
     #expect(plugins.map(\.active) == [true, true])
     #expect(plugins.map(\.endpoint) == [.tcp("a:5001"), .tcp("b:5002")])
@@ -77,6 +76,19 @@ struct PluginRegistryTests {
     #expect(server.devices.devices.map(\.id) == ["z1"])
     let replaced = await #expect(throws: SynseError.self) { try await server.commands.plugin(id: "plugin-a") }
     #expect(replaced?.httpStatus == 404)
+  }
+
+  @Test func pluginsAreListedInTheirConfiguredOrderWhateverOrderTheyAnswerIn() async throws {
+    let server = try FakePluginServer(
+      addresses: ["c:5003", "a:5001", "b:5002"], plugins: ["b:5002": Self.plugin("b"), "a:5001": Self.plugin("a")])
+    try await server.start()
+    #expect(server.registry.plugins.map(\.id) == ["plugin-a", "plugin-b"])
+    // One that comes up later takes its configured place, not the end of the list.
+    server.network.place(Self.plugin("c"), at: .tcp("c:5003"))
+    await server.registry.refresh()
+    #expect(server.registry.plugins.map(\.id) == ["plugin-c", "plugin-a", "plugin-b"])
+    let summaries = try await server.commands.plugins(refresh: false).objects()
+    #expect(summaries.map { $0["id"] as? String } == ["plugin-c", "plugin-a", "plugin-b"])
   }
 
   @Test func aPluginIDAlreadyRegisteredElsewhereIsNotRegisteredTwice() async throws {

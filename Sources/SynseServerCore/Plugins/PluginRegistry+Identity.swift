@@ -152,7 +152,13 @@ extension PluginRegistry {
       if entries[index].handle.client.identity != client.identity { connections.stop(entries[index].handle.client) }
       entries[index] = Entry(handle: PluginHandle(metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: false))
     } else {
-      entries.append(Entry(handle: PluginHandle(metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: false)))
+      // Configured order, not answer order: sources are dialled at once, and reads and scans
+      // list plugins in registry order (docs/api-v3.md §8.7), which must not change per restart.
+      let rank = { (endpoint: PluginEndpoint) in self.sources.firstIndex(of: endpoint) ?? Int.max }
+      let position = entries.firstIndex { rank($0.handle.endpoint) > rank(endpoint) } ?? entries.endIndex
+      entries.insert(
+        Entry(handle: PluginHandle(metadata: identity.metadata, version: identity.version, endpoint: endpoint, client: client, active: true, disabled: false)),
+        at: position)
     }
     labels[endpoint]?.set(id)
     metrics?.pluginActive(id, true)

@@ -44,7 +44,7 @@ public actor PluginRegistry {
   var attempting: Set<PluginEndpoint> = []
   /// Configured sources; Kubernetes-discovered ones are added at each refresh.
   private let staticSources: [PluginEndpoint]
-  private var sources: [PluginEndpoint]
+  private(set) var sources: [PluginEndpoint]
   private let discovery: KubernetesDiscovery?
   let clients: any PluginClientFactory
   /// The one client of each embedded plugin (an in-process transport takes one client).
