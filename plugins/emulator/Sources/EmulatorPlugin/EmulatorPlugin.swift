@@ -29,7 +29,10 @@ public enum EmulatorPlugin {
     plugin.register(handler: Carousel.statusHandler(state: state))
     plugin.register(handler: Carousel.jsonHandler(state: state))
     plugin.register(handler: EdgeCase.handler())
-    plugin.register(handler: Meter.handler(outputs: Output.builtIn + [EmulatorOutputs.airflow, EmulatorOutputs.json, EmulatorOutputs.raw]))
+    let outputs = Output.builtIn + [EmulatorOutputs.airflow, EmulatorOutputs.json, EmulatorOutputs.raw]
+    plugin.register(handler: Meter.handler(outputs: outputs))
+    plugin.register(handler: Scripted.handler(state: state))
+    plugin.setupActions.append(Scripted.setup(state: state, outputs: outputs))
     plugin.setupActions += [Humidity.setup(state: state), Power.setup(state: state), Fan.setup(state: state)]
     plugin.defaultPluginConfig = DefaultConfig.plugin
     plugin.defaultDeviceConfig = DefaultConfig.devices

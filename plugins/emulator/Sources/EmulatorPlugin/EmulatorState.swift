@@ -7,6 +7,7 @@ final class EmulatorState: Sendable {
   private let emitters = Mutex<[String: Emitter]>([:])
   private let strings = Mutex<[String: [String: String]]>([:])
   let carousel = CarouselState()
+  let scripts = ScriptStore()
 
   func setEmitter(_ emitter: Emitter, for device: Device) {
     emitters.withLock { $0[device.id] = emitter }
