@@ -2,6 +2,10 @@ extension PluginConfig {
   /// Every plugin config key but `network.*` and `dynamicRegistration.config`: the one place a
   /// key is named. Types and defaults come from the fields; names are the Go SDK's
   /// (docs/plugin-protocol.md §3.1.2) except the marked extensions.
+  ///
+  /// Each key can also be set as `PLUGIN_` + the path in capitals with `_` for `.`
+  /// (`PLUGIN_SETTINGS_READ_INTERVAL=2s`), overriding the files (§3.1.1); so a key never
+  /// contains `_`. Meanings here are one line; the fields' doc comments give the why.
   static let keys: [PluginConfigKey] = [
     .init("version", \.version, "config schema major version; `3` in practice; not validated"),
     .init("debug", \.debug, "debug logging"),
