@@ -3,7 +3,7 @@ import Testing
 
 /// The `synse-emulator-plugin` executable, run as a separate process.
 struct EmulatorProcessTests {
-  static let binary = ProcessInfo.processInfo.environment["SYNSE_EMULATOR_BIN"]
+  static let binary = ProcessInfo.processInfo.environment["SYNSETEST_EMULATOR_BIN"]
     ?? EmulatorDeviceTests.packageRoot.appendingPathComponent(".build/debug/synse-emulator-plugin").path
 
   struct Outcome {

@@ -18,9 +18,9 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("SYNSE_EMULATOR_BIN", ROOT / ".build" / "debug" / "synse-emulator-plugin"))
-SERVER = Path(os.environ.get("SYNSE_SERVER_BIN", ROOT / ".build" / "debug" / "synse-server"))
-HWMON = Path(os.environ.get("SYNSE_HWMON_BIN", ROOT / ".build" / "debug" / "synse-hwmon-plugin"))
+BINARY = Path(os.environ.get("SYNSETEST_EMULATOR_BIN", ROOT / ".build" / "debug" / "synse-emulator-plugin"))
+SERVER = Path(os.environ.get("SYNSETEST_SERVER_BIN", ROOT / ".build" / "debug" / "synse-server"))
+HWMON = Path(os.environ.get("SYNSETEST_HWMON_BIN", ROOT / ".build" / "debug" / "synse-hwmon-plugin"))
 FIXTURES = ROOT / "Tests" / "Fixtures" / "sysfs"
 CLIENT_DEVICES = ROOT / "plugins" / "emulator" / "config" / "client-integration" / "devices.yaml"
 

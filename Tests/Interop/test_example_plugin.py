@@ -12,7 +12,7 @@ from synse import client as synse_client
 from helpers import ROOT, free_port, get, run, start_server, stop, wait_for, wait_until_serving
 
 EXAMPLE = ROOT / "examples" / "plugins"
-BINARY = os.environ.get("SYNSE_EXAMPLE_BIN", str(ROOT / ".build" / "debug" / "synse-example-plugin"))
+BINARY = os.environ.get("SYNSETEST_EXAMPLE_BIN", str(ROOT / ".build" / "debug" / "synse-example-plugin"))
 SOURCE = EXAMPLE / "Sources" / "synse-example-plugin" / "ExamplePlugin.swift"
 
 

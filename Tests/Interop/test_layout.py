@@ -56,3 +56,29 @@ def test_benchmarks_are_a_package_of_their_own():
     for script in (root / "Benchmarks").glob("bench-*.sh"):
         for sourced in re.findall(r"^source (\S+)", script.read_text(), flags=re.M):
             assert (root / sourced).is_file(), (script.name, sourced)
+
+
+def test_tooling_variables_are_not_the_servers():
+    """A variable the test tooling reads must not look like server configuration: the server
+    warns about every unknown `SYNSE_*` variable, so a `SYNSE_SERVER_BIN` exported for the
+    tests would warn in every server they start. Tooling reads `SYNSETEST_*`; the `SYNSE_*`
+    names it reads are the server's own (README's table) and `SYNSE_TEST_FRESH_CLONE`
+    (set only by scripts/test.sh for one test)."""
+    root = HERE.parents[1]
+    server = set(re.findall(r"`(SYNSE_[A-Z0-9_]+)`", (root / "README.md").read_text()))
+    read = re.compile(r"""environ(?:ment)?(?:\.get\(|\[)\s*["'](SYNSE_[A-Z0-9_]+)|\$\{?(SYNSE_[A-Z0-9_]+)""")
+    found = {}
+    for folder in ("Tests", "scripts", "Benchmarks"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in (".py", ".swift", ".sh") and ".build" not in path.parts and path.is_file():
+                for match in read.finditer(path.read_text(errors="replace")):
+                    found.setdefault(match.group(1) or match.group(2), path.relative_to(root))
+    assert {name: str(path) for name, path in found.items() if name not in server | {"SYNSE_TEST_FRESH_CLONE"}} == {}
+
+
+def test_readme_names_every_source_directory():
+    """README's "What is here" names every target folder under Sources/."""
+    root = HERE.parents[1]
+    section = (root / "README.md").read_text().split("## What is here", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`Sources/([^/`]+)/", section))
+    assert sorted(p.name for p in (root / "Sources").iterdir() if p.is_dir() and p.name not in named) == []
