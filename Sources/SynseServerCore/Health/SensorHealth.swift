@@ -12,7 +12,8 @@ public import SynseSupport
 ///   rising value escalates caution → critical → fatal and a falling one steps back one
 ///   threshold at a time, each with its own hysteresis;
 /// - `unknown` when no reading came for `after` (or ``markUnknown(at:)``, e.g. plugin gone);
-///   the next reading evaluates from scratch (dwell starts again).
+///   running dwell and hysteresis timers are dropped (a gap counts towards neither), active
+///   thresholds stay active, and the next reading announces the state it then finds.
 ///
 /// Transitions compare with the last *announced* state, which is `ok` before the first reading:
 /// a healthy sensor's first reading announces nothing. Non-finite values are ignored.
@@ -72,13 +73,13 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
     return markUnknown(at: now)
   }
 
-  /// Marks the sensor `unknown` now (its plugin went inactive), forgetting dwell and
-  /// activation so the next reading starts afresh.
+  /// Marks the sensor `unknown` now (e.g. its plugin went inactive), dropping running dwell
+  /// and hysteresis timers.
   ///
   /// - Returns: the transition to `unknown`, or `nil` if already announced unknown.
   public mutating func markUnknown(at time: Instant) -> HealthTransition<Instant>? {
     state = .unknown
-    for index in trackers.indices { trackers[index].reset() }
+    for index in trackers.indices { trackers[index].forgetTimers() }
     return announce(.unknown, kind: nil, value: nil, at: time)
   }
 

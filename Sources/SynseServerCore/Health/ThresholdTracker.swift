@@ -80,7 +80,14 @@ struct ThresholdTracker<Instant: InstantProtocol>: Sendable where Instant.Durati
     }
   }
 
-  /// Forgets any dwell or activation (the sensor went `unknown`: a gap in readings must not
-  /// count towards a dwell time).
-  mutating func reset() { phase = .inactive }
+  /// Forgets running timers (the sensor went `unknown`: a gap in readings must count towards
+  /// neither a dwell time nor a hysteresis duration). An active threshold stays active, so a
+  /// sensor that comes back still beyond it does not announce a false clear.
+  mutating func forgetTimers() {
+    switch phase {
+    case .inactive, .active: break
+    case .pending: phase = .inactive
+    case .clearing: phase = .active
+    }
+  }
 }
