@@ -4,21 +4,19 @@ public import SynseSDK
 /// The emulator's per-device value sources, created by setup actions and used by the
 /// handlers (the Go emulator keeps these in globals; here one instance is passed around).
 final class EmulatorState: Sendable {
-  private let emitters = Mutex<[String: Emitter]>([:])
+  private let emitters = DeviceTable<Emitter>(kind: "emulated value source")
   private let strings = Mutex<[String: [String: String]]>([:])
   let carousel = CarouselState()
-  let scripts = ScriptStore()
+  /// The `scripted` devices' sequences, made by their setup action.
+  let scripts = DeviceTable<ScriptedSequence>(kind: "script")
 
   func setEmitter(_ emitter: Emitter, for device: Device) {
-    emitters.withLock { $0[device.id] = emitter }
+    emitters.set(emitter, for: device)
   }
 
   /// The device's emitter; a device whose type had no setup action has none.
   func emitter(for device: Device) throws -> Emitter {
-    guard let emitter = emitters.withLock({ $0[device.id] }) else {
-      throw HandlerError("no emulated value source for device \(device.id) (type \(device.type))")
-    }
-    return emitter
+    try emitters.value(for: device)
   }
 
   func string(_ key: String, for device: Device, default value: String) -> String {
@@ -27,6 +25,28 @@ final class EmulatorState: Sendable {
 
   func setString(_ key: String, to value: String, for device: Device) {
     strings.withLock { $0[device.id, default: [:]][key] = value }
+  }
+}
+
+/// Per-device values by device ID, filled by setup actions and used by the handlers.
+final class DeviceTable<Value: Sendable>: Sendable {
+  private let values = Mutex<[String: Value]>([:])
+  /// What a value is, for the error when a device has none.
+  private let kind: String
+
+  init(kind: String) { self.kind = kind }
+
+  func set(_ value: Value, for device: Device) {
+    values.withLock { $0[device.id] = value }
+  }
+
+  /// The device's value.
+  /// - Throws: ``HandlerError`` `no <kind> for device <id> (type <type>)` when setup made none.
+  func value(for device: Device) throws -> Value {
+    guard let value = values.withLock({ $0[device.id] }) else {
+      throw HandlerError("no \(kind) for device \(device.id) (type \(device.type))")
+    }
+    return value
   }
 }
 

@@ -30,12 +30,12 @@ enum Scripted {
     DeviceHandler(
       name: handlerName,
       read: { device in
-        let script = try state.scripts.script(for: device)
+        let script = try state.scripts.value(for: device)
         return [script.output.reading(script.next())]
       },
       write: { device, write in
         let values = try ScriptedValues.parseWrite(write.text)
-        try state.scripts.script(for: device).replace(values: values)
+        try state.scripts.value(for: device).replace(values: values)
       },
       actions: ["script"])
   }

@@ -120,20 +120,3 @@ enum ScriptedValues {
     }
   }
 }
-
-/// The scripted devices' sequences by device ID, filled by the setup action.
-final class ScriptStore: Sendable {
-  private let sequences = Mutex<[String: ScriptedSequence]>([:])
-
-  func set(_ sequence: ScriptedSequence, for device: Device) {
-    sequences.withLock { $0[device.id] = sequence }
-  }
-
-  /// The device's sequence; a device that never went through setup has none.
-  func script(for device: Device) throws -> ScriptedSequence {
-    guard let sequence = sequences.withLock({ $0[device.id] }) else {
-      throw HandlerError("no script for device \(device.id) (handler \(device.handler))")
-    }
-    return sequence
-  }
-}
