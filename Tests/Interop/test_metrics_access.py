@@ -6,10 +6,27 @@ import json
 import re
 import subprocess
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from helpers import (BINARY, CLIENT_DEVICES, LED, ROOT, copy_tree, families, free_port, get, samples, scrape,
                      start_hwmon, start_server, stop, value, wait_for, wait_until_serving)
+
+
+def assert_refused(base, headers, scheme):
+    """A missing or wrong credential gets 401, the challenge and the Synse JSON error body."""
+    request = urllib.request.Request(base + "/metrics", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=15)
+    error = refused.value
+    assert error.code == 401 and error.headers["WWW-Authenticate"] == f'{scheme} realm="synse metrics"'
+    assert error.headers["Content-Type"] == "application/json"
+    body = json.loads(error.read())
+    assert set(body) == {"http_code", "description", "timestamp", "context"}, body
+    assert body["http_code"] == 401 and body["description"] == "Unauthorized" and "/metrics" in body["context"], body
 
 
 def test_metrics_on_their_own_port_behind_a_token_or_basic_auth(tmp_path):
@@ -25,9 +42,10 @@ def test_metrics_on_their_own_port_behind_a_token_or_basic_auth(tmp_path):
         assert status == 200 and config["metrics"]["auth"]["token"] == "<redacted>", config
         assert "s3cret" not in log.read_text()
         other = f"http://127.0.0.1:{metrics_port}"
-        status, _ = scrape(other)
-        assert status == 401
-        assert scrape(other, {"Authorization": "Bearer wrong"})[0] == 401
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            assert_refused(other, headers, "Bearer")
+        # The metrics port's other refusals are Synse errors too.
+        assert get(other, "/nope")[1]["http_code"] == 404
         status, text = scrape(other, {"Authorization": "Bearer s3cret"})
         assert status == 200 and "synse_registered_devices 29" in text
         assert scrape(other, {"Authorization": "bearer s3cret"})[0] == 200  # schemes are case-insensitive
@@ -38,8 +56,8 @@ def test_metrics_on_their_own_port_behind_a_token_or_basic_auth(tmp_path):
                                     "SYNSE_METRICS_AUTH_USERNAME": "prom", "SYNSE_METRICS_AUTH_PASSWORD": "pw",
                                     "SYNSE_METRICS_IP_LABEL": "true"})
     try:
-        assert scrape(base)[0] == 401
-        assert scrape(base, {"Authorization": "Basic " + base64.b64encode(b"prom:wrong").decode()})[0] == 401
+        assert_refused(base, {}, "Basic")
+        assert_refused(base, {"Authorization": "Basic " + base64.b64encode(b"prom:wrong").decode()}, "Basic")
         good = "Basic " + base64.b64encode(b"prom:pw").decode()
         get(base, "/test")
         status, text = scrape(base, {"Authorization": good})

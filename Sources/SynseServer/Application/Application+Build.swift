@@ -38,7 +38,12 @@ public func buildMetricsApplication(
 ) -> (some ApplicationProtocol)? {
   guard let port = configuration.metrics.port else { return nil as Application<RouterResponder<BasicRequestContext>>? }
   let router = Router(context: BasicRequestContext.self)
-  MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
+  let renderer = JSONRenderer(pretty: configuration.prettyJSON)
+  let routes = RouteTable()
+  // Its own refusals (unknown path, wrong method) are Synse JSON errors too, as on the API port.
+  router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
+  MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
+  routes.fill(from: router)
   return Application(
     router: router, configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
     onServerRunning: { _ in await onServerRunning() }, logger: logger)
@@ -66,7 +71,7 @@ func makeRouter(
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
   if let metrics, configuration.metrics.port == nil {
-    MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics).add(to: router)
+    MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
   }
   let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
   // A plain GET (no upgrade) gets a 400 error body (docs/api-v3.md §1.3) instead of an empty 200.

@@ -3,19 +3,25 @@ import Hummingbird
 import SynseServerCore
 
 /// `GET /metrics` in the Prometheus text format, behind basic auth or a bearer token when
-/// configured. Added only when metrics are enabled (otherwise the path is a 404).
+/// configured. Added only when metrics are enabled (otherwise the path is a 404). A missing
+/// or wrong credential gets 401 with `WWW-Authenticate` and the Synse JSON error body, like
+/// every other error of the server.
 struct MetricsRoute<Context: RequestContext> {
   let commands: Commands
   let metrics: ServerMetrics
   let options: MetricsOptions
+  let renderer: JSONRenderer
 
   func add(to router: Router<Context>) {
     router.get("metrics") { request, _ -> Response in
       guard authorized(request) else {
-        var headers = HTTPFields()
-        headers[.wwwAuthenticate] = options.token != nil ? #"Bearer realm="synse metrics""# : #"Basic realm="synse metrics""#
-        headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "unauthorized\n")))
+        let scheme = options.token != nil ? "Bearer" : "Basic"
+        let status = HTTPResponse.Status.unauthorized
+        var response = renderer.error(.refusal(
+          status: status.code, reasonPhrase: status.reasonPhrase,
+          context: "GET /metrics: missing or wrong credentials (Authorization: \(scheme))"))
+        response.headers[.wwwAuthenticate] = "\(scheme) realm=\"synse metrics\""
+        return response
       }
       let body = await commands.metricsExposition(metrics)
       return Response(
