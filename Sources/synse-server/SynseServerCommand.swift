@@ -16,10 +16,12 @@ struct SynseServerCommand: AsyncParsableCommand {
   @Option(help: "Configuration file (default: ./config.yml, ./config.yaml, /etc/synse/server/config.{yml,yaml}).")
   var config: String?
   @Option(help: "Address to listen on (default: the `host` key, 0.0.0.0).") var host: String?
-  @Option(help: "Port to listen on (default: the `port` key, 5000).") var port: Int?
+  // A String, taken as is even when it starts with '-', so PortFlag gives every bad value one line and exit 2.
+  @Option(parsing: .unconditional, help: "Port to listen on, 0-65535 (default: the `port` key, 5000).") var port: String?
 
   func run() async throws {
     do {
+      let port = try port.map(PortFlag.parse)
       let server = try SynseServerServices(configPath: config, environment: ProcessInfo.processInfo.environment)
       LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
       let logger = Logger(label: "synse-server")
