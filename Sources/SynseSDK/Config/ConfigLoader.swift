@@ -8,9 +8,14 @@ public struct ConfigLoader: Sendable {
   /// The directory relative search paths start from.
   public var workingDirectory: String
 
+  /// Where `config.yml`/`config.yaml` is looked for without `PLUGIN_CONFIG`; the first
+  /// directory that has one wins.
   public static let pluginSearchPaths = [".", "./config", "/etc/synse/plugin/config"]
+  /// Where device config is looked for without `PLUGIN_DEVICE_CONFIG`; every `.yml`/`.yaml`
+  /// file of the first non-empty directory is loaded, in name order.
   public static let deviceSearchPaths = ["./config/device", "/etc/synse/plugin/config/device"]
 
+  /// Defaults to the real environment and working directory.
   public init(
     environment: [String: String] = ProcessInfo.processInfo.environment,
     workingDirectory: String = FileManager.default.currentDirectoryPath
@@ -74,10 +79,9 @@ public struct ConfigLoader: Sendable {
   /// `settings.read.interval` (keys match case-insensitively later).
   func environmentOverlay() -> ConfigValue {
     var tree = ConfigValue.map([])
-    for (name, value) in environment.sorted(by: { $0.key < $1.key })
-    where name.hasPrefix("PLUGIN_") && name != "PLUGIN_CONFIG" && name != "PLUGIN_DEVICE_CONFIG" {
-      let path = name.dropFirst("PLUGIN_".count).lowercased().split(separator: "_").map(String.init)
-      guard !path.isEmpty else { continue }
+    for name in overrideVariables() {
+      let path = Self.overridePath(name)
+      guard !path.isEmpty, let value = environment[name] else { continue }
       var nested = ConfigValue.string(value)
       for key in path.reversed() { nested = .map([(key, nested)]) }
       tree = tree.merged(with: nested)
@@ -108,7 +112,7 @@ public struct ConfigLoader: Sendable {
     path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
   }
 
-  private func read(_ file: String) throws(ConfigError) -> ConfigValue {
+  func read(_ file: String) throws(ConfigError) -> ConfigValue {
     guard let data = FileManager.default.contents(atPath: file) else {
       throw ConfigError(.missingFile, file: file, message: "cannot read the file")
     }

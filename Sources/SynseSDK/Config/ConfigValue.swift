@@ -6,14 +6,22 @@ public import Foundation
 /// Map keys keep their spelling; look-ups through ``subscript(key:)`` ignore case, because
 /// the Go SDK matches config keys to settings case-insensitively.
 public enum ConfigValue: Sendable, Equatable {
+  /// `~`, `null` or an empty value; look-ups treat it as absent.
   case null
+  /// `true`/`false`, and YAML 1.1's `yes`/`no`/`on`/`off`.
   case bool(Bool)
+  /// Integers as Go parses them: decimal, `0x`, `0o`, `0b` or leading-zero octal.
   case int(Int64)
+  /// Floating-point scalars (`1.5`, `1e3`, `.inf`).
   case float(Double)
+  /// Any other scalar, and every quoted one.
   case string(String)
+  /// A YAML sequence.
   case list([ConfigValue])
+  /// A YAML mapping in file order; a repeated key is kept, and the last one wins look-ups.
   case map([(key: String, value: ConfigValue)])
 
+  /// Structural equality: maps compare in order, and NaN equals NaN (`.nan` in two files).
   public static func == (lhs: ConfigValue, rhs: ConfigValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): return true

@@ -1,35 +1,63 @@
 /// Device configuration, schema version 3 (docs/plugin-protocol.md §3.2.2): prototypes whose
 /// instances are the actual devices.
+///
+/// Dynamic registrars return ``Prototype`` values built in code; files are read by
+/// ``ConfigLoader``. How an instance inherits from its prototype: §3.2.3.
 public struct DeviceConfig: Sendable, Equatable {
   /// One `transforms` item: apply a named function, or scale by a factor.
   public enum TransformSpec: Sendable, Equatable {
+    /// `apply: <name>`: a registered ``Transform`` (`FtoC` built in); unknown names fail the
+    /// device with ``ConfigError/Code/invalidDevice``.
     case apply(String)
+    /// `scale: "<factor>"`: multiply, giving `float64`; the factor is text (`"1e-3"`) as in
+    /// the Go SDK, `""` means 1, and 0 fails at read time.
     case scale(String)
   }
 
+  /// `alias`: a second device name (§3.2.5); ``name`` wins over ``template``.
   public struct Alias: Sendable, Equatable {
+    /// `alias.name`: used literally.
     public var name: String?
+    /// `alias.template`: a Go template over the plugin metadata and the device being built
+    /// (`env`, `ctx "<key>"`).
     public var template: String?
   }
 
+  /// One device (an item of `instances`); empty values inherit from the prototype.
   public struct Instance: Sendable, Equatable {
+    /// `type`: overrides the prototype's; a device needs one.
     public var type = ""
+    /// `handler`: overrides the prototype's; default the resolved type.
     public var handler = ""
+    /// `info`: text for people, shown as `device_info`.
     public var info = ""
+    /// `tags`: `[namespace/][annotation:]label` strings (templates allowed), after the
+    /// prototype's.
     public var tags: [String] = []
+    /// `context`: string map merged over the prototype's and into every reading; values may
+    /// be Go templates (`{{ env "NAME" }}`). Kept in file order.
     public var context: [(key: String, value: String)] = []
+    /// `data`: plugin-specific settings merged over the prototype's; feeds the device ID.
     public var data: ConfigValue = .map([])
+    /// `output`: a registered ``Output`` for handlers that serve many kinds of value.
     public var output = ""
+    /// `sortIndex`: int32, default `0` (unset); orders Synse Server's scan.
     public var sortIndex: Int32 = 0
+    /// `alias`, if any.
     public var alias: Alias?
+    /// `transforms`: run after the prototype's.
     public var transforms: [TransformSpec] = []
+    /// `writeTimeout`, Go duration: overrides the prototype's; default `30s`.
     public var writeTimeout: Duration?
+    /// `disableInheritance`, bool, default `false`: take nothing from the prototype.
     public var disableInheritance = false
     /// Where the instance was declared, for error messages.
     public var location = ""
 
+    /// An empty instance.
     public init() {}
 
+    /// Compares every setting but ``location``, context in order.
     public static func == (lhs: Instance, rhs: Instance) -> Bool {
       lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.info == rhs.info && lhs.tags == rhs.tags
         && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
@@ -39,18 +67,29 @@ public struct DeviceConfig: Sendable, Equatable {
     }
   }
 
+  /// An item of `devices`: settings its instances inherit.
   public struct Prototype: Sendable, Equatable {
+    /// `type`: the device type, unless an instance sets one.
     public var type = ""
+    /// `handler`: the handler name; default the type.
     public var handler = ""
+    /// `tags`: tag strings every instance gets first.
     public var tags: [String] = []
+    /// `context`: string map instances merge over.
     public var context: [(key: String, value: String)] = []
+    /// `data`: map instances merge over.
     public var data: ConfigValue = .map([])
+    /// `writeTimeout`, Go duration; default `30s`.
     public var writeTimeout: Duration?
+    /// `transforms`: run before each instance's own.
     public var transforms: [TransformSpec] = []
+    /// `instances`: the devices; a prototype without any makes none.
     public var instances: [Instance] = []
 
+    /// An empty prototype.
     public init() {}
 
+    /// Compares every setting, context in order.
     public static func == (lhs: Prototype, rhs: Prototype) -> Bool {
       lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.tags == rhs.tags
         && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
@@ -59,8 +98,10 @@ public struct DeviceConfig: Sendable, Equatable {
     }
   }
 
+  /// `devices`: the prototypes, from every file in load order.
   public var devices: [Prototype]
 
+  /// Wraps prototypes, e.g. a registrar's.
   public init(devices: [Prototype]) {
     self.devices = devices
   }

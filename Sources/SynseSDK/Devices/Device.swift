@@ -2,10 +2,16 @@ public import Foundation
 
 /// A device the plugin manages, built from device config (or added by code).
 public struct Device: Sendable, Identifiable {
+  /// UUIDv5 of `type.handler.<data component>` in the plugin ID's namespace (§2.3), so it is
+  /// stable across restarts; code-made devices bring their own.
   public let id: String
+  /// The device type (`temperature`, `led`): Synse Server's `type`, part of the ID.
   public let type: String
+  /// The ``DeviceHandler/name`` that reads and writes it; part of the ID.
   public let handler: String
+  /// Free text for people (`device_info`); not part of the ID.
   public let info: String
+  /// A second name accepted wherever the ID is (selectors, writes); `""` for none.
   public let alias: String
   /// User tags then the system tags `system/id:<id>` and `system/type:<type>`.
   public let tags: [Tag]
@@ -15,10 +21,16 @@ public struct Device: Sendable, Identifiable {
   public let context: [String: String]
   /// The instance's `output` for generic handlers, if named.
   public let output: Output?
+  /// Synse Server's default scan order is plugin, then this, then ID; `0` means unset.
   public let sortIndex: Int32
+  /// How long a write may take before its transaction ends `ERROR` (config `writeTimeout`,
+  /// default 30 s); sent as the transaction `timeout`.
   public let writeTimeout: Duration
+  /// Applied in order to every valued reading (`scale`, `apply`); a failure drops the pass.
   public let transforms: [Transform]
 
+  /// Creates a device in code (dynamic registration, tests); config devices come from
+  /// ``DeviceConfig``, which computes ``id``.
   public init(
     id: String, type: String, handler: String, info: String = "", alias: String = "", tags: [Tag] = [],
     data: ConfigValue = .map([]), context: [String: String] = [:], output: Output? = nil, sortIndex: Int32 = 0,
@@ -51,10 +63,15 @@ public struct Device: Sendable, Identifiable {
 }
 
 /// A value transform applied to readings, in configuration order.
+///
+/// Throwing (``HandlerError`` for a clear message) drops the device's whole reading set for
+/// that pass and logs the message, so a bad value is never served.
 public struct Transform: Sendable {
+  /// What `apply:` in the device config names; also shown in the log when it fails.
   public let name: String
   let apply: @Sendable (ReadingValue) throws -> ReadingValue
 
+  /// Creates a transform; register it with ``Plugin/register(transform:)`` for configs to use.
   public init(name: String, apply: @escaping @Sendable (ReadingValue) throws -> ReadingValue) {
     self.name = name
     self.apply = apply

@@ -77,6 +77,7 @@ public struct WriteData: Sendable, Equatable {
   /// pass it to handlers; it is echoed back in `V3WriteTransaction.context`).
   public var transaction: String
 
+  /// Creates a write item, e.g. for calling a handler in tests.
   public init(action: String, data: [UInt8] = [], transaction: String = "") {
     self.action = action
     self.data = data

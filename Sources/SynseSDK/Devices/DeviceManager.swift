@@ -18,10 +18,12 @@ public final class DeviceManager: Sendable {
 
   private let snapshot: Mutex<Snapshot>
 
+  /// Holds `devices`; with duplicate IDs or aliases the first one wins look-ups.
   public init(devices: [Device]) {
     snapshot = Mutex(Snapshot(devices))
   }
 
+  /// The current devices; a rescan may have replaced them since the last call.
   public var devices: [Device] { snapshot.withLock { $0.devices } }
 
   /// A device by ID, then by alias.

@@ -1,11 +1,18 @@
 import Foundation
 
 /// A device tag `[namespace/][annotation:]label` (docs/plugin-protocol.md §3.2.4).
+///
+/// Selectors match tags exactly and case-sensitively; a selector label `**` matches any label
+/// (within the selector's annotation, if it has one).
 public struct Tag: Sendable, Hashable, CustomStringConvertible {
+  /// `default` when the tag string had none; an empty one matches nothing.
   public var namespace: String
+  /// `""` when the tag string had none.
   public var annotation: String
+  /// The required part.
   public var label: String
 
+  /// Builds a tag from parts without checking them; use ``init(parsing:)`` for user text.
   public init(namespace: String = "default", annotation: String = "", label: String) {
     self.namespace = namespace
     self.annotation = annotation

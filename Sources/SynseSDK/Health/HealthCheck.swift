@@ -4,11 +4,14 @@ import Synchronization
 /// A periodic health check (docs/plugin-protocol.md §4.6); before its first run it reports OK
 /// with an empty timestamp.
 public struct HealthCheck: Sendable {
+  /// Shown in `Health` (`read queue health`); unique within the plugin.
   public let name: String
+  /// Pause between runs, default `30s`; a run that hangs delays only this check.
   public let interval: Duration
   /// Returns normally when healthy; a thrown error's text becomes the check's message.
   public let check: @Sendable () async throws -> Void
 
+  /// Creates a check; add it to ``Plugin/healthChecks``.
   public init(name: String, interval: Duration = .seconds(30), check: @escaping @Sendable () async throws -> Void) {
     self.name = name
     self.interval = interval

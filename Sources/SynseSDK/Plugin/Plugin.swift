@@ -12,12 +12,19 @@ public import Logging
 ///
 /// A complete plugin with its config files: `examples/plugins/` (`synse-example-plugin`).
 public struct Plugin: Sendable {
+  /// Served by `Metadata`; its name and maintainer make the plugin tag and so the IDs.
   public var metadata: PluginMetadata
+  /// Served by `Version`.
   public var version: PluginVersion
+  /// By ``DeviceHandler/name``; device configs refer to these.
   public private(set) var handlers: [String: DeviceHandler] = [:]
+  /// By ``Output/name``: ``Output/builtIn`` plus registered ones.
   public private(set) var outputs: [String: Output] = Dictionary(uniqueKeysWithValues: Output.builtIn.map { ($0.name, $0) })
+  /// By ``Transform/name`` for `apply:`; `FtoC` is built in.
   public private(set) var transforms: [String: Transform] = ["FtoC": .fahrenheitToCelsius]
+  /// Run once per matching device after devices are built, before serving.
   public var setupActions: [SetupAction] = []
+  /// Served by `Health` after the default queue checks.
   public var healthChecks: [HealthCheck] = []
   /// Replaces the default data component of device IDs (Go: `CustomDeviceIdentifier`).
   public var deviceIdentifier: @Sendable (ConfigValue) -> String = DeviceIdentifier.dataComponent
@@ -33,11 +40,13 @@ public struct Plugin: Sendable {
   /// picked up; nil: devices are fixed at startup.
   public var rescanInterval: Duration?
 
+  /// Creates a plugin with no handlers, the built-in outputs and `FtoC`.
   public init(metadata: PluginMetadata, version: PluginVersion) {
     self.metadata = metadata
     self.version = version
   }
 
+  /// Registers a handler; one with the same name replaces the earlier one.
   public mutating func register(handler: DeviceHandler) {
     handlers[handler.name] = handler
   }
@@ -50,6 +59,7 @@ public struct Plugin: Sendable {
     outputs[output.name] = output
   }
 
+  /// Registers a transform for `apply:`; one with the same name replaces the earlier one.
   public mutating func register(transform: Transform) {
     transforms[transform.name] = transform
   }
@@ -62,6 +72,7 @@ public struct Plugin: Sendable {
     // whoever wrote it (a server's config beside it included): say which file it was.
     let configFiles = try loader.pluginConfigFiles()
     logger.info("loaded plugin config", metadata: ["files": "\(configFiles.isEmpty ? (base == nil ? "none" : "built-in default") : configFiles.joined(separator: ", "))"])
+    for unknown in try loader.unknownPluginConfigKeys(base: base) { logger.warning("\(unknown)") }
     let files = try loader.deviceConfigFiles()
     var deviceConfig = try loader.loadDeviceConfig(files: files)
     if files.isEmpty && dynamicRegistrar == nil {

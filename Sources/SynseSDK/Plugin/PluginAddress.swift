@@ -4,7 +4,9 @@ import SynseSupport
 
 /// Where a plugin serves `V3Plugin`: a TCP address or a Unix socket path.
 public enum PluginAddress: Sendable, Equatable, CustomStringConvertible {
+  /// A TCP listener; host `0.0.0.0` means every IPv4 interface.
   case tcp(host: String, port: Int)
+  /// A Unix socket at an absolute path.
   case unix(path: String)
 
   /// The Synse socket directory.
@@ -41,6 +43,7 @@ public enum PluginAddress: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// `tcp host:port` or `unix /path`, for logs.
   public var description: String {
     switch self {
     case .tcp(let host, let port): return "tcp \(host):\(port)"

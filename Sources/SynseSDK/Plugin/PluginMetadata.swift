@@ -1,10 +1,18 @@
 /// Static identity of a plugin (`V3Metadata`).
+///
+/// `name` and `maintainer` make the plugin ``tag`` and so, by default, every ID: renaming a
+/// plugin changes its devices' IDs.
 public struct PluginMetadata: Sendable, Equatable {
+  /// Human name (`emulator plugin`).
   public var name: String
+  /// Who maintains it (`vaporio`).
   public var maintainer: String
+  /// One line for people.
   public var description: String
+  /// Source repository URL.
   public var vcs: String
 
+  /// Creates metadata.
   public init(name: String, maintainer: String, description: String = "", vcs: String = "") {
     self.name = name
     self.maintainer = maintainer

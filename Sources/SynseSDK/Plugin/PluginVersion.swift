@@ -5,11 +5,16 @@ public struct PluginVersion: Sendable, Equatable {
   /// The SDK version reported in `sdkVersion`.
   public static let sdkVersion = "0.1.0-swift"
 
+  /// The plugin's own version (`1.0.0`); shown by `--version` and Synse Server.
   public var pluginVersion: String
+  /// Build time as the build script writes it; `-` when unknown.
   public var buildDate: String
+  /// Commit the plugin was built from; `-` when unknown.
   public var gitCommit: String
+  /// Tag the plugin was built from; `-` when unknown.
   public var gitTag: String
 
+  /// Creates version info; pass build values from the build, not literals, or leave `-`.
   public init(pluginVersion: String, buildDate: String = "-", gitCommit: String = "-", gitTag: String = "-") {
     self.pluginVersion = pluginVersion
     self.buildDate = buildDate

@@ -1,10 +1,16 @@
 /// Work done once per device before the loops start, for devices whose type matches a
 /// glob (`*fan` covers `fan` and `multi-fan`), as the Go SDK's device setup actions.
+///
+/// A throw stops startup with ``ConfigError/Code/invalidDevice`` naming the action and device.
 public struct SetupAction: Sendable {
+  /// Named in the error when the action fails.
   public let name: String
+  /// Shell glob (`*`, `?`) over ``Device/type``.
   public let typePattern: String
+  /// The work, once per matching device.
   public let action: @Sendable (Device) throws -> Void
 
+  /// Creates an action; add it to ``Plugin/setupActions``.
   public init(name: String, typePattern: String, action: @escaping @Sendable (Device) throws -> Void) {
     self.name = name
     self.typePattern = typePattern

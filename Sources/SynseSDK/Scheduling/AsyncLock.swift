@@ -3,6 +3,7 @@ import Synchronization
 /// A FIFO lock that suspends instead of blocking: the SDK's `serial` mode uses it so reads
 /// and writes never overlap, and handlers may use it to serialise work of their own.
 public final class AsyncLock: Sendable {
+  /// An unlocked lock.
   public init() {}
 
   private struct State {
@@ -12,6 +13,10 @@ public final class AsyncLock: Sendable {
 
   private let state = Mutex(State())
 
+  /// Runs `body` once every earlier caller has finished. Not reentrant: calling it again
+  /// from `body` waits for ever.
+  ///
+  /// - Throws: what `body` throws; the lock is released either way.
   public func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
     await acquire()
     defer { release() }
