@@ -55,6 +55,14 @@ struct PluginConfigKeyTests {
     #expect(error.description.contains("config.yml: not valid YAML: line 3, column 1: "), "\(error)")
   }
 
+  /// Yams reports a duplicate key with the whole file as "Context"; it is one line naming the duplicate.
+  @Test func aDuplicateKeyIsOneLineNamingTheDuplicate() throws {
+    let dir = try ConfigLoaderTests().directory(["config.yml": "debug: true\nnetwork: {type: tcp}\ndebug: false\n"])
+    let error = try #require(throws: ConfigError.self) { try ConfigLoader(environment: [:], workingDirectory: dir).loadPluginConfig() }
+    #expect(error.code == .invalidFile && !error.description.contains("\n") && !error.description.contains("Context"), "\(error)")
+    #expect(error.description.contains("config.yml: not valid YAML: line 3, column 1: duplicate key 'debug' (first at line 1, column 1)"), "\(error)")
+  }
+
   @Test func aKeySetOnlyInTheEnvironmentKeepsTheOthersDefaults() throws {
     let loader = ConfigLoader(environment: ["PLUGIN_SETTINGS_WRITE_BATCHSIZE": "7", "PLUGIN_ID_USEMACHINEID": "true"], workingDirectory: try ConfigLoaderTests().directory([:]))
     let config = try loader.loadPluginConfig()
