@@ -52,9 +52,7 @@ public struct SynseServerServices: Sendable {
   ///   plugin, an unusable `metrics.statsd.address` or unreadable `ssl.cert`/`ssl.key`;
   ///   an embedded plugin's own configuration error as it is.
   public func services(host: String?, port: Int?, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-    for key in configuration.unknownKeys {
-      logger.warning("configuration key '\(key)' is not one synse-server knows; it is ignored")
-    }
+    for warning in configuration.unknownKeyWarnings { logger.warning("\(warning)") }
     let embedded = try EmbeddedPlugin.make(names: configuration.embeddedPlugins, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()

@@ -1,3 +1,5 @@
+import SynseSupport
+
 /// One configuration key, declared once in ``ServerConfiguration/keys``: its dotted name, the
 /// field of ``ServerConfiguration`` it sets (which gives its type, and its default through the
 /// initialisers), what it means, and whether it is a credential.
@@ -23,7 +25,9 @@ struct ConfigurationKey: Sendable {
   let shownDefault: String?
   /// The tree form of a `SYNSE_*` value, or nil when the value means "unset".
   let environmentValue: @Sendable (String) -> EnvironmentValue
-  /// Sets the field from a tree value; returns what was expected when the value does not fit.
+  /// Sets the field from a tree value; when the value does not fit, returns what is wrong
+  /// with it (`must be an integer, got "5000" (…)`, `has a blank entry (…)`), a credential's
+  /// value never shown.
   let apply: @Sendable (JSONValue, inout ServerConfiguration) -> String?
   /// The field's value in a default ``ServerConfiguration``, in tree form (nil: unset).
   let defaultValue: @Sendable () -> JSONValue?
@@ -70,12 +74,23 @@ struct ConfigurationKey: Sendable {
     self.shownDefault = shownDefault
     isMap = Value.isMap
     environmentValue = { raw in
-      if raw.isEmpty, emptyVariable == .none, Value.isList { return .value(.array([])) }
+      // docs/api-v3.md §9.3: an empty variable is unset, whatever the key's type (`X=${X}` in
+      // a compose file), so an empty token or address never replaces the file's or the default.
+      if raw.isEmpty { return emptyVariable == .none && Value.isList ? .value(.array([])) : .unset }
       return Value.environmentValue(raw)
     }
     apply = { json, configuration in
-      guard let value = Value(configuration: json) else { return Value.expected }
-      if let rule, !rule.accepts(value) { return rule.expected }
+      let shown = secret ? ServerConfiguration.redactedValue : json.serialized(pretty: false)
+      guard let value = Value(configuration: json) else {
+        // `port: "5000"`, `pretty_json: "true"`: YAML quotes make a string, as in the original
+        // (bison checks the field's type), so say why rather than only what.
+        let quoted = Value(configuration: json.unquoted) != nil ? " (a quoted string: write it without quotes)" : ""
+        return "must be \(Value.expected), got \(shown)\(quoted)"
+      }
+      // One rule for every list key: a blank entry (`a,,b`, `[""]`) is a typo, never a name
+      // (an empty socket name would be the socket directory itself).
+      if let blank = value.blankEntry { return "has a blank entry (entry \(blank + 1) of \(shown))" }
+      if let rule, let problem = rule.problem(value) { return "must be \(problem), got \(shown)" }
       configuration[keyPath: field] = value
       return nil
     }
@@ -83,10 +98,27 @@ struct ConfigurationKey: Sendable {
   }
 }
 
+extension JSONValue {
+  /// What a quoted scalar would be without its quotes (`"5000"` → 5000, `"true"` → true);
+  /// anything else as it is.
+  var unquoted: JSONValue {
+    guard case .string(let text) = self else { return self }
+    if let number = Int64(text) { return .int(number) }
+    if ["true", "false"].contains(text.lowercased()) { return .bool(text.lowercased() == "true") }
+    return self
+  }
+}
+
 /// A narrower set of values than a key's type takes, and how to say so in an error.
 struct ConfigurationRule<Value>: Sendable {
-  let expected: String
-  let accepts: @Sendable (Value) -> Bool
+  /// What the value must be (`a port number 0-65535`), nil when it is accepted.
+  let problem: @Sendable (Value) -> String?
+
+  init(expected: String, accepts: @escaping @Sendable (Value) -> Bool) {
+    problem = { accepts($0) ? nil : expected }
+  }
+
+  init(problem: @escaping @Sendable (Value) -> String?) { self.problem = problem }
 }
 
 extension ConfigurationRule where Value == Int {
@@ -95,7 +127,23 @@ extension ConfigurationRule where Value == Int {
 }
 
 extension ConfigurationRule where Value == Int? {
-  static var port: Self { .init(expected: ConfigurationRule<Int>.port.expected) { $0.map(ConfigurationRule<Int>.port.accepts) ?? true } }
+  static var port: Self { .init { $0.flatMap(ConfigurationRule<Int>.port.problem) } }
+}
+
+extension ConfigurationRule where Value == String? {
+  /// `host:port` with a port a client can send to (1-65535), read by SynseSupport's
+  /// ``HostPort``, the parser every `host:port` key uses.
+  static var dialledHostPort: Self {
+    .init { text in
+      guard let text else { return nil }
+      do throws(HostPortError) {
+        guard try HostPort(parsing: text).port != 0 else { return "host:port with a port from 1 to 65535 (port 0 cannot be dialled)" }
+        return nil
+      } catch {
+        return "host:port with a port from 1 to 65535 (\(error.code.rawValue): \(error.message))"
+      }
+    }
+  }
 }
 
 extension ConfigurationRule where Value == [String] {

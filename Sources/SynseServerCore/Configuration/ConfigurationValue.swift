@@ -13,11 +13,14 @@ protocol ConfigurationValue: Sendable {
   static var expected: String { get }
   static var isList: Bool { get }
   static var isMap: Bool { get }
+  /// The index of the first blank (empty or all-space) entry of a list; nil for other types.
+  var blankEntry: Int? { get }
 }
 
 extension ConfigurationValue {
   static var isList: Bool { false }
   static var isMap: Bool { false }
+  var blankEntry: Int? { nil }
 }
 
 extension String: ConfigurationValue {
@@ -35,9 +38,8 @@ extension Bool: ConfigurationValue {
     switch json {
     case .bool(let flag): self = flag
     case .int(let number) where number == 0 || number == 1: self = number == 1
-    case .string(let text):
-      guard let flag = Self.parse(text) else { return nil }
-      self = flag
+    // A quoted `"true"` is a string in the file, refused like a quoted `port: "5000"` (the
+    // original's bison checks the field's type); variables are read by `environmentValue`.
     default: return nil
     }
   }
@@ -103,6 +105,7 @@ extension Array: ConfigurationValue where Element == String {
   }
   static var expected: String { "a list of strings" }
   static var isList: Bool { true }
+  var blankEntry: Int? { firstIndex { $0.allSatisfy(\.isWhitespace) } }
 }
 
 extension Dictionary: ConfigurationValue where Key == String, Value == String {
@@ -132,6 +135,7 @@ extension Optional: ConfigurationValue where Wrapped: ConfigurationValue {
   static var expected: String { Wrapped.expected }
   static var isList: Bool { Wrapped.isList }
   static var isMap: Bool { Wrapped.isMap }
+  var blankEntry: Int? { self?.blankEntry }
 }
 
 extension ServerConfiguration.LogLevel: ConfigurationValue {

@@ -38,7 +38,8 @@ extension ServerConfiguration {
     .init("metrics.auth.token", \.metrics.token, "bearer token for `/metrics`", secret: true),
     .init("metrics.auth.username", \.metrics.username, "basic auth for `/metrics`"),
     .init("metrics.auth.password", \.metrics.password, "its password", secret: true),
-    .init("metrics.statsd.address", \.metrics.statsdAddress, "also push metrics to StatsD/DogStatsD at `host:port` (UDP)"),
+    .init("metrics.statsd.address", \.metrics.statsdAddress, "also push metrics to StatsD/DogStatsD at `host:port` (UDP)",
+          rule: .dialledHostPort),
     .init("metrics.statsd.prefix", \.metrics.statsdPrefix, "StatsD key prefix", shownDefault: "`synse.<hostname>`"),
   ]
 

@@ -19,20 +19,21 @@ extension ServerConfiguration {
   ///   unreadable file, a YAML syntax error (with line and column), a value of the wrong
   ///   type, a broken cross-field rule (``validate(source:)``).
   public static func load(path: String?, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
+    var origins = ConfigurationOrigins(environment: environment)
     var tree = defaultTree
-    var source = "defaults"
     if let file = path ?? searchPaths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-      tree = merge(tree, try fileTree(file))
-      source = file
+      origins.file = file
+      origins.fileTree = try fileTree(file)
+      tree = merge(tree, origins.fileTree)
     }
     tree = merge(tree, try environmentTree(environment))
-    var configuration = try ServerConfiguration(tree: tree, source: source)
+    var configuration = try ServerConfiguration(tree: tree, origins: origins)
+    configuration.configFile = origins.file
     // A mistyped variable (`SYNSE_PLUGINS_TCP`) would otherwise be ignored unsaid.
     let declared = Set(keys.filter { !$0.isMap }.map(\.variable))
     let mapPrefixes = keys.filter(\.isMap).map { $0.variable + "_" }
-    configuration.unknownKeys += environment.keys.sorted()
+    configuration.unknownVariables = environment.keys.sorted()
       .filter { name in name.hasPrefix("SYNSE_") && !declared.contains(name) && !mapPrefixes.contains { name.hasPrefix($0) } }
-      .map { "\($0) (environment)" }
     return configuration
   }
 
@@ -41,8 +42,9 @@ extension ServerConfiguration {
   /// section paths, while a variable such as `SYNSE_METRICS_ENABLED=true` would replace a
   /// `metrics: 5` of the file and hide it.
   static func fileTree(_ file: String) throws(ConfigurationError) -> JSONValue {
-    guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-      throw ConfigurationError("cannot read config file \(file)")
+    guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read config file \(file)") }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigurationError("config file \(file) is not UTF-8 text (a config file is read as UTF-8; re-save it in that encoding)")
     }
     let node: Node?
     do {
@@ -67,12 +69,14 @@ extension ServerConfiguration {
       switch key.environmentValue(raw) {
       case .unset: continue
       case .value(let value): tree = merge(tree, nested(key.path, value))
-      case .invalid(let expected): throw ConfigurationError("\(key.variable)=\(raw): expected \(expected)")
+      case .invalid(let expected):
+        let shown = key.secret ? redactedValue : raw
+        throw ConfigurationError("invalid configuration (\(key.variable)=\(shown)): '\(key.dotted)' must be \(expected)")
       }
     }
     for key in keys where key.isMap {
       let prefix = key.variable + "_"
-      for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) {
+      for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) && !value.isEmpty {
         let rest = name.dropFirst(prefix.count).lowercased().split(separator: "_").map(String.init)
         tree = merge(tree, nested(key.path + rest, .string(value)))
       }
@@ -83,22 +87,20 @@ extension ServerConfiguration {
   /// The typed configuration from the merged tree: each key of ``keys`` that the tree sets
   /// replaces its default, then the cross-field rules run.
   ///
-  /// - Throws: ``ConfigurationError`` naming the key and what it expected (a credential's
-  ///   value is never shown).
-  init(tree: JSONValue, source: String) throws(ConfigurationError) {
+  /// - Throws: ``ConfigurationError`` naming the key, where its value came from (the file or
+  ///   the variable) and what is wrong with it (a credential's value is never shown).
+  init(tree: JSONValue, origins: ConfigurationOrigins) throws(ConfigurationError) {
     self.init()
     self.tree = tree
     unknownKeys = Self.unknownKeys(in: tree)
     for key in Self.keys {
       guard let found = Self.value(at: key.path, in: tree) else { continue }
-      if let expected = key.apply(found, &self) {
-        // A password YAML read as a number is still a password: never echo a credential.
-        let shown = key.secret ? Self.redactedValue : found.serialized(pretty: false)
-        throw ConfigurationError("invalid configuration (\(source) and environment): '\(key.dotted)' must be \(expected), got \(shown)")
+      if let problem = key.apply(found, &self) {
+        throw ConfigurationError("invalid configuration (\(origins.origin(of: key) ?? "defaults")): '\(key.dotted)' \(problem)")
       }
     }
     plugin.discoverKubernetes = Self.value(at: ["plugin", "discover", "kubernetes"], in: tree) != nil
-    try validate(source: source)
+    try validate(origins: origins)
   }
 
   /// The node at `path`, nil when absent or `null`.

@@ -71,8 +71,12 @@ public struct ServerConfiguration: Sendable {
   public var metrics = MetricsOptions()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
-  /// Keys of the file and `SYNSE_*` variables that nothing reads (logged as a warning at startup).
+  /// Dotted keys of the file that nothing reads (``unknownKeyWarnings`` logs them at startup).
   public var unknownKeys: [String] = []
+  /// `SYNSE_*` variables that no key declares (`SYNSE_PORTT`).
+  public var unknownVariables: [String] = []
+  /// The config file read, if any.
+  public var configFile: String?
 
   public init() {}
 }
