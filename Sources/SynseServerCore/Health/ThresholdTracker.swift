@@ -52,32 +52,28 @@ struct ThresholdTracker<Instant: InstantProtocol>: Sendable where Instant.Durati
   mutating func update(_ value: Double, at time: Instant, hysteresisDuration: Duration) -> Bool {
     switch phase {
     case .inactive, .pending:
-      guard above ? value >= reading : value <= reading else {
-        phase = .inactive
-        return false
-      }
-      let start: Instant
-      if case .pending(let since) = phase { start = since } else { start = time }
-      if start.duration(to: time) >= dwellTime {
-        phase = .active
-        return true
-      }
-      phase = .pending(since: start)
-      return false
+      let beyond = above ? value >= reading : value <= reading
+      phase = beyond ? Self.wait(from: timerStart ?? time, to: time, for: dwellTime, then: .active, meanwhile: Phase.pending) : .inactive
     case .active, .clearing:
-      guard above ? value < clearLine : value > clearLine else {
-        phase = .active
-        return true
-      }
-      let start: Instant
-      if case .clearing(let since) = phase { start = since } else { start = time }
-      if start.duration(to: time) >= hysteresisDuration {
-        phase = .inactive
-        return false
-      }
-      phase = .clearing(since: start)
-      return true
+      let back = above ? value < clearLine : value > clearLine
+      phase = back ? Self.wait(from: timerStart ?? time, to: time, for: hysteresisDuration, then: .inactive, meanwhile: Phase.clearing) : .active
     }
+    return isActive
+  }
+
+  /// When the running dwell or hysteresis timer started (`nil` when none runs).
+  private var timerStart: Instant? {
+    switch phase {
+    case .pending(let since), .clearing(let since): since
+    case .inactive, .active: nil
+    }
+  }
+
+  /// `then` once `duration` has passed between `start` and `time`; until then `meanwhile(start)`.
+  private static func wait(
+    from start: Instant, to time: Instant, for duration: Duration, then: Phase, meanwhile: (Instant) -> Phase
+  ) -> Phase {
+    start.duration(to: time) >= duration ? then : meanwhile(start)
   }
 
   /// Forgets running timers (the sensor went `unknown`: a gap in readings must count towards
