@@ -4,6 +4,7 @@
 // beside this file (from the repository root: `Benchmarks/bench-ratios.sh`).
 import PackageDescription
 
+// The root manifest's settings, repeated: one manifest cannot import another.
 let swiftSettings: [SwiftSetting] = [
   .swiftLanguageMode(.v6),
   .enableUpcomingFeature("ExistentialAny"),
