@@ -81,7 +81,9 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
     let first = await pass(sensors, socket0 + socket1)
     let blocked = try #require(socket0.first { $0.stem == "temp3" })
     #expect(first.readings[blocked.key]?.first?.context["invalid"]?.contains("in time") == true)
-    #expect(socket0.allSatisfy { first.after[$0.key]! < .seconds(1) })
+    // Bounded by the deadline, not by the file (it never returns). The bound is 25 deadlines:
+    // the other suites run beside this one on two CPUs (a 1 s bound failed in CI that way).
+    #expect(socket0.allSatisfy { first.after[$0.key]! < .seconds(5) })
     // (Orders, not absolute times: other tests share the two CPUs.)
     for channel in socket1 {
       #expect(first.after[channel.key]! < first.after[blocked.key]!, "\(channel.stem) of the other socket waited for the deadline")
@@ -104,17 +106,18 @@ func pass(_ sensors: HwmonSensors, _ channels: [HwmonChannel]) async -> (reading
   /// (busy) instead of queueing behind it.
   @Test func workersInFlightAreBounded() async throws {
     let files = CountingFiles()
-    let reader = DeadlineReader(files: files, deadline: .milliseconds(200), maxInFlight: 1, logger: quiet)
+    // A deadline long enough that "at once" and "after the deadline" stay apart on two busy CPUs.
+    let reader = DeadlineReader(files: files, deadline: .seconds(1), maxInFlight: 1, logger: quiet)
     let sensors = try sensors(files, reader: reader)
     let socket0 = channels(root).filter { $0.chip.displayName == "coretemp-isa-0000" }
     let socket1 = channels(root).filter { $0.chip.displayName == "coretemp-isa-0001" }
     files.blocking.withLock { _ = $0.insert("hwmon3/temp1_input") }
     let first = await pass(sensors, socket0)
-    #expect(first.after.values.allSatisfy { $0 < .seconds(1) })
+    #expect(first.after.values.allSatisfy { $0 < .seconds(8) })
     let clock = ContinuousClock()
     let start = clock.now
     let other = await sensors.read(try #require(socket1.first))
-    #expect(clock.now - start < .milliseconds(150))
+    #expect(clock.now - start < .milliseconds(500))
     #expect(other.first?.context["invalid"]?.contains("in time") == true, "\(other)")
     #expect(files.count("hwmon4/temp1_input") == 0)
   }

@@ -90,7 +90,9 @@ func channel(_ root: String, _ chip: String, _ stem: String) throws -> HwmonChan
     async let failed = reader.read(flaky)
     async let fine = reader.read(good)
     let (slowReadings, flakyReadings, goodReadings) = await (blocked, failed, fine)
-    #expect(clock.now - start < .seconds(1))
+    // Bounded by the 200 ms deadline, not the file (it never returns); 25 deadlines of room,
+    // since the other suites share the two CPUs.
+    #expect(clock.now - start < .seconds(5))
     #expect(goodReadings.first?.value == .float64(41))
     // EIO: the last good value, marked stale and naming the file.
     #expect(flakyReadings.first?.value == .float64(39))

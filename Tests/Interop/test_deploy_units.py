@@ -37,3 +37,17 @@ def test_units_live_in_one_place():
                              capture_output=True, text=True, check=True).stdout.split()
     units = [name for name in tracked if re.search(r"\.(service|socket|timer)$|sysusers.*\.conf$", name)]
     assert units and all(name.startswith("examples/deploying/systemd/") for name in units), units
+
+
+def test_every_kubernetes_pod_turns_off_service_links():
+    # Kubernetes injects {SERVICE}_PORT=tcp://… for every Service in the namespace: a Service
+    # named synse-* or plugin-* would set SYNSE_*/PLUGIN_* variables our binaries read as config.
+    import yaml
+    pods = []
+    for manifest in sorted((ROOT / "examples" / "deploying" / "kubernetes").glob("*.yaml")):
+        for document in yaml.safe_load_all(manifest.read_text()):
+            if document and document.get("kind") in ("Deployment", "DaemonSet", "StatefulSet", "Job"):
+                pods.append((manifest.name, document["metadata"]["name"], document["spec"]["template"]["spec"]))
+    assert pods, "no pod templates found"
+    for manifest, name, spec in pods:
+        assert spec.get("enableServiceLinks") is False, f"{manifest}: {name} lets Kubernetes inject service variables"

@@ -74,4 +74,30 @@ struct PluginConfigKeyTests {
     let error = try #require(throws: ConfigError.self) { try zero.loadPluginConfig() }
     #expect(error.key == "settings.write.batchSize", "\(error)")
   }
+
+  /// A zero or negative loop interval spun the read or write loop and pinned a core; a negative
+  /// delay or lifetime means nothing. Each is refused naming its key, from a file or a variable.
+  @Test(arguments: [
+    ("settings.read.interval", "0s"), ("settings.read.interval", "-1s"), ("settings.write.interval", "0s"),
+    ("settings.write.interval", "-5s"), ("health.updateInterval", "0s"), ("settings.read.delay", "-1ms"),
+    ("settings.write.delay", "-1s"), ("settings.transaction.ttl", "-1m"), ("settings.cache.ttl", "-1s"),
+  ])
+  func aLoopIntervalMustBePositiveAndNoDurationNegative(key: String, value: String) throws {
+    let variable = "PLUGIN_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+    let dir = try ConfigLoaderTests().directory(["config.yml": "version: 3\n"])
+    let error = try #require(throws: ConfigError.self) {
+      try ConfigLoader(environment: [variable: value], workingDirectory: dir).loadPluginConfig()
+    }
+    #expect(error.description.contains(key.split(separator: ".").last!) && error.description.contains("must"), "\(error)")
+  }
+
+  /// As on the server, an empty variable is unset: `PLUGIN_NETWORK_ADDRESS=` kept no address at all.
+  @Test func anEmptyVariableIsUnset() throws {
+    let dir = try ConfigLoaderTests().directory(["config.yml": "version: 3\nsettings: {read: {interval: 2s}}\nnetwork: {type: tcp, address: ':5009'}\n"])
+    let config = try ConfigLoader(
+      environment: ["PLUGIN_SETTINGS_READ_INTERVAL": "", "PLUGIN_NETWORK_ADDRESS": "", "PLUGIN_DEBUG": ""], workingDirectory: dir
+    ).loadPluginConfig()
+    #expect(config.read.interval == .seconds(2))
+    #expect(config.network?.address == ":5009")
+  }
 }

@@ -82,6 +82,14 @@ struct ConfigurationFaultTests {
     #expect(try loadError(yaml) == "config file FILE is not valid YAML: \(expected)")
   }
 
+  /// An empty token locked `/metrics` for everyone; an empty username and password let `-u :` in.
+  @Test(arguments: ["token", "username", "password"], ["\"\"", "\"  \""])
+  func aBlankMetricsCredentialIsRefusedNamingItsKey(key: String, value: String) throws {
+    let error = try loadError("metrics: {enabled: true, auth: {\(key): \(value)}}\n")
+    #expect(error.hasPrefix("invalid configuration (FILE): 'metrics.auth.\(key)'"), "\(error)")
+    #expect(error.contains("non-blank"), "\(error)")
+  }
+
   @Test func aMetricsHostWithoutAPortIsAStartupErrorNamingBoth() throws {
     let fromFile = try loadError("metrics: {host: 127.0.0.1}\n")
     #expect(fromFile.hasPrefix("invalid configuration (FILE): 'metrics.host' needs 'metrics.port'"), "\(fromFile)")

@@ -81,7 +81,8 @@ public struct ConfigLoader: Sendable {
     var tree = ConfigValue.map([])
     for name in overrideVariables() {
       let path = Self.overridePath(name)
-      guard !path.isEmpty, let value = environment[name] else { continue }
+      // An empty variable is unset, as on the server: `PLUGIN_NETWORK_ADDRESS=` keeps the file's.
+      guard !path.isEmpty, let value = environment[name], !value.isEmpty else { continue }
       var nested = ConfigValue.string(value)
       for key in path.reversed() { nested = .map([(key, nested)]) }
       tree = tree.merged(with: nested)

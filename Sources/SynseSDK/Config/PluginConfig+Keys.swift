@@ -17,25 +17,28 @@ extension PluginConfig {
     .init("metrics.address", \.metricsAddress, "where plugin metrics are served (an extension; the Go SDK's is fixed)"),
     .init("settings.mode", \.mode, "`parallel` or `serial`"),
     .init("settings.read.disable", \.read.disable, "disable the read loop"),
-    .init("settings.read.interval", \.read.interval, "sleep between read passes"),
-    .init("settings.read.delay", \.read.delay, "sleep after each device read"),
+    .init("settings.read.interval", \.read.interval, "sleep between read passes", rule: loopInterval),
+    .init("settings.read.delay", \.read.delay, "sleep after each device read", rule: notNegative),
     .init("settings.read.queueSize", \.read.queueSize, "capacity of the reading queue", rule: positive),
     .init("settings.write.disable", \.write.disable, "disable the write loop"),
-    .init("settings.write.interval", \.write.interval, "sleep between write passes"),
-    .init("settings.write.delay", \.write.delay, "sleep after each write"),
+    .init("settings.write.interval", \.write.interval, "sleep between write passes", rule: loopInterval),
+    .init("settings.write.delay", \.write.delay, "sleep after each write", rule: notNegative),
     .init("settings.write.queueSize", \.write.queueSize, "capacity of the write queue", rule: positive),
     .init("settings.write.batchSize", \.write.batchSize, "most writes taken per pass", rule: positive),
-    .init("settings.transaction.ttl", \.transactionTTL, "lifetime of a transaction record"),
+    .init("settings.transaction.ttl", \.transactionTTL, "lifetime of a transaction record", rule: notNegative),
     .init("settings.limiter.rate", \.limiterRate, "token-bucket rate (events/s) for reads and writes; 0 with burst 0 is unlimited"),
     .init("settings.limiter.burst", \.limiterBurst, "bucket size"),
     .init("settings.cache.enabled", \.cacheEnabled, "keep a windowed readings cache"),
-    .init("settings.cache.ttl", \.cacheTTL, "lifetime of cached readings"),
+    .init("settings.cache.ttl", \.cacheTTL, "lifetime of cached readings", rule: notNegative),
     .init("dynamicRegistration.rescanInterval", \.rescanInterval,
           "how often the dynamic registrar runs again (an extension; overrides the plugin's own)"),
     .init("health.healthFile", \.health.healthFile, "liveness file; empty disables it"),
-    .init("health.updateInterval", \.health.updateInterval, "health-file refresh period"),
+    .init("health.updateInterval", \.health.updateInterval, "health-file refresh period", rule: loopInterval),
     .init("health.checks.disableDefaults", \.health.disableDefaultChecks, "drop the built-in queue checks"),
   ]
 
   private static let positive: @Sendable (Int) -> String? = { $0 > 0 ? nil : "must be positive" }
+  /// A loop's sleep: zero or less would spin the loop and pin a core.
+  private static let loopInterval: @Sendable (Duration) -> String? = { $0 > .zero ? nil : "must be greater than 0 (a loop with no sleep pins a core)" }
+  private static let notNegative: @Sendable (Duration) -> String? = { $0 >= .zero ? nil : "must not be negative" }
 }

@@ -146,6 +146,12 @@ extension ConfigurationRule where Value == String? {
   }
 }
 
+extension ConfigurationRule where Value == String? {
+  /// A credential: an empty or blank one would lock `/metrics` for everyone (token) or let
+  /// anyone in (`-u :`), so it is refused rather than taken as set.
+  static var credential: Self { .init(expected: "a non-blank value (leave the key out to unset it)") { $0.map { !$0.allSatisfy(\.isWhitespace) } ?? true } }
+}
+
 extension ConfigurationRule where Value == [String] {
   static var tcpAddresses: Self {
     .init(expected: "a list of host:port addresses (the port is required)") { $0.allSatisfy(PluginEndpoint.isTCPAddress) }
