@@ -53,7 +53,7 @@ public struct SynseServerServices: Sendable {
   ///   an embedded plugin's own configuration error as it is.
   public func services(host: String?, port: Int?, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     for warning in configuration.unknownKeyWarnings { logger.warning("\(warning)") }
-    let embedded = try EmbeddedPlugin.make(names: configuration.embeddedPlugins, logger: logger)
+    let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()
     let registry = PluginRegistry(
@@ -62,10 +62,10 @@ public struct SynseServerServices: Sendable {
     let devices = DeviceCache(logger: logger, metrics: metrics)
     let commands = Commands(
       configuration: configuration, registry: registry, devices: devices,
-      transactions: TransactionCache(ttl: configuration.transactionTTL), logger: logger)
+      transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger)
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let listeners = try Listeners(
-      commands: commands, configuration: configuration, host: host ?? configuration.host, port: port ?? configuration.port,
+      commands: commands, configuration: configuration, host: host ?? configuration.http.host, port: port ?? configuration.http.port,
       metrics: metrics, logger: logger)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance)]
@@ -81,7 +81,7 @@ public struct SynseServerServices: Sendable {
 
   /// Server metrics when `metrics.enabled`, with a StatsD sink when `metrics.statsd.address` is set.
   private func makeMetrics(logger: Logger) throws(SynseServerFailure) -> ServerMetrics? {
-    guard configuration.metricsEnabled else { return nil }
+    guard configuration.metrics.enabled else { return nil }
     var statsd: [StatsDMetricsFactory] = []
     if let address = configuration.metrics.statsdAddress {
       guard let factory = StatsDMetricsFactory(address: address, prefix: configuration.metrics.statsdPrefix) else {

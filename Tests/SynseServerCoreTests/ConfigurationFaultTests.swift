@@ -61,7 +61,7 @@ struct ConfigurationFaultTests {
       let variable = key.isMap ? key.variable + "_APP" : key.variable
       let config = try ServerConfiguration.load(path: path, environment: [variable: ""])
       if key.dotted == "plugin.embedded" {
-        #expect(config.embeddedPlugins.isEmpty)
+        #expect(config.plugin.embedded.isEmpty)
         continue
       }
       #expect(config.tree == defaults.tree, "\(variable)= set something: \(config.tree.serialized(pretty: false))")

@@ -64,7 +64,7 @@ struct ConfigurationKeyTests {
   @Test(arguments: [("a, b", ["a", "b"]), (" a ,b ", ["a", "b"]), ("a", ["a"])])
   func commaListsAreTrimmed(raw: String, expected: [String]) throws {
     let config = try ServerConfiguration.load(path: try file(""), environment: ["SYNSE_PLUGIN_UNIX": raw, "SYNSE_PLUGIN_EMBEDDED": raw])
-    #expect(config.unixPlugins == expected && config.embeddedPlugins == expected)
+    #expect(config.plugin.unix == expected && config.plugin.embedded == expected)
     #expect(config.tree.serialized(pretty: false).contains(#""unix":\#(JSONValue.array(expected.map { .string($0) }).serialized(pretty: false))"#))
   }
 

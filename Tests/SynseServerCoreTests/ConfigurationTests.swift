@@ -12,8 +12,8 @@ struct ConfigurationTests {
   @Test func defaultsMatchTheSpec() throws {
     let config = try ServerConfiguration.load(path: try file(""), environment: [:])
     #expect(config.logging == .debug && config.prettyJSON)
-    #expect(config.deviceRebuildEvery == .seconds(180) && config.pluginRefreshEvery == .seconds(120))
-    #expect(config.transactionTTL == .seconds(300) && config.grpcTimeout == .seconds(3) && !config.metricsEnabled)
+    #expect(config.cache.deviceRebuildEvery == .seconds(180) && config.cache.pluginRefreshEvery == .seconds(120))
+    #expect(config.cache.transactionTTL == .seconds(300) && config.grpc.timeout == .seconds(3) && !config.metrics.enabled)
     #expect(config.tree.serialized(pretty: false) == #"{"logging":"debug","pretty_json":true,"plugin":{"tcp":[],"unix":[]},"cache":{"device":{"rebuild_every":180},"plugin":{"refresh_every":120},"transaction":{"ttl":300}},"grpc":{"timeout":3},"metrics":{"enabled":false}}"#)
   }
 
@@ -23,10 +23,10 @@ struct ConfigurationTests {
       "SYNSE_CACHE_DEVICE_REBUILD_EVERY": "7", "SYNSE_CACHE_PLUGIN_REFRESH_EVERY": "8", "SYNSE_CACHE_TRANSACTION_TTL": "9",
       "SYNSE_GRPC_TIMEOUT": "10", "SYNSE_METRICS_ENABLED": "TRUE", "SYNSE_PLUGIN_DISCOVER_KUBERNETES_ENDPOINTS_LABELS_APP": "synse",
     ])
-    #expect(config.logging == .error && !config.prettyJSON && config.metricsEnabled)
-    #expect(config.tcpPlugins == ["x:1", "y:2"] && config.unixPlugins == ["p.sock"])
-    #expect(config.deviceRebuildEvery == .seconds(7) && config.pluginRefreshEvery == .seconds(8))
-    #expect(config.transactionTTL == .seconds(9) && config.grpcTimeout == .seconds(10))
+    #expect(config.logging == .error && !config.prettyJSON && config.metrics.enabled)
+    #expect(config.plugin.tcp == ["x:1", "y:2"] && config.plugin.unix == ["p.sock"])
+    #expect(config.cache.deviceRebuildEvery == .seconds(7) && config.cache.pluginRefreshEvery == .seconds(8))
+    #expect(config.cache.transactionTTL == .seconds(9) && config.grpc.timeout == .seconds(10))
     let text = config.tree.serialized(pretty: false)
     #expect(text.contains(#""custom":"kept""#) && text.contains(#""labels":{"app":"synse"}"#))
   }
@@ -34,13 +34,13 @@ struct ConfigurationTests {
   @Test func emptyListVariablesAreUnsetExceptEmbeddedWhichTurnsItOff() throws {
     let path = try file("plugin: {tcp: [a:1], embedded: [emulator]}\n")
     let config = try ServerConfiguration.load(path: path, environment: ["SYNSE_PLUGIN_TCP": "", "SYNSE_PLUGIN_EMBEDDED": ""])
-    #expect(config.tcpPlugins == ["a:1"] && config.embeddedPlugins.isEmpty)
+    #expect(config.plugin.tcp == ["a:1"] && config.plugin.embedded.isEmpty)
   }
 
   @Test func metricsOptionsFromFileAndEnvironment() throws {
     let path = try file("metrics: {enabled: true, ip_label: true, auth: {token: t}, statsd: {address: 'h:8125'}}\n")
     let config = try ServerConfiguration.load(path: path, environment: ["SYNSE_METRICS_PORT": "9100", "SYNSE_METRICS_READINGS": "false"])
-    #expect(config.metricsEnabled && config.metrics.ipLabel && config.metrics.token == "t" && config.metrics.port == 9100)
+    #expect(config.metrics.enabled && config.metrics.ipLabel && config.metrics.token == "t" && config.metrics.port == 9100)
     #expect(!config.metrics.readings && config.metrics.statsdAddress == "h:8125" && config.metrics.readingsTimeout == .seconds(2))
     #expect(throws: ConfigurationError.self) {
       try ServerConfiguration.load(path: try file("metrics: {auth: {username: u}}\n"), environment: [:])
@@ -86,7 +86,7 @@ struct ConfigurationWordsTests {
   @Test(arguments: [("true", true), ("TRUE", true), ("1", true), ("false", false), ("False", false), ("0", false)])
   func booleanVariablesTakeTrueFalseOneZero(raw: String, expected: Bool) throws {
     let config = try ServerConfiguration.load(path: try file(""), environment: ["SYNSE_METRICS_ENABLED": raw, "SYNSE_PRETTY_JSON": raw])
-    #expect(config.metricsEnabled == expected && config.prettyJSON == expected)
+    #expect(config.metrics.enabled == expected && config.prettyJSON == expected)
   }
 
   @Test(arguments: ["yes", "on", "maybe", "no", "off", "2", "t"])
@@ -104,16 +104,16 @@ struct ConfigurationWordsTests {
 
   @Test func booleanKeysInTheFileTakeOneAndZeroAndAnEmptyVariableIsUnset() throws {
     let config = try ServerConfiguration.load(path: try file("metrics: {enabled: 1}\npretty_json: 0\n"), environment: ["SYNSE_METRICS_IP_LABEL": ""])
-    #expect(config.metricsEnabled && !config.prettyJSON && !config.metrics.ipLabel)
+    #expect(config.metrics.enabled && !config.prettyJSON && !config.metrics.ipLabel)
   }
 
   @Test func hostAndPortComeFromTheFileAndTheEnvironment() throws {
     let defaults = try ServerConfiguration.load(path: try file(""), environment: [:])
-    #expect(defaults.host == "0.0.0.0" && defaults.port == 5000)
+    #expect(defaults.http.host == "0.0.0.0" && defaults.http.port == 5000)
     let fromFile = try ServerConfiguration.load(path: try file("host: 127.0.0.1\nport: 5050\n"), environment: [:])
-    #expect(fromFile.host == "127.0.0.1" && fromFile.port == 5050 && fromFile.unknownKeys.isEmpty)
+    #expect(fromFile.http.host == "127.0.0.1" && fromFile.http.port == 5050 && fromFile.unknownKeys.isEmpty)
     let fromEnvironment = try ServerConfiguration.load(path: try file("port: 5050\n"), environment: ["SYNSE_PORT": "6000", "SYNSE_HOST": "::1"])
-    #expect(fromEnvironment.host == "::1" && fromEnvironment.port == 6000)
+    #expect(fromEnvironment.http.host == "::1" && fromEnvironment.http.port == 6000)
     #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: try file("port: 70000\n"), environment: [:]) }
   }
 
@@ -146,7 +146,7 @@ struct ConfigurationWordsTests {
       "OTHER": "x",
     ])
     #expect(config.unknownVariables == ["SYNSE_PLUGINS_TCP"] && config.unknownKeys.isEmpty)
-    #expect(config.tcpPlugins == ["127.0.0.1:1", "127.0.0.1:2"])
+    #expect(config.plugin.tcp == ["127.0.0.1:1", "127.0.0.1:2"])
   }
 }
 

@@ -12,7 +12,9 @@ struct PluginAddressParsingTests {
     ("my host:5001", false), ("emulator:+5001", false),
   ])
   func tcpPluginAddresses(address: String, valid: Bool) {
-    #expect(PluginEndpoint.isTCPAddress(address) == valid)
+    let problem = ConfigurationRule<[String]>.tcpAddresses.problem([address])
+    #expect((problem == nil) == valid, "\(problem ?? "accepted")")
+    if let problem { #expect(problem.hasPrefix("'\(address)': host:port with a port from 1 to 65535")) }
   }
 
   @Test func dialTargetsTakeHostAndPortApart() {
@@ -29,6 +31,6 @@ struct PluginAddressParsingTests {
       """#
     let found = try KubernetesDiscovery.parse(Data(json.utf8))
     #expect(found == [.tcp("[fd00::5]:5001"), .tcp("10.0.0.1:5001")])
-    #expect(found.allSatisfy { PluginEndpoint.isTCPAddress($0.address) })
+    #expect(ConfigurationRule<[String]>.tcpAddresses.problem(found.map(\.address)) == nil)
   }
 }

@@ -20,7 +20,7 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
   let router = makeRouter(commands: commands, configuration: configuration, metrics: metrics, logger: logger)
   var server = HTTPServerBuilder.guardedWebSocketUpgrade(webSocketRouter: router, configuration: webSocketChannelConfiguration(configuration))
-  if let cert = configuration.sslCert, let key = configuration.sslKey {
+  if let cert = configuration.ssl.cert, let key = configuration.ssl.key {
     server = try .tls(server, tlsConfiguration: try serverTLS(certificate: cert, key: key))
   }
   return Application(
@@ -69,11 +69,11 @@ func makeRouter(
   if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
-  V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.maxBodySize).add(to: router)
+  V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.http.maxBodySize).add(to: router)
   if let metrics, configuration.metrics.port == nil {
     MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
   }
-  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.maxBodySize, metrics: metrics)
+  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.http.maxBodySize, metrics: metrics)
   // A plain GET (no upgrade) gets a 400 error body (docs/api-v3.md §1.3) instead of an empty 200.
   router.ws("v3/connect") { request, _ in
     guard request.headers[.upgrade]?.lowercased() == "websocket" else {
@@ -91,5 +91,5 @@ func makeRouter(
 }
 
 func webSocketChannelConfiguration(_ configuration: SynseServerCore.ServerConfiguration) -> HTTP1WebSocketUpgradeChannel.Configuration {
-  .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.maxBodySize)))
+  .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.http.maxBodySize)))
 }

@@ -33,7 +33,7 @@ public func buildSocketActivatedServer(
   }
   let plain = MalformedRequestGuard(
     base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: routerResponder, configuration: webSocketChannelConfiguration(configuration)))
-  if let cert = configuration.sslCert, let key = configuration.sslKey {
+  if let cert = configuration.ssl.cert, let key = configuration.ssl.key {
     let secure = try TLSChannel(plain, tlsConfiguration: try serverTLS(certificate: cert, key: key))
     return InheritedSocketServer(descriptor: descriptor, childChannel: secure, onServerRunning: onServerRunning, logger: logger)
   }

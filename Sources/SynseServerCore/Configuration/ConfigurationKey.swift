@@ -154,6 +154,12 @@ extension ConfigurationRule where Value == String? {
 
 extension ConfigurationRule where Value == [String] {
   static var tcpAddresses: Self {
-    .init(expected: "a list of host:port addresses (the port is required)") { $0.allSatisfy(PluginEndpoint.isTCPAddress) }
+    // Each entry by the one host:port rule, so the error says what is wrong with which entry.
+    .init { addresses in
+      for address in addresses {
+        if let problem = ConfigurationRule<String?>.dialledHostPort.problem(address) { return "'\(address)': \(problem)" }
+      }
+      return nil
+    }
   }
 }

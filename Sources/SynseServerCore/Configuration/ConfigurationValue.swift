@@ -47,7 +47,6 @@ extension Bool: ConfigurationValue {
   static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
     // The original took anything but `true` as false, so `=1` or `=yes` silently turned a
     // feature off; an operator's typo now stops startup instead.
-    if raw.isEmpty { return .unset }
     return parse(raw).map { .value(.bool($0)) } ?? .invalid(expected: expected)
   }
   static var expected: String { "true, false, 1 or 0" }
@@ -98,10 +97,9 @@ extension Array: ConfigurationValue where Element == String {
   }
   var configurationValue: JSONValue? { .array(map { .string($0) }) }
   /// A comma list; `a:1, b:2` as typed in a compose file: blanks around the commas are not
-  /// part of an item. Empty is unset (see ``ConfigurationKey/EmptyVariable``).
+  /// part of an item. An empty variable never gets here (see ``ConfigurationKey/EmptyVariable``).
   static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
-    if raw.isEmpty { return .unset }
-    return .value(.array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string($0.trimmingCharacters(in: .whitespaces)) }))
+    .value(.array(raw.split(separator: ",", omittingEmptySubsequences: false).map { .string($0.trimmingCharacters(in: .whitespaces)) }))
   }
   static var expected: String { "a list of strings" }
   static var isList: Bool { true }

@@ -25,8 +25,8 @@ public struct GRPCPluginClientFactory: PluginClientFactory {
   ///   - metrics: where gRPC call metrics go; `nil` records none.
   public init(configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client] = [:], metrics: ServerMetrics? = nil) {
     self.embedded = embedded
-    self.timeout = configuration.grpcTimeout
-    self.tls = configuration.grpcTLSCert.map { ($0, configuration.grpcTLSClientCert, configuration.grpcTLSClientKey) }
+    self.timeout = configuration.grpc.timeout
+    self.tls = configuration.grpc.tlsCert.map { ($0, configuration.grpc.tlsClientCert, configuration.grpc.tlsClientKey) }
     self.metrics = metrics
   }
 

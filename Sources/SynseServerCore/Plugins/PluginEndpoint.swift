@@ -1,5 +1,4 @@
 import Foundation
-import SynseSupport
 
 /// Where a plugin is reached: TCP `host:port`, a Unix socket, or in this process.
 public enum PluginEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -35,12 +34,4 @@ public enum PluginEndpoint: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(networkProtocol) \(address)" }
-
-  /// Whether `address` is a dialable `plugin.tcp` entry: a ``HostPort`` (`host:port` or
-  /// `[v6]:port`) with a port of 1–65535 (an empty host is 127.0.0.1). Without a port the
-  /// address is refused at startup: no port is the same guess for every plugin.
-  public static func isTCPAddress(_ address: String) -> Bool {
-    guard let parsed = try? HostPort(parsing: address) else { return false }
-    return parsed.port != 0
-  }
 }

@@ -31,11 +31,11 @@ public struct PluginMaintenance: Service {
     await registry.refresh()
     await withDiscardingTaskGroup { group in
       group.addTask {
-        await every(configuration.deviceRebuildEvery) {
+        await every(configuration.cache.deviceRebuildEvery) {
           do { try await devices.rebuild(registry: registry) } catch { logger.error("device cache rebuild failed", metadata: ["error": "\(error)"]) }
         }
       }
-      group.addTask { await every(configuration.pluginRefreshEvery, skipFirst: true) { await registry.refresh() } }
+      group.addTask { await every(configuration.cache.pluginRefreshEvery, skipFirst: true) { await registry.refresh() } }
       group.addTask { await every(ReconnectSchedule.fastInterval, skipFirst: true) { await registry.probeInactive() } }
     }
   }

@@ -71,8 +71,8 @@ public actor PluginRegistry {
     logger: Logger, metrics: ServerMetrics? = nil
   ) {
     self.metrics = metrics
-    var sources = configuration.tcpPlugins.map(PluginEndpoint.tcp) + configuration.unixPlugins.map(PluginEndpoint.unixSocket)
-    sources += configuration.embeddedPlugins.filter(clients.servesEmbeddedPlugin(named:)).map(PluginEndpoint.embedded)
+    var sources = configuration.plugin.tcp.map(PluginEndpoint.tcp) + configuration.plugin.unix.map(PluginEndpoint.unixSocket)
+    sources += configuration.plugin.embedded.filter(clients.servesEmbeddedPlugin(named:)).map(PluginEndpoint.embedded)
     self.staticSources = sources
     self.sources = sources
     self.discovery = configuration.kubernetes.map {
