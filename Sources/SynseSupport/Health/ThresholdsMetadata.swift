@@ -2,7 +2,7 @@ internal import Foundation
 
 /// Which reading of a device a set of thresholds applies to: its reading type (e.g.
 /// `temperature`) and, for a device with several readings of one type, the reading context
-/// entries that tell them apart (plugin-protocol.md §4: a reading's `context` map).
+/// entries that tell them apart (docs/plugin-protocol.md §4: a reading's `context` map).
 ///
 /// Text form (the key in ``ThresholdsMetadata``): `temperature`, or
 /// `temperature[sensor=cpu,position=top]`. Context keys and values may not contain `[`, `]`,
@@ -52,7 +52,7 @@ public struct ReadingSelector: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Thresholds carried in a device's metadata, so the v3 wire protocol stays unchanged
-/// (plugin-protocol.md: `V3Device.metadata` is `map<string,string>`): under the key
+/// (docs/plugin-protocol.md: `V3Device.metadata` is `map<string,string>`): under the key
 /// ``key`` (`synse.thresholds`), a JSON object mapping a ``ReadingSelector`` text to the
 /// Redfish-style ``Thresholds`` object. Example (docs/health.md):
 ///
