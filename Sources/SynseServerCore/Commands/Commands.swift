@@ -9,16 +9,21 @@ public struct Commands: Sendable {
   public let devices: DeviceCache
   public let transactions: TransactionCache
   public let logger: Logger
+  /// The event feed (alarms, transactions, plugin state) that SSE, WebSocket and webhooks follow.
+  public let events: EventJournal
   let coalescer = ReadCoalescer()
   let streamHub: ReadStreamHub
   public static let serverVersion = "0.1.0"
 
-  public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger) {
+  public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger,
+    events: EventJournal = EventJournal()
+  ) {
     self.configuration = configuration
     self.registry = registry
     self.devices = devices
     self.transactions = transactions
     self.logger = logger
+    self.events = events
     streamHub = ReadStreamHub(logger: logger)
   }
 

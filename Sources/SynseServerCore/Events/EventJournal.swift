@@ -1,0 +1,100 @@
+import Synchronization
+import SynseSupport
+
+/// The server's event feed: a bounded journal of the latest ``ServerEvent``s with monotonic IDs.
+///
+/// Every consumer (each SSE client, WebSocket event stream and webhook destination) follows it
+/// with its own cursor, the ID of the last event it has, so an alarm storm costs one copy of
+/// each event however many subscribers there are, memory stays bounded by `capacity`, and a
+/// consumer that comes back (SSE `Last-Event-ID`) resumes where it left off while its events
+/// are still kept. A consumer that falls more than `capacity` events behind is told how many it
+/// missed (``Page/missed``) instead of slowing down the publishers.
+public final class EventJournal: Sendable {
+  /// Events after a cursor, oldest first.
+  public struct Page: Sendable {
+    public var events: [ServerEvent]
+    /// Events after the cursor that are no longer kept.
+    public var missed: UInt64
+  }
+
+  private struct State {
+    var ring: [ServerEvent] = []
+    /// Index in `ring` of the oldest event once the ring is full.
+    var head = 0
+    var lastID: UInt64 = 0
+    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextWaiter = 0
+  }
+
+  /// How many events are kept.
+  public let capacity: Int
+  private let state = Mutex(State())
+
+  public init(capacity: Int = 10_000) {
+    self.capacity = max(1, capacity)
+  }
+
+  /// The ID of the newest event (0 before the first).
+  public var lastID: UInt64 { state.withLock { $0.lastID } }
+
+  /// Adds an event with the next ID, the current time and `fields` after `id`, `event` and
+  /// `time` in its data, and wakes every waiting consumer.
+  @discardableResult
+  public func publish(
+    _ kind: ServerEvent.Kind, severity: HealthState? = nil, device: String? = nil, plugin: String? = nil,
+    tags: Set<String> = [], fields: [(String, JSONValue)]
+  ) -> ServerEvent {
+    let time = Timestamp.now()
+    let (event, waiters) = state.withLock { state -> (ServerEvent, [CheckedContinuation<Void, Never>]) in
+      state.lastID += 1
+      let data = JSONFragment(.object([("id", .uint(state.lastID)), ("event", .string(kind.rawValue)), ("time", .string(time))] + fields))
+      let event = ServerEvent(id: state.lastID, kind: kind, severity: severity, device: device, plugin: plugin, tags: tags, data: data)
+      if state.ring.count < capacity {
+        state.ring.append(event)
+      } else {
+        state.ring[state.head] = event
+        state.head = (state.head + 1) % capacity
+      }
+      defer { state.waiters.removeAll() }
+      return (event, Array(state.waiters.values))
+    }
+    for waiter in waiters { waiter.resume() }
+    return event
+  }
+
+  /// Up to `limit` events with an ID above `cursor`, oldest first.
+  public func events(after cursor: UInt64, limit: Int = .max) -> Page {
+    state.withLock { state in
+      let count = state.ring.count
+      guard count > 0, cursor < state.lastID else { return Page(events: [], missed: 0) }
+      let oldest = state.lastID - UInt64(count) + 1
+      let missed = cursor + 1 < oldest ? oldest - cursor - 1 : 0
+      let skip = Int(max(cursor + 1, oldest) - oldest)
+      let take = min(limit, count - skip)
+      var events: [ServerEvent] = []
+      events.reserveCapacity(take)
+      for offset in skip..<(skip + take) { events.append(state.ring[(state.head + offset) % count]) }
+      return Page(events: events, missed: missed)
+    }
+  }
+
+  /// Returns once an event with an ID above `cursor` exists, or the calling task is cancelled.
+  public func wait(after cursor: UInt64) async {
+    let id = state.withLock { state in
+      state.nextWaiter += 1
+      return state.nextWaiter
+    }
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { state -> Bool in
+          if state.lastID > cursor || Task.isCancelled { return true }
+          state.waiters[id] = continuation
+          return false
+        }
+        if ready { continuation.resume() }
+      }
+    } onCancel: {
+      state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+    }
+  }
+}
