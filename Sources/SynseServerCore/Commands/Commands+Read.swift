@@ -55,7 +55,7 @@ extension Commands {
   public func readDevice(_ deviceID: String) async throws(SynseError) -> JSONValue {
     let plugin = try await owner(of: deviceID)
     let readings = try await call(plugin, "read device") { client throws(PluginCallError) in try await client.read(deviceID: deviceID, tags: []) }
-    return .array(readings.map(\.json))
+    return .array(readings.map { live.annotated($0).json })
   }
 
   /// Streams live readings from every active plugin until cancelled; tags go to plugins as
@@ -76,13 +76,24 @@ extension Commands {
     for plugin in registry.plugins where plugin.active {
       do {
         try await call(plugin, "read cache") { client throws(PluginCallError) in
-          try await client.readCache(start: start, end: end) { reading in try await each(reading.json) }
+          try await client.readCache(start: start, end: end) { reading in try await each(live.annotated(reading).json) }
         }
       } catch {
         logger.warning("read cache ended early", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
         return
       }
     }
+  }
+}
+
+extension Commands {
+  /// A plugin's readings from its live stream (all of them, or the devices carrying every tag
+  /// of `tags`, matched as `/v3/scan` matches them); nil when the stream is not live or primed,
+  /// so the plugin is asked directly.
+  func liveRead(plugin: PluginHandle, tags: [String]) -> SharedRead? {
+    guard live.isLive(plugin: plugin.id) else { return nil }
+    if tags.isEmpty { return live.snapshot(plugin: plugin.id) }
+    return live.snapshot(plugin: plugin.id, devices: Set(devices.devices(withAll: tags).map(\.id)))
   }
 }
 
@@ -94,10 +105,15 @@ private struct ReadAnswer: Sendable {
 
   init(position: Int, commands: Commands, plugin: PluginHandle, tags: [String]) async {
     self.position = position
+    if let served = commands.liveRead(plugin: plugin, tags: tags) {
+      read = served
+      return
+    }
     do {
       read = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
         // Rendered once here, so every coalesced request reuses the same JSON.
-        SharedRead(try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) })
+        let readings = try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
+        return SharedRead(readings.map(commands.live.annotated))
       }
     } catch {
       self.error = error

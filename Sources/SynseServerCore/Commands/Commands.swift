@@ -11,12 +11,14 @@ public struct Commands: Sendable {
   public let logger: Logger
   /// The event feed (alarms, transactions, plugin state) that SSE, WebSocket and webhooks follow.
   public let events: EventJournal
+  /// The latest readings kept by the plugins' live streams, and the health evaluation on them.
+  public let live: LiveReadings
   let coalescer = ReadCoalescer()
   let streamHub: ReadStreamHub
   public static let serverVersion = "0.1.0"
 
   public init(configuration: ServerConfiguration, registry: PluginRegistry, devices: DeviceCache, transactions: TransactionCache, logger: Logger,
-    events: EventJournal = EventJournal()
+    events: EventJournal = EventJournal(), health: HealthMonitor? = nil
   ) {
     self.configuration = configuration
     self.registry = registry
@@ -24,7 +26,9 @@ public struct Commands: Sendable {
     self.transactions = transactions
     self.logger = logger
     self.events = events
-    streamHub = ReadStreamHub(logger: logger)
+    let monitor = health ?? HealthMonitor(resolver: .none, devices: devices, events: events, logger: logger)
+    live = LiveReadings(monitor: monitor, devices: devices)
+    streamHub = ReadStreamHub(live: live, logger: logger)
   }
 
   /// Runs a plugin call under the active/inactive guard (docs/api-v3.md §8.6); any failure

@@ -10,6 +10,9 @@ public struct ReadingRecord: Sendable {
   /// `{"base64": ...}` (see ``ReadingValue``).
   public var value: JSONValue
   public var context: [(String, String)]
+  /// The sensor's announced health (docs/health.md); nil when no threshold applies, which
+  /// renders as `null`. Always the last key, so every field of the original stays as it was.
+  public var health: HealthState?
   /// ``json`` rendered once for a read shared by coalesced requests.
   public var rendered: JSONFragment?
 
@@ -20,6 +23,7 @@ public struct ReadingRecord: Sendable {
       ("device_type", .string(deviceType)), ("device_info", .string(deviceInfo)),
       ("unit", unit.map { .object([("name", .string($0.name)), ("symbol", .string($0.symbol))]) } ?? .null),
       ("value", value), ("context", .object(context.map { ($0.0, .string($0.1)) })),
+      ("health", health.map { .string($0.rawValue) } ?? .null),
     ])
   }
 

@@ -50,7 +50,12 @@ struct SharedRead: Sendable {
   static let none = SharedRead([])
 
   init(_ readings: [ReadingRecord]) {
-    self.readings = readings.map { $0.renderedOnce() }
-    body = JSONFragment(.array(self.readings.map(\.json)))
+    self.init(rendered: readings.map { $0.renderedOnce() })
+  }
+
+  /// Readings already rendered (``ReadingRecord/renderedOnce()``).
+  init(rendered readings: [ReadingRecord]) {
+    self.readings = readings
+    body = JSONFragment(.array(readings.map(\.json)))
   }
 }

@@ -39,8 +39,14 @@ final class ReadStreamHub: Sendable {
 
   private let state = Mutex(State())
   private let logger: Logger
+  /// Evaluates and stores the readings of all-devices streams (the ones ``LiveFeeds`` keep
+  /// open) and gives every other reading its sensor's current health.
+  private let live: LiveReadings
 
-  init(logger: Logger) { self.logger = logger }
+  init(live: LiveReadings, logger: Logger) {
+    self.live = live
+    self.logger = logger
+  }
 
   /// Hands `each` every reading of `plugin` matching the selectors until that plugin's stream
   /// ends or the calling task is cancelled. `each` runs on the shared stream's task, so it must
@@ -93,8 +99,9 @@ final class ReadStreamHub: Sendable {
 
   private func run(_ key: Key, _ generation: Int, _ plugin: PluginHandle) async {
     do throws(PluginCallError) {
+      let everything = key.ids.isEmpty && key.tagGroups.isEmpty
       try await plugin.client.readStream(ids: key.ids, tagGroups: key.tagGroups) { reading in
-        let json = reading.renderedOnce().json
+        let json = (everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()).json
         let sinks = self.state.withLock { $0.upstreams[key].flatMap { $0.generation == generation ? $0.sinks : nil } ?? [] }
         for sink in sinks { sink(json) }
       }

@@ -1,0 +1,124 @@
+import Logging
+import SynseSupport
+
+extension HealthMonitor {
+  /// A transition ready to publish, built under the lock and published after it.
+  struct Published {
+    let transition: HealthTransition<ContinuousClock.Instant>
+    let key: SensorKey
+    let sensor: Sensor
+  }
+
+  /// Starts counting a new device-cache build: thresholds are resolved again, lazily.
+  func refreshGeneration(_ state: inout State) {
+    let generation = devices.buildCount
+    guard generation != state.generation else { return }
+    state.generation = generation
+    state.resolved = [:]
+    state.unwatched = []
+  }
+
+  func thresholds(for key: SensorKey, _ context: [(String, String)], in state: inout State) -> Thresholds? {
+    if let resolved = state.resolved[key.device] { return resolved.thresholds(type: key.type, context: context) }
+    guard let device = devices.device(key.device) else { return nil }
+    let resolved = resolver.resolve(device)
+    if let problem = resolved.problem {
+      logger.warning("device thresholds ignored", metadata: ["device": "\(key.device)", "problem": "\(problem)"])
+    }
+    state.resolved[key.device] = resolved
+    return resolved.thresholds(type: key.type, context: context)
+  }
+
+  /// The sensor of `key`, created when thresholds apply, re-created when a device-cache build
+  /// changed its thresholds (an active alarm is then cleared: it was raised against old limits).
+  func sensor(
+    _ key: SensorKey, _ reading: ReadingRecord, plugin: String, in state: inout State, pending: inout [Published]
+  ) -> Sensor? {
+    if let sensor = state.sensors[key], sensor.generation == state.generation { return sensor }
+    if state.unwatched.contains(key) { return nil }
+    let old = state.sensors.removeValue(forKey: key)
+    guard let thresholds = thresholds(for: key, reading.context, in: &state),
+      let fresh = try? SensorHealth(thresholds: thresholds, start: clock.now)
+    else {
+      state.unwatched.insert(key)
+      if let old, old.announced != .ok { pending.append(clearedForChangedThresholds(old, key: key)) }
+      return nil
+    }
+    if var old, old.health.thresholds == thresholds {
+      old.generation = state.generation
+      return old
+    }
+    if let old, old.announced != .ok { pending.append(clearedForChangedThresholds(old, key: key)) }
+    let device = devices.device(key.device)
+    return Sensor(
+      health: fresh, plugin: plugin, type: key.type, context: reading.context, tags: device?.tags ?? [],
+      unit: reading.unit?.symbol, generation: state.generation)
+  }
+
+  private func clearedForChangedThresholds(_ old: Sensor, key: SensorKey) -> Published {
+    let transition = HealthTransition(
+      event: .cleared, state: .ok, previous: old.announced, threshold: old.kind,
+      thresholdReading: old.kind.flatMap { old.health.thresholds[$0]?.reading }, value: old.value, since: clock.now)
+    var sensor = old
+    sensor.announced = .ok
+    sensor.message = "thresholds changed; the sensor is evaluated again against the new ones"
+    return Published(transition: transition, key: key, sensor: sensor)
+  }
+
+  /// Updates the sensor's announced alarm fields for `change`.
+  func record(
+    _ change: HealthTransition<ContinuousClock.Instant>, in sensor: inout Sensor, key: SensorKey, reason: String?
+  ) -> Published {
+    sensor.announced = change.state
+    sensor.kind = change.state == .ok || change.state == .unknown ? nil : change.threshold
+    sensor.since = Timestamp.now()
+    sensor.message = reason ?? Self.message(change, type: key.type, unit: sensor.unit, thresholds: sensor.health.thresholds)
+    return Published(transition: change, key: key, sensor: sensor)
+  }
+
+  static func message(_ change: HealthTransition<ContinuousClock.Instant>, type: String, unit: String?, thresholds: Thresholds) -> String {
+    let unitText = unit.map { " \($0)" } ?? ""
+    let value = change.value.map { "\($0)\(unitText)" } ?? "no value"
+    guard let kind = change.threshold, let threshold = thresholds[kind] else { return "\(type) \(value)" }
+    let above = threshold.activation.isAbove(for: kind)
+    if change.state == .ok {
+      let band = thresholds.hysteresisReading > 0 ? " by more than the hysteresis \(thresholds.hysteresisReading)" : ""
+      return "\(type) \(value) is back \(above ? "below" : "above") \(kind.redfishKey) \(threshold.reading)\(unitText)\(band)"
+    }
+    return "\(type) \(value) is at or \(above ? "above" : "below") \(kind.redfishKey) \(threshold.reading)\(unitText)"
+  }
+
+  func publish(_ published: Published) {
+    let change = published.transition
+    let sensor = published.sensor
+    let kind: ServerEvent.Kind = switch change.event {
+    case .raised: .alarmRaised
+    case .changed: .alarmChanged
+    case .cleared: .alarmCleared
+    }
+    metrics?.alarmTransition(kind.rawValue, severity: change.state.rawValue)
+    events.publish(
+      kind, severity: change.state, device: published.key.device, plugin: sensor.plugin, tags: Set(sensor.tags),
+      fields: [
+        ("device", .string(published.key.device)), ("plugin", .string(sensor.plugin)), ("type", .string(published.key.type)),
+        ("context", .object(sensor.context.map { ($0.0, .string($0.1)) })),
+        ("severity", .string(change.state.rawValue)), ("previous", .string(change.previous.rawValue)),
+        ("value", change.value.map(JSONValue.double) ?? .null), ("unit", sensor.unit.map(JSONValue.string) ?? .null),
+        ("threshold", change.threshold.map { .string($0.redfishKey) } ?? .null),
+        ("threshold_reading", change.thresholdReading.map(JSONValue.double) ?? .null),
+        ("message", .string(sensor.message)),
+      ])
+  }
+}
+
+extension JSONValue {
+  /// A finite number as a `Double`; nil for anything else.
+  var number: Double? {
+    switch self {
+    case .int(let value): Double(value)
+    case .uint(let value): Double(value)
+    case .double(let value): value.isFinite ? value : nil
+    default: nil
+    }
+  }
+}

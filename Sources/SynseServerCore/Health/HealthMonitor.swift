@@ -1,0 +1,179 @@
+public import Logging
+import Synchronization
+public import SynseSupport
+
+/// Evaluates every sensor reading the server's live plugin streams deliver against the
+/// thresholds in force (plugin metadata merged with server rules, ``ThresholdResolver``), keeps
+/// each sensor's ``SensorHealth``, and publishes `alarm.raised`/`alarm.changed`/`alarm.cleared`
+/// to the ``EventJournal`` (docs/health.md "Evaluation").
+///
+/// Thresholds are resolved per device once per device-cache build, not per reading. A sensor is
+/// `unknown` when no reading came for `unknownAfter` of its read intervals (the gap between its
+/// last two readings, at least a second), or at once when its plugin's stream ends
+/// (``markUnknown(plugin:reason:)``).
+public final class HealthMonitor: Sendable {
+  struct Sensor {
+    var health: SensorHealth<ContinuousClock.Instant>
+    let plugin: String
+    let type: String
+    let context: [(String, String)]
+    let tags: [String]
+    var unit: String?
+    var value: Double?
+    var lastAt: ContinuousClock.Instant?
+    var interval: Duration?
+    var announced: HealthState = .ok
+    var kind: ThresholdKind?
+    var since = ""
+    var message = ""
+    var generation: Int
+  }
+
+  struct State {
+    var sensors: [SensorKey: Sensor] = [:]
+    /// Readings no threshold applies to, until the next device-cache build.
+    var unwatched: Set<SensorKey> = []
+    var resolved: [String: DeviceThresholds] = [:]
+    var generation = -1
+  }
+
+  /// Whether readings are evaluated at all (`health.enabled`).
+  public let enabled: Bool
+  /// Read intervals without a reading before a sensor is `unknown` (`health.unknown_after`).
+  public let unknownAfter: Int
+  let resolver: ThresholdResolver
+  let devices: DeviceCache
+  let events: EventJournal
+  let metrics: ServerMetrics?
+  let logger: Logger
+  let state = Mutex(State())
+  let clock = ContinuousClock()
+
+  public init(
+    enabled: Bool = true, unknownAfter: Int = 3, resolver: ThresholdResolver, devices: DeviceCache, events: EventJournal,
+    metrics: ServerMetrics? = nil, logger: Logger
+  ) {
+    self.enabled = enabled
+    self.unknownAfter = max(1, unknownAfter)
+    self.resolver = resolver
+    self.devices = devices
+    self.events = events
+    self.metrics = metrics
+    self.logger = logger
+  }
+
+  /// Evaluates one reading of `plugin` (arrived now).
+  ///
+  /// - Returns: the sensor's announced health after it, or nil when no threshold applies (or
+  ///   evaluation is off, or the value is not a number).
+  public func observe(_ reading: ReadingRecord, plugin: String) -> HealthState? {
+    guard enabled else { return nil }
+    let key = SensorKey(reading)
+    let now = clock.now
+    let value = reading.value.number
+    var pending: [Published] = []
+    let health = state.withLock { state -> HealthState? in
+      refreshGeneration(&state)
+      guard var sensor = sensor(key, reading, plugin: plugin, in: &state, pending: &pending) else { return nil }
+      guard let value else {
+        state.sensors[key] = sensor
+        return sensor.announced
+      }
+      if let last = sensor.lastAt { sensor.interval = max(.seconds(1), last.duration(to: now)) }
+      sensor.lastAt = now
+      sensor.value = value
+      sensor.unit = reading.unit?.symbol
+      if let change = sensor.health.observe(value, at: now) { pending.append(record(change, in: &sensor, key: key, reason: nil)) }
+      state.sensors[key] = sensor
+      return sensor.announced
+    }
+    for published in pending { publish(published) }
+    return health
+  }
+
+  /// The announced health of a reading's sensor without evaluating it: `unknown` for a sensor
+  /// with thresholds that has not been evaluated yet, nil when no threshold applies.
+  public func health(of reading: ReadingRecord) -> HealthState? {
+    guard enabled else { return nil }
+    let key = SensorKey(reading)
+    return state.withLock { state -> HealthState? in
+      refreshGeneration(&state)
+      if let sensor = state.sensors[key] { return sensor.announced }
+      if state.unwatched.contains(key) { return nil }
+      return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
+    }
+  }
+
+  /// Marks every sensor of `plugin` unknown now (its stream ended or it went inactive).
+  public func markUnknown(plugin: String, reason: String) {
+    let now = clock.now
+    let published = state.withLock { state -> [Published] in
+      var published: [Published] = []
+      for (key, var sensor) in state.sensors where sensor.plugin == plugin {
+        if let change = sensor.health.markUnknown(at: now) { published.append(record(change, in: &sensor, key: key, reason: reason)) }
+        state.sensors[key] = sensor
+      }
+      return published
+    }
+    for transition in published { publish(transition) }
+  }
+
+  /// Marks sensors unknown that have had no reading for `unknownAfter` of their intervals.
+  public func sweep() {
+    let now = clock.now
+    let published = state.withLock { state -> [Published] in
+      var published: [Published] = []
+      for (key, var sensor) in state.sensors {
+        guard let interval = sensor.interval else { continue }
+        let after = interval * unknownAfter
+        guard let change = sensor.health.stale(now: now, after: after) else { continue }
+        let reason = "no reading for \(unknownAfter) read intervals (\(Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) s)"
+        published.append(record(change, in: &sensor, key: key, reason: reason))
+        state.sensors[key] = sensor
+      }
+      return published
+    }
+    for transition in published { publish(transition) }
+  }
+
+  /// Every sensor whose announced health is not `ok`, most severe first, then by device.
+  public var alarms: [Alarm] {
+    state.withLock { state in
+      state.sensors.compactMap { key, sensor -> Alarm? in
+        guard sensor.announced != .ok else { return nil }
+        return Alarm(
+          device: key.device, plugin: sensor.plugin, type: key.type, context: sensor.context, severity: sensor.announced,
+          since: sensor.since, value: sensor.value, unit: sensor.unit, threshold: sensor.kind,
+          thresholdReading: sensor.kind.flatMap { sensor.health.thresholds[$0]?.reading }, message: sensor.message, tags: sensor.tags)
+      }
+    }.sorted { a, b in
+      let (x, y) = (a.severity.metricValue, b.severity.metricValue)
+      if x != y { return x > y }
+      return (a.device, a.type, a.since) < (b.device, b.type, b.since)
+    }
+  }
+}
+
+/// One evaluated sensor reading, for the `synse_device_health` and `synse_device_threshold`
+/// metrics.
+public struct SensorStatus: Sendable {
+  public var device: String
+  public var plugin: String
+  public var type: String
+  public var context: [(String, String)]
+  public var health: HealthState
+  public var thresholds: Thresholds
+}
+
+extension HealthMonitor {
+  /// Every sensor with thresholds seen so far, by device, type and context.
+  public var sensors: [SensorStatus] {
+    state.withLock { state in
+      state.sensors.map { key, sensor in
+        SensorStatus(
+          device: key.device, plugin: sensor.plugin, type: key.type, context: sensor.context, health: sensor.announced,
+          thresholds: sensor.health.thresholds)
+      }
+    }.sorted { ($0.device, $0.type) < ($1.device, $1.type) }
+  }
+}

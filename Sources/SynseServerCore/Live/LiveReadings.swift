@@ -1,0 +1,128 @@
+import Synchronization
+
+/// The latest reading of every device, per plugin, kept current by the plugin's shared live
+/// `ReadStream` (issue 17; docs/health.md "Live reading cache").
+///
+/// `/v3/read` is served from here while a plugin's stream is live and primed (seeded by one
+/// direct `Read` after the stream opened): the same freshness as a direct `Read`, since plugins
+/// answer `Read` from their own current readings, without a plugin call per request. When
+/// the stream is down or not yet primed, ``snapshot(plugin:devices:)`` returns nil and the
+/// caller reads the plugin directly. Every reading that comes in is evaluated by the
+/// ``HealthMonitor`` first and stored rendered, its `health` included.
+public final class LiveReadings: Sendable {
+  struct Feed {
+    var live = false
+    /// Latest readings per device, one per reading type + context, in arrival order.
+    var readings: [String: [ReadingRecord]] = [:]
+    /// The plugin's whole read, rendered, until the next reading arrives.
+    var snapshot: SharedRead?
+    var snapshotGeneration = -1
+    /// Counts stores, so a snapshot built from older readings is never kept.
+    var version = 0
+  }
+
+  public let monitor: HealthMonitor
+  let devices: DeviceCache
+  private let feeds = Mutex<[String: Feed]>([:])
+
+  public init(monitor: HealthMonitor, devices: DeviceCache) {
+    self.monitor = monitor
+    self.devices = devices
+  }
+
+  /// Evaluates a reading of `plugin`'s live all-devices stream, stores it, and returns it with
+  /// its `health`, rendered once for every follower of the stream.
+  func ingest(_ reading: ReadingRecord, plugin: String) -> ReadingRecord {
+    var reading = reading
+    reading.health = monitor.observe(reading, plugin: plugin)
+    reading = reading.renderedOnce()
+    feeds.withLock { feeds in feeds[plugin, default: Feed()].store(reading) }
+    return reading
+  }
+
+  /// A reading from any other source (a direct `Read`, a filtered stream, the read cache) with
+  /// its sensor's current `health`, not evaluated again.
+  func annotated(_ reading: ReadingRecord) -> ReadingRecord {
+    var reading = reading
+    reading.health = monitor.health(of: reading)
+    return reading
+  }
+
+  /// A new stream of `plugin` opened: not live until ``seed(plugin:_:)``.
+  func begin(plugin: String) {
+    feeds.withLock { $0[plugin] = Feed() }
+  }
+
+  /// Primes the feed with a direct `Read` taken after the stream opened; readings the stream
+  /// already delivered are newer and stay.
+  func seed(plugin: String, _ readings: [ReadingRecord]) {
+    let fresh = readings.map { annotated($0).renderedOnce() }
+    feeds.withLock { feeds in
+      var feed = feeds[plugin] ?? Feed()
+      for reading in fresh where !feed.has(reading) { feed.store(reading) }
+      feed.live = true
+      feeds[plugin] = feed
+    }
+  }
+
+  /// The stream of `plugin` ended: reads go to the plugin again.
+  func end(plugin: String) {
+    feeds.withLock { $0[plugin] = nil }
+  }
+
+  /// Whether `plugin`'s reads are served from its live stream.
+  public func isLive(plugin: String) -> Bool { feeds.withLock { $0[plugin]?.live ?? false } }
+
+  /// The plugin's current readings in its device order (the device cache's), as a direct
+  /// `Read` returns them; only the devices in `devices` when given. Nil when the stream is not
+  /// live or the device cache is not built yet.
+  func snapshot(plugin: String, devices selected: Set<String>? = nil) -> SharedRead? {
+    let generation = devices.buildCount
+    guard generation > 0 else { return nil }
+    if selected == nil, let cached = feeds.withLock({ feeds -> SharedRead? in
+      guard let feed = feeds[plugin], feed.live, feed.snapshotGeneration == generation else { return nil }
+      return feed.snapshot
+    }) {
+      return cached
+    }
+    let order = devices.devices.lazy.filter { $0.plugin == plugin }.map(\.id).filter { selected?.contains($0) ?? true }
+    guard let (readings, version) = feeds.withLock({ feeds -> ([ReadingRecord], Int)? in
+      guard let feed = feeds[plugin], feed.live else { return nil }
+      return (order.flatMap { feed.readings[$0] ?? [] }, feed.version)
+    }) else { return nil }
+    let read = SharedRead(rendered: readings)
+    if selected == nil {
+      feeds.withLock { feeds in
+        guard feeds[plugin]?.live == true, feeds[plugin]?.version == version else { return }
+        feeds[plugin]?.snapshot = read
+        feeds[plugin]?.snapshotGeneration = generation
+      }
+    }
+    return read
+  }
+}
+
+extension LiveReadings.Feed {
+  func has(_ reading: ReadingRecord) -> Bool {
+    readings[reading.device]?.contains { $0.isSameSensor(as: reading) } ?? false
+  }
+
+  mutating func store(_ reading: ReadingRecord) {
+    version += 1
+    snapshot = nil
+    snapshotGeneration = -1
+    if let index = readings[reading.device]?.firstIndex(where: { $0.isSameSensor(as: reading) }) {
+      readings[reading.device]![index] = reading
+    } else {
+      readings[reading.device, default: []].append(reading)
+    }
+  }
+}
+
+extension ReadingRecord {
+  /// Same device, reading type and context: a newer reading of the same sensor.
+  func isSameSensor(as other: ReadingRecord) -> Bool {
+    device == other.device && type == other.type && context.count == other.context.count
+      && zip(context, other.context).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+  }
+}
