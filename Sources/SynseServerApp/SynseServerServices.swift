@@ -56,13 +56,15 @@ public struct SynseServerServices: Sendable {
     let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()
+    // One feed: the registry publishes plugin state changes, commands the rest.
+    let events = EventJournal(capacity: configuration.events.journalSize)
     let registry = PluginRegistry(
       configuration: configuration, clients: GRPCPluginClientFactory(configuration: configuration, embedded: embedded.clients, metrics: metrics),
-      connections: connections, logger: logger, metrics: metrics)
+      connections: connections, logger: logger, metrics: metrics, events: events)
     let devices = DeviceCache(logger: logger, metrics: metrics)
     let commands = Commands(
       configuration: configuration, registry: registry, devices: devices,
-      transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger)
+      transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger, events: events)
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let listeners = try Listeners(
       commands: commands, configuration: configuration, host: host ?? configuration.http.host, port: port ?? configuration.http.port,

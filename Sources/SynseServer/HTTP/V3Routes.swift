@@ -45,6 +45,7 @@ struct V3Routes<Context: RequestContext> {
     }
     v3.post("write/wait/:device_id") { request, context in try await writeSync(request, context) }
     v3.post("device/:device_id") { request, context in try await writeSync(request, context) }
+    v3.get("events") { request, _ in try EventStreamRoute(commands: commands).response(request) }
     v3.get("transaction") { _, _ in renderer.response(commands.transactionIDs()) }
     v3.get("transaction/:transaction_id") { _, context in
       renderer.response(try await commands.transaction(try context.parameters.require("transaction_id")))

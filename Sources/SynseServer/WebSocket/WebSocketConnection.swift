@@ -76,6 +76,22 @@ struct WebSocketConnection {
         }
       }
       return nil
+    case .request(let id, "request/event_stream", let fields):
+      metrics?.websocketRequest(event: "request/event_stream", bytes: data.count, latency: .zero)
+      // Like read streams: beside the request loop, and `stop` ends every stream.
+      if fields.truthy("stop") {
+        streams.stopAll()
+        return nil
+      }
+      let subscription: EventSubscription
+      do throws(SynseError) {
+        subscription = try eventSubscription(fields)
+      } catch {
+        return WebSocketReply(id: id, error: error)
+      }
+      let stopped = streams.register()
+      group.addTask { await Self.race(until: stopped) { await forwardEvents(id, subscription, to: outbound) } }
+      return nil
     case .request(let id, let name, let fields):
       let start = ContinuousClock.now
       let reply = await respond(id: id, event: name, data: fields)
@@ -123,7 +139,7 @@ struct WebSocketConnection {
   static func frameLimit(messageLimit: Int) -> Int { max(messageLimit * 4, 1 << 16) }
 
   /// Sends one message and counts its bytes under its event.
-  private func send(_ reply: WebSocketReply, to outbound: WebSocketOutboundWriter) async throws {
+  func send(_ reply: WebSocketReply, to outbound: WebSocketOutboundWriter) async throws {
     let text = String(decoding: reply.json.serializedBytes(pretty: false), as: UTF8.self)
     try await outbound.write(.text(text))
     metrics?.websocketResponse(event: reply.event, bytes: text.utf8.count)

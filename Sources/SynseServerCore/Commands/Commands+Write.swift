@@ -5,7 +5,10 @@ extension Commands {
   public func writeAsync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
     let plugin = try await writableOwner(of: deviceID)
     let handles = try await call(plugin, "async write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
-    for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: handle.device) }
+    for handle in handles {
+      transactions.add(handle.id, pluginID: plugin.id, device: handle.device)
+      follow(handle.id, plugin: plugin.id, device: devices.device(handle.device)?.id ?? handle.device)
+    }
     return .array(handles.map(\.json))
   }
 
@@ -14,6 +17,7 @@ extension Commands {
     let plugin = try await writableOwner(of: deviceID)
     let statuses = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeSync(deviceID: deviceID, items: items) }
     for status in statuses { transactions.add(status.id, pluginID: plugin.id, device: deviceID) }
+    finishOrFollow(statuses, plugin: plugin, device: devices.device(deviceID)?.id ?? deviceID)
     return .array(statuses.map { $0.json(device: deviceID) })
   }
 

@@ -61,6 +61,15 @@ public struct ServerConfiguration: Sendable {
     public init() {}
   }
 
+  /// `events.*`: the event feed of `/v3/events`, WebSocket event streams and webhooks.
+  public struct Events: Sendable, Equatable {
+    /// How many events the journal keeps for `Last-Event-ID` resumes.
+    public var journalSize = 10_000
+    /// Time between SSE heartbeat comments.
+    public var heartbeat: Duration = .seconds(15)
+    public init() {}
+  }
+
   public var logging = LogLevel.debug
   public var prettyJSON = true
   public var http = HTTP()
@@ -69,6 +78,7 @@ public struct ServerConfiguration: Sendable {
   public var grpc = GRPC()
   public var ssl = SSL()
   public var metrics = MetricsOptions()
+  public var events = Events()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
   /// Dotted keys of the file that nothing reads (``unknownKeyWarnings`` logs them at startup).

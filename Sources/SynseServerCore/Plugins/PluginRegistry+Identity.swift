@@ -131,6 +131,7 @@ extension PluginRegistry {
         if cameBack {
           metrics?.pluginActive(id, true)
           logger.info("plugin reconnected", metadata: ["id": "\(id)", "address": "\(endpoint)"])
+          announce(entries[index].handle, active: true)
         }
         return cameBack
       }
@@ -139,6 +140,7 @@ extension PluginRegistry {
         metadata: ["address": "\(endpoint)", "old_id": "\(old.id)", "new_id": "\(id)"])
       if old.client.identity != client.identity { connections.stop(old.client) }
       metrics?.pluginRetired(old.id, wasActive: old.active)
+      if old.active { announce(old, active: false, reason: "replaced by plugin \(id) answering at \(endpoint)") }
       entries.remove(at: index)
       changed = true
     }
@@ -163,6 +165,7 @@ extension PluginRegistry {
     labels[endpoint]?.set(id)
     metrics?.pluginActive(id, true)
     metrics?.pluginDisabled(id, false)
+    if let registered = entries.first(where: { $0.handle.id == id })?.handle { announce(registered, active: true) }
     logger.info("registered plugin", metadata: ["id": "\(id)", "tag": "\(identity.metadata.tag)", "address": "\(endpoint)"])
     pending[endpoint] = nil
     return true

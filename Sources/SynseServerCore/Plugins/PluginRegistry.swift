@@ -52,6 +52,8 @@ public actor PluginRegistry {
   let connections: PluginConnections
   let logger: Logger
   let metrics: ServerMetrics?
+  /// Where `plugin.active`/`plugin.inactive` go (PluginRegistry+Events.swift); nil: nowhere.
+  let events: EventJournal?
   /// The plugin ID each endpoint's clients label their gRPC metrics with.
   var labels: [PluginEndpoint: PluginLabel] = [:]
   private var refreshing: Task<Void, Never>?
@@ -66,11 +68,13 @@ public actor PluginRegistry {
   ///   - clients: builds a client for each registration and reconnect attempt.
   ///   - connections: runs every client's connections.
   ///   - metrics: plugin gauges; `nil` records none.
+  ///   - events: the event feed for plugin state changes; `nil` publishes none.
   public init(
     configuration: ServerConfiguration, clients: any PluginClientFactory, connections: PluginConnections,
-    logger: Logger, metrics: ServerMetrics? = nil
+    logger: Logger, metrics: ServerMetrics? = nil, events: EventJournal? = nil
   ) {
     self.metrics = metrics
+    self.events = events
     var sources = configuration.plugin.tcp.map(PluginEndpoint.tcp) + configuration.plugin.unix.map(PluginEndpoint.unixSocket)
     sources += configuration.plugin.embedded.filter(clients.servesEmbeddedPlugin(named:)).map(PluginEndpoint.embedded)
     self.staticSources = sources
@@ -200,6 +204,7 @@ public actor PluginRegistry {
     if !entries[index].handle.active {
       metrics?.pluginActive(id, true)
       logger.info("plugin reconnected", metadata: ["id": "\(id)"])
+      announce(entries[index].handle, active: true)
     }
     entries[index].handle.active = true
     entries[index].reconnect = nil
@@ -210,6 +215,7 @@ public actor PluginRegistry {
     if entries[index].handle.active {
       logger.warning("plugin became inactive; reconnecting", metadata: ["id": "\(id)", "address": "\(entries[index].handle.endpoint)", "error": "\(reason)"])
       metrics?.pluginActive(id, false)
+      announce(entries[index].handle, active: false, reason: reason)
     }
     entries[index].handle.active = false
     if entries[index].reconnect == nil { entries[index].reconnect = ReconnectSchedule() }
