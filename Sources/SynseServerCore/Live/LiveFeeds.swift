@@ -69,15 +69,22 @@ public struct LiveFeeds: Service {
 
   private func feed(_ plugin: PluginHandle) async {
     live.begin(plugin: plugin.id)
-    await withDiscardingTaskGroup { group in
-      group.addTask { await commands.streamHub.follow(plugin, ids: [], tagGroups: [], { _ in }) }
-      // Seeded after the stream was asked for, so nothing between the two is missed.
-      do {
-        let readings = try await plugin.client.read(deviceID: "", tags: [])
-        live.seed(plugin: plugin.id, readings)
-      } catch {
-        logger.debug("live feed not primed", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        await commands.streamHub.follow(plugin, ids: [], tagGroups: [], { _ in })
+        return true
       }
+      // Primed by the stream itself (no extra Read): checked every 100 ms until every device has
+      // reported, or any has after 5 s.
+      group.addTask {
+        let opened = ContinuousClock.now
+        while !Task.isCancelled, !live.prime(plugin: plugin.id, patienceOver: opened.duration(to: .now) > .seconds(5)) {
+          try? await Task.sleep(for: .milliseconds(100))
+        }
+        if !Task.isCancelled { logger.info("live feed primed: reads are served from the plugin's stream", metadata: ["plugin": "\(plugin.id)"]) }
+        return false
+      }
+      for await streamEnded in group where streamEnded { group.cancelAll() }
     }
     live.end(plugin: plugin.id)
     if !Task.isCancelled {

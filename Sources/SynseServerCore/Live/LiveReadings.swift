@@ -3,8 +3,8 @@ import Synchronization
 /// The latest reading of every device, per plugin, kept current by the plugin's shared live
 /// `ReadStream` (issue 17; docs/health.md "Live reading cache").
 ///
-/// `/v3/read` is served from here while a plugin's stream is live and primed (seeded by one
-/// direct `Read` after the stream opened): the same freshness as a direct `Read`, since plugins
+/// `/v3/read` is served from here while a plugin's stream is live and primed (it has delivered a
+/// reading of every device, see ``prime(plugin:patienceOver:)``): the same freshness as a direct `Read`, since plugins
 /// answer `Read` from their own current readings, without a plugin call per request. When
 /// the stream is down or not yet primed, ``snapshot(plugin:devices:)`` returns nil and the
 /// caller reads the plugin directly. Every reading that comes in is evaluated by the
@@ -48,20 +48,26 @@ public final class LiveReadings: Sendable {
     return reading
   }
 
-  /// A new stream of `plugin` opened: not live until ``seed(plugin:_:)``.
+  /// A new stream of `plugin` opened: not live until primed.
   func begin(plugin: String) {
     feeds.withLock { $0[plugin] = Feed() }
   }
 
-  /// Primes the feed with a direct `Read` taken after the stream opened; readings the stream
-  /// already delivered are newer and stay.
-  func seed(plugin: String, _ readings: [ReadingRecord]) {
-    let fresh = readings.map { annotated($0).renderedOnce() }
-    feeds.withLock { feeds in
-      var feed = feeds[plugin] ?? Feed()
-      for reading in fresh where !feed.has(reading) { feed.store(reading) }
-      feed.live = true
-      feeds[plugin] = feed
+  /// Makes the feed live once the stream has delivered a reading of every device the device
+  /// cache lists for `plugin`, or, after `patience` of streaming, of any device (a device that
+  /// never reports has no reading in a direct `Read` either).
+  ///
+  /// - Returns: whether the feed is live.
+  func prime(plugin: String, patienceOver: Bool) -> Bool {
+    let expected = Set(devices.devices.lazy.filter { $0.plugin == plugin }.map(\.id))
+    return feeds.withLock { feeds in
+      guard var feed = feeds[plugin] else { return false }
+      if !feed.live {
+        let covered = !expected.isEmpty && expected.allSatisfy { feed.readings[$0] != nil }
+        feed.live = covered || (patienceOver && !feed.readings.isEmpty)
+        feeds[plugin] = feed
+      }
+      return feed.live
     }
   }
 
@@ -103,10 +109,6 @@ public final class LiveReadings: Sendable {
 }
 
 extension LiveReadings.Feed {
-  func has(_ reading: ReadingRecord) -> Bool {
-    readings[reading.device]?.contains { $0.isSameSensor(as: reading) } ?? false
-  }
-
   mutating func store(_ reading: ReadingRecord) {
     version += 1
     snapshot = nil
