@@ -64,13 +64,14 @@ public struct SynseServerServices: Sendable {
     let devices = DeviceCache(logger: logger, metrics: metrics)
     let commands = Commands(
       configuration: configuration, registry: registry, devices: devices,
-      transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger, events: events)
+      transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger, events: events,
+      health: HealthMonitor(resolver: .none, devices: devices, events: events, metrics: metrics, logger: logger))
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let listeners = try Listeners(
       commands: commands, configuration: configuration, host: host ?? configuration.http.host, port: port ?? configuration.http.port,
       metrics: metrics, logger: logger)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
-    services += [.init(service: connections), .init(service: maintenance)]
+    services += [.init(service: connections), .init(service: maintenance), .init(service: LiveFeeds(commands: commands))]
     services += listeners.services.map { .init(service: $0) }
     let systemd = SystemdNotifier.server(
       listening: listeners.listening, listeners: listeners.services.count, registry: registry, devices: devices,

@@ -33,6 +33,12 @@ struct V3Routes<Context: RequestContext> {
       return renderer.response(try await commands.read(namespace: namespace, tagGroups: query.tagGroups, pluginID: query.first("plugin")))
     }
     v3.get("readcache") { request, _ in try readCache(request) }
+    v3.get("alarms") { request, _ in
+      let query = QueryParameters(request.uri.query)
+      let namespace = try query.single("ns", "invalid parameter: only one default namespace may be specified") ?? "default"
+      let severities = query.all("severity").flatMap { $0.split(separator: ",").map(String.init) }
+      return renderer.response(try commands.alarms(severities: severities, plugin: query.first("plugin"), namespace: namespace, tagGroups: query.tagGroups))
+    }
     v3.get("read/:device_id") { _, context in
       renderer.response(try await commands.readDevice(try context.parameters.require("device_id")))
     }
