@@ -2,11 +2,12 @@ import Foundation
 import ProcessMetrics
 
 extension Commands {
-  /// The `/metrics` body: application metrics, process metrics and, when `metrics.readings`
-  /// is on, every device's current reading.
+  /// The `/metrics` body: application metrics, process metrics, sensor health (when
+  /// `health.enabled`) and, when `metrics.readings` is on, every device's current reading.
   public func metricsExposition(_ metrics: ServerMetrics) async -> [UInt8] {
     var body = MetricsExposition.render(metrics)
     body += Array(ProcessMetrics.exposition().utf8)
+    if live.monitor.enabled { body += Array(HealthMetrics.render(live.monitor.sensors, devices: devices).utf8) }
     if configuration.metrics.readings {
       body += Array(ReadingMetrics.render(await currentReadings(timeout: configuration.metrics.readingsTimeout), devices: devices).utf8)
     }

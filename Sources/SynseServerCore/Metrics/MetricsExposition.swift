@@ -27,6 +27,7 @@ public enum MetricsExposition {
     ("synse_plugin_disconnect_count_total", "counter", "Plugin transitions to inactive."),
     ("synse_plugin_disabled", "gauge", "1 while the plugin is disabled (no longer configured)."),
     ("synse_registered_devices", "gauge", "Devices in the server's device cache."),
+    ("synse_alarm_transitions_total", "counter", "Announced sensor health changes, by event (alarm.raised, alarm.changed, alarm.cleared) and the severity they led to."),
   ]
 
   static let help = Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0.help) })

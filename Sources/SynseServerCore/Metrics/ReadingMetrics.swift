@@ -1,5 +1,4 @@
 import Foundation
-import ProcessMetrics
 
 /// Device readings as Prometheus gauges: `synse_device_<reading type>_<base unit>` (e.g.
 /// `synse_device_temperature_celsius`, `synse_device_power_watts`; rpm readings are named
@@ -45,17 +44,7 @@ enum ReadingMetrics {
       }
     }
     ReadingSeries.distinguish(&series)
-    var families: [String: [String]] = [:]
-    var order: [String] = []
-    for sample in series {
-      if families[sample.name] == nil {
-        order.append(sample.name)
-        families[sample.name] = ["# HELP \(sample.name) \(escapeHelp(sample.help))", "# TYPE \(sample.name) gauge"]
-      }
-      let labels = sample.labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
-      families[sample.name]!.append("\(sample.name){\(labels)} \(ProcessMetrics.format(sample.value))")
-    }
-    return order.map { families[$0]!.joined(separator: "\n") + "\n" }.joined()
+    return ReadingSeries.exposition(series)
   }
 
   static func metricName(type: String, unit: String?) -> String {

@@ -1,3 +1,5 @@
+import ProcessMetrics
+
 /// One exported reading: its metric name, its family's HELP text, its labels in output order
 /// and its value in the base unit.
 struct ReadingSeries {
@@ -56,6 +58,26 @@ struct ReadingSeries {
       }
       return name
     }
+  }
+
+  /// The exposition text of `series` as gauges, one family per name in first-seen order (a
+  /// family's HELP is its first sample's). `empty` families get their HELP and TYPE lines
+  /// even without a sample.
+  static func exposition(_ series: [ReadingSeries], empty: [(name: String, help: String)] = []) -> String {
+    var families: [String: [String]] = [:]
+    var order: [String] = []
+    func open(_ name: String, _ help: String) {
+      guard families[name] == nil else { return }
+      order.append(name)
+      families[name] = ["# HELP \(name) \(ReadingMetrics.escapeHelp(help))", "# TYPE \(name) gauge"]
+    }
+    for family in empty { open(family.name, family.help) }
+    for sample in series {
+      open(sample.name, sample.help)
+      let labels = sample.labels.map { "\($0.0)=\"\(ReadingMetrics.escape($0.1))\"" }.joined(separator: ",")
+      families[sample.name]!.append("\(sample.name){\(labels)} \(ProcessMetrics.format(sample.value))")
+    }
+    return order.map { families[$0]!.joined(separator: "\n") + "\n" }.joined()
   }
 
   private static func key(_ name: String, _ labels: [(String, String)]) -> String {

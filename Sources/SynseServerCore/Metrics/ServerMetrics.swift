@@ -29,6 +29,7 @@ public final class ServerMetrics: Sendable {
     self.ipLabel = ipLabel
     // The one unlabelled family has a true value before the first scan: no devices cached.
     registeredDevices(0)
+    alarmTransitionsAtZero()
   }
 
   // MARK: HTTP
