@@ -1,0 +1,261 @@
+"""The event feed out of a real server (issue 17): SSE `/v3/events` read by `curl -N` and by
+sseclient-py, `Last-Event-ID` resumes, filters and their 400s, the WebSocket
+`request/event_stream`, and streams ending when the client goes or the server stops.
+Events come from real plugin processes: `plugin.inactive`/`plugin.active` by killing and
+restarting the emulator, `transaction.finished` by writing the emulator's LED."""
+import asyncio
+import contextlib
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+import requests
+import sseclient
+
+from helpers import (CLIENT_DEVICES, LED, PLUGIN, free_port, get, request, run, start_plugin, start_server, stop, wait_for,
+                     wait_until_serving)
+
+
+class Stack:
+    """The emulator on a fixed TCP port (so it can be restarted there) and a server using it
+    with the `events` section given (1 s heartbeats by default), its log in a file."""
+
+    def __init__(self, events="heartbeat: 1"):
+        self.plugin_port = free_port()
+        self.plugin = self.start_plugin()
+        self.log = Path(tempfile.mkdtemp(prefix="synse-events-")) / "server.log"
+        self.server, self.base, self.port = start_server(
+            {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, f"events: {{{events}}}\n", log=self.log)
+
+    def start_plugin(self):
+        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", CLIENT_DEVICES)
+        wait_until_serving(process)
+        return process
+
+    def kill_plugin(self):
+        """Kills the plugin; a read makes the server notice at once."""
+        self.plugin.kill()
+        self.plugin.wait()
+        assert get(self.base, f"/v3/read/{LED}")[0] == 500
+
+    def write(self, state, wait=False):
+        path = f"/v3/write/wait/{LED}" if wait else f"/v3/write/{LED}"
+        status, body = request(self.base, path, "POST", {"action": "state", "data": state})
+        assert status == 200, body
+        return [item["id"] for item in body]
+
+    def log_lines(self, text):
+        return [line for line in self.log.read_text(errors="replace").splitlines() if text in line]
+
+    def close(self):
+        stop(self.server)
+        if self.plugin.poll() is None:
+            stop(self.plugin)
+        assert self.server.returncode == 0
+
+
+@contextlib.contextmanager
+def stack(events="heartbeat: 1"):
+    running = Stack(events)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def sse(base, query="", last_event_id=None):
+    """An sseclient-py client over a streaming requests response."""
+    headers = {"Accept": "text/event-stream"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    response = requests.get(f"{base}/v3/events{query}", stream=True, headers=headers, timeout=(5, 15))
+    assert response.status_code == 200, response.text
+    return response, sseclient.SSEClient(response)
+
+
+def take(client, count):
+    """The next `count` events as (id, event, data)."""
+    events = []
+    for event in client.events():
+        events.append((event.id, event.event, json.loads(event.data)))
+        if len(events) == count:
+            return events
+    raise AssertionError(f"stream ended after {events}")
+
+
+def test_curl_and_sseclient_read_plugin_and_transaction_events():
+    with stack() as s:
+        response, client = sse(s.base, "?type=transaction.finished")
+        assert response.headers["Content-Type"] == "text/event-stream"
+        assert response.headers["Cache-Control"] == "no-cache"
+        curl = subprocess.Popen(["curl", "-sN", f"{s.base}/v3/events?type=transaction.finished"], stdout=subprocess.PIPE)
+        wait_for(lambda: len(s.log_lines("event stream opened")) == 2)
+        synced = s.write("on", wait=True)
+        queued = s.write("off")
+        events = take(client, 2)
+        assert [event for _, event, _ in events] == ["transaction.finished"] * 2
+        by_transaction = {data["transaction"]: data for _, _, data in events}
+        assert set(by_transaction) == set(synced + queued)  # the async one followed with no client asking
+        for event_id, _, data in events:
+            assert data["id"] == int(event_id) and data["event"] == "transaction.finished"
+            assert (data["status"], data["device"], data["plugin"]) == ("DONE", LED, PLUGIN)
+            assert data["created"] and data["updated"] and data["context"]["action"] == "state"
+        assert [int(event_id) for event_id, _, _ in events] == sorted(int(event_id) for event_id, _, _ in events)
+        response.close()
+
+        time.sleep(1.5)  # one heartbeat at least
+        stop(curl)
+        text = curl.stdout.read().decode()
+        assert text.startswith(": heartbeat\n\n")
+        assert ": heartbeat\n\n" in text[len(": heartbeat\n\n"):]
+        frames = [frame for frame in text.split("\n\n") if frame.startswith("id: ")]
+        assert len(frames) == 2
+        for frame in frames:
+            lines = frame.split("\n")
+            assert [line.split(": ", 1)[0] for line in lines] == ["id", "event", "data"]
+            assert lines[1] == "event: transaction.finished"
+            assert json.loads(lines[2][len("data: "):])["id"] == int(lines[0][len("id: "):])
+
+
+def test_last_event_id_resume_loses_nothing_still_in_the_journal():
+    kinds = "type=plugin.active,plugin.inactive,transaction.finished"
+    with stack() as s:
+        response, client = sse(s.base, f"?{kinds}&last_event_id=0")
+        (first_id, first, data), = take(client, 1)
+        assert first == "plugin.active" and data["plugin"] == PLUGIN and data["tag"] == "vaporio/emulator-plugin"
+        response.close()  # the client goes away; things happen meanwhile
+
+        s.kill_plugin()
+        s.plugin = s.start_plugin()
+        wait_for(lambda: get(s.base, f"/v3/read/{LED}")[0] == 200)
+        s.write("on", wait=True)
+
+        everything = take(sse(s.base, f"?{kinds}&last_event_id=0")[1], 4)
+        assert [event for _, event, _ in everything] == ["plugin.active", "plugin.inactive", "plugin.active", "transaction.finished"]
+        assert everything[1][2]["reason"]  # why it went inactive
+        ids = [int(event_id) for event_id, _, _ in everything]
+        assert ids == sorted(set(ids))
+
+        # The header, as a reconnecting EventSource sends it, and the query parameter alike.
+        assert take(sse(s.base, f"?{kinds}", last_event_id=first_id)[1], 3) == everything[1:]
+        assert take(sse(s.base, f"?{kinds}&last_event_id={everything[2][0]}")[1], 1) == everything[3:]
+
+
+def test_a_resume_beyond_the_journal_is_told_how_many_it_missed():
+    with stack("heartbeat: 1, journal_size: 2") as s:
+        for state in ["on", "off", "on"]:
+            s.write(state, wait=True)
+        # Events 1 (plugin.active) to 4 happened; the journal keeps 3 and 4.
+        curl = subprocess.Popen(["curl", "-sN", "-H", "Last-Event-ID: 1", f"{s.base}/v3/events"], stdout=subprocess.PIPE)
+        time.sleep(1.5)
+        stop(curl)
+        frames = [frame for frame in curl.stdout.read().decode().split("\n\n") if frame and not frame.startswith(":")]
+        assert frames[0] == 'event: events.missed\ndata: {"missed":1}'
+        assert [frame.split("\n")[0] for frame in frames[1:]] == ["id: 3", "id: 4"]
+
+
+def test_filters_select_and_bad_filters_are_400():
+    with stack() as s:
+        s.write("on", wait=True)
+        queries = {
+            "?type=transaction.finished": 1,
+            "?type=plugin.active,plugin.inactive": 1,
+            "?type=alarm.raised&type=plugin.active": 1,
+            f"?plugin={PLUGIN}": 2,
+            "?device=emulator-led": 1,  # an alias is the device's ID
+            f"?device={LED}&type=plugin.active": 0,
+            "?tags=foo/bar": 1,
+            f"?tags=foo/bar,system/id:{LED}": 1,
+            "?tags=foo/bar,nothing": 0,
+            "?severity=critical": 0,  # a filter that matches nothing: heartbeats only
+        }
+        for query, count in queries.items():
+            curl = subprocess.run(["curl", "-sN", "--max-time", "1.5", f"{s.base}/v3/events{query}&last_event_id=0"],
+                                  capture_output=True)
+            text = curl.stdout.decode()
+            assert text.startswith(": heartbeat"), (query, text)
+            assert text.count("\nid: ") + text.startswith("id: ") == count, (query, text)
+
+        for query, problem in [("?type=alarm.rasied", "unknown event type 'alarm.rasied'"),
+                               ("?severity=severe", "unknown severity 'severe'"),
+                               ("?last_event_id=abc", "invalid Last-Event-ID 'abc'"),
+                               ("?last_event_id=1&last_event_id=2", "only one last_event_id")]:
+            status, body = get(s.base, f"/v3/events{query}")
+            assert status == 400, (query, body)
+            assert body["http_code"] == 400 and problem in body["context"], body
+        response = requests.get(f"{s.base}/v3/events", headers={"Last-Event-ID": "x1"}, timeout=5)
+        assert response.status_code == 400 and "invalid Last-Event-ID" in response.json()["context"]
+
+
+def test_websocket_event_stream_filters_resumes_and_stops():
+    async def receive(ws):
+        return json.loads((await asyncio.wait_for(ws.receive(), 10)).data)
+
+    async def scenario(s):
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{s.port}/v3/connect") as ws:
+                # Bad input: an error event, and the connection stays.
+                await ws.send_str(json.dumps({"id": 1, "event": "request/event_stream", "data": {"type": ["nope"]}}))
+                error = await receive(ws)
+                assert error["event"] == "response/error" and error["id"] == 1
+                assert "unknown event type 'nope'" in error["data"]["context"]
+                await ws.send_str(json.dumps({"id": 2, "event": "request/event_stream", "data": {"last_event_id": "x"}}))
+                assert (await receive(ws))["event"] == "response/error"
+
+                await ws.send_str(json.dumps({"id": 3, "event": "request/event_stream",
+                                              "data": {"last_event_id": 0, "type": "plugin.active"}}))
+                resumed = await receive(ws)
+                assert resumed["id"] == 3 and resumed["event"] == "response/event"
+                assert resumed["data"]["event"] == "plugin.active" and resumed["data"]["plugin"] == PLUGIN
+
+                await ws.send_str(json.dumps({"id": 4, "event": "request/event_stream",
+                                              "data": {"tags": [["foo/bar"]], "type": ["transaction.finished"]}}))
+                wait_for(lambda: len(s.log_lines("event stream opened")) == 2)
+                s.write("on", wait=True)
+                finished = await receive(ws)
+                assert finished["id"] == 4 and finished["data"]["event"] == "transaction.finished"
+                assert finished["data"]["device"] == LED and finished["data"]["status"] == "DONE"
+
+                await ws.send_str(json.dumps({"id": 5, "event": "request/event_stream", "data": {"stop": True}}))
+                wait_for(lambda: s.log_lines("event stream closed")[-1:] and "open=0" in s.log_lines("event stream closed")[-1])
+                s.write("off", wait=True)
+                await ws.send_str(json.dumps({"id": 6, "event": "request/status"}))
+                assert (await receive(ws))["id"] == 6
+                with pytest.raises(asyncio.TimeoutError):  # the write's event did not come
+                    await asyncio.wait_for(ws.receive(), 1.5)
+
+    with stack() as s:
+        run(scenario(s))
+
+
+def test_a_gone_sse_client_frees_its_stream():
+    with stack() as s:
+        curls = [subprocess.Popen(["curl", "-sN", f"{s.base}/v3/events"], stdout=subprocess.DEVNULL) for _ in range(3)]
+        wait_for(lambda: any("open=3" in line for line in s.log_lines("event stream opened")))
+        for curl in curls:
+            curl.kill()
+            curl.wait()
+        # Noticed at the next write at the latest: one heartbeat (1 s) later.
+        wait_for(lambda: len(s.log_lines("event stream closed")) == 3, timeout=5)
+        assert "open=0" in s.log_lines("event stream closed")[-1]
+
+
+def test_shutdown_with_an_sse_client_open_exits_promptly():
+    s = Stack("heartbeat: 60")  # an idle client: the stream must end without a write failing
+    try:
+        curl = subprocess.Popen(["curl", "-sN", f"{s.base}/v3/events"], stdout=subprocess.PIPE)
+        wait_for(lambda: s.log_lines("event stream opened"))
+        started = time.time()
+        s.server.terminate()
+        s.server.wait(timeout=10)
+        assert s.server.returncode == 0  # not the 8 s shutdown deadline's exit(1)
+        assert time.time() - started < 3
+        assert curl.wait(timeout=5) == 0  # the response ended cleanly
+    finally:
+        if s.server.poll() is None:
+            s.server.kill()
+        stop(s.plugin)
