@@ -148,7 +148,7 @@ let package = Package(
     ),
     .target(
       name: "HwmonPlugin",
-      dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
       path: "plugins/hwmon/Sources/HwmonPlugin",
       swiftSettings: swiftSettings
     ),
@@ -180,7 +180,7 @@ let package = Package(
     .testTarget(
       name: "SynseSDKTests",
       dependencies: [
-        "SynseSDK", "SynseProtocol",
+        "SynseSDK", "SynseProtocol", "SynseSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -213,7 +213,7 @@ let package = Package(
     .testTarget(name: "SynseSupportTests", dependencies: ["SynseSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "HwmonPluginTests",
-      dependencies: ["HwmonPlugin", "SynseSDK", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["HwmonPlugin", "SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,3 +1,5 @@
+public import SynseSupport
+
 /// Device configuration, schema version 3 (docs/plugin-protocol.md §3.2.2): prototypes whose
 /// instances are the actual devices.
 ///
@@ -51,6 +53,9 @@ public struct DeviceConfig: Sendable, Equatable {
     public var writeTimeout: Duration?
     /// `disableInheritance`, bool, default `false`: take nothing from the prototype.
     public var disableInheritance = false
+    /// `thresholds`: reading selector → Redfish-style thresholds (docs/health.md); an entry
+    /// replaces the prototype's entry for the same selector.
+    public var thresholds: [ReadingSelector: Thresholds] = [:]
     /// Where the instance was declared, for error messages.
     public var location = ""
 
@@ -63,7 +68,7 @@ public struct DeviceConfig: Sendable, Equatable {
         && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
         && lhs.data == rhs.data && lhs.output == rhs.output && lhs.sortIndex == rhs.sortIndex
         && lhs.alias == rhs.alias && lhs.transforms == rhs.transforms && lhs.writeTimeout == rhs.writeTimeout
-        && lhs.disableInheritance == rhs.disableInheritance
+        && lhs.disableInheritance == rhs.disableInheritance && lhs.thresholds == rhs.thresholds
     }
   }
 
@@ -83,6 +88,8 @@ public struct DeviceConfig: Sendable, Equatable {
     public var writeTimeout: Duration?
     /// `transforms`: run before each instance's own.
     public var transforms: [TransformSpec] = []
+    /// `thresholds`: defaults for every instance, by reading selector (docs/health.md).
+    public var thresholds: [ReadingSelector: Thresholds] = [:]
     /// `instances`: the devices; a prototype without any makes none.
     public var instances: [Instance] = []
 
@@ -94,7 +101,7 @@ public struct DeviceConfig: Sendable, Equatable {
       lhs.type == rhs.type && lhs.handler == rhs.handler && lhs.tags == rhs.tags
         && lhs.context.map(\.key) == rhs.context.map(\.key) && lhs.context.map(\.value) == rhs.context.map(\.value)
         && lhs.data == rhs.data && lhs.writeTimeout == rhs.writeTimeout && lhs.transforms == rhs.transforms
-        && lhs.instances == rhs.instances
+        && lhs.thresholds == rhs.thresholds && lhs.instances == rhs.instances
     }
   }
 
@@ -133,6 +140,7 @@ extension DeviceConfig {
     proto.data = try data(reader)
     proto.writeTimeout = try reader.duration("writeTimeout")
     proto.transforms = try transforms(reader)
+    proto.thresholds = try thresholdsSection(reader)
     if let instances = reader.child("instances") {
       guard case .list(let items) = instances.value else { throw reader.error("instances", "expected a list") }
       for (index, item) in items.enumerated() {
@@ -164,6 +172,7 @@ extension DeviceConfig {
     instance.transforms = try transforms(reader)
     instance.writeTimeout = try reader.duration("writeTimeout")
     instance.disableInheritance = try reader.bool("disableInheritance") ?? false
+    instance.thresholds = try thresholdsSection(reader)
     return instance
   }
 
@@ -173,9 +182,19 @@ extension DeviceConfig {
     var result: [(key: String, value: String)] = []
     for (key, value) in pairs {
       guard let text = value.weakString else { throw child.error(key, "expected a string value") }
+      // A hand-written `synse.thresholds` is checked as the section is; a templated one when
+      // the device is built.
+      if key == ThresholdsMetadata.key, !text.contains("{{") {
+        _ = try thresholds(json: text, file: reader.file, key: "\(child.path).\(key)")
+      }
       result.append((key, text))
     }
     return result
+  }
+
+  private static func thresholdsSection(_ reader: ConfigReader) throws(ConfigError) -> [ReadingSelector: Thresholds] {
+    guard let child = reader.child("thresholds") else { return [:] }
+    return try thresholds(child.value, file: reader.file, key: child.path)
   }
 
   private static func data(_ reader: ConfigReader) throws(ConfigError) -> ConfigValue {

@@ -1,4 +1,5 @@
 public import Foundation
+public import SynseSupport
 
 /// A device the plugin manages, built from device config (or added by code).
 public struct Device: Sendable, Identifiable {
@@ -28,13 +29,16 @@ public struct Device: Sendable, Identifiable {
   public let writeTimeout: Duration
   /// Applied in order to every valued reading (`scale`, `apply`); a failure drops the pass.
   public let transforms: [Transform]
+  /// Thresholds by reading selector (docs/health.md), sent to the server as the device
+  /// metadata key `synse.thresholds` (``ThresholdsMetadata``); not part of reading context.
+  public let thresholds: [ReadingSelector: Thresholds]
 
   /// Creates a device in code (dynamic registration, tests); config devices come from
   /// ``DeviceConfig``, which computes ``id``.
   public init(
     id: String, type: String, handler: String, info: String = "", alias: String = "", tags: [Tag] = [],
     data: ConfigValue = .map([]), context: [String: String] = [:], output: Output? = nil, sortIndex: Int32 = 0,
-    writeTimeout: Duration = .seconds(30), transforms: [Transform] = []
+    writeTimeout: Duration = .seconds(30), transforms: [Transform] = [], thresholds: [ReadingSelector: Thresholds] = [:]
   ) {
     self.id = id
     self.type = type
@@ -48,6 +52,16 @@ public struct Device: Sendable, Identifiable {
     self.sortIndex = sortIndex
     self.writeTimeout = writeTimeout
     self.transforms = transforms
+    self.thresholds = thresholds
+  }
+
+  /// The device metadata sent as `V3Device.metadata`: ``context``, plus ``thresholds`` encoded
+  /// under `synse.thresholds` when there are any.
+  public var metadata: [String: String] {
+    guard !thresholds.isEmpty else { return context }
+    var metadata = context
+    metadata[ThresholdsMetadata.key] = ThresholdsMetadata.encode(thresholds)
+    return metadata
   }
 
   /// A `data` value as an integer, when it was written as a YAML integer.

@@ -1,3 +1,5 @@
+import SynseSupport
+
 /// Turns prototypes and instances into ``Device``s (docs/plugin-protocol.md §3.2.3).
 struct DeviceBuilder {
   let pluginID: String
@@ -80,6 +82,7 @@ struct DeviceBuilder {
     var context: [String: String] = [:]
     let contextTemplate = GoTemplate(environment: environment, context: [:], fields: [:])
     for (key, value) in contextPairs { context[key] = try contextTemplate.render(value) }
+    let thresholds = try thresholds(prototype: inherit ? prototype.thresholds : [:], instance: instance.thresholds, context: &context)
 
     var alias = ""
     if let spec = instance.alias {
@@ -100,6 +103,26 @@ struct DeviceBuilder {
     return Device(
       id: id, type: type, handler: handlerName, info: instance.info, alias: alias, tags: tags, data: data,
       context: context, output: output, sortIndex: instance.sortIndex, writeTimeout: writeTimeout,
-      transforms: deviceTransforms)
+      transforms: deviceTransforms, thresholds: thresholds)
+  }
+
+  /// A device's thresholds, per reading selector, lowest precedence first: a `synse.thresholds`
+  /// context entry written by hand (taken out of the context, so readings do not carry it), the
+  /// prototype's `thresholds`, the instance's. An entry replaces a lower one whole, so every
+  /// entry stays as validated.
+  private func thresholds(
+    prototype: [ReadingSelector: Thresholds], instance: [ReadingSelector: Thresholds], context: inout [String: String]
+  ) throws(ConfigError) -> [ReadingSelector: Thresholds] {
+    var result: [ReadingSelector: Thresholds] = [:]
+    if let text = context.removeValue(forKey: ThresholdsMetadata.key) {
+      do {
+        result = try DeviceConfig.thresholds(json: text, file: nil, key: "context.\(ThresholdsMetadata.key)")
+      } catch {
+        throw ConfigError(.invalidDevice, message: "\(error.key ?? ""): \(error.message)")
+      }
+    }
+    result.merge(prototype) { $1 }
+    result.merge(instance) { $1 }
+    return result
   }
 }

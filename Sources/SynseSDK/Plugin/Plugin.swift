@@ -86,7 +86,12 @@ public struct Plugin: Sendable {
     } else {
       logger.info("loaded device config", metadata: ["files": "\(files)"])
     }
-    return try build(config: config, deviceConfig: deviceConfig, environment: loader.environment, logger: logger)
+    do {
+      return try build(config: config, deviceConfig: deviceConfig, environment: loader.environment, logger: logger)
+    } catch where error.file == nil && error.key?.hasPrefix("dynamicRegistration.") == true {
+      // A registrar's bad setting is in the plugin config file (the last one read wins).
+      throw ConfigError(error.code, file: configFiles.last ?? "built-in default config", key: error.key, message: error.message)
+    }
   }
 
   /// Builds the runtime from already loaded configuration.
@@ -104,10 +109,13 @@ public struct Plugin: Sendable {
     let makeDevices: @Sendable (_ known: Set<String>) throws(ConfigError) -> [Device] = { (known: Set<String>) throws(ConfigError) -> [Device] in
       var deviceConfig = deviceConfig
       if let registrar {
-        for item in config.dynamicRegistration.isEmpty ? [.map([])] : config.dynamicRegistration {
+        for (index, item) in (config.dynamicRegistration.isEmpty ? [.map([])] : config.dynamicRegistration).enumerated() {
           let result = Result { try registrar(item) }
           switch result {
           case .success(let prototypes): deviceConfig.devices += prototypes
+          case .failure(let error as ConfigError) where error.file == nil && error.key != nil && !config.dynamicRegistration.isEmpty:
+            // The registrar names a key inside its item: say which item.
+            throw ConfigError(error.code, key: "dynamicRegistration.config[\(index)].\(error.key!)", message: error.message)
           case .failure(let error as ConfigError): throw error
           case .failure(let error): throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
           }

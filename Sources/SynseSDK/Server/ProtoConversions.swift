@@ -76,7 +76,7 @@ extension Device {
     message.plugin = pluginID
     message.info = info
     message.alias = alias
-    message.metadata = context
+    message.metadata = metadata
     message.sortIndex = sortIndex
     message.tags = tags.map(\.message)
     var capabilities = Synse_V3DeviceCapability()

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import Synchronization
 public import SynseSDK
+import SynseSupport
 
 /// The sysfs/hwmon plugin: every hwmon channel of the machine as a Synse device, with IDs
 /// derived from the parent device path, chip name and channel (never from `hwmonN`).
@@ -81,7 +82,16 @@ public struct HwmonPlugin: Sendable {
       }
       registry.add(channels.map { ChannelRegistry.Entry(channel: $0, sensors: sensors, control: control) })
       sensors.expect(channels)
-      return Self.prototypes(channels, thresholds: { Self.thresholds($0, files: files) })
+      // Each limit file once per discovery, for both the context and the thresholds.
+      let limitFiles = OnceFiles(files)
+      return Self.prototypes(channels, thresholds: { Self.thresholds($0, files: limitFiles) }) { channel in
+        let kernel = HwmonLimits.kernel(channel, files: limitFiles)
+        let merged = HwmonLimits.merged(kernel: kernel.thresholds, overrides: settings.thresholds(for: channel), channel: channel)
+        for dropped in kernel.dropped + merged.dropped {
+          registry.warnOnce("limit \(dropped)") { logger.warning("\(dropped)", metadata: ["chip": "\(channel.chip.displayName)"]) }
+        }
+        return merged.thresholds
+      }
     }
     self.plugin = plugin
   }
@@ -95,7 +105,13 @@ public struct HwmonPlugin: Sendable {
     channel.family == .fan && channel.has("target") ? "fan-control" : channel.family.deviceType
   }
 
-  static func prototypes(_ channels: [HwmonChannel], thresholds: (HwmonChannel) -> [(key: String, value: String)]) -> [DeviceConfig.Prototype] {
+  /// - Parameters:
+  ///   - thresholds: the limits as reading context (`max`, `crit`, … in SI units).
+  ///   - limits: the thresholds sent as device metadata `synse.thresholds` (``HwmonLimits``).
+  static func prototypes(
+    _ channels: [HwmonChannel], thresholds: (HwmonChannel) -> [(key: String, value: String)],
+    limits: (HwmonChannel) -> [ReadingSelector: Thresholds] = { _ in [:] }
+  ) -> [DeviceConfig.Prototype] {
     Dictionary(grouping: channels, by: handlerName).sorted { $0.key < $1.key }.map { handler, members in
       var prototype = DeviceConfig.Prototype()
       prototype.type = members[0].family.deviceType
@@ -110,6 +126,7 @@ public struct HwmonPlugin: Sendable {
         if let subsystem = channel.chip.subsystem { context.append(("subsystem", subsystem)) }
         instance.context = (context + thresholds(channel)).map { ($0.key, SysfsText.contextValue($0.value)) }
         instance.location = "hwmon \(channel.chip.hwmon)/\(channel.stem)"
+        instance.thresholds = limits(channel)
         return instance
       }
       return prototype

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import Synchronization
 public import SynseSDK
+import SynseSupport
 
 /// Turns a channel's files into readings: scaled value, alarm flags as context, faults and
 /// impossible values as an invalid (null) reading that says why, and the last good reading
@@ -171,6 +172,8 @@ public final class HwmonSensors: Sendable {
     for (position, flag) in plan.flags.enumerated() {
       if let text = try? file(position) { context[flag.item] = text }
     }
+    // The chip's own comparator raised it: the server holds the reading at that level at once.
+    if let level = HwmonLimits.alarmLevel(context) { context[ReadingAlarm.key] = ReadingAlarm.text(level) }
     if plan.enable != nil {
       let mode = try file(plan.flags.count)
       readings.append(Output.state.reading(.string(Self.modeName(mode)), context: ["pwm_enable": mode]))
