@@ -36,13 +36,13 @@ def test_specs_are_named_by_their_place_in_docs():
 
 
 def test_websocket_doc_covers_every_event_the_server_knows():
-    """Each request event of WebSocketEvent.swift (and read_stream, handled beside it) has a
+    """Each request event of WebSocketEvent.swift (and read_stream and event_stream, handled beside it) has a
     row in docs/websocket.md naming its reply event."""
     source = (ROOT / "Sources" / "SynseServer" / "WebSocket" / "WebSocketEvent.swift").read_text()
     requests = dict(re.findall(r'case (\w+) = "(request/\w+)"', source))
     rows = {row.split("|")[1].strip(" `"): row for row in (ROOT / "docs/websocket.md").read_text().splitlines()
             if row.startswith("| `request/")}
-    assert requests and set(rows) == set(requests.values()) | {"request/read_stream"}
+    assert requests and set(rows) == set(requests.values()) | {"request/read_stream", "request/event_stream"}
     for case, event in requests.items():
         reply = next(reply for name, reply in re.findall(r'case ([.\w ,]+): return "(response/\w+)"', source)
                      if f".{case}" in name.replace(" ", "").split(","))
