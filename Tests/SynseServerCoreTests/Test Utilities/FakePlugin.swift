@@ -42,6 +42,11 @@ final class FakePlugin: Sendable {
     set { state.withLock { $0.reachable = newValue } }
   }
 
+  /// Makes `Devices` return `devices` from now on.
+  func replaceDevices(_ devices: [DeviceRecord]) {
+    state.withLock { $0.devices = devices }
+  }
+
   /// How many calls of `method` (`metadata`, `devices`, `read`, `writeAsync`, …) it answered.
   func calls(_ method: String) -> Int { state.withLock { $0.calls[method] ?? 0 } }
 

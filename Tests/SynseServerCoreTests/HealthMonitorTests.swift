@@ -1,0 +1,93 @@
+import Logging
+import NIOCore
+import Testing
+@testable import SynseServerCore
+import SynseSupport
+
+/// ``HealthMonitor`` over a real ``DeviceCache`` filled from a ``FakePlugin`` whose devices
+/// declare thresholds in their metadata: what is published, what `/v3/alarms` lists, and what
+/// happens when a sensor goes stale or its thresholds change.
+struct HealthMonitorTests {
+  static let hot = #"{"temperature": {"UpperCaution": {"Reading": 80}, "UpperCritical": {"Reading": 90}}}"#
+
+  static func device(_ id: String, thresholds: String?) -> DeviceRecord {
+    var device = FakePlugin.device(id, plugin: "p", tags: ["default/rack:1"])
+    if let thresholds { device.metadata = [(ThresholdsMetadata.key, thresholds)] }
+    return device
+  }
+
+  /// A server whose plugin `p` has `t1` (thresholds), `t2` (none), and its monitor.
+  static func setUp(unknownAfter: Int = 3) async throws -> (FakePluginServer, FakePlugin, HealthMonitor, EventJournal) {
+    let plugin = FakePlugin(id: "p", devices: [device("t1", thresholds: hot), device("t2", thresholds: nil)])
+    let server = try FakePluginServer(addresses: ["p:5001"], plugins: ["p:5001": plugin])
+    try await server.start()
+    let events = EventJournal(capacity: 100)
+    let monitor = HealthMonitor(
+      unknownAfter: unknownAfter, resolver: .none, devices: server.devices, events: events, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    return (server, plugin, monitor, events)
+  }
+
+  @Test func crossingsPublishAlarmEventsAndListAlarms() async throws {
+    let (_, _, monitor, events) = try await Self.setUp()
+    #expect(monitor.health(of: FakePlugin.reading("t1", 20)) == .unknown)  // thresholds, not evaluated yet
+    #expect(monitor.health(of: FakePlugin.reading("t2", 20)) == nil)  // no thresholds
+    #expect(monitor.observe(FakePlugin.reading("t1", 20), plugin: "p") == .ok)
+    #expect(monitor.observe(FakePlugin.reading("t2", 99), plugin: "p") == nil)
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
+    #expect(monitor.observe(FakePlugin.reading("t1", 95), plugin: "p") == .critical)
+    let alarms = monitor.alarms
+    #expect(alarms.count == 1)
+    #expect(alarms.first?.device == "t1" && alarms.first?.severity == .critical && alarms.first?.threshold == .upperCritical)
+    #expect(alarms.first?.value == 95 && alarms.first?.thresholdReading == 90 && alarms.first?.tags.contains("default/rack:1") == true)
+    #expect(monitor.observe(FakePlugin.reading("t1", 20), plugin: "p") == .ok)
+    let published = events.events(after: 0).events
+    #expect(published.map(\.kind) == [.alarmRaised, .alarmChanged, .alarmCleared])
+    #expect(published.map(\.severity) == [.warning, .critical, .ok])
+    #expect(published.allSatisfy { $0.device == "t1" && $0.plugin == "p" && $0.tags.contains("default/rack:1") })
+    #expect(monitor.alarms.isEmpty)
+  }
+
+  @Test func aSensorWithoutReadingsForItsIntervalsBecomesUnknownAndComesBack() async throws {
+    let (_, _, monitor, events) = try await Self.setUp(unknownAfter: 1)
+    _ = monitor.observe(FakePlugin.reading("t1", 20), plugin: "p")
+    _ = monitor.observe(FakePlugin.reading("t1", 20), plugin: "p")  // interval known: at least 1 s
+    monitor.sweep()
+    #expect(monitor.alarms.isEmpty)
+    try await Task.sleep(for: .milliseconds(1100))
+    monitor.sweep()
+    #expect(monitor.alarms.map(\.severity) == [.unknown])
+    #expect(monitor.alarms.first?.message.contains("no reading for 1 read intervals") == true)
+    #expect(monitor.observe(FakePlugin.reading("t1", 20), plugin: "p") == .ok)
+    #expect(events.events(after: 0).events.map(\.kind) == [.alarmRaised, .alarmCleared])
+  }
+
+  @Test func aPluginWhoseStreamEndedHasOnlyUnknownSensors() async throws {
+    let (_, _, monitor, _) = try await Self.setUp()
+    _ = monitor.observe(FakePlugin.reading("t1", 95), plugin: "p")
+    monitor.markUnknown(plugin: "p", reason: "the read stream of plugin p ended")
+    #expect(monitor.alarms.map(\.severity) == [.unknown])
+    #expect(monitor.alarms.first?.threshold == nil && monitor.alarms.first?.message == "the read stream of plugin p ended")
+    // Back still hot: critical again, not a false clear.
+    #expect(monitor.observe(FakePlugin.reading("t1", 95), plugin: "p") == .critical)
+  }
+
+  @Test func changedThresholdsClearTheOldAlarmAndEvaluateAgain() async throws {
+    let (server, plugin, monitor, events) = try await Self.setUp()
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
+    plugin.replaceDevices([Self.device("t1", thresholds: #"{"temperature": {"UpperCaution": {"Reading": 100}}}"#)])
+    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .ok)
+    #expect(events.events(after: 0).events.map(\.kind) == [.alarmRaised, .alarmCleared])
+    #expect(String(buffer: try #require(events.events(after: 0).events.last).data.compact).contains("thresholds changed"))
+    // Thresholds removed altogether: the sensor is no longer evaluated.
+    plugin.replaceDevices([Self.device("t1", thresholds: nil)])
+    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    #expect(monitor.observe(FakePlugin.reading("t1", 120), plugin: "p") == nil)
+  }
+
+  @Test func badPluginMetadataGivesNoThresholdsAndAProblem() async throws {
+    let resolved = ThresholdResolver.none.resolve(Self.device("t1", thresholds: #"{"temperature": {"UpperCritcal": {"Reading": 1}}}"#))
+    #expect(resolved.isEmpty)
+    #expect(resolved.problem?.contains("UpperCritcal") == true)
+  }
+}
