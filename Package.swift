@@ -17,6 +17,8 @@ let package = Package(
     // For the benchmarks package (Benchmarks/Package.swift), which depends on this one by path.
     .library(name: "HwmonPlugin", targets: ["HwmonPlugin"]),
     .library(name: "SynseSupport", targets: ["SynseSupport"]),
+    // For Benchmarks/HealthEvaluation (the health evaluation's cost per reading).
+    .library(name: "SynseServerCore", targets: ["SynseServerCore"]),
     .executable(name: "synse-server", targets: ["synse-server"]),
     .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
     .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),

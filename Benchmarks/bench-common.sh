@@ -35,10 +35,10 @@ start_emulator() {  # PORT [DEVICES-FILE] [READ-INTERVAL]; sets plugin_pid once 
   for _ in $(seq 1 100); do grep -qs "serving synse.V3Plugin" "$work/plugin-$port.log" && break; sleep 0.1; done
 }
 
-start_server() {  # PORT PLUGIN-PORT [METRICS true|false]; sets server_pid and device_count once it lists devices
-  local port=$1 plugin_port=$2 metrics=${3:-false}
-  printf 'logging: info\npretty_json: false\nplugin: {tcp: ["127.0.0.1:%s"], embedded: []}\nmetrics: {enabled: %s}\n' \
-    "$plugin_port" "$metrics" > "$work/server-$port.yaml"
+start_server() {  # PORT PLUGIN-PORT [METRICS true|false] [MORE-CONFIG-YAML]; sets server_pid and device_count once it lists devices
+  local port=$1 plugin_port=$2 metrics=${3:-false} more=${4:-}
+  printf 'logging: info\npretty_json: false\nplugin: {tcp: ["127.0.0.1:%s"], embedded: []}\nmetrics: {enabled: %s}\n%s\n' \
+    "$plugin_port" "$metrics" "$more" > "$work/server-$port.yaml"
   "$bin/synse-server" --config "$work/server-$port.yaml" --host 127.0.0.1 --port "$port" > "$work/server-$port.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
@@ -57,6 +57,8 @@ write_temperature_devices() {  # COUNT FILE: emulated temperature sensors tagged
     for i in $(seq 1 "$1"); do echo "      - {info: Bench Sensor $i, tags: [rack/r$((i % 10))], data: {id: $i}}"; done
   } > "$2"
 }
+
+cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }  # PID: user + system so far
 
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 

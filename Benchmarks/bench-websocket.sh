@@ -17,7 +17,6 @@ start_stack() {  # label devices-file-or-empty read-interval plugin-port server-
   echo "== $label: $device_count devices, plugin read interval $interval"
 }
 
-cpu_seconds() { awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 dropped() { grep -o 'dropped=[0-9]*' "$1" | awk -F= '{s = $2 > s ? $2 : s} END {print s + 0}'; }
 
 start_stack "emulator default config" "" 1s 5191 5181
