@@ -27,6 +27,17 @@ def hwmon_config(tmp_path, port, extra=""):
     return config
 
 
+def behind_server(plugin, port, count):
+    """Waits for `plugin` to serve and starts a server on it: (server, base, the `count` devices)."""
+    wait_until_serving(plugin)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}"})
+    return server, base, wait_for(lambda: (r := get(base, "/v3/scan")) and len(r[1]) == count and r[1])
+
+
+def thresholds_of(base, devices, **fields):
+    return json.loads(info_by(base, devices, **fields)["metadata"]["synse.thresholds"])
+
+
 def info_by(base, devices, **fields):
     device = next(d for d in devices if all(d.get(k) == v or d.get("metadata", {}).get(k) == v for k, v in fields.items()))
     status, info = get(base, f"/v3/info/{device['id']}")
@@ -47,24 +58,18 @@ def test_hwmon_kernel_limits_and_operator_thresholds_reach_info(tmp_path):
 """)
     plugin = subprocess.Popen([str(HWMON)], env=dict(os.environ, PLUGIN_CONFIG=str(config), HWMON_SYSFS_ROOT=str(tree)),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    wait_until_serving(plugin)
-    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}"})
+    server, base, devices = behind_server(plugin, port, 64)
     try:
-        devices = wait_for(lambda: (r := get(base, "/v3/scan")) and len(r[1]) == 64 and r[1])
-        package0 = info_by(base, devices, info="Package id 0")
-        assert json.loads(package0["metadata"]["synse.thresholds"]) == {"temperature": {
+        assert thresholds_of(base, devices, info="Package id 0") == {"temperature": {
             "UpperCaution": either(90), "UpperCritical": either(100), "HysteresisReading": 0, "HysteresisDuration": "PT0S"}}
-        composite = info_by(base, devices, info="Composite", chip="nvme-pci-3d00")
-        assert json.loads(composite["metadata"]["synse.thresholds"]) == {"temperature": {
+        assert thresholds_of(base, devices, info="Composite", chip="nvme-pci-3d00") == {"temperature": {
             "LowerCaution": either(-0.15), "UpperCaution": either(84.85), "UpperCritical": either(94.85),
             "HysteresisReading": 0, "HysteresisDuration": "PT0S"}}
         # The operator's value wins; the kernel's crit stays.
-        package1 = info_by(base, devices, info="Package id 1")
-        assert json.loads(package1["metadata"]["synse.thresholds"]) == {"temperature": {
+        assert thresholds_of(base, devices, info="Package id 1") == {"temperature": {
             "UpperCaution": {"Reading": 70, "Activation": "Either", "DwellTime": "PT10S"}, "UpperCritical": either(100),
             "HysteresisReading": 2, "HysteresisDuration": "PT0S"}}
-        core0 = info_by(base, devices, info="Core 0", chip="coretemp-isa-0000")
-        assert json.loads(core0["metadata"]["synse.thresholds"]) == {"temperature": {
+        assert thresholds_of(base, devices, info="Core 0", chip="coretemp-isa-0000") == {"temperature": {
             "UpperCaution": either(90), "HysteresisReading": 0, "HysteresisDuration": "PT0S"}}
         # "No limit" sentinels (65261850, -273150) give no thresholds at all.
         assert "synse.thresholds" not in info_by(base, devices, info="Sensor 8")["metadata"]
@@ -86,15 +91,12 @@ def test_hwmon_kernel_limits_and_operator_thresholds_reach_info(tmp_path):
 def test_emulator_device_config_thresholds_reach_info():
     port = free_port()
     plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{port}'}}", SCRIPTED)
-    wait_until_serving(plugin)
-    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}"})
+    server, base, devices = behind_server(plugin, port, 3)
     try:
-        devices = wait_for(lambda: (r := get(base, "/v3/scan")) and len(r[1]) == 3 and r[1])
-        inlet = info_by(base, devices, info="Scripted Inlet Temperature")
-        assert json.loads(inlet["metadata"]["synse.thresholds"]) == {"temperature": {
+        assert thresholds_of(base, devices, info="Scripted Inlet Temperature") == {"temperature": {
             "UpperCaution": {"Reading": 35, "Activation": "Increasing", "DwellTime": "PT0S"}, "UpperCritical": either(50),
             "HysteresisReading": 2, "HysteresisDuration": "PT0S"}}
-        assert inlet["metadata"]["model"] == "emul8-scripted"
+        assert info_by(base, devices, info="Scripted Inlet Temperature")["metadata"]["model"] == "emul8-scripted"
         assert "synse.thresholds" not in info_by(base, devices, info="Scripted Outlet Temperature")["metadata"]
     finally:
         stop(server)
