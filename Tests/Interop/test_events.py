@@ -244,16 +244,25 @@ def test_a_gone_sse_client_frees_its_stream():
         assert "open=0" in s.log_lines("event stream closed")[-1]
 
 
-def test_shutdown_with_an_sse_client_open_exits_promptly():
-    s = Stack("heartbeat: 60")  # an idle client: the stream must end without a write failing
+def test_shutdown_with_event_streams_open_exits_promptly():
+    async def scenario(s):
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{s.port}/v3/connect") as ws:
+                await ws.send_str(json.dumps({"id": 1, "event": "request/event_stream", "data": {"type": "alarm.raised"}}))
+                wait_for(lambda: len(s.log_lines("event stream opened")) == 2)
+                started = time.time()
+                s.server.terminate()
+                while s.server.poll() is None and time.time() - started < 10:
+                    await asyncio.sleep(0.05)
+                assert s.server.returncode == 0  # not the 8 s shutdown deadline's exit(1)
+                assert time.time() - started < 3
+                assert (await asyncio.wait_for(ws.receive(), 5)).type == aiohttp.WSMsgType.CLOSE
+
+    s = Stack("heartbeat: 60")  # idle clients: the streams must end without a write failing
     try:
         curl = subprocess.Popen(["curl", "-sN", f"{s.base}/v3/events"], stdout=subprocess.PIPE)
         wait_for(lambda: s.log_lines("event stream opened"))
-        started = time.time()
-        s.server.terminate()
-        s.server.wait(timeout=10)
-        assert s.server.returncode == 0  # not the 8 s shutdown deadline's exit(1)
-        assert time.time() - started < 3
+        run(scenario(s))
         assert curl.wait(timeout=5) == 0  # the response ended cleanly
     finally:
         if s.server.poll() is None:

@@ -73,7 +73,8 @@ public struct EventSubscription: Sendable {
 public final class StopSignal: Sendable {
   private struct State {
     var fired = false
-    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    /// One stream per waiting call, finished by ``fire()``.
+    var waiters: [Int: AsyncStream<Void>.Continuation] = [:]
     var next = 0
   }
 
@@ -85,31 +86,26 @@ public final class StopSignal: Sendable {
 
   /// Fires the signal, waking every waiter; later calls do nothing.
   public func fire() {
-    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+    let waiters = state.withLock { state in
       state.fired = true
       defer { state.waiters.removeAll() }
       return Array(state.waiters.values)
     }
-    for waiter in waiters { waiter.resume() }
+    for waiter in waiters { waiter.finish() }
   }
 
-  /// Returns once the signal fired or the task is cancelled.
+  /// Returns once the signal fired or the task is cancelled (an `AsyncStream` iteration ends
+  /// on cancellation by itself).
   public func wait() async {
-    let id = state.withLock { state in
+    let (stream, continuation) = AsyncStream<Void>.makeStream()
+    let id = state.withLock { state -> Int? in
+      guard !state.fired else { return nil }
       state.next += 1
+      state.waiters[state.next] = continuation
       return state.next
     }
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let ready = state.withLock { state -> Bool in
-          if state.fired || Task.isCancelled { return true }
-          state.waiters[id] = continuation
-          return false
-        }
-        if ready { continuation.resume() }
-      }
-    } onCancel: {
-      state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-    }
+    guard let id else { return }
+    defer { state.withLock { _ = $0.waiters.removeValue(forKey: id) } }
+    for await _ in stream {}
   }
 }
