@@ -78,6 +78,7 @@ struct DeviceConfigThresholdsTests {
     ("thresholds: {temperature: {HysteresisDuration: 10}}", "thresholds.temperature.HysteresisDuration", "expected a string"),
     ("thresholds: {'temperature[zone': {UpperCaution: {Reading: 80}}}", "thresholds.temperature[zone", "not a reading selector"),
     ("thresholds: [temperature]", "thresholds", "expected a mapping"),
+    ("thresholds: {'v[a=1,b=2]': {}, 'v[b=2,a=1]': {}}", "thresholds.v[", "names the same reading as another key"),
     ("context: {synse.thresholds: '{\"temperature\": {\"UpperCaution\": {\"Reading\": \"x\"}}}'}",
      "context.synse.thresholds.temperature.UpperCaution.Reading", "expected a number"),
   ])
@@ -86,7 +87,9 @@ struct DeviceConfigThresholdsTests {
       try build("devices:\n  - type: temperature\n    instances:\n      - data: {id: 1}\n        \(yaml)\n")
     }
     #expect(error.code == .invalidValue && error.file == "t.yaml")
-    #expect(error.key == "devices[0].instances[0].\(key)")
+    // Of one selector written two ways, either spelling may be the one named.
+    let full = "devices[0].instances[0].\(key)"
+    #expect(key.hasSuffix("[") ? error.key?.hasPrefix(full) == true : error.key == full, "\(error)")
     #expect(error.message.contains(message), "\(error)")
     #expect(!error.description.contains("\n"))
   }

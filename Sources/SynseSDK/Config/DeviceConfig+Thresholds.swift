@@ -61,7 +61,10 @@ extension DeviceConfig {
       return "\(GoFormat.float(reading)) is below \(otherKey) (\(GoFormat.float(otherReading))); expected "
         + "LowerFatal ≤ LowerCritical ≤ LowerCaution < UpperCaution ≤ UpperCritical ≤ UpperFatal"
     case .invalidDuration(_, let text): return "'\(text)' is not an ISO 8601 duration such as PT5S, PT0.5S or PT1M30S"
-    case .invalidSelector: return "not a reading selector: expected a reading type, optionally with [context-key=value,...]"
+    case .invalidSelector(let key):
+      // ThresholdsMetadata also refuses one selector written two ways (context in another order).
+      if (try? ReadingSelector(parsing: key)) != nil { return "names the same reading as another key" }
+      return "not a reading selector: expected a reading type, optionally with [context-key=value,...]"
     case .malformed(_, let reason):
       // JSONDecoder names Swift types; say what to write instead.
       return reason.replacingOccurrences(of: "expected Double", with: "expected a number")
