@@ -24,12 +24,12 @@ class Stack:
     """The emulator on a fixed TCP port (so it can be restarted there) and a server using it
     with the `events` section given (1 s heartbeats by default), its log in a file."""
 
-    def __init__(self, events="heartbeat: 1"):
+    def __init__(self, events="heartbeat: 1", extra=""):
         self.plugin_port = free_port()
         self.plugin = self.start_plugin()
         self.log = Path(tempfile.mkdtemp(prefix="synse-events-")) / "server.log"
         self.server, self.base, self.port = start_server(
-            {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, f"events: {{{events}}}\n", log=self.log)
+            {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, f"events: {{{events}}}\n{extra}", log=self.log)
 
     def start_plugin(self):
         process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", CLIENT_DEVICES)
@@ -59,8 +59,8 @@ class Stack:
 
 
 @contextlib.contextmanager
-def stack(events="heartbeat: 1"):
-    running = Stack(events)
+def stack(events="heartbeat: 1", extra=""):
+    running = Stack(events, extra)
     try:
         yield running
     finally:
@@ -68,19 +68,20 @@ def stack(events="heartbeat: 1"):
 
 
 def sse(base, query="", last_event_id=None):
-    """An sseclient-py client over a streaming requests response."""
+    """A streaming requests response and sseclient-py's event iterator over it (one per
+    response: the iterator consumes the body)."""
     headers = {"Accept": "text/event-stream"}
     if last_event_id is not None:
         headers["Last-Event-ID"] = str(last_event_id)
     response = requests.get(f"{base}/v3/events{query}", stream=True, headers=headers, timeout=(5, 15))
     assert response.status_code == 200, response.text
-    return response, sseclient.SSEClient(response)
+    return response, sseclient.SSEClient(response).events()
 
 
 def take(client, count):
-    """The next `count` events as (id, event, data)."""
+    """The next `count` events of an iterator from `sse` as (id, event, data)."""
     events = []
-    for event in client.events():
+    for event in client:
         events.append((event.id, event.event, json.loads(event.data)))
         if len(events) == count:
             return events
@@ -156,6 +157,37 @@ def test_a_resume_beyond_the_journal_is_told_how_many_it_missed():
         frames = [frame for frame in curl.stdout.read().decode().split("\n\n") if frame and not frame.startswith(":")]
         assert frames[0] == 'event: events.missed\ndata: {"missed":1}'
         assert [frame.split("\n")[0] for frame in frames[1:]] == ["id: 3", "id: 4"]
+
+
+def test_an_async_write_that_never_finishes_ends_as_unknown():
+    """The server follows async writes itself: a plugin that dies before answering gets the
+    transaction an `unknown` event after cache.transaction.ttl; one that restarted and
+    forgot it gets it at the next poll."""
+    with stack(extra="cache: {transaction: {ttl: 2}}\n") as s:
+        _, client = sse(s.base, "?type=transaction.finished")
+        wait_for(lambda: s.log_lines("event stream opened"))
+        forgotten, = s.write("on")
+        s.plugin.kill()  # at once: the plugin's write loop runs every 100 ms, the first poll is after 100 ms
+        s.plugin.wait()
+        s.plugin = s.start_plugin()
+        (_, _, data), = take(client, 1)
+        assert (data["transaction"], data["status"]) == (forgotten, "unknown")
+        assert "no longer knows" in data["message"], data
+
+        s.kill_plugin()
+        started = time.time()
+        lost = f"never-{time.time()}"
+        status, _ = request(s.base, f"/v3/write/{LED}", "POST", {"action": "state", "data": "on", "transaction": lost})
+        assert status == 500  # the plugin is down: not accepted, so never followed
+        s.plugin = s.start_plugin()
+        wait_for(lambda: get(s.base, f"/v3/read/{LED}")[0] == 200)
+        unreachable, = s.write("off")
+        s.plugin.kill()
+        s.plugin.wait()
+        (_, _, data), = take(client, 1)
+        assert (data["transaction"], data["status"]) == (unreachable, "unknown"), data
+        assert "not reachable" in data["message"] and "cache.transaction.ttl (2s)" in data["message"], data
+        assert time.time() - started >= 2
 
 
 def test_filters_select_and_bad_filters_are_400():
