@@ -4,7 +4,6 @@ sseclient-py, `Last-Event-ID` resumes, filters and their 400s, the WebSocket
 Events come from real plugin processes: `plugin.inactive`/`plugin.active` by killing and
 restarting the emulator, `transaction.finished` by writing the emulator's LED."""
 import asyncio
-import contextlib
 import json
 import subprocess
 import tempfile
@@ -51,28 +50,20 @@ class Stack:
     def log_lines(self, text):
         return [line for line in self.log.read_text(errors="replace").splitlines() if text in line]
 
-    def close(self):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
         stop(self.server)
         if self.plugin.poll() is None:
             stop(self.plugin)
         assert self.server.returncode == 0
 
 
-@contextlib.contextmanager
-def stack(events="heartbeat: 1", extra=""):
-    running = Stack(events, extra)
-    try:
-        yield running
-    finally:
-        running.close()
-
-
 def sse(base, query="", last_event_id=None):
     """A streaming requests response and sseclient-py's event iterator over it (one per
     response: the iterator consumes the body)."""
-    headers = {"Accept": "text/event-stream"}
-    if last_event_id is not None:
-        headers["Last-Event-ID"] = str(last_event_id)
+    headers = {"Accept": "text/event-stream", **({} if last_event_id is None else {"Last-Event-ID": str(last_event_id)})}
     response = requests.get(f"{base}/v3/events{query}", stream=True, headers=headers, timeout=(5, 15))
     assert response.status_code == 200, response.text
     return response, sseclient.SSEClient(response).events()
@@ -89,7 +80,7 @@ def take(client, count):
 
 
 def test_curl_and_sseclient_read_plugin_and_transaction_events():
-    with stack() as s:
+    with Stack() as s:
         response, client = sse(s.base, "?type=transaction.finished")
         assert response.headers["Content-Type"] == "text/event-stream"
         assert response.headers["Cache-Control"] == "no-cache"
@@ -124,7 +115,7 @@ def test_curl_and_sseclient_read_plugin_and_transaction_events():
 
 def test_last_event_id_resume_loses_nothing_still_in_the_journal():
     kinds = "type=plugin.active,plugin.inactive,transaction.finished"
-    with stack() as s:
+    with Stack() as s:
         response, client = sse(s.base, f"?{kinds}&last_event_id=0")
         (first_id, first, data), = take(client, 1)
         assert first == "plugin.active" and data["plugin"] == PLUGIN and data["tag"] == "vaporio/emulator-plugin"
@@ -147,7 +138,7 @@ def test_last_event_id_resume_loses_nothing_still_in_the_journal():
 
 
 def test_a_resume_beyond_the_journal_is_told_how_many_it_missed():
-    with stack("heartbeat: 1, journal_size: 2") as s:
+    with Stack("heartbeat: 1, journal_size: 2") as s:
         for state in ["on", "off", "on"]:
             s.write(state, wait=True)
         # Events 1 (plugin.active) to 4 happened; the journal keeps 3 and 4.
@@ -163,7 +154,7 @@ def test_an_async_write_that_never_finishes_ends_as_unknown():
     """The server follows async writes itself: a plugin that dies before answering gets the
     transaction an `unknown` event after cache.transaction.ttl; one that restarted and
     forgot it gets it at the next poll."""
-    with stack(extra="cache: {transaction: {ttl: 2}}\n") as s:
+    with Stack(extra="cache: {transaction: {ttl: 2}}\n") as s:
         _, client = sse(s.base, "?type=transaction.finished")
         wait_for(lambda: s.log_lines("event stream opened"))
         forgotten, = s.write("on")
@@ -191,7 +182,7 @@ def test_an_async_write_that_never_finishes_ends_as_unknown():
 
 
 def test_filters_select_and_bad_filters_are_400():
-    with stack() as s:
+    with Stack() as s:
         s.write("on", wait=True)
         queries = {
             "?type=transaction.finished": 1,
@@ -260,12 +251,12 @@ def test_websocket_event_stream_filters_resumes_and_stops():
                 with pytest.raises(asyncio.TimeoutError):  # the write's event did not come
                     await asyncio.wait_for(ws.receive(), 1.5)
 
-    with stack() as s:
+    with Stack() as s:
         run(scenario(s))
 
 
 def test_a_gone_sse_client_frees_its_stream():
-    with stack() as s:
+    with Stack() as s:
         curls = [subprocess.Popen(["curl", "-sN", f"{s.base}/v3/events"], stdout=subprocess.DEVNULL) for _ in range(3)]
         wait_for(lambda: any("open=3" in line for line in s.log_lines("event stream opened")))
         for curl in curls:
