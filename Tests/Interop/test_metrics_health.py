@@ -11,8 +11,9 @@ from helpers import (ROOT, free_port, get, request, samples, scrape, start_plugi
                      wait_until_serving)
 
 # One reading per pass of 100 ms (start_plugin). The inlet holds 20 until a `script` write
-# drives it; the meter has two voltage readings of one type, told apart by context; the energy
-# counter's thresholds are written in kWh and exported in joules.
+# drives it; the meter has two voltage readings of one type, told apart by context, leg 1 with
+# the hardware's own alarm flag (synse.alarm: a state, never a label); the energy counter's
+# thresholds are written in kWh and exported in joules.
 DEVICES = """\
 version: 3
 devices:
@@ -40,7 +41,7 @@ devices:
         data:
           id: 4
           readings:
-            - {output: voltage, value: 120.5, context: {leg: "1"}}
+            - {output: voltage, value: 120.5, context: {leg: "1", synse.alarm: caution}}
             - {output: voltage, value: 119.25, context: {leg: "2"}}
         thresholds:
           "voltage[leg=1]": {UpperCritical: {Reading: 130}}
@@ -74,10 +75,23 @@ def transitions(parsed):
     return {(labels["event"], labels["severity"]): v for labels, v in matching(parsed, TRANSITIONS)}
 
 
-def at_zero_except(counts, **expected):
-    """Every pair at 0 but the given ones (`raised_warning=1` is ('alarm.raised', 'warning'))."""
+def settled(base, ready, **expected):
+    """The scrape once `ready(parsed)` holds and the transitions counter reads `expected` (every
+    other pair 0; `raised_warning=1` is ('alarm.raised', 'warning')). The counter is incremented
+    just after the state changes, so one scrape may see the new gauge and the old count; a count
+    that goes past `expected` never settles and fails, naming the last counts seen."""
     wanted = {("alarm." + key.split("_")[0], key.split("_")[1]): v for key, v in expected.items()}
-    assert counts == {**{pair: 0 for pair in counts}, **wanted}, counts
+    last = {}
+
+    def check():
+        nonlocal last
+        parsed = samples(scrape(base)[1])
+        last = transitions(parsed)
+        return ready(parsed) and last == {**{pair: 0 for pair in last}, **wanted} and parsed
+    try:
+        return wait_for(check, timeout=10)
+    except AssertionError:
+        raise AssertionError(f"transitions {last}, expected {wanted} and the rest 0") from None
 
 
 def test_health_metrics_exact_from_scripted_sensors(tmp_path, monkeypatch):
@@ -91,16 +105,20 @@ def test_health_metrics_exact_from_scripted_sensors(tmp_path, monkeypatch):
         ids = {d["info"]: d["id"] for d in get(base, "/v3/scan")[1]}
         inlet, outlet, meter, energy = (ids[f"Health {name}"] for name in ("Inlet", "Outlet", "Meter", "Energy"))
 
-        # Every watched sensor evaluated once: five, the unwatched probe left out.
-        parsed = samples(wait_for(lambda: (lambda t: len(matching(samples(t), "synse_device_health")) == 5 and t)(scrape(base)[1])))
+        # Every watched sensor evaluated once: five, the unwatched probe left out; the meter's legs
+        # announced at their first reading.
+        parsed = settled(base, lambda p: len(matching(p, "synse_device_health")) == 5, raised_critical=1, raised_warning=1)
         labels, health = one(parsed, "synse_device_health", id=inlet)
         assert health == 0 and labels == {"id": inlet, "info": "Health Inlet", "device_type": "temperature",
                                            "plugin": labels["plugin"], "tags": "", "type": "temperature"}, labels
         assert one(parsed, "synse_device_health", id=outlet)[1] == 0
         assert not matching(parsed, "synse_device_health", id=ids["Unwatched Probe"])
         # Two readings of one type on one device: the context label tells them apart.
-        assert one(parsed, "synse_device_health", id=meter, context_leg="1")[1] == 0
+        assert one(parsed, "synse_device_health", id=meter, context_leg="1")[1] == 1  # the plugin's caution flag
         assert one(parsed, "synse_device_health", id=meter, context_leg="2")[1] == 2  # 119.25 ≥ 110
+        series = [labels for name in ("synse_device_health", "synse_device_threshold", "synse_device_voltage_volts")
+                  for labels, _ in matching(parsed, name, id=meter)]
+        assert len(series) == 6 and all("context_leg" in labels and "context_synse_alarm" not in labels for labels in series), series
         assert one(parsed, "synse_device_health", id=energy)[1] == 0
 
         # Thresholds per kind, in the base unit, with the sensor's own labels.
@@ -110,19 +128,18 @@ def test_health_metrics_exact_from_scripted_sensors(tmp_path, monkeypatch):
         assert {l["threshold"]: v for l, v in matching(parsed, "synse_device_threshold", id=energy)} == \
             {"UpperCaution": 7_200_000, "UpperCritical": 9_000_000}  # kWh → J
         assert one(parsed, "synse_device_threshold", id=meter, context_leg="2", threshold="UpperCritical")[1] == 110
-        at_zero_except(transitions(parsed), raised_critical=1)
 
         # Drive the inlet: 85 (warning), then 96 held (critical); one announcement each.
         status, result = request(base, f"/v3/write/wait/{inlet}", "POST", {"action": "script", "data": "[85, 96]"})
         assert status == 200 and result[0]["status"] == "DONE", result
-        parsed = samples(wait_for(lambda: (lambda t: one(samples(t), "synse_device_health", id=inlet)[1] == 2 and t)(scrape(base)[1])))
-        at_zero_except(transitions(parsed), raised_critical=1, raised_warning=1, changed_critical=1)
+        parsed = settled(base, lambda p: one(p, "synse_device_health", id=inlet)[1] == 2,
+                         raised_critical=1, raised_warning=2, changed_critical=1)
         assert one(parsed, "synse_device_health", id=outlet)[1] == 0
 
         # Back to 20: one clear (no hysteresis: critical and caution clear on one reading).
         request(base, f"/v3/write/wait/{inlet}", "POST", {"action": "script", "data": "[20]"})
-        parsed = samples(wait_for(lambda: (lambda t: one(samples(t), "synse_device_health", id=inlet)[1] == 0 and t)(scrape(base)[1])))
-        at_zero_except(transitions(parsed), raised_critical=1, raised_warning=1, changed_critical=1, cleared_ok=1)
+        settled(base, lambda p: one(p, "synse_device_health", id=inlet)[1] == 0,
+                raised_critical=1, raised_warning=2, changed_critical=1, cleared_ok=1)
 
         # promtool's lint finds nothing in the health families (only the spec's own latency names,
         # docs/api-v3.md §10, which test_metrics.py pins).
@@ -130,12 +147,11 @@ def test_health_metrics_exact_from_scripted_sensors(tmp_path, monkeypatch):
         findings = [line for line in (lint.stdout + lint.stderr).splitlines() if line.strip()]
         assert findings and all("_latency_sec metric names should not contain abbreviated units" in f for f in findings), findings
 
-        # The plugin gone: every sensor unknown (-1); four were ok (raised), one critical (changed).
+        # The plugin gone: every sensor unknown (-1); three were ok (raised), the legs not (changed).
         stop(plugin)
-        parsed = samples(wait_for(lambda: (lambda t: all(v == -1 for _, v in matching(samples(t), "synse_device_health")) and t)(scrape(base)[1])))
+        parsed = settled(base, lambda p: all(v == -1 for _, v in matching(p, "synse_device_health")),
+                         raised_critical=1, raised_warning=2, changed_critical=1, cleared_ok=1, raised_unknown=3, changed_unknown=2)
         assert len(matching(parsed, "synse_device_health")) == 5
-        at_zero_except(transitions(parsed), raised_critical=1, raised_warning=1, changed_critical=1, cleared_ok=1,
-                       raised_unknown=4, changed_unknown=1)
     finally:
         stop(server)
         if plugin.poll() is None:

@@ -1,4 +1,5 @@
 import ProcessMetrics
+import SynseSupport
 
 /// One exported reading: its metric name, its family's HELP text, its labels in output order
 /// and its value in the base unit.
@@ -15,13 +16,17 @@ struct ReadingSeries {
   /// Prefix of labels made from context keys, so that a key never collides with the base
   /// labels (`id`, `plugin`, …) or the reserved `__` names.
   static let contextPrefix = "context_"
+  /// Context keys that say something about a reading's state, not which reading it is
+  /// (`synse.alarm`, the hardware's alarm flag, comes and goes): never a label, or a series
+  /// would change identity each time the flag does.
+  static let stateKeys: Set<String> = [ReadingAlarm.key]
 
   /// Gives every series a distinct (name, labels) pair without dropping any. Series that share
   /// a name and base labels (one device sending several readings of one metric) form a group;
-  /// a group of more than one gets a `context_<key>` label for each context key whose value
-  /// differs within the group (a missing key counts as the empty value, which Prometheus
-  /// reads as an absent label, so it is left out), and if that still leaves two alike, an
-  /// `index` label on every member. Groups of one keep their base labels only, so a device
+  /// a group of more than one gets a `context_<key>` label for each context key (not one of
+  /// ``stateKeys``) whose value differs within the group (a missing key counts as the empty
+  /// value, which Prometheus reads as an absent label, so it is left out), and if that still
+  /// leaves two alike, an `index` label on every member. Groups of one keep their base labels only, so a device
   /// with one reading per metric has the same series as before.
   static func distinguish(_ series: inout [ReadingSeries]) {
     var groups: [String: [Int]] = [:]
@@ -29,7 +34,9 @@ struct ReadingSeries {
       groups[key(sample.name, sample.labels), default: []].append(position)
     }
     for members in groups.values where members.count > 1 {
-      let contexts = members.map { Dictionary(series[$0].context, uniquingKeysWith: { _, last in last }) }
+      let contexts = members.map { member in
+        Dictionary(series[member].context.filter { !stateKeys.contains($0.0) }, uniquingKeysWith: { _, last in last })
+      }
       let keys = Set(contexts.flatMap(\.keys)).sorted().filter { key in Set(contexts.map { $0[key] ?? "" }).count > 1 }
       let names = labelNames(for: keys)
       for (member, context) in zip(members, contexts) {
