@@ -138,9 +138,6 @@ def test_hwmon_limits_and_alarm_flags_become_alarms():
         stop(plugin)
 
 
-@pytest.mark.xfail(strict=True, reason="the server keys a sensor by its whole reading context, and hwmon readings "
-                   "carry their alarm flags there (alarm=0/1): a flipped flag makes a new sensor and the old one goes "
-                   "unknown instead of clearing (SensorKey)")
 def test_a_chip_clearing_its_alarm_flag_clears_the_alarm():
     tree = copy_tree("server")
     port = free_port()

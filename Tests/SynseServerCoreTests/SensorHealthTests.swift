@@ -176,3 +176,28 @@ struct SensorHealthTests {
     #expect(HealthState.allCases.map(\.metricValue) == [0, 1, 2, 3, -1])
   }
 }
+
+/// The hardware's own alarm flag (reading context `synse.alarm`): a floor on the state while
+/// the readings carry it, with no dwell and no hysteresis.
+struct SensorHealthAlarmFloorTests {
+  @Test func aFlaggedReadingRaisesAtOnceAndTheFloorGoesWithTheFlag() throws {
+    var health = try SensorHealth(
+      thresholds: Thresholds(upperCaution: Threshold(reading: 80, dwellTime: .seconds(60)), upperCritical: Threshold(reading: 90)),
+      start: at(0))
+    #expect(health.observe(20, at: at(0)) == nil)
+    let raised = health.observe(20, at: at(1), alarm: .critical)
+    #expect(raised?.event == .raised && raised?.state == .critical && raised?.threshold == nil)
+    // A threshold above the floor wins; the floor holds when the value comes back.
+    #expect(health.observe(95, at: at(2), alarm: .caution)?.threshold == .upperCritical)
+    #expect(health.observe(20, at: at(3), alarm: .caution)?.state == .warning)
+    let cleared = health.observe(20, at: at(4))
+    #expect(cleared?.event == .cleared && cleared?.state == .ok)
+  }
+
+  @Test func withoutThresholdsOnlyTheFlagCounts() throws {
+    var health = try SensorHealth(thresholds: Thresholds(), start: at(0))
+    #expect(health.observe(1e9, at: at(0)) == nil)
+    #expect(health.observe(1, at: at(1), alarm: .fatal)?.state == .fatal)
+    #expect(health.observe(1, at: at(2))?.state == .ok)
+  }
+}

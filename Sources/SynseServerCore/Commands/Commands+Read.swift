@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 extension Commands {
   /// Readings from every active plugin (or one, by `pluginID`), in registration order; with
@@ -55,7 +56,7 @@ extension Commands {
   public func readDevice(_ deviceID: String) async throws(SynseError) -> JSONValue {
     let plugin = try await owner(of: deviceID)
     let readings = try await call(plugin, "read device") { client throws(PluginCallError) in try await client.read(deviceID: deviceID, tags: []) }
-    return .array(readings.map { live.annotated($0).json })
+    return .array(ReadingSequencer.numbered(readings, devices: devices).map { live.annotated($0).json })
   }
 
   /// Streams live readings from every active plugin until cancelled; tags go to plugins as
@@ -76,7 +77,12 @@ extension Commands {
     for plugin in registry.plugins where plugin.active {
       do {
         try await call(plugin, "read cache") { client throws(PluginCallError) in
-          try await client.readCache(start: start, end: end) { reading in try await each(live.annotated(reading).json) }
+          let sequencer = Mutex(ReadingSequencer())
+          try await client.readCache(start: start, end: end) { reading in
+            var reading = reading
+            sequencer.withLock { $0.number(&reading, outputs: devices.outputCount) }
+            try await each(live.annotated(reading).json)
+          }
         }
       } catch {
         logger.warning("read cache ended early", metadata: ["plugin": "\(plugin.id)", "error": "\(error)"])
@@ -113,7 +119,7 @@ private struct ReadAnswer: Sendable {
       read = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
         // Rendered once here, so every coalesced request reuses the same JSON.
         let readings = try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
-        return SharedRead(readings.map(commands.live.annotated))
+        return SharedRead(ReadingSequencer.numbered(readings, devices: commands.devices).map(commands.live.annotated))
       }
     } catch {
       self.error = error

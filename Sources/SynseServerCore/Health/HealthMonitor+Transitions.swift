@@ -29,21 +29,26 @@ extension HealthMonitor {
     return resolved.thresholds(type: key.type, context: context)
   }
 
-  /// The sensor of `key`, created when thresholds apply, re-created when a device-cache build
-  /// changed its thresholds (an active alarm is then cleared: it was raised against old limits).
+  /// The sensor of `key`, created when thresholds apply or the hardware flags an alarm on the
+  /// reading (`alarm`), re-created when a device-cache build changed its thresholds (an active
+  /// alarm is then cleared: it was raised against old limits).
   func sensor(
-    _ key: SensorKey, _ reading: ReadingRecord, plugin: String, in state: inout State, pending: inout [Published]
+    _ key: SensorKey, _ reading: ReadingRecord, plugin: String, alarm: ThresholdKind.Level?, in state: inout State,
+    pending: inout [Published]
   ) -> Sensor? {
     if let sensor = state.sensors[key], sensor.generation == state.generation { return sensor }
-    if state.unwatched.contains(key) { return nil }
+    if alarm == nil, state.unwatched.contains(key) { return nil }
     let old = state.sensors.removeValue(forKey: key)
-    guard let thresholds = thresholds(for: key, reading.context, in: &state),
+    // A sensor kept for its hardware alarms keeps being evaluated without thresholds.
+    let fallback = alarm != nil || old?.health.thresholds.isEmpty == true ? Thresholds() : nil
+    guard let thresholds = thresholds(for: key, reading.context, in: &state) ?? fallback,
       let fresh = try? SensorHealth(thresholds: thresholds, start: clock.now)
     else {
       state.unwatched.insert(key)
       if let old, old.announced != .ok { pending.append(clearedForChangedThresholds(old, key: key)) }
       return nil
     }
+    state.unwatched.remove(key)
     if var old, old.health.thresholds == thresholds {
       old.generation = state.generation
       return old
@@ -79,7 +84,11 @@ extension HealthMonitor {
   static func message(_ change: HealthTransition<ContinuousClock.Instant>, type: String, unit: String?, thresholds: Thresholds) -> String {
     let unitText = unit.map { " \($0)" } ?? ""
     let value = change.value.map { "\($0)\(unitText)" } ?? "no value"
-    guard let kind = change.threshold, let threshold = thresholds[kind] else { return "\(type) \(value)" }
+    guard let kind = change.threshold, let threshold = thresholds[kind] else {
+      // No threshold behind it: the hardware's own alarm (reading context synse.alarm).
+      if change.state == .ok { return "\(type) \(value): the hardware alarm ended" }
+      return "\(type) \(value): the hardware reports a \(change.state.rawValue) alarm (\(ReadingAlarm.key))"
+    }
     let above = threshold.activation.isAbove(for: kind)
     if change.state == .ok {
       let band = thresholds.hysteresisReading > 0 ? " by more than the hysteresis \(thresholds.hysteresisReading)" : ""

@@ -7,6 +7,9 @@ public import SynseSupport
 /// each sensor's ``SensorHealth``, and publishes `alarm.raised`/`alarm.changed`/`alarm.cleared`
 /// to the ``EventJournal`` (docs/health.md "Evaluation").
 ///
+/// A reading whose context carries `synse.alarm` (``ReadingAlarm``: the hardware's own alarm flag)
+/// is at least that level while it does, thresholds or not.
+///
 /// Thresholds are resolved per device once per device-cache build, not per reading. A sensor is
 /// `unknown` when no reading came for `unknownAfter` of its read intervals (the gap between its
 /// last two readings, at least a second), or at once when its plugin's stream ends
@@ -16,7 +19,8 @@ public final class HealthMonitor: Sendable {
     var health: SensorHealth<ContinuousClock.Instant>
     let plugin: String
     let type: String
-    let context: [(String, String)]
+    /// The latest reading's context.
+    var context: [(String, String)]
     let tags: [String]
     var unit: String?
     var value: Double?
@@ -71,10 +75,11 @@ public final class HealthMonitor: Sendable {
     let key = SensorKey(reading)
     let now = clock.now
     let value = reading.value.number
+    let alarm = reading.context.first { $0.0 == ReadingAlarm.key }.flatMap { ReadingAlarm.level(in: [ReadingAlarm.key: $0.1]) }
     var pending: [Published] = []
     let health = state.withLock { state -> HealthState? in
       refreshGeneration(&state)
-      guard var sensor = sensor(key, reading, plugin: plugin, in: &state, pending: &pending) else { return nil }
+      guard var sensor = sensor(key, reading, plugin: plugin, alarm: alarm, in: &state, pending: &pending) else { return nil }
       guard let value else {
         state.sensors[key] = sensor
         return sensor.announced
@@ -82,8 +87,9 @@ public final class HealthMonitor: Sendable {
       if let last = sensor.lastAt { sensor.interval = max(.seconds(1), last.duration(to: now)) }
       sensor.lastAt = now
       sensor.value = value
+      sensor.context = reading.context
       sensor.unit = reading.unit?.symbol
-      if let change = sensor.health.observe(value, at: now) { pending.append(record(change, in: &sensor, key: key, reason: nil)) }
+      if let change = sensor.health.observe(value, at: now, alarm: alarm) { pending.append(record(change, in: &sensor, key: key, reason: nil)) }
       state.sensors[key] = sensor
       return sensor.announced
     }

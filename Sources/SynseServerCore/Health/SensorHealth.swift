@@ -46,14 +46,21 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
 
   /// Evaluates a reading `value` (in the thresholds' unit) taken at `time`.
   ///
+  /// - Parameter alarm: a level the hardware itself reports for this reading (reading context
+  ///   `synse.alarm`, ``ReadingAlarm``): the state is at least that level for as long as the
+  ///   readings carry it, with no dwell and no hysteresis (the hardware has its own).
   /// - Returns: the transition it caused, or `nil` if the announced state is unchanged.
-  public mutating func observe(_ value: Double, at time: Instant) -> HealthTransition<Instant>? {
+  public mutating func observe(_ value: Double, at time: Instant, alarm: ThresholdKind.Level? = nil) -> HealthTransition<Instant>? {
     guard value.isFinite else { return nil }
     lastSeen = time
     let hysteresisDuration = thresholds.hysteresisDuration
     var top = -1
     for index in trackers.indices where trackers[index].update(value, at: time, hysteresisDuration: hysteresisDuration) {
       if top < 0 || trackers[index].kind.level > trackers[top].kind.level { top = index }
+    }
+    if let alarm, top < 0 || alarm > trackers[top].kind.level {
+      state = HealthState(alarm)
+      return announce(state, kind: nil, value: value, at: time)
     }
     if top < 0 {
       state = .ok

@@ -122,9 +122,9 @@ extension LiveReadings.Feed {
 }
 
 extension ReadingRecord {
-  /// Same device, reading type and context: a newer reading of the same sensor.
+  /// Same device, type and place among the device's readings of that type: a newer reading of
+  /// the same sensor (its context may have changed).
   func isSameSensor(as other: ReadingRecord) -> Bool {
-    device == other.device && type == other.type && context.count == other.context.count
-      && zip(context, other.context).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    ordinal == other.ordinal && device == other.device && type == other.type
   }
 }

@@ -13,6 +13,9 @@ public struct ReadingRecord: Sendable {
   /// The sensor's announced health (docs/health.md); nil when no threshold applies, which
   /// renders as `null`. Always the last key, so every field of the original stays as it was.
   public var health: HealthState?
+  /// Its place among its device's readings of this type in one read pass (not rendered): with
+  /// device and type, the sensor it comes from (``ReadingSequencer``).
+  public var ordinal = 0
   /// ``json`` rendered once for a read shared by coalesced requests.
   public var rendered: JSONFragment?
 

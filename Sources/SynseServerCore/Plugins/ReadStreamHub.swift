@@ -100,7 +100,11 @@ final class ReadStreamHub: Sendable {
   private func run(_ key: Key, _ generation: Int, _ plugin: PluginHandle) async {
     do throws(PluginCallError) {
       let everything = key.ids.isEmpty && key.tagGroups.isEmpty
+      let sequencer = Mutex(ReadingSequencer())
+      let devices = live.devices
       try await plugin.client.readStream(ids: key.ids, tagGroups: key.tagGroups) { reading in
+        var reading = reading
+        sequencer.withLock { $0.number(&reading, outputs: devices.outputCount) }
         let json = (everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()).json
         let sinks = self.state.withLock { $0.upstreams[key].flatMap { $0.generation == generation ? $0.sinks : nil } ?? [] }
         for sink in sinks { sink(json) }
