@@ -53,6 +53,12 @@ write_scripted_devices() {  # COUNT FILE VALUES-OF-THE-FIRST-N N [OTHERS' VALUES
   } > "$file"
 }
 
+check_health_off() {  # SERVER-PORT: a server that ignored HEALTH_OFF_CONFIG would make "off" a second "on"
+  if grep -q "is not one synse-server knows" "$work/server-$1.log"; then
+    echo "synse-server does not know HEALTH_OFF_CONFIG ($health_off):"; grep "is not one synse-server knows" "$work/server-$1.log"; exit 1
+  fi
+}
+
 ratios() {  # label devices-file-or-empty plugin-port (servers on the next two ports)
   local label=$1 devices=$2 port=$3
   start_emulator "$port" "$devices"
@@ -60,6 +66,7 @@ ratios() {  # label devices-file-or-empty plugin-port (servers on the next two p
   local on_pid=$server_pid on=http://127.0.0.1:$((port + 1))
   start_server $((port + 2)) "$port" false "$health_off"
   local off_pid=$server_pid off=http://127.0.0.1:$((port + 2))
+  check_health_off $((port + 2))
   sleep 3  # both servers' plugin streams live and primed
   local urls=("$on/v3/scan" "$on/v3/read" "$off/v3/read")
   for url in "${urls[@]}"; do wrk -t2 -c32 -d2s "$url" > /dev/null; done
@@ -84,6 +91,7 @@ start_emulator 5341 "$work/devices-10000.yaml"
 start_server 5342 5341 false
 on_pid=$server_pid
 start_server 5343 5341 false "$health_off"
+check_health_off 5343
 sleep 5
 eval_seconds=${EVAL_SECONDS:-30}
 before="$(cpu_seconds "$on_pid") $(cpu_seconds "$server_pid")"
