@@ -95,10 +95,12 @@ extension Commands {
 extension Commands {
   /// A plugin's readings from its live stream (all of them, or the devices carrying every tag
   /// of `tags`, matched as `/v3/scan` matches them); nil when the stream is not live or primed,
-  /// so the plugin is asked directly.
+  /// or a tag uses a wildcard, so the plugin is asked directly.
   func liveRead(plugin: PluginHandle, tags: [String]) -> SharedRead? {
     guard live.isLive(plugin: plugin.id) else { return nil }
     if tags.isEmpty { return live.snapshot(plugin: plugin.id) }
+    // The SDK's wildcard label `**` is matched by the plugin, not by the device cache.
+    guard !tags.contains(where: { $0.hasSuffix(":**") || $0.hasSuffix("/**") || $0 == "**" }) else { return nil }
     return live.snapshot(plugin: plugin.id, devices: Set(devices.devices(withAll: tags).map(\.id)))
   }
 }
