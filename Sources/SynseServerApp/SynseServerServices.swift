@@ -73,6 +73,9 @@ public struct SynseServerServices: Sendable {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance), .init(service: LiveFeeds(commands: commands))]
     services += listeners.services.map { .init(service: $0) }
+    if !configuration.webhooks.destinations.isEmpty {
+      services.append(.init(service: WebhookService(destinations: configuration.webhooks.destinations, journal: events, metrics: metrics, logger: logger)))
+    }
     let systemd = SystemdNotifier.server(
       listening: listeners.listening, listeners: listeners.services.count, registry: registry, devices: devices,
       address: listeners.address, logger: logger)

@@ -48,7 +48,7 @@ struct ConfigurationKeyTests {
     let names = ServerConfiguration.keys.map(\.dotted)
     #expect(Set(names).count == names.count)
     #expect(ServerConfiguration.keys.first { $0.dotted == "cache.transaction.ttl" }?.variable == "SYNSE_CACHE_TRANSACTION_TTL")
-    #expect(ServerConfiguration.secretKeys == ["metrics.auth.password", "metrics.auth.token"])
+    #expect(ServerConfiguration.secretKeys == ["metrics.auth.password", "metrics.auth.token", "webhooks.secret", "webhooks.headers"])
   }
 
   /// Libyaml's message spans three lines (problem, the text, a caret); the error is one line

@@ -25,9 +25,11 @@ struct ConfigurationKey: Sendable {
   let shownDefault: String?
   /// The tree form of a `SYNSE_*` value, or nil when the value means "unset".
   let environmentValue: @Sendable (String) -> EnvironmentValue
+  /// Credential fields of a list's entries, dotted (`webhooks.secret`); see ``secret``.
+  let secretFields: [String]
   /// Sets the field from a tree value; when the value does not fit, returns what is wrong
-  /// with it (`must be an integer, got "5000" (…)`, `has a blank entry (…)`), a credential's
-  /// value never shown.
+  /// with it, naming the key (`'port' must be an integer, got "5000" (…)`, `'plugin.unix' has
+  /// a blank entry (…)`, `'webhooks[1].types' has unknown …`), a credential's value never shown.
   let apply: @Sendable (JSONValue, inout ServerConfiguration) -> String?
   /// The field's value in a default ``ServerConfiguration``, in tree form (nil: unset).
   let defaultValue: @Sendable () -> JSONValue?
@@ -73,6 +75,7 @@ struct ConfigurationKey: Sendable {
     self.dumped = dumped
     self.shownDefault = shownDefault
     isMap = Value.isMap
+    secretFields = Value.secretFields.map { "\(name).\($0)" }
     environmentValue = { raw in
       // docs/api-v3.md §9.3: an empty variable is unset, whatever the key's type (`X=${X}` in
       // a compose file), so an empty token or address never replaces the file's or the default.
@@ -80,17 +83,18 @@ struct ConfigurationKey: Sendable {
       return Value.environmentValue(raw)
     }
     apply = { json, configuration in
-      let shown = secret ? ServerConfiguration.redactedValue : json.serialized(pretty: false)
+      let shown = secret || !Value.secretFields.isEmpty ? ServerConfiguration.redactedValue : json.serialized(pretty: false)
       guard let value = Value(configuration: json) else {
+        if let problem = Value.problem(with: json) { return problem }
         // `port: "5000"`, `pretty_json: "true"`: YAML quotes make a string, as in the original
         // (bison checks the field's type), so say why rather than only what.
         let quoted = Value(configuration: json.unquoted) != nil ? " (a quoted string: write it without quotes)" : ""
-        return "must be \(Value.expected), got \(shown)\(quoted)"
+        return "'\(name)' must be \(Value.expected), got \(shown)\(quoted)"
       }
       // One rule for every list key: a blank entry (`a,,b`, `[""]`) is a typo, never a name
       // (an empty socket name would be the socket directory itself).
-      if let blank = value.blankEntry { return "has a blank entry (entry \(blank + 1) of \(shown))" }
-      if let rule, let problem = rule.problem(value) { return "must be \(problem), got \(shown)" }
+      if let blank = value.blankEntry { return "'\(name)' has a blank entry (entry \(blank + 1) of \(shown))" }
+      if let rule, let problem = rule.problem(value) { return "'\(name)' must be \(problem), got \(shown)" }
       configuration[keyPath: field] = value
       return nil
     }

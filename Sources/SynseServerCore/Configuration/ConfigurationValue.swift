@@ -15,12 +15,20 @@ protocol ConfigurationValue: Sendable {
   static var isMap: Bool { get }
   /// The index of the first blank (empty or all-space) entry of a list; nil for other types.
   var blankEntry: Int? { get }
+  /// For values with parts (the `webhooks` list): why `json` is not one, naming the nested
+  /// key (`'webhooks[1].types' has unknown event type …`); nil: "must be <expected>".
+  static func problem(with json: JSONValue) -> String?
+  /// Fields of the value's entries that are credentials (`secret` of each `webhooks` entry):
+  /// redacted like a `secret` key, as `<key>.<field>`.
+  static var secretFields: [String] { get }
 }
 
 extension ConfigurationValue {
   static var isList: Bool { false }
   static var isMap: Bool { false }
   var blankEntry: Int? { nil }
+  static func problem(with json: JSONValue) -> String? { nil }
+  static var secretFields: [String] { [] }
 }
 
 extension String: ConfigurationValue {

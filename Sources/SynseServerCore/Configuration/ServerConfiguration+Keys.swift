@@ -31,6 +31,8 @@ extension ServerConfiguration {
     .init("http.max_body_size", \.http.maxBodySize, "request body limit (413 over it); also the WebSocket message limit", rule: .positive),
     .init("events.journal_size", \.events.journalSize, "events kept for `Last-Event-ID` resumes of `/v3/events`", rule: .positive),
     .init("events.heartbeat", \.events.heartbeat, "seconds between `/v3/events` heartbeat comments"),
+    .init("webhooks", \.webhooks, "destinations events are POSTed to, signed and retried (see [Webhooks](#webhooks)); JSON in the variable",
+          shownDefault: "none"),
     .init("metrics.enabled", \.metrics.enabled, "serve `/metrics` (see [Metrics](#metrics))", dumped: true),
     .init("metrics.ip_label", \.metrics.ipLabel, "label HTTP metrics with the client IP"),
     .init("metrics.readings", \.metrics.readings, "export device readings on each scrape"),

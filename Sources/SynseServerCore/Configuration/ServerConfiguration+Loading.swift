@@ -70,7 +70,7 @@ extension ServerConfiguration {
       case .unset: continue
       case .value(let value): tree = merge(tree, nested(key.path, value))
       case .invalid(let expected):
-        let shown = key.secret ? redactedValue : raw
+        let shown = key.secret || !key.secretFields.isEmpty ? redactedValue : raw
         throw ConfigurationError("invalid configuration (\(key.variable)=\(shown)): '\(key.dotted)' must be \(expected)")
       }
     }
@@ -96,7 +96,7 @@ extension ServerConfiguration {
     for key in Self.keys {
       guard let found = Self.value(at: key.path, in: tree) else { continue }
       if let problem = key.apply(found, &self) {
-        throw ConfigurationError("invalid configuration (\(origins.origin(of: key) ?? "defaults")): '\(key.dotted)' \(problem)")
+        throw ConfigurationError("invalid configuration (\(origins.origin(of: key) ?? "defaults")): \(problem)")
       }
     }
     plugin.discoverKubernetes = Self.value(at: ["plugin", "discover", "kubernetes"], in: tree) != nil

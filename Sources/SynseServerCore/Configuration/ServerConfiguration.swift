@@ -79,6 +79,8 @@ public struct ServerConfiguration: Sendable {
   public var ssl = SSL()
   public var metrics = MetricsOptions()
   public var events = Events()
+  /// `webhooks`: where events are POSTed (docs/health.md "Webhooks").
+  public var webhooks = WebhookDestinations()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).
   public var tree: JSONValue = .object([])
   /// Dotted keys of the file that nothing reads (``unknownKeyWarnings`` logs them at startup).
@@ -116,15 +118,19 @@ public struct MetricsOptions: Sendable, Equatable {
 extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
   /// Keys whose values are credentials: shown as ``redactedValue`` in `/v3/config` and in
   /// every printed form of the configuration (service descriptions in startup logs).
-  public static let secretKeys: Set<String> = Set(keys.filter(\.secret).map(\.dotted))
+  /// Fields of list entries count too (`webhooks.secret`: every entry's `secret`).
+  public static let secretKeys: Set<String> = Set(keys.filter(\.secret).map(\.dotted) + keys.flatMap(\.secretFields))
   public static let redactedValue = "<redacted>"
 
   /// `tree` with every ``secretKeys`` value that is set replaced by ``redactedValue``.
+  /// List entries have their list's path, so `webhooks.secret` is each entry's `secret`.
   public static func redacted(_ tree: JSONValue, path: [String] = []) -> JSONValue {
-    guard case .object(let pairs) = tree else {
-      return secretKeys.contains(path.joined(separator: ".")) && tree != .null ? .string(redactedValue) : tree
+    if secretKeys.contains(path.joined(separator: ".")) && tree != .null { return .string(redactedValue) }
+    switch tree {
+    case .object(let pairs): return .object(pairs.map { key, value in (key, redacted(value, path: path + [key])) })
+    case .array(let items): return .array(items.map { redacted($0, path: path) })
+    default: return tree
     }
-    return .object(pairs.map { key, value in (key, redacted(value, path: path + [key])) })
   }
 
   public var description: String { "ServerConfiguration(\(Self.redacted(tree).serialized(pretty: false)))" }

@@ -1,0 +1,106 @@
+import Foundation
+
+extension WebhookDestination {
+  /// Reads entry `index` of the `webhooks` list (a mapping, from YAML or the JSON of
+  /// `SYNSE_WEBHOOKS`):
+  ///
+  /// - `url` (required): `http://` or `https://` with a host; user info is refused (it would
+  ///   show in `/v3/config`; give credentials in `headers`);
+  /// - `name`: the metrics label (default: the URL without query); `types`, `severity`,
+  ///   `plugin`: a string, a comma list or a list of them; `tags`: a list of groups, each a tag
+  ///   or a comma list that must all be present (as `/v3/events?tags=`);
+  /// - `secret`, `context`: strings; `headers`: a mapping of names to strings;
+  /// - `queue_size` (events, ≥ 1, default 1000); `retry_initial` (seconds, default 1),
+  ///   `retry_max` (seconds, ≥ `retry_initial`, default 30), `timeout` (seconds, default 10):
+  ///   numbers > 0, decimals allowed.
+  ///
+  /// - Throws: ``WebhookConfigError`` naming the first bad key, e.g. `webhooks[1].types`.
+  static func parse(_ json: JSONValue, index: Int) throws(WebhookConfigError) -> WebhookDestination {
+    let at = "webhooks[\(index)]"
+    guard case .object(let pairs) = json else {
+      throw WebhookConfigError(key: at, message: "must be a mapping with at least 'url', got \(json.serialized(pretty: false))")
+    }
+    var entry: [String: JSONValue] = [:]
+    for (field, value) in pairs {
+      guard fields.contains(field) else {
+        throw WebhookConfigError(key: "\(at).\(field)", message: "is not a webhook field (known: \(fields.joined(separator: ", ")))")
+      }
+      if value != .null { entry[field] = value }
+    }
+    func fail(_ field: String, _ message: String) -> WebhookConfigError { WebhookConfigError(key: "\(at).\(field)", message: message) }
+    func text(_ field: String) throws(WebhookConfigError) -> String? {
+      guard let value = entry[field] else { return nil }
+      guard case .string(let text) = value, !text.allSatisfy(\.isWhitespace) else { throw fail(field, "must be a non-blank string") }
+      return text
+    }
+    func items(_ field: String) throws(WebhookConfigError) -> [String] {
+      switch entry[field] {
+      case nil: return []
+      case .string(let text)?: return field == "tags" ? [text] : EventFilter.items([text])
+      case .array(let list)?:
+        var result: [String] = []
+        for item in list {
+          guard case .string(let text) = item else { throw fail(field, "must be a string or a list of strings") }
+          result.append(text)
+        }
+        return field == "tags" ? result : EventFilter.items(result)
+      default: throw fail(field, "must be a string or a list of strings")
+      }
+    }
+    func seconds(_ field: String, default value: Duration) throws(WebhookConfigError) -> Duration {
+      let number: Double
+      switch entry[field] {
+      case nil: return value
+      case .int(let whole)?: number = Double(whole)
+      case .double(let decimal)?: number = decimal
+      default: throw fail(field, "must be a number of seconds > 0")
+      }
+      guard number.isFinite, number > 0, number <= 86_400 else { throw fail(field, "must be a number of seconds > 0 and at most 86400, got \(number)") }
+      return .nanoseconds(Int64(number * 1e9))
+    }
+
+    guard let address = try text("url") else { throw fail("url", "is required (the receiver's http:// or https:// URL)") }
+    guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+          let host = url.host, !host.isEmpty else {
+      throw fail("url", "must be an http:// or https:// URL with a host, got '\(address)'")
+    }
+    guard url.user == nil, url.password == nil else {
+      throw fail("url", "must not carry user info (it would show in /v3/config and logs); send credentials with 'headers'")
+    }
+    let (types, severities, tags, plugins) = (try items("types"), try items("severity"), try items("tags"), try items("plugin"))
+    for kind in types where ServerEvent.Kind(rawValue: kind) == nil {
+      throw fail("types", "has unknown event type '\(kind)' (known: \(ServerEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    for severity in severities where HealthState(rawValue: severity) == nil {
+      throw fail("severity", "has unknown severity '\(severity)' (known: \(HealthState.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    let filter: EventFilter
+    do throws(SynseError) {
+      filter = try EventFilter(types: types, severities: severities, tagGroups: tags.map { [$0] }, plugins: plugins, devices: [])
+    } catch {
+      throw WebhookConfigError(key: at, message: "has an unusable filter: \(error)")
+    }
+    var headers: [(String, String)] = []
+    switch entry["headers"] {
+    case nil: break
+    case .object(let fields)?:
+      for (name, value) in fields {
+        guard case .string(let text) = value, !name.isEmpty else { throw fail("headers", "must map header names to strings (the '\(name)' entry)") }
+        headers.append((name, text))
+      }
+    default: throw fail("headers", "must be a mapping of header names to strings")
+    }
+    var queueSize = 1000
+    if let value = entry["queue_size"] {
+      guard case .int(let number) = value, number >= 1, number <= 1_000_000 else { throw fail("queue_size", "must be an integer from 1 to 1000000") }
+      queueSize = Int(number)
+    }
+    let initial = try seconds("retry_initial", default: .seconds(1))
+    let maximum = try seconds("retry_max", default: max(.seconds(30), initial))
+    guard maximum >= initial else { throw fail("retry_max", "must be at least retry_initial") }
+    return WebhookDestination(
+      url: url, name: try text("name") ?? label(of: url), filter: filter, secret: try text("secret"), context: try text("context"),
+      headers: headers, queueSize: queueSize, retry: WebhookBackoff(initial: initial, maximum: maximum),
+      timeout: try seconds("timeout", default: .seconds(10)))
+  }
+}
