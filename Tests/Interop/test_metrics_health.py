@@ -184,6 +184,11 @@ SERIES = [
     ("synse_device_health", HOT, "0 2 2 2 2 3 3 3 3"),  # critical from 30 s, fatal from 2 m 30 s
     ("synse_device_health", GONE, "0 -1x12"),  # unknown from 30 s
     (TRANSITIONS, {"event": "alarm.raised", "severity": "warning", **SERVER}, "0+2x70"),  # 4 a minute
+    # webhook "a": refuses one event at 3 m; webhook "b": retrying from 1 m, delivering nothing
+    ("synse_webhook_failures_total", {"destination": "a", **SERVER}, "0x5 1x20"),
+    ("synse_webhook_dropped_total", {"destination": "a", **SERVER}, "0x25"),
+    ("synse_webhook_retries_total", {"destination": "b", **SERVER}, "0 0 0+1x30"),
+    ("synse_webhook_deliveries_total", {"destination": "b", **SERVER}, "0x30"),
 ]
 # (alert, still pending at, firing at, alert labels, annotations): each fires once its `for`
 # has passed and not before.
@@ -200,6 +205,12 @@ ALERTS = [
     ("SynseAlarmsFlapping", "20m", "30m", {"instance": "s:5000", "severity": "warning"},
      {"summary": "60 alarm transitions in 15 minutes on s:5000",
       "description": "Review the thresholds' DwellTime and HysteresisReading (GET /v3/device/{id}/thresholds)."}),
+    ("SynseWebhookEventsLost", "2m30s", "3m", {"instance": "s:5000", "destination": "a", "severity": "warning"},
+     {"summary": "webhook a lost 1 events in 10 minutes (refused or dropped)"}),
+    # retries from 1 m 30 s with no delivery in the 5 m window; firing 5 m later
+    ("SynseWebhookReceiverDown", "6m", "7m", {"instance": "s:5000", "destination": "b", "severity": "warning"},
+     {"summary": "webhook b has delivered nothing for 5 minutes while retrying",
+      "description": "Events wait in its queue (webhooks[].queue_size) and are dropped beyond it."}),
 ]
 
 
