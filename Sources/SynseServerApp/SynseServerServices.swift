@@ -65,7 +65,9 @@ public struct SynseServerServices: Sendable {
     let commands = Commands(
       configuration: configuration, registry: registry, devices: devices,
       transactions: TransactionCache(ttl: configuration.cache.transactionTTL), logger: logger, events: events,
-      health: HealthMonitor(resolver: .none, devices: devices, events: events, metrics: metrics, logger: logger))
+      health: HealthMonitor(
+        enabled: configuration.health.enabled, unknownAfter: configuration.health.unknownAfter,
+        resolver: ThresholdResolver(configuration: configuration), devices: devices, events: events, metrics: metrics, logger: logger))
     let maintenance = PluginMaintenance(registry: registry, devices: devices, configuration: configuration, logger: logger)
     let listeners = try Listeners(
       commands: commands, configuration: configuration, host: host ?? configuration.http.host, port: port ?? configuration.http.port,

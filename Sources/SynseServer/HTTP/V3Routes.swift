@@ -42,6 +42,9 @@ struct V3Routes<Context: RequestContext> {
     v3.get("read/:device_id") { _, context in
       renderer.response(try await commands.readDevice(try context.parameters.require("device_id")))
     }
+    v3.get("device/:device_id/thresholds") { _, context in
+      renderer.response(try commands.thresholds(deviceID: try context.parameters.require("device_id")))
+    }
     v3.get("device/:device_id") { _, context in
       renderer.response(try await commands.readDevice(try context.parameters.require("device_id")))
     }

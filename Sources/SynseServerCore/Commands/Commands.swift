@@ -26,7 +26,9 @@ public struct Commands: Sendable {
     self.transactions = transactions
     self.logger = logger
     self.events = events
-    let monitor = health ?? HealthMonitor(resolver: .none, devices: devices, events: events, logger: logger)
+    let monitor = health ?? HealthMonitor(
+      enabled: configuration.health.enabled, unknownAfter: configuration.health.unknownAfter,
+      resolver: ThresholdResolver(configuration: configuration), devices: devices, events: events, logger: logger)
     live = LiveReadings(monitor: monitor, devices: devices)
     streamHub = ReadStreamHub(live: live, logger: logger)
   }

@@ -100,6 +100,13 @@ extension ServerConfiguration {
       }
     }
     plugin.discoverKubernetes = Self.value(at: ["plugin", "discover", "kubernetes"], in: tree) != nil
+    if let file = health.rulesFile {
+      do throws(HealthRuleError) {
+        health.fileRules = try HealthRules.load(file: file)
+      } catch {
+        throw ConfigurationError("invalid configuration (\(origins.origin(of: ["health.rules_file"]))): \(error)")
+      }
+    }
     try validate(origins: origins)
   }
 

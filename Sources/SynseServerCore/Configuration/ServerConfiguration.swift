@@ -62,6 +62,21 @@ public struct ServerConfiguration: Sendable {
   }
 
   /// `events.*`: the event feed of `/v3/events`, WebSocket event streams and webhooks.
+  /// `health.*`: sensor health evaluation (docs/health.md).
+  public struct Health: Sendable, Equatable {
+    /// Evaluate readings against their thresholds at all.
+    public var enabled = true
+    /// Read intervals without a reading before a sensor is `unknown`.
+    public var unknownAfter = 3
+    /// Threshold rules over what plugins declare, in order.
+    public var rules = HealthRules()
+    /// A YAML file of rules, applied before ``rules``.
+    public var rulesFile: String?
+    /// The rules read from ``rulesFile`` at load.
+    public var fileRules = HealthRules()
+    public init() {}
+  }
+
   public struct Events: Sendable, Equatable {
     /// How many events the journal keeps for `Last-Event-ID` resumes.
     public var journalSize = 10_000
@@ -79,6 +94,7 @@ public struct ServerConfiguration: Sendable {
   public var ssl = SSL()
   public var metrics = MetricsOptions()
   public var events = Events()
+  public var health = Health()
   /// `webhooks`: where events are POSTed (docs/health.md "Webhooks").
   public var webhooks = WebhookDestinations()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).

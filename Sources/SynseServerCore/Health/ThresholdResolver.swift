@@ -1,51 +1,112 @@
+import Foundation
 public import SynseSupport
 
-/// Resolves the thresholds in force for a device's readings (docs/health.md "Sources"):
-/// what its plugin declares in the `synse.thresholds` metadata (``ThresholdsMetadata``).
+/// Resolves the thresholds in force for a device's readings (docs/health.md "Sources"), lowest
+/// precedence first: what its plugin declares in the `synse.thresholds` metadata
+/// (``ThresholdsMetadata``), then the server rules that select the device, in order. Values are
+/// merged one by one (a rule setting only `UpperCritical` keeps the plugin's `UpperCaution`);
+/// within one source, a more specific selector (`temperature[zone=cpu]`) wins over a less
+/// specific one (`temperature`).
 ///
-/// Resolution happens once per device and device-cache build; ``DeviceThresholds`` answers the
-/// per-reading lookup with a scan of a few selectors.
+/// Resolution happens once per device and device-cache build (``HealthMonitor``), and a
+/// sensor's thresholds once when it is first seen, so nothing here is on the per-reading path.
 public struct ThresholdResolver: Sendable {
+  public let rules: [HealthRule]
+
   /// Plugin-declared thresholds only.
-  public static let none = ThresholdResolver()
+  public static let none = ThresholdResolver(rules: [])
 
-  public init() {}
+  public init(rules: [HealthRule]) { self.rules = rules }
 
-  /// Everything in force for one device. A device whose metadata does not parse gets no
-  /// thresholds, and ``DeviceThresholds/problem`` says why.
+  /// The resolver of a configuration: `health.rules_file`'s rules, then `health.rules`.
+  public init(configuration: ServerConfiguration) {
+    self.init(rules: configuration.health.fileRules.rules + configuration.health.rules.rules)
+  }
+
+  /// Everything in force for one device. A device whose metadata does not parse keeps its rules
+  /// only, and ``DeviceThresholds/problem`` says why.
   public func resolve(_ device: DeviceRecord) -> DeviceThresholds {
-    guard let text = device.metadata.first(where: { $0.0 == ThresholdsMetadata.key })?.1 else { return DeviceThresholds(entries: []) }
-    do throws(ThresholdsError) {
-      let parsed = try ThresholdsMetadata.parse(text)
-      // More specific selectors (more context entries) first, so the first match wins.
-      let entries = parsed.sorted { ($0.key.context.count, $0.key.description) > ($1.key.context.count, $1.key.description) }
-      return DeviceThresholds(entries: entries.map { ($0.key, $0.value) })
-    } catch {
-      return DeviceThresholds(entries: [], problem: "metadata \(ThresholdsMetadata.key): \(error)")
+    var layers: [ThresholdLayer] = []
+    var problem: String?
+    if let text = device.metadata.first(where: { $0.0 == ThresholdsMetadata.key })?.1 {
+      do throws(ThresholdsError) {
+        guard let json = JSONValue(parsing: Data(text.utf8)) else { throw .malformed(key: "", reason: "not valid JSON") }
+        layers = try ThresholdLayer.layers(json, source: "plugin")
+      } catch {
+        problem = "metadata \(ThresholdsMetadata.key): \(error)"
+      }
     }
+    for rule in rules where rule.selects(device) { layers += rule.layers }
+    return DeviceThresholds(device: device.id, layers: layers, problem: problem)
   }
 }
 
 /// The thresholds in force for one device's readings.
 public struct DeviceThresholds: Sendable {
-  let entries: [(selector: ReadingSelector, thresholds: Thresholds)]
-  /// Why the plugin's thresholds were ignored (bad metadata), if they were.
-  public let problem: String?
+  public let device: String
+  /// Every layer that applies to the device, lowest precedence first.
+  let layers: [ThresholdLayer]
+  let loadProblem: String?
 
-  init(entries: [(selector: ReadingSelector, thresholds: Thresholds)], problem: String? = nil) {
-    self.entries = entries
-    self.problem = problem
+  init(device: String, layers: [ThresholdLayer], problem: String? = nil) {
+    self.device = device
+    self.layers = layers
+    loadProblem = problem
   }
 
-  public var isEmpty: Bool { entries.isEmpty }
+  public var isEmpty: Bool { layers.isEmpty }
 
-  /// The thresholds for one reading of this device, nil when none apply.
+  /// Why some thresholds were ignored: bad plugin metadata, or a merge that broke the order of
+  /// thresholds for a selector (see ``thresholds(type:context:)``).
+  public var problem: String? {
+    let merges = selectors.compactMap { merge(type: $0.readingType, context: $0.context.map { ($0.key, $0.value) }).problem }
+    let all = (loadProblem.map { [$0] } ?? []) + merges
+    return all.isEmpty ? nil : all.joined(separator: "; ")
+  }
+
+  /// The merged thresholds for one reading of this device, nil when none apply. When the merge
+  /// breaks the order of thresholds (a rule's caution above the plugin's critical), the rules'
+  /// values alone are used, then the plugin's alone, and ``problem`` says so.
   public func thresholds(type: String, context: [(String, String)]) -> Thresholds? {
-    for entry in entries where entry.selector.readingType == type {
-      if entry.selector.context.isEmpty { return entry.thresholds }
-      let matches = entry.selector.context.allSatisfy { key, value in context.contains { $0.0 == key && $0.1 == value } }
-      if matches { return entry.thresholds }
+    merge(type: type, context: context).merged?.thresholds
+  }
+
+  private func merge(type: String, context: [(String, String)]) -> (merged: MergedThresholds?, problem: String?) {
+    let matching = layers.filter { $0.matches(type: type, context: context) }
+    guard !matching.isEmpty else { return (nil, nil) }
+    let all = MergedThresholds(matching)
+    guard let error = Self.invalid(all) else { return (all, nil) }
+    let reason = "\(type): merged thresholds refused (\(error))"
+    for subset in [matching.filter { $0.source != "plugin" }, matching.filter { $0.source == "plugin" }] where !subset.isEmpty {
+      let merged = MergedThresholds(subset)
+      if Self.invalid(merged) == nil { return (merged, "\(reason); using \(subset[0].source == "plugin" ? "the plugin's" : "the rules'") values only") }
     }
-    return nil
+    return (nil, reason)
+  }
+
+  private static func invalid(_ merged: MergedThresholds) -> ThresholdsError? {
+    do throws(ThresholdsError) {
+      try merged.thresholds.validate()
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  private var selectors: [ReadingSelector] {
+    var seen: Set<ReadingSelector> = []
+    return layers.map(\.selector).filter { seen.insert($0).inserted }
+  }
+
+  /// The body of `GET /v3/device/{id}/thresholds`: for each reading selector of any source, the
+  /// merged thresholds a reading matching exactly that selector gets, each value with its source.
+  public var json: JSONValue {
+    .object([
+      ("device", .string(device)),
+      ("thresholds", .object(selectors.compactMap { selector in
+        merge(type: selector.readingType, context: selector.context.map { ($0.key, $0.value) }).merged.map { (selector.description, $0.json) }
+      })),
+      ("problem", problem.map(JSONValue.string) ?? .null),
+    ])
   }
 }
