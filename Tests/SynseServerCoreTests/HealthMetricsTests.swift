@@ -1,3 +1,4 @@
+import Logging
 import Testing
 @testable import SynseServerCore
 import SynseSupport
@@ -55,6 +56,28 @@ struct HealthMetricsTests {
     let kwh = #"id="kwh",info="energy kwh",device_type="energy",plugin="p",tags="",type="energy""#
     #expect(lines.contains("synse_device_health{\(kwh),index=\"1\"} 1"))
     #expect(lines.filter { $0.hasPrefix("synse_device_") }.count == 4 + 8)
+  }
+
+  /// Readings alike in context are told apart by `index`, their place in the pass: each index
+  /// must stay with its sensor from one scrape to the next, whatever order the monitor keeps.
+  @Test func indexLabelsFollowEachSensorsPlaceAmongTheDevicesReadings() async throws {
+    var device = FakePlugin.device("t1", plugin: "p")
+    device.metadata = [(ThresholdsMetadata.key, #"{"temperature": {"UpperCaution": {"Reading": 80}, "UpperCritical": {"Reading": 90}}}"#)]
+    let server = try FakePluginServer(addresses: ["p:5001"], plugins: ["p:5001": FakePlugin(id: "p", devices: [device])])
+    try await server.start()
+    let monitor = HealthMonitor(
+      resolver: .none, devices: server.devices, events: EventJournal(capacity: 100), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    let values: [Int64] = [95, 85, 20]  // critical, warning, ok
+    for ordinal in 0..<20 {
+      var reading = FakePlugin.reading("t1", values[ordinal % 3])
+      reading.ordinal = ordinal
+      _ = monitor.observe(reading, plugin: "p")
+    }
+    let lines = HealthMetrics.render(monitor.sensors, devices: server.devices).split(separator: "\n")
+    for ordinal in 0..<20 {
+      let expected = [2, 1, 0][ordinal % 3]
+      #expect(lines.contains { $0.hasPrefix("synse_device_health{") && $0.hasSuffix(#"index="\#(ordinal)"} \#(expected)"#) }, "index \(ordinal)")
+    }
   }
 
   @Test func bothFamiliesAreThereWithoutSensors() async throws {

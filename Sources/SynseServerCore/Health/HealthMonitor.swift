@@ -172,14 +172,16 @@ public struct SensorStatus: Sendable {
 }
 
 extension HealthMonitor {
-  /// Every sensor with thresholds seen so far, by device, type and context.
+  /// Every sensor with thresholds seen so far, by device, type and place among the device's
+  /// readings of that type (the metrics' `index` labels follow this order, so it must not vary).
   public var sensors: [SensorStatus] {
     state.withLock { state in
-      state.sensors.map { key, sensor in
-        SensorStatus(
-          device: key.device, plugin: sensor.plugin, type: key.type, context: sensor.context, health: sensor.announced,
-          thresholds: sensor.health.thresholds)
-      }
-    }.sorted { ($0.device, $0.type) < ($1.device, $1.type) }
+      state.sensors.sorted { ($0.key.device, $0.key.type, $0.key.ordinal) < ($1.key.device, $1.key.type, $1.key.ordinal) }
+        .map { key, sensor in
+          SensorStatus(
+            device: key.device, plugin: sensor.plugin, type: key.type, context: sensor.context, health: sensor.announced,
+            thresholds: sensor.health.thresholds)
+        }
+    }
   }
 }
