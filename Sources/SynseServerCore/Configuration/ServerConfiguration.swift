@@ -61,7 +61,6 @@ public struct ServerConfiguration: Sendable {
     public init() {}
   }
 
-  /// `events.*`: the event feed of `/v3/events`, WebSocket event streams and webhooks.
   /// `health.*`: sensor health evaluation (docs/health.md).
   public struct Health: Sendable, Equatable {
     /// Evaluate readings against their thresholds at all.
@@ -77,6 +76,7 @@ public struct ServerConfiguration: Sendable {
     public init() {}
   }
 
+  /// `events.*`: the event feed of `/v3/events`, WebSocket event streams and webhooks.
   public struct Events: Sendable, Equatable {
     /// How many events the journal keeps for `Last-Event-ID` resumes.
     public var journalSize = 10_000
