@@ -75,7 +75,7 @@ struct WebhookDelivery: Sendable {
 
   /// One POST of `event`.
   func attempt(_ event: ServerEvent) async -> WebhookOutcome {
-    var request = HTTPClientRequest(url: destination.url.absoluteString)
+    var request = HTTPClientRequest(url: destination.url)
     request.method = .POST
     let body = event.data.compact
     request.headers.add(name: "Content-Type", value: "application/json")

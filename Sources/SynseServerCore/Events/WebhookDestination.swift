@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One webhook subscription of the `webhooks` configuration key (docs/health.md "Webhooks"):
 /// where matching events are POSTed, signed and retried. Named after DMTF Redfish's
@@ -9,8 +9,9 @@ public import Foundation
 /// Built by ``parse(_:index:)`` from one entry of the list, which refuses anything unclear
 /// (unknown fields, event types or severities, a URL that is not http(s)) naming the key.
 public struct WebhookDestination: Sendable, Equatable {
-  /// `http` or `https`, with a host; no user info (see ``parse(_:index:)``).
-  public var url: URL
+  /// `http` or `https`, with a host; no user info (see ``parse(_:index:)``). Kept as the
+  /// text given: it is only ever handed to AsyncHTTPClient, which parses it itself.
+  public var url: String
   /// The `destination` label of the webhook metrics and the name in logs: `name`, or the URL
   /// without its query (see ``label(of:)``).
   public var name: String
@@ -39,13 +40,13 @@ public struct WebhookDestination: Sendable, Equatable {
 
   /// The metrics label for a URL: scheme, host, port and path, never user info or query (a
   /// token in `?key=` must not reach Prometheus).
-  static func label(of url: URL) -> String {
+  static func label(of url: URLComponents) -> String {
     var components = URLComponents()
     components.scheme = url.scheme
     components.host = url.host
     components.port = url.port
     components.path = url.path
-    return components.string ?? url.absoluteString
+    return components.string ?? url.string ?? ""
   }
 }
 

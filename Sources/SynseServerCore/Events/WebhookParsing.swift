@@ -60,7 +60,7 @@ extension WebhookDestination {
     }
 
     guard let address = try text("url") else { throw fail("url", "is required (the receiver's http:// or https:// URL)") }
-    guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+    guard let url = URLComponents(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
           let host = url.host, !host.isEmpty else {
       throw fail("url", "must be an http:// or https:// URL with a host, got '\(address)'")
     }
@@ -99,7 +99,7 @@ extension WebhookDestination {
     let maximum = try seconds("retry_max", default: max(.seconds(30), initial))
     guard maximum >= initial else { throw fail("retry_max", "must be at least retry_initial") }
     return WebhookDestination(
-      url: url, name: try text("name") ?? label(of: url), filter: filter, secret: try text("secret"), context: try text("context"),
+      url: address, name: try text("name") ?? label(of: url), filter: filter, secret: try text("secret"), context: try text("context"),
       headers: headers, queueSize: queueSize, retry: WebhookBackoff(initial: initial, maximum: maximum),
       timeout: try seconds("timeout", default: .seconds(10)))
   }

@@ -26,8 +26,12 @@ public struct WebhookService: Service, CustomStringConvertible {
     for destination in destinations { metrics?.webhookCountersAtZero(destination.name) }
     // Redirects are not followed: a POST redirected would be replayed elsewhere, or turned
     // into a GET; a moved receiver is a configuration error, counted as a refusal.
-    let client = HTTPClient(
-      eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10))))
+    var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
+    // A refused connection fails the attempt at once, so the destination's own backoff (logged
+    // and counted) is the one retry schedule, not AsyncHTTPClient's silent reconnecting until
+    // the attempt's timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     let (destinations, journal, metrics, logger) = (destinations, journal, metrics, logger)
     try? await cancelWhenGracefulShutdown {
       await withDiscardingTaskGroup { group in

@@ -1,0 +1,206 @@
+"""Webhooks out of a real server (issue 17, docs/health.md "Webhooks"): real HTTP receivers
+(Python's http.server) that check every HMAC-SHA256 signature with Python's hmac module, fed
+by a real server and the real emulator. Events: `transaction.finished` from writes to the
+emulator's LED, `plugin.inactive`/`plugin.active` from killing and restarting the plugin."""
+import hashlib
+import hmac
+import json
+import subprocess
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import requests
+import sseclient
+
+from helpers import (CLIENT_DEVICES, LED, SERVER, free_port, get, request, samples, scrape, start_plugin, start_server, stop, value,
+                     wait_for, wait_until_serving)
+
+SECRET = "hunter2-webhook"
+KINDS = ["transaction.finished", "plugin.active", "plugin.inactive"]
+
+
+class Receiver:
+    """A webhook receiver on a fixed port that can go down and come back there. `answer(n)`
+    gives the status of the n-th request (from 0). Every request is recorded with whether its
+    `X-Synse-Signature` is the HMAC-SHA256 of the raw body under SECRET."""
+
+    def __init__(self, answer=lambda n: 200):
+        self.port = free_port()
+        self.answer = answer
+        self.requests = []
+        self.lock = threading.Lock()
+        self.server = None
+        self.start()
+
+    def start(self):
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                with receiver.lock:
+                    status = receiver.answer(len(receiver.requests))
+                    receiver.requests.append({
+                        "path": self.path, "headers": dict(self.headers), "data": json.loads(body), "status": status,
+                        "signed": hmac.compare_digest(expected, self.headers.get("X-Synse-Signature", "")),
+                    })
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def down(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hook?token=abc"
+
+    def events(self):
+        with self.lock:
+            return list(self.requests)
+
+
+class Stack:
+    """The emulator on a fixed port (to restart it there) and a server with `webhooks` and metrics."""
+
+    def __init__(self, webhooks):
+        self.plugin_port = free_port()
+        self.plugin = self.start_plugin()
+        self.log = Path(tempfile.mkdtemp(prefix="synse-webhooks-")) / "server.log"
+        config = "metrics: {enabled: true}\nwebhooks: " + json.dumps(webhooks) + "\n"
+        self.server, self.base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, config, log=self.log)
+
+    def start_plugin(self):
+        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", CLIENT_DEVICES)
+        wait_until_serving(process)
+        return process
+
+    def bounce_plugin(self):
+        """plugin.inactive, then plugin.active once the server sees it back."""
+        self.plugin.kill()
+        self.plugin.wait()
+        assert get(self.base, f"/v3/read/{LED}")[0] == 500
+        self.plugin = self.start_plugin()
+        wait_for(lambda: get(self.base, f"/v3/read/{LED}")[0] == 200, timeout=30)
+
+    def write(self, state):
+        status, body = request(self.base, f"/v3/write/wait/{LED}", "POST", {"action": "state", "data": state})
+        assert status == 200, body
+
+    def journal(self, count):
+        """The first `count` events of KINDS in the server's journal, from SSE `/v3/events`."""
+        response = requests.get(f"{self.base}/v3/events?type={','.join(KINDS)}&last_event_id=0", stream=True, timeout=(5, 15))
+        events = []
+        for event in sseclient.SSEClient(response).events():
+            events.append(json.loads(event.data))
+            if len(events) == count:
+                break
+        response.close()
+        return events
+
+    def counters(self, name):
+        parsed = samples(scrape(self.base)[1])
+        return {kind: value(parsed, f"synse_webhook_{kind}_total", destination=name)
+                for kind in ("deliveries", "failures", "dropped", "retries")}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        stop(self.server)
+        if self.plugin.poll() is None:
+            stop(self.plugin)
+        assert self.server.returncode == 0
+
+
+def destination(receiver, **extra):
+    return {"url": receiver.url, "secret": SECRET, "types": KINDS, "retry_initial": 0.2, "retry_max": 1, **extra}
+
+
+def assert_well_formed(received):
+    for item in received:
+        assert item["signed"], item
+        headers = item["headers"]
+        assert headers["Content-Type"] == "application/json"
+        assert headers["X-Synse-Event"] == item["data"]["event"] and headers["X-Synse-Event-Id"] == str(item["data"]["id"])
+        assert item["path"] == "/hook?token=abc"
+
+
+def test_a_receiver_down_for_ten_seconds_gets_every_event_afterwards_in_order_signed():
+    receiver = Receiver()
+    with Stack([destination(receiver)]) as s:
+        wait_for(lambda: receiver.events())  # plugin.active of the registration
+        receiver.down()
+        down_at = time.time()
+        s.write("on")
+        s.bounce_plugin()
+        s.write("off")
+        s.write("blink")
+        time.sleep(max(0, 10 - (time.time() - down_at)))
+        receiver.start()
+        wait_for(lambda: len(receiver.events()) >= 6, timeout=15)
+        time.sleep(1)  # nothing more comes
+        received = receiver.events()
+        assert_well_formed(received)
+        journal = s.journal(len(received))
+        assert [item["data"] for item in received] == journal  # every event, in order, nothing twice
+        assert [event["event"] for event in journal] == [
+            "plugin.active", "transaction.finished", "plugin.inactive", "plugin.active", "transaction.finished", "transaction.finished"]
+        counters = s.counters("http://127.0.0.1:%d/hook" % receiver.port)  # the URL without its query
+        assert counters["deliveries"] == 6 and counters["failures"] == 0 and counters["dropped"] == 0
+        assert counters["retries"] >= 2  # 10 s down at 0.2 s doubling to 1 s: many more, timing-dependent
+        config = get(s.base, "/v3/config")[1]
+        assert config["webhooks"][0]["secret"] == "<redacted>" and SECRET not in json.dumps(config)
+
+
+def test_a_refusing_receiver_does_not_block_and_a_dead_one_drops_beyond_its_queue():
+    refusing = Receiver(answer=lambda n: 410 if n in (1, 2) else 200)  # the 2nd and 3rd event refused
+    dead = free_port()
+    webhooks = [destination(refusing, name="refusing"),
+                {"url": f"http://127.0.0.1:{dead}/", "name": "dead", "types": KINDS, "queue_size": 2, "retry_initial": 0.2, "retry_max": 1}]
+    with Stack(webhooks) as s:
+        wait_for(lambda: refusing.events())
+        started = time.time()
+        for state in ["on", "off", "blink", "on", "off"]:
+            s.write(state)
+        assert time.time() - started < 5  # a dead receiver never slows the writes that publish
+        wait_for(lambda: len(refusing.events()) >= 6)
+        time.sleep(1.5)  # no retries of the refused ones come
+        received = refusing.events()
+        assert_well_formed(received)
+        ids = [item["data"]["id"] for item in received]
+        assert ids == sorted(set(ids)) and len(ids) == 6, ids  # each event once, in order: 410 is not retried
+        assert [item["status"] for item in received] == [200, 410, 410, 200, 200, 200]
+        assert [item["data"] for item in received] == s.journal(6)
+        assert s.counters("refusing") == {"deliveries": 4, "failures": 2, "dropped": 0, "retries": 0}
+        # The dead one keeps its newest 2 (the one it retries included), so it dropped the others.
+        dead_counters = s.counters("dead")
+        assert (dead_counters["deliveries"], dead_counters["failures"], dead_counters["dropped"]) == (0, 0, 4)
+        assert dead_counters["retries"] >= 1
+
+
+def test_bad_webhook_config_is_one_startup_error_naming_the_key(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("plugin: {embedded: []}\nwebhooks:\n  - url: http://a/x\n    secret: hunter2\n"
+                      "  - url: http://b/y\n    types: [alarm.raised, alarm.rasied]\n")
+    result = subprocess.run([str(SERVER), "--config", str(config), "--host", "127.0.0.1", "--port", "0"],
+                            capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip().splitlines() == [
+        f"synse-server: invalid configuration ({config}): 'webhooks[1].types' has unknown event type 'alarm.rasied' "
+        "(known: alarm.raised, alarm.changed, alarm.cleared, transaction.finished, plugin.active, plugin.inactive)"]
+    config.write_text("webhooks: [{url: 'ftp://a/x', secret: hunter2}]\n")
+    result = subprocess.run([str(SERVER), "--config", str(config), "--port", "0"], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert result.returncode == 2 and "'webhooks[0].url' must be an http:// or https:// URL" in result.stderr
+    assert "hunter2" not in result.stderr
