@@ -74,7 +74,8 @@ class Receiver:
 class Stack:
     """The emulator on a fixed port (to restart it there) and a server with `webhooks` and metrics."""
 
-    def __init__(self, webhooks):
+    def __init__(self, webhooks, devices=CLIENT_DEVICES):
+        self.devices = devices
         self.plugin_port = free_port()
         self.plugin = self.start_plugin()
         self.log = Path(tempfile.mkdtemp(prefix="synse-webhooks-")) / "server.log"
@@ -82,7 +83,7 @@ class Stack:
         self.server, self.base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, config, log=self.log)
 
     def start_plugin(self):
-        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", CLIENT_DEVICES)
+        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", self.devices)
         wait_until_serving(process)
         return process
 
@@ -98,9 +99,9 @@ class Stack:
         status, body = request(self.base, f"/v3/write/wait/{LED}", "POST", {"action": "state", "data": state})
         assert status == 200, body
 
-    def journal(self, count):
-        """The first `count` events of KINDS in the server's journal, from SSE `/v3/events`."""
-        response = requests.get(f"{self.base}/v3/events?type={','.join(KINDS)}&last_event_id=0", stream=True, timeout=(5, 15))
+    def journal(self, count, kinds=KINDS):
+        """The first `count` events of `kinds` in the server's journal, from SSE `/v3/events`."""
+        response = requests.get(f"{self.base}/v3/events?type={','.join(kinds)}&last_event_id=0", stream=True, timeout=(5, 15))
         events = []
         for event in sseclient.SSEClient(response).events():
             events.append(json.loads(event.data))
@@ -188,6 +189,47 @@ def test_a_refusing_receiver_does_not_block_and_a_dead_one_drops_beyond_its_queu
         dead_counters = s.counters("dead")
         assert (dead_counters["deliveries"], dead_counters["failures"], dead_counters["dropped"]) == (0, 0, 4)
         assert dead_counters["retries"] >= 1
+        started = time.time()
+        stop(s.server)  # graceful shutdown does not wait for the dead receiver
+        assert time.time() - started < 3 and s.server.returncode == 0
+
+
+SCRIPTED = """
+version: 3
+devices:
+  - type: temperature
+    handler: scripted
+    instances:
+      - info: Escalation
+        data: {id: 3, values: [20], end: hold}
+        thresholds:
+          temperature: {UpperCaution: {Reading: 80}, UpperCritical: {Reading: 90}, HysteresisReading: 2}
+"""
+
+
+def test_alarms_from_the_emulators_scripted_sensor_reach_each_destination_through_its_filter(tmp_path):
+    devices = tmp_path / "devices.yaml"
+    devices.write_text(SCRIPTED)
+    alarms = ["alarm.raised", "alarm.changed", "alarm.cleared"]
+    every, critical = Receiver(), Receiver()
+    with Stack([destination(every, name="every", types=alarms), destination(critical, name="critical", types=alarms, severity="critical")],
+               devices=devices) as s:
+        device = get(s.base, "/v3/scan")[1][0]["id"]
+        wait_for(lambda: "live feed primed" in s.log.read_text())  # evaluation follows the plugin's stream from here
+        # Each value held for ten 100 ms read passes: warning, critical, back to warning, ok.
+        status, result = request(s.base, f"/v3/write/wait/{device}", "POST", {"action": "script", "data": str([85] * 10 + [95] * 10 + [85] * 10 + [70])})
+        assert status == 200, result
+        wait_for(lambda: len(every.events()) >= 4)
+        time.sleep(0.5)
+        received = every.events()
+        assert_well_formed(received)
+        assert [item["data"] for item in received] == s.journal(4, alarms)
+        assert [(item["data"]["event"], item["data"]["severity"]) for item in received] == [
+            ("alarm.raised", "warning"), ("alarm.changed", "critical"), ("alarm.changed", "warning"), ("alarm.cleared", "ok")]
+        assert all(item["data"]["device"] == device for item in received)
+        assert [item["data"] for item in critical.events()] == [received[1]["data"]]  # the severity filter
+        assert s.counters("every") == {"deliveries": 4, "failures": 0, "dropped": 0, "retries": 0}
+        assert s.counters("critical") == {"deliveries": 1, "failures": 0, "dropped": 0, "retries": 0}
 
 
 def test_bad_webhook_config_is_one_startup_error_naming_the_key(tmp_path):
