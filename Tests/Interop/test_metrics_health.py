@@ -176,6 +176,18 @@ def test_health_families_present_before_any_sensor():
         stop(server)
 
 
+def test_no_health_families_with_evaluation_off():
+    """health.enabled false: no evaluation, so no health gauges at all (not even HELP lines)."""
+    server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_METRICS_ENABLED": "true",
+                                    "SYNSE_HEALTH_ENABLED": "false"})
+    try:
+        text = scrape(base)[1]
+        assert "synse_device_health" not in text and "synse_device_threshold" not in text
+    finally:
+        stop(server)
+
+
+
 SERVER = {"instance": "s:5000", "job": "synse"}
 HOT = {"id": "hot", "type": "temperature", "info": "Inlet", **SERVER}
 GONE = {"id": "gone", "type": "voltage", "info": "Rail", **SERVER}
