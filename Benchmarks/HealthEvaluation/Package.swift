@@ -8,28 +8,30 @@
 // nested folder).
 import PackageDescription
 
+/// The suite: package-benchmark's plugin generates its `main`; the root manifest's Swift settings
+/// are repeated (one manifest cannot import another).
+let healthEvaluation = Target.executableTarget(
+  name: "HealthEvaluation",
+  dependencies: [
+    .product(name: "Benchmark", package: "package-benchmark"),
+    .product(name: "SynseServerCore", package: "synse-swift"), .product(name: "SynseSupport", package: "synse-swift"),
+  ],
+  path: "Benchmarks/HealthEvaluation",
+  swiftSettings: [
+    .swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("InternalImportsByDefault"),
+  ],
+  plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+)
+
 let package = Package(
   name: "synse-health-evaluation-benchmark",
   platforms: [.macOS(.v15)],
   dependencies: [
     .package(name: "synse-swift", path: "../.."),
-    .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.29.0"),
+    // Its default traits add a Swift 6.3 ARC runtime interposer (swift-runtime-interposer) that
+    // allocation counts do not need: the malloc interposer alone.
+    .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
-  targets: [
-    .executableTarget(
-      name: "HealthEvaluation",
-      dependencies: [
-        .product(name: "Benchmark", package: "package-benchmark"),
-        .product(name: "SynseServerCore", package: "synse-swift"),
-        .product(name: "SynseSupport", package: "synse-swift"),
-      ],
-      path: "Benchmarks/HealthEvaluation",
-      // The root manifest's settings (one manifest cannot import another).
-      swiftSettings: [
-        .swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("InternalImportsByDefault"),
-      ],
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-    )
-  ]
+  targets: [healthEvaluation]
 )
