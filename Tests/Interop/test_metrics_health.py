@@ -244,6 +244,23 @@ def test_example_health_alerts_fire_after_their_for_duration(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_example_compose_server_settings_put_thresholds_on_the_emulator():
+    """The compose file's server environment (its demo health rule) starts a server that
+    evaluates the emulator's temperatures."""
+    import yaml
+    compose = yaml.safe_load((ROOT / "examples" / "monitoring" / "compose.yaml").read_text())
+    environment = dict(compose["services"]["synse-server"]["environment"], SYNSE_PLUGIN_EMBEDDED="emulator", SYNSE_PLUGIN_TCP="")
+    server, base, _ = start_server(environment)
+    try:
+        temperature = next(d["id"] for d in get(base, "/v3/scan")[1] if d["type"] == "temperature")
+        status, merged = get(base, f"/v3/device/{temperature}/thresholds")
+        assert status == 200 and "demo temperature policy" in json.dumps(merged), merged
+        # Once the live stream delivered its first reading: UpperCaution and UpperCritical.
+        wait_for(lambda: len(matching(samples(scrape(base)[1]), "synse_device_threshold", id=temperature)) == 2)
+    finally:
+        stop(server)
+
+
 def test_example_dashboard_queries_are_valid_promql(tmp_path):
     """Every panel's query, as a recording rule: promtool parses it (a typo in a panel would
     otherwise only show in Grafana as an empty panel)."""
