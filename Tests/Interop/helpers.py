@@ -72,6 +72,34 @@ def wait_until_serving(process, timeout=20):
     raise RuntimeError("plugin did not start:\n" + "".join(lines))
 
 
+def start_emulator_at(port, devices=CLIENT_DEVICES):
+    """The emulator serving on 127.0.0.1:`port` (fixed, so that a test can restart it there)."""
+    process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{port}'}}", devices)
+    wait_until_serving(process)
+    return process
+
+
+def kill_and_notice(process, base):
+    """Kills a plugin; a read of the emulator's LED makes the server notice at once."""
+    process.kill()
+    process.wait()
+    assert get(base, f"/v3/read/{LED}")[0] == 500
+
+
+class ServerWithPlugin:
+    """A test's server and plugin processes (`self.server`, `self.plugin`) as a context manager:
+    both stopped at the end, and the server must exit cleanly (0) from its graceful shutdown."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        stop(self.server)
+        if self.plugin.poll() is None:
+            stop(self.plugin)
+        assert self.server.returncode == 0
+
+
 def stop(process):
     process.terminate()
     try:

@@ -15,11 +15,11 @@ import pytest
 import requests
 import sseclient
 
-from helpers import (CLIENT_DEVICES, LED, PLUGIN, free_port, get, request, run, start_plugin, start_server, stop, wait_for,
-                     wait_until_serving)
+from helpers import (LED, PLUGIN, ServerWithPlugin, free_port, get, kill_and_notice, request, run, start_emulator_at, start_server, stop,
+                     wait_for)
 
 
-class Stack:
+class Stack(ServerWithPlugin):
     """The emulator on a fixed TCP port (so it can be restarted there) and a server using it
     with the `events` section given (1 s heartbeats by default), its log in a file."""
 
@@ -31,15 +31,10 @@ class Stack:
             {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, f"events: {{{events}}}\n{extra}", log=self.log)
 
     def start_plugin(self):
-        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", CLIENT_DEVICES)
-        wait_until_serving(process)
-        return process
+        return start_emulator_at(self.plugin_port)
 
     def kill_plugin(self):
-        """Kills the plugin; a read makes the server notice at once."""
-        self.plugin.kill()
-        self.plugin.wait()
-        assert get(self.base, f"/v3/read/{LED}")[0] == 500
+        kill_and_notice(self.plugin, self.base)
 
     def write(self, state, wait=False):
         path = f"/v3/write/wait/{LED}" if wait else f"/v3/write/{LED}"
@@ -49,15 +44,6 @@ class Stack:
 
     def log_lines(self, text):
         return [line for line in self.log.read_text(errors="replace").splitlines() if text in line]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        stop(self.server)
-        if self.plugin.poll() is None:
-            stop(self.plugin)
-        assert self.server.returncode == 0
 
 
 def sse(base, query="", last_event_id=None):

@@ -15,8 +15,8 @@ from pathlib import Path
 import requests
 import sseclient
 
-from helpers import (CLIENT_DEVICES, LED, SERVER, free_port, get, request, samples, scrape, start_plugin, start_server, stop, value,
-                     wait_for, wait_until_serving)
+from helpers import (CLIENT_DEVICES, LED, SERVER, ServerWithPlugin, free_port, get, kill_and_notice, request, samples, scrape,
+                     start_emulator_at, start_server, stop, value, wait_for)
 
 SECRET = "hunter2-webhook"
 KINDS = ["transaction.finished", "plugin.active", "plugin.inactive"]
@@ -71,7 +71,7 @@ class Receiver:
             return list(self.requests)
 
 
-class Stack:
+class Stack(ServerWithPlugin):
     """The emulator on a fixed port (to restart it there) and a server with `webhooks` and metrics."""
 
     def __init__(self, webhooks, devices=CLIENT_DEVICES):
@@ -83,15 +83,11 @@ class Stack:
         self.server, self.base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"}, config, log=self.log)
 
     def start_plugin(self):
-        process, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}", self.devices)
-        wait_until_serving(process)
-        return process
+        return start_emulator_at(self.plugin_port, self.devices)
 
     def bounce_plugin(self):
         """plugin.inactive, then plugin.active once the server sees it back."""
-        self.plugin.kill()
-        self.plugin.wait()
-        assert get(self.base, f"/v3/read/{LED}")[0] == 500
+        kill_and_notice(self.plugin, self.base)
         self.plugin = self.start_plugin()
         wait_for(lambda: get(self.base, f"/v3/read/{LED}")[0] == 200, timeout=30)
 
@@ -114,15 +110,6 @@ class Stack:
         parsed = samples(scrape(self.base)[1])
         return {kind: value(parsed, f"synse_webhook_{kind}_total", destination=name)
                 for kind in ("deliveries", "failures", "dropped", "retries")}
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        stop(self.server)
-        if self.plugin.poll() is None:
-            stop(self.plugin)
-        assert self.server.returncode == 0
 
 
 def destination(receiver, **extra):

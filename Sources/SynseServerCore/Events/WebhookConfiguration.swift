@@ -1,5 +1,3 @@
-import Foundation
-import Yams
 
 /// The `webhooks` key: a list of ``WebhookDestination``s (docs/health.md "Webhooks"), from the
 /// file as a YAML list of mappings, or from `SYNSE_WEBHOOKS` as JSON (or YAML flow) text:
@@ -29,32 +27,9 @@ public struct WebhookDestinations: Sendable, Equatable {
   }
 }
 
-extension WebhookDestinations: ConfigurationValue {
-  init?(configuration json: JSONValue) {
-    guard let parsed = try? Self.parse(json) else { return nil }
-    self = parsed
-  }
-
-  static func problem(with json: JSONValue) -> String? {
-    do throws(WebhookConfigError) {
-      _ = try parse(json)
-      return nil
-    } catch {
-      return error.description
-    }
-  }
-
-  /// Never written back: the default is no key at all, and `/v3/config` shows the merged
-  /// tree itself (secrets redacted).
-  var configurationValue: JSONValue? { nil }
-
-  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
-    guard let node = try? Yams.compose(yaml: raw), let json = try? ServerConfiguration.json(from: node, file: "SYNSE_WEBHOOKS") else {
-      return .invalid(expected: expected)
-    }
-    return .value(json)
-  }
-
+extension WebhookDestinations: ParsedConfigurationValue {
+  static func parse(configuration json: JSONValue) throws(WebhookConfigError) -> WebhookDestinations { try parse(json) }
+  static var variable: String { "SYNSE_WEBHOOKS" }
   static var expected: String { "a list of destinations (JSON in the variable: [{\"url\": \"http://…\"}])" }
   static var secretFields: [String] { ["secret", "headers"] }
 }

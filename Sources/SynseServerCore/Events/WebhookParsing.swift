@@ -17,16 +17,8 @@ extension WebhookDestination {
   /// - Throws: ``WebhookConfigError`` naming the first bad key, e.g. `webhooks[1].types`.
   static func parse(_ json: JSONValue, index: Int) throws(WebhookConfigError) -> WebhookDestination {
     let at = "webhooks[\(index)]"
-    guard case .object(let pairs) = json else {
-      throw WebhookConfigError(key: at, message: "must be a mapping with at least 'url', got \(json.serialized(pretty: false))")
-    }
-    var entry: [String: JSONValue] = [:]
-    for (field, value) in pairs {
-      guard fields.contains(field) else {
-        throw WebhookConfigError(key: "\(at).\(field)", message: "is not a webhook field (known: \(fields.joined(separator: ", ")))")
-      }
-      if value != .null { entry[field] = value }
-    }
+    let entry = try ConfigurationEntry.fields(
+      of: json, at: at, known: fields, shape: "a mapping with at least 'url'", noun: "webhook", failure: { WebhookConfigError(key: $0, message: $1) })
     func fail(_ field: String, _ message: String) -> WebhookConfigError { WebhookConfigError(key: "\(at).\(field)", message: message) }
     func text(_ field: String) throws(WebhookConfigError) -> String? {
       guard let value = entry[field] else { return nil }

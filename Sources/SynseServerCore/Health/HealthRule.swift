@@ -40,16 +40,8 @@ public struct HealthRule: Sendable, Equatable {
   ///   `health.rules[2].thresholds.temperature.UpperCaution.Reading`.
   static func parse(_ json: JSONValue, index: Int, key: String) throws(HealthRuleError) -> HealthRule {
     let at = "\(key)[\(index)]"
-    guard case .object(let pairs) = json else {
-      throw HealthRuleError(key: at, message: "must be a mapping with 'thresholds', got \(json.serialized(pretty: false))")
-    }
-    var entry: [String: JSONValue] = [:]
-    for (field, value) in pairs {
-      guard fields.contains(field) else {
-        throw HealthRuleError(key: "\(at).\(field)", message: "is not a rule field (known: \(fields.joined(separator: ", ")))")
-      }
-      if value != .null { entry[field] = value }
-    }
+    let entry = try ConfigurationEntry.fields(
+      of: json, at: at, known: fields, shape: "a mapping with 'thresholds'", noun: "rule", failure: { HealthRuleError(key: $0, message: $1) })
     func strings(_ field: String) throws(HealthRuleError) -> [JSONValue] {
       switch entry[field] {
       case nil: return []
@@ -149,30 +141,8 @@ public struct HealthRules: Sendable, Equatable {
   }
 }
 
-extension HealthRules: ConfigurationValue {
-  init?(configuration json: JSONValue) {
-    guard let parsed = try? Self.parse(json, key: "health.rules") else { return nil }
-    self = parsed
-  }
-
-  static func problem(with json: JSONValue) -> String? {
-    do throws(HealthRuleError) {
-      _ = try parse(json, key: "health.rules")
-      return nil
-    } catch {
-      return error.description
-    }
-  }
-
-  /// Never written back: `/v3/config` shows the merged tree itself.
-  var configurationValue: JSONValue? { nil }
-
-  static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue {
-    guard let node = try? Yams.compose(yaml: raw), let json = try? ServerConfiguration.json(from: node, file: "SYNSE_HEALTH_RULES") else {
-      return .invalid(expected: expected)
-    }
-    return .value(json)
-  }
-
+extension HealthRules: ParsedConfigurationValue {
+  static func parse(configuration json: JSONValue) throws(HealthRuleError) -> HealthRules { try parse(json, key: "health.rules") }
+  static var variable: String { "SYNSE_HEALTH_RULES" }
   static var expected: String { "a list of rules (JSON in the variable: [{\"tags\": [\"rack:r1\"], \"thresholds\": {…}}])" }
 }
