@@ -8,17 +8,17 @@ public enum SSEFrame {
 
   /// `id: N`, `event: <kind>`, `data: <compact JSON>` and a blank line. Compact JSON has no raw
   /// line breaks (they are escaped inside strings), so `data` is always one line.
-  public static func event(_ event: ServerEvent) -> ByteBuffer {
+  public static func event(_ event: ServerEvent) -> ByteBuffer { event.frame }
+
+  /// The frame of an event, rendered once when it is published (``ServerEvent/frame``).
+  static func render(id: UInt64, kind: ServerEvent.Kind, data: JSONFragment) -> ByteBuffer {
     var buffer = ByteBuffer()
-    buffer.writeString("id: \(event.id)\nevent: \(event.kind.rawValue)\ndata: ")
-    buffer.writeImmutableBuffer(event.data.compact)
+    buffer.writeString("id: \(id)\nevent: \(kind.rawValue)\ndata: ")
+    buffer.writeImmutableBuffer(data.compact)
     buffer.writeString("\n\n")
     return buffer
   }
 
-  /// `event: events.missed` with `data: {"missed":N}`: `count` events after the client's
-  /// `Last-Event-ID` (or that it fell behind by) are no longer kept. No `id:` line, so the
-  /// client's last event ID stays that of the last event it really got.
   public static func missed(_ count: UInt64) -> ByteBuffer {
     ByteBuffer(string: "event: \(missedEvent)\ndata: {\"missed\":\(count)}\n\n")
   }

@@ -1,3 +1,4 @@
+public import NIOCore
 public import SynseSupport
 
 /// One event of the server's event feed (issue 17; docs/health.md "Events"): what SSE
@@ -29,4 +30,17 @@ public struct ServerEvent: Sendable {
   public let tags: Set<String>
   /// The `data:` object, compact.
   public let data: JSONFragment
+  /// The whole SSE frame (`id:`, `event:`, `data:`), rendered once for every subscriber.
+  public let frame: ByteBuffer
+
+  init(id: UInt64, kind: Kind, severity: HealthState?, device: String?, plugin: String?, tags: Set<String>, data: JSONFragment) {
+    self.id = id
+    self.kind = kind
+    self.severity = severity
+    self.device = device
+    self.plugin = plugin
+    self.tags = tags
+    self.data = data
+    frame = SSEFrame.render(id: id, kind: kind, data: data)
+  }
 }

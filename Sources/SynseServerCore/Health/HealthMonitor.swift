@@ -31,6 +31,20 @@ public final class HealthMonitor: Sendable {
     var since = ""
     var message = ""
     var generation: Int
+
+    /// Evaluates `value` of `reading`, taken `now`; a transition goes to `pending`.
+    mutating func update(
+      _ value: Double, _ reading: ReadingRecord, at now: ContinuousClock.Instant, alarm: ThresholdKind.Level?, key: SensorKey,
+      monitor: HealthMonitor, pending: inout [Published]
+    ) -> HealthState {
+      if let last = lastAt { interval = max(.seconds(1), last.duration(to: now)) }
+      lastAt = now
+      self.value = value
+      context = reading.context
+      unit = reading.unit?.symbol
+      if let change = health.observe(value, at: now, alarm: alarm) { pending.append(monitor.record(change, in: &self, key: key, reason: nil)) }
+      return announced
+    }
   }
 
   struct State {
@@ -79,19 +93,13 @@ public final class HealthMonitor: Sendable {
     var pending: [Published] = []
     let health = state.withLock { state -> HealthState? in
       refreshGeneration(&state)
-      guard var sensor = sensor(key, reading, plugin: plugin, alarm: alarm, in: &state, pending: &pending) else { return nil }
-      guard let value else {
+      if state.sensors[key]?.generation != state.generation {
+        guard let sensor = sensor(key, reading, plugin: plugin, alarm: alarm, in: &state, pending: &pending) else { return nil }
         state.sensors[key] = sensor
-        return sensor.announced
       }
-      if let last = sensor.lastAt { sensor.interval = max(.seconds(1), last.duration(to: now)) }
-      sensor.lastAt = now
-      sensor.value = value
-      sensor.context = reading.context
-      sensor.unit = reading.unit?.symbol
-      if let change = sensor.health.observe(value, at: now, alarm: alarm) { pending.append(record(change, in: &sensor, key: key, reason: nil)) }
-      state.sensors[key] = sensor
-      return sensor.announced
+      guard let value else { return state.sensors[key]?.announced }
+      // In place: a copy taken out of the dictionary would copy its trackers on every reading.
+      return state.sensors[key]!.update(value, reading, at: now, alarm: alarm, key: key, monitor: self, pending: &pending)
     }
     for published in pending { publish(published) }
     return health
