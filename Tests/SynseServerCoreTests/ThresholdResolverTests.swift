@@ -85,6 +85,10 @@ struct ThresholdResolverTests {
       ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, DwellTime: 5s}}}\n", "'health.rules[0].thresholds.temperature.UpperCaution.DwellTime'"),
       ("    - {tags: [a], thresold: {}}\n", "'health.rules[0].thresold' is not a rule field"),
       ("    - {devices: [a]}\n", "'health.rules[0].thresholds' is required"),
+      ("    - thresholds: {temperature: {UpperCaution: {Reading: .nan}}}\n",
+       "'health.rules[0].thresholds.temperature.UpperCaution.Reading' must be a finite number"),
+      ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, DwellTime: PT99999999999999999999S}}}\n",
+       "'health.rules[0].thresholds.temperature.UpperCaution.DwellTime'"),
     ]
     for (yaml, expected) in cases {
       let path = try ConfigurationTests().file("health:\n  rules:\n" + yaml)

@@ -56,6 +56,18 @@ struct ThresholdsTests {
     #expect(ISO8601Duration.parse(text) == expected)
   }
 
+  /// Longer than 10^12 s: a value that parsed but could not be written back out (it trapped
+  /// the plugin and the server when they rendered it) is refused when read.
+  @Test(arguments: ["PT99999999999999999999S", "PT1000000000001S", "P11574074075D", "PT277777777778H", "-PT99999999999999999999S"])
+  func refusesDurationsBeyondTheMaximum(text: String) {
+    #expect(ISO8601Duration.parse(text) == nil)
+  }
+
+  @Test func theLongestDurationTakenIsWrittenBackOut() {
+    #expect(ISO8601Duration.parse("PT1000000000000S") == ISO8601Duration.maximum)
+    #expect(ISO8601Duration.format(ISO8601Duration.maximum) == "PT1000000000000S")
+  }
+
   @Test(arguments: ["", "5", "5s", "P", "PT", "P1DT", "PT5", "PT1S1M", "PT1S1S", "P1Y", "P1M", "PT.5S", "PT1.5M", "T5S", "PT5X"])
   func refusesMalformedDurations(text: String) {
     #expect(ISO8601Duration.parse(text) == nil)

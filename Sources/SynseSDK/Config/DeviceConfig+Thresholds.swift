@@ -58,9 +58,9 @@ extension DeviceConfig {
     case .nonFinite: return "must be a finite number"
     case .negative: return "must not be negative"
     case .inverted(_, let reading, let otherKey, let otherReading):
-      return "\(GoFormat.float(reading)) is below \(otherKey) (\(GoFormat.float(otherReading))); expected "
+      return "\(GoFormat.float(reading)) \(ThresholdsError.order(reading, otherReading)) \(otherKey) (\(GoFormat.float(otherReading))); expected "
         + "LowerFatal ≤ LowerCritical ≤ LowerCaution < UpperCaution ≤ UpperCritical ≤ UpperFatal"
-    case .invalidDuration(_, let text): return "'\(text)' is not an ISO 8601 duration such as PT5S, PT0.5S or PT1M30S"
+    case .invalidDuration(_, let text): return "'\(text)' is not an ISO 8601 duration such as PT5S, PT0.5S or PT1M30S (at most 10^12 s)"
     case .invalidSelector(let key):
       // ThresholdsMetadata also refuses one selector written two ways (context in another order).
       if (try? ReadingSelector(parsing: key)) != nil { return "names the same reading as another key" }

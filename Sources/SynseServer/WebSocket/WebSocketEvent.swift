@@ -41,12 +41,17 @@ enum WebSocketEvent: String, CaseIterable {
 /// The `data` object of a request, with the original's conventions for its fields.
 struct WebSocketData {
   let fields: [String: JSONValue]
+  /// `data` was given but is not an object (`"data": "str"`); read as no fields, as the
+  /// original does, except by requests that are not the original's (`request/event_stream`).
+  let isMalformed: Bool
 
   init(_ value: JSONValue?) {
     if case .object(let pairs)? = value {
       fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+      isMalformed = false
     } else {
       fields = [:]
+      isMalformed = !(value == nil || value == .null)
     }
   }
 

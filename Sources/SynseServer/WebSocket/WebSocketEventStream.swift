@@ -10,6 +10,11 @@ extension WebSocketConnection {
   /// - Throws: ``SynseError/invalidUsage(_:)`` for an unknown type or severity, a field of the
   ///   wrong type, or a `last_event_id` that is not an event ID.
   func eventSubscription(_ data: WebSocketData) throws(SynseError) -> EventSubscription {
+    // A new request, so strict: a typo (`typ`) must not silently subscribe to everything.
+    if data.isMalformed { throw .invalidUsage(#"data of "request/event_stream" must be an object of filters"#) }
+    if let unknown = data.fields.keys.sorted().first(where: { !Self.eventStreamFields.contains($0) }) {
+      throw .invalidUsage("data \"\(unknown)\" is not an event_stream field (known: \(Self.eventStreamFields.joined(separator: ", ")))")
+    }
     let filter = try commands.eventFilter(
       types: try data.strings("type"), severities: try data.strings("severity"), tagGroups: try data.tagGroups("tags"),
       plugins: try data.strings("plugin"), devices: try data.strings("device"))
@@ -23,6 +28,8 @@ extension WebSocketConnection {
     }
     return commands.eventSubscription(filter, after: resume)
   }
+
+  static let eventStreamFields = ["type", "severity", "tags", "plugin", "device", "last_event_id", "stop"]
 
   /// Sends each matching event as `response/event` with the request's `id` and the event's
   /// object (`id`, `event`, `time`, …) as `data`, until the socket closes, a `stop` request,

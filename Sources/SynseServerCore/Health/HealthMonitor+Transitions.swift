@@ -86,7 +86,9 @@ extension HealthMonitor {
     let value = change.value.map { "\($0)\(unitText)" } ?? "no value"
     guard let kind = change.threshold, let threshold = thresholds[kind] else {
       // No threshold behind it: the hardware's own alarm (reading context synse.alarm).
-      if change.state == .ok { return "\(type) \(value): the hardware alarm ended" }
+      if change.state == .ok {
+        return change.previous == .unknown ? "\(type) \(value): reporting again" : "\(type) \(value): the hardware alarm ended"
+      }
       return "\(type) \(value): the hardware reports a \(change.state.rawValue) alarm (\(ReadingAlarm.key))"
     }
     let above = threshold.activation.isAbove(for: kind)

@@ -141,7 +141,7 @@ public final class HealthMonitor: Sendable {
         guard let interval = sensor.interval else { continue }
         let after = interval * unknownAfter
         guard let change = sensor.health.stale(now: now, after: after) else { continue }
-        let reason = "no reading for \(unknownAfter) read intervals (\(Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) s)"
+        let reason = "no reading for \(unknownAfter) read intervals (\(((Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) * 10).rounded() / 10) s)"
         published.append(record(change, in: &sensor, key: key, reason: reason))
         state.sensors[key] = sensor
       }

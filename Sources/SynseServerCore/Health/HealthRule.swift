@@ -87,8 +87,8 @@ public struct HealthRule: Sendable, Equatable {
     case .nonFinite: "must be a finite number"
     case .negative: "must not be negative"
     case .inverted(_, let reading, let otherKey, let otherReading):
-      "(\(reading)) is below \(otherKey) (\(otherReading)); expected LowerFatal ≤ LowerCritical ≤ LowerCaution < UpperCaution ≤ UpperCritical ≤ UpperFatal"
-    case .invalidDuration(_, let text): "\"\(text)\" is not an ISO 8601 duration such as PT5S or PT1M30S"
+      "(\(reading)) \(ThresholdsError.order(reading, otherReading)) \(otherKey) (\(otherReading)); expected LowerFatal ≤ LowerCritical ≤ LowerCaution < UpperCaution ≤ UpperCritical ≤ UpperFatal"
+    case .invalidDuration(_, let text): "\"\(text)\" is not an ISO 8601 duration such as PT5S or PT1M30S (at most 10^12 s)"
     case .invalidSelector: "is not a reading selector: a reading type, optionally with [context-key=value,...]"
     case .malformed(_, let reason): reason
     }

@@ -20,6 +20,8 @@ public struct ThresholdLayer: Sendable, Equatable {
     guard case .object(let entries) = object else {
       throw .malformed(key: "", reason: "expected a mapping of reading selectors (e.g. temperature) to thresholds")
     }
+    // JSON text has no NaN or infinity (they would read back as null): say what they are.
+    if let key = nonFinite(object) { throw .nonFinite(key: key) }
     let parsed = try ThresholdsMetadata.parse(object.serialized(pretty: false))
     var layers: [ThresholdLayer] = []
     for (text, entry) in entries {
@@ -31,6 +33,16 @@ public struct ThresholdLayer: Sendable, Equatable {
         setsHysteresisDuration: keys.contains("HysteresisDuration"), source: source))
     }
     return layers.sorted { $0.selector.context.count < $1.selector.context.count }
+  }
+
+  /// The dotted key of the first NaN or infinite number in `value`.
+  private static func nonFinite(_ value: JSONValue, at path: String = "") -> String? {
+    switch value {
+    case .double(let number) where !number.isFinite: return path
+    case .object(let pairs):
+      return pairs.lazy.compactMap { key, inner in nonFinite(inner, at: path.isEmpty ? key : "\(path).\(key)") }.first
+    default: return nil
+    }
   }
 
   /// Whether the layer applies to a reading of `type` with `context`.

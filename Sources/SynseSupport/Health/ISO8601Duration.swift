@@ -1,10 +1,15 @@
 /// ISO 8601 durations as Redfish writes them (`Edm.Duration`, e.g. `DwellTime: "PT5S"`):
 /// `[-]P[nD][T[nH][nM][n[.fff]S]]`. Years, months and weeks are refused: their length varies.
 public enum ISO8601Duration {
+  /// The longest duration taken, 10^12 s (some 31,700 years): longer ones would not fit the
+  /// seconds a `Duration` can give back when it is written out again (``format(_:)``).
+  public static let maximum = Duration.seconds(1_000_000_000_000)
+
   /// Parses `text` (e.g. `PT5S`, `PT0.25S`, `PT1M30S`, `P1DT2H`, `-PT5S`).
   ///
   /// - Returns: the duration, or `nil` if `text` is not of the form above (`P`, `PT` alone,
-  ///   a designator out of order or repeated, or a fraction anywhere but the seconds are refused).
+  ///   a designator out of order or repeated, or a fraction anywhere but the seconds are refused)
+  ///   or longer than ``maximum`` either way.
   public static func parse(_ text: String) -> Duration? {
     var chars = Substring(text)
     var negative = false
@@ -12,6 +17,7 @@ public enum ISO8601Duration {
     guard chars.first == "P" else { return nil }
     chars = chars.dropFirst()
     var total = Duration.zero
+    var seconds = 0.0  // checked against the maximum as it grows, before it can overflow
     var inTime = false
     var lastRank = 0  // D=1, H=2, M=3, S=4: each at most once, in order
     var sawComponent = false
@@ -37,7 +43,10 @@ public enum ISO8601Duration {
       }
       guard rank > lastRank, let value = Double(number), !number.hasPrefix("."), !number.hasSuffix(".") else { return nil }
       if rank != 4 && number.contains(".") { return nil }
-      total += unit * value
+      seconds += Double(unit.components.seconds) * value
+      guard seconds <= 1e12 else { return nil }
+      // Whole numbers exactly (a Double factor rounds in the last attoseconds).
+      total += value == value.rounded() ? unit * Int64(value) : unit * value
       lastRank = rank
       sawComponent = true
       number = ""

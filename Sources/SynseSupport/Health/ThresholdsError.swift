@@ -39,15 +39,18 @@ public enum ThresholdsError: Error, Sendable, Hashable, CustomStringConvertible 
     }
   }
 
+  /// "is below", or, for equal values (a lower threshold equal to an upper one), "must be above".
+  public static func order(_ reading: Double, _ other: Double) -> String { reading == other ? "must be above" : "is below" }
+
   public var description: String {
     switch self {
     case .nonFinite(let key): "threshold \(key): must be a finite number"
     case .negative(let key): "threshold \(key): must not be negative"
     case .inverted(let key, let reading, let otherKey, let otherReading):
-      "threshold \(key) (\(reading)) is below \(otherKey) (\(otherReading)); expected "
+      "threshold \(key) (\(reading)) \(Self.order(reading, otherReading)) \(otherKey) (\(otherReading)); expected "
         + "LowerFatal ≤ LowerCritical ≤ LowerCaution < UpperCaution ≤ UpperCritical ≤ UpperFatal"
     case .invalidDuration(let key, let text):
-      "threshold \(key): \"\(text)\" is not an ISO 8601 duration such as PT5S or PT1M30S"
+      "threshold \(key): \"\(text)\" is not an ISO 8601 duration such as PT5S or PT1M30S (at most 10^12 s)"
     case .invalidSelector(let key):
       "thresholds key \"\(key)\": expected a reading type, optionally with [context-key=value,...]"
     case .malformed(let key, let reason): "thresholds \(key.isEmpty ? "document" : key): \(reason)"
