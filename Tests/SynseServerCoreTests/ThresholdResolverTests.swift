@@ -64,6 +64,15 @@ struct ThresholdResolverTests {
     #expect(resolved.problem?.contains("the rules' values only") == true)
   }
 
+  @Test func aDeclaredSelectorForATypeTheDeviceNeverReadsIsAProblem() throws {
+    var device = Self.device("t1", metadata: #"{"temprature": {"UpperCaution": {"Reading": 80}}}"#)
+    device.outputs = [.init(name: "temperature", type: "temperature", precision: 2, scalingFactor: 1, unit: nil)]
+    let resolved = ThresholdResolver.none.resolve(device)
+    #expect(resolved.problem?.contains("plugin thresholds for 'temprature' match no reading of this device (its reading types: temperature)") == true)
+    device.metadata = [(ThresholdsMetadata.key, Self.plugin)]
+    #expect(ThresholdResolver.none.resolve(device).problem == nil)
+  }
+
   @Test func rulesSelectByPluginAndMatchEveryGivenCriterion() throws {
     let rules = try Self.rules("""
         - plugin: q

@@ -36,6 +36,13 @@ public struct ThresholdResolver: Sendable {
         problem = "metadata \(ThresholdsMetadata.key): \(error)"
       }
     }
+    // A declared selector for a type the device never reads (a typo such as `temprature`)
+    // would silently apply no limit: say so (rules span many devices, so theirs may not match).
+    let types = Set(device.outputs.map(\.type))
+    if !types.isEmpty, let stray = layers.first(where: { !types.contains($0.selector.readingType) }) {
+      let unmatched = "plugin thresholds for '\(stray.selector)' match no reading of this device (its reading types: \(types.sorted().joined(separator: ", ")))"
+      problem = problem.map { "\($0); \(unmatched)" } ?? unmatched
+    }
     for rule in rules where rule.selects(device) { layers += rule.layers }
     return DeviceThresholds(device: device.id, layers: layers, problem: problem)
   }
