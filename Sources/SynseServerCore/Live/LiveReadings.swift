@@ -12,7 +12,8 @@ import Synchronization
 public final class LiveReadings: Sendable {
   struct Feed {
     var live = false
-    /// Latest readings per device, one per reading type + context, in arrival order.
+    /// Latest readings per device, one per sensor (reading type and place among the device's
+    /// readings of that type, ``ReadingSequencer``), in arrival order.
     var readings: [String: [ReadingRecord]] = [:]
     /// The plugin's whole read, rendered, until the next reading arrives.
     var snapshot: SharedRead?
