@@ -22,6 +22,7 @@ let package = Package(
     .executable(name: "synse-server", targets: ["synse-server"]),
     .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
     .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),
+    .executable(name: "synse-redfish-plugin", targets: ["synse-redfish-plugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -165,6 +166,30 @@ let package = Package(
       path: "plugins/hwmon/Sources/synse-hwmon-plugin",
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "RedfishPlugin",
+      dependencies: [
+        "SynseSDK", "SynseSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "plugins/redfish/Sources/RedfishPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "synse-redfish-plugin",
+      dependencies: [
+        "RedfishPlugin", "SynseSDK",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "plugins/redfish/Sources/synse-redfish-plugin",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "synse-example-plugin",
       dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
@@ -217,6 +242,11 @@ let package = Package(
     .testTarget(
       name: "HwmonPluginTests",
       dependencies: ["HwmonPlugin", "SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RedfishPluginTests",
+      dependencies: ["RedfishPlugin", "SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
