@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The requests of one walk: GET and decode, collections with paging and `$expand`, counting
+/// every request and keeping each failed resource as a problem instead of failing the walk.
+final class DiscoveryFetcher: Sendable {
+  /// Member resources fetched at once when a collection comes back as links: a BMC answers a
+  /// request in 1–6 s, so one at a time would make a poll of 40 sensors take minutes, while
+  /// small BMCs refuse many parallel connections.
+  static let parallelMembers = 4
+  /// Pages followed per collection before the walk assumes a `nextLink` loop.
+  static let maxPages = 1000
+
+  let transport: any RedfishTransport
+  let logger: Logger
+  private let state: Mutex<State>
+
+  private struct State {
+    var requests = 0
+    var problems: [String] = []
+    /// The `$expand` query, nil once the service refused it (or never offered it).
+    var expandQuery: String?
+  }
+
+  init(transport: any RedfishTransport, logger: Logger, expandQuery: String? = nil) {
+    self.transport = transport
+    self.logger = logger
+    state = Mutex(State(expandQuery: expandQuery))
+  }
+
+  var requestCount: Int { state.withLock { $0.requests } }
+  var problems: [String] { state.withLock { $0.problems } }
+  func setExpandQuery(_ query: String?) { state.withLock { $0.expandQuery = query } }
+
+  /// Records that `path` was skipped, and why.
+  func problem(_ path: String, _ reason: String) {
+    logger.warning("redfish resource skipped", metadata: ["endpoint": "\(transport.endpoint)", "path": "\(path)", "reason": "\(reason)"])
+    state.withLock { $0.problems.append("\(path): \(reason)") }
+  }
+
+  /// One counted GET; transport errors are thrown to the caller.
+  func get(_ path: String) async throws(RedfishError) -> RedfishResponse {
+    state.withLock { $0.requests += 1 }
+    return try await transport.get(path)
+  }
+
+  /// GET `path` and decode it as `T`; nil (and a problem naming `path`) when it fails.
+  func fetch<T: Decodable>(_ path: String, as type: T.Type) async -> T? {
+    do {
+      return try decode(try await get(path).body, as: type)
+    } catch let error as RedfishError {
+      problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
+    } catch {
+      problem(path, DecodeProblem.describe(error))
+    }
+    return nil
+  }
+
+  func decode<T: Decodable>(_ body: Data, as type: T.Type) throws -> T {
+    try JSONDecoder().decode(type, from: body)
+  }
+
+  /// Every member of the collection at `path` (all pages, `Members@odata.nextLink`), in service
+  /// order, each decoded as `M`; members that fail become problems. Asks with `$expand` while
+  /// the service honours it; members that come back as links anyway are fetched
+  /// ``parallelMembers`` at a time.
+  func collection<M: Decodable & Sendable>(_ path: String, of type: M.Type) async -> [M] {
+    var slots: [Slot<M>] = []
+    var page: String? = path
+    var seen: Set<String> = []
+    while let current = page {
+      guard !seen.contains(current), seen.count < Self.maxPages else {
+        problem(current, "Members@odata.nextLink repeats or exceeds \(Self.maxPages) pages; rest of \(path) skipped")
+        break
+      }
+      seen.insert(current)
+      let answer: RedfishCollection<M>? = await collectionPage(current, first: current == path)
+      guard let body = answer else { break }
+      for member in body.Members ?? [] {
+        switch member {
+        case .resource(let resource): slots.append(.done(resource))
+        case .link(let id): slots.append(.pending(id))
+        case .bad(let id, let reason): problem(id, reason)
+        }
+      }
+      page = body.nextLink
+    }
+    let pending = slots.compactMap { if case .pending(let id) = $0 { id } else { nil } }
+    var fetched = await fetchAll(pending, as: type).makeIterator()
+    return slots.compactMap { slot in
+      switch slot {
+      case .done(let resource): resource
+      case .pending: fetched.next() ?? nil
+      }
+    }
+  }
+
+  private enum Slot<M> {
+    case done(M)
+    case pending(String)
+  }
+
+  /// One page. The first page is asked with `$expand` when enabled; a service that advertises
+  /// `$expand` but answers it with an error (sushy-static answers 404) is asked again plainly
+  /// and not asked with `$expand` again in this walk.
+  private func collectionPage<M: Decodable & Sendable>(_ path: String, first: Bool) async -> RedfishCollection<M>? {
+    if first, let query = state.withLock({ $0.expandQuery }) {
+      do {
+        return try decode(try await get(path + query).body, as: RedfishCollection<M>.self)
+      } catch let error as RedfishError where error.kind == .status || error.kind == .malformed {
+        logger.debug("redfish $expand refused; walking plainly", metadata: ["path": "\(path)", "reason": "\(error.message)"])
+        setExpandQuery(nil)
+      } catch let error as RedfishError {
+        problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
+        return nil
+      } catch {
+        logger.debug("redfish $expand answer did not decode; walking plainly", metadata: ["path": "\(path)"])
+        setExpandQuery(nil)
+      }
+    }
+    return await fetch(path, as: RedfishCollection<M>.self)
+  }
+
+  /// Fetches `paths` at most ``parallelMembers`` at a time; results in `paths` order.
+  func fetchAll<T: Decodable & Sendable>(_ paths: [String], as type: T.Type) async -> [T?] {
+    var results = [T?](repeating: nil, count: paths.count)
+    await withTaskGroup(of: (Int, T?).self) { group in
+      var next = 0
+      func start() {
+        guard next < paths.count else { return }
+        let index = next
+        next += 1
+        group.addTask { (index, await self.fetch(paths[index], as: type)) }
+      }
+      for _ in 0..<Self.parallelMembers { start() }
+      while let (index, value) = await group.next() {
+        results[index] = value
+        start()
+      }
+    }
+    return results
+  }
+}

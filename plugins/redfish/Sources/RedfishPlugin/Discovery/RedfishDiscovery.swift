@@ -1,0 +1,70 @@
+public import Logging
+
+/// Walks a Redfish service from its root (DSP0266 §9.1) and returns every sensor and control as
+/// a ``RedfishInventory``. Discovery and every poll are this same walk, so device keys and
+/// order come out the same each time the service reports the same resources.
+public enum RedfishDiscovery {
+  /// Walks the service behind `transport`:
+  /// - every `Chassis` (collections paged with `Members@odata.nextLink`): its `Sensors`
+  ///   (Sensor v1_x), legacy `Thermal` (`Temperatures`, `Fans`) and `Power` (`Voltages`,
+  ///   `PowerSupplies`, `PowerControl`) members that are not already a Sensor (``LegacyMatch``),
+  ///   and its `IndicatorLED`/`LocationIndicatorActive` as an `led` point;
+  /// - every `ComputerSystem`: `PowerState` with `#ComputerSystem.Reset`, and its LED;
+  /// - every rack PDU (`PowerEquipment/RackPDUs`): `Mains`, `Branches` and `Outlets` readings,
+  ///   outlet `PowerState` with `#Outlet.PowerControl`.
+  ///
+  /// Collections are asked with `$expand=.($levels=1)` when `ProtocolFeaturesSupported.ExpandQuery`
+  /// offers it (one request per collection instead of one per member); members that come back
+  /// as links anyway are fetched one by one. Units, types and thresholds: ``ReadingKind``,
+  /// ``ThresholdMapping``; context and tags: ``PointFactory``. Points are sorted by key.
+  ///
+  /// - Returns: the inventory; `problems` names each resource skipped (transport error, 404,
+  ///   malformed JSON, wrong shape, invalid thresholds) and why; `requestCount` is the number
+  ///   of requests made.
+  /// - Throws: ``RedfishError`` only when the service root fails: the transport's error
+  ///   (unreachable, timeout, unauthorized, status), or `.malformed` "not a Redfish service
+  ///   root" for a body that is not one.
+  public static func walk(_ transport: any RedfishTransport, logger: Logger) async throws(RedfishError) -> RedfishInventory {
+    let fetcher = DiscoveryFetcher(transport: transport, logger: logger)
+    let rootPath = "/redfish/v1"
+    let body = try await fetcher.get(rootPath).body
+    let root: ServiceRoot
+    do { root = try fetcher.decode(body, as: ServiceRoot.self) } catch {
+      throw notRedfish(transport, rootPath, DecodeProblem.describe(error))
+    }
+    guard root.isServiceRoot else { throw notRedfish(transport, rootPath, "no RedfishVersion or #ServiceRoot @odata.type") }
+    fetcher.setExpandQuery(root.expandQuery)
+
+    var points: [RedfishPoint] = []
+    if let chassisPath = root.Chassis?.id {
+      let walk = ChassisWalk(fetcher: fetcher)
+      for chassis in await fetcher.collection(chassisPath, of: ChassisResource.self) {
+        points += await walk.points(of: chassis, fallbackID: chassisPath)
+      }
+    }
+    let controls = ControlWalk(fetcher: fetcher)
+    if let systemsPath = root.Systems?.id {
+      for system in await fetcher.collection(systemsPath, of: SystemResource.self) {
+        points += await controls.points(of: system, fallbackID: systemsPath)
+      }
+    }
+    if let equipment = root.PowerEquipment?.id,
+      let rackPDUs = await fetcher.fetch(equipment, as: PowerEquipmentResource.self)?.RackPDUs?.id
+    {
+      let known = Set(points.map(\.key))
+      for pdu in await fetcher.collection(rackPDUs, of: PowerDistributionResource.self) {
+        points += await controls.points(of: pdu, fallbackID: rackPDUs, known: known)
+      }
+    }
+    // A sensor listed in two chassis' collections is one point.
+    var seen: Set<String> = []
+    points = points.filter { seen.insert($0.key).inserted }.sorted { $0.key < $1.key }
+    return RedfishInventory(
+      serviceUUID: root.UUID ?? transport.endpoint, points: points, problems: fetcher.problems,
+      requestCount: fetcher.requestCount)
+  }
+
+  private static func notRedfish(_ transport: any RedfishTransport, _ path: String, _ reason: String) -> RedfishError {
+    RedfishError(.malformed, endpoint: transport.endpoint, path: path, message: "not a Redfish service root (\(reason))")
+  }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+// The parts of DMTF Redfish schemas (DSP0268) that discovery reads. Every property is optional:
+// DMTF services omit what they do not implement and send `null` for readings they lack; keys not
+// named here (vendor `Oem` blocks, `@Redfish.Copyright`, …) are ignored by `Decodable`.
+
+/// `{"@odata.id": "/redfish/v1/…"}`: a link to another resource.
+struct RedfishRef: Decodable, Sendable {
+  var id: String?
+  enum CodingKeys: String, CodingKey { case id = "@odata.id" }
+}
+
+/// `Resource.Status`: `Health` (OK, Warning, Critical) and `State` (Enabled, Absent, …).
+struct RedfishStatus: Decodable, Sendable {
+  var Health: String?
+  var State: String?
+}
+
+/// `ServiceRoot.v1_x` (DSP0266 §9.1, the resource at `/redfish/v1`).
+struct ServiceRoot: Decodable, Sendable {
+  var odataType: String?
+  var RedfishVersion: String?
+  var UUID: String?
+  var Chassis: RedfishRef?
+  var Systems: RedfishRef?
+  var PowerEquipment: RedfishRef?
+  var ProtocolFeaturesSupported: ProtocolFeatures?
+
+  enum CodingKeys: String, CodingKey {
+    case odataType = "@odata.type"
+    case RedfishVersion, UUID, Chassis, Systems, PowerEquipment, ProtocolFeaturesSupported
+  }
+
+  /// `ProtocolFeaturesSupported.ExpandQuery` (DSP0266 §7.3.2 `$expand`).
+  struct ProtocolFeatures: Decodable, Sendable {
+    var ExpandQuery: ExpandQuery?
+  }
+  struct ExpandQuery: Decodable, Sendable {
+    var ExpandAll: Bool?
+    var Levels: Bool?
+    var NoLinks: Bool?
+  }
+
+  /// A body is a Redfish service root when it says so (`@odata.type` `#ServiceRoot.v1_x…`) or
+  /// carries the `RedfishVersion` every service root has.
+  var isServiceRoot: Bool {
+    (odataType?.hasPrefix("#ServiceRoot.") ?? false) || RedfishVersion != nil
+  }
+
+  /// The query that asks a collection for its members in place, or nil when the service does
+  /// not offer it: `.` (subordinate resources, which include `Members`, not `Links`) is preferred
+  /// over `*` (everything), with `$levels=1` when levels are supported.
+  var expandQuery: String? {
+    guard let expand = ProtocolFeaturesSupported?.ExpandQuery else { return nil }
+    let levels = expand.Levels == true ? "($levels=1)" : ""
+    if expand.NoLinks == true { return "?$expand=.\(levels)" }
+    if expand.ExpandAll == true { return "?$expand=*\(levels)" }
+    return nil
+  }
+}
+
+/// A resource collection page (`…Collection`): `Members` (links or, under `$expand`, whole
+/// resources) and `Members@odata.nextLink` when the service pages it.
+struct RedfishCollection<M: Decodable & Sendable>: Decodable, Sendable {
+  var Members: [RedfishMember<M>]?
+  var nextLink: String?
+  enum CodingKeys: String, CodingKey {
+    case Members
+    case nextLink = "Members@odata.nextLink"
+  }
+}
+
+/// One entry of `Members`: a bare link (fetch it), the resource itself (expanded), or an
+/// expanded resource that does not decode (a problem for that member only).
+enum RedfishMember<M: Decodable & Sendable>: Decodable, Sendable {
+  case link(String)
+  case resource(M)
+  case bad(id: String, reason: String)
+
+  init(from decoder: any Decoder) throws {
+    let container: KeyedDecodingContainer<AnyKey>
+    do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
+      self = .bad(id: "Members[\(decoder.codingPath.last?.intValue ?? 0)]", reason: "not an object"); return
+    }
+    let id = (try? container.decodeIfPresent(String.self, forKey: AnyKey("@odata.id"))) ?? nil
+    // A link carries only OData annotations; anything else means the service expanded it.
+    if container.allKeys.allSatisfy({ $0.stringValue.hasPrefix("@odata.") }) {
+      guard let id else { self = .bad(id: "Members[?]", reason: "member without @odata.id"); return }
+      self = .link(id)
+      return
+    }
+    do { self = .resource(try M(from: decoder)) } catch {
+      self = .bad(id: id ?? "Members[?]", reason: DecodeProblem.describe(error))
+    }
+  }
+}
+
+/// A coding key for any JSON object key.
+struct AnyKey: CodingKey {
+  var stringValue: String
+  var intValue: Int? { nil }
+  init(_ string: String) { stringValue = string }
+  init?(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { nil }
+}
+
+/// Short reasons for a body that did not decode, naming the JSON path at fault.
+enum DecodeProblem {
+  static func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func at(_ path: [any CodingKey]) -> String {
+      path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty ? "malformed JSON" : "bad value\(at(context.codingPath))"
+    case .typeMismatch(let type, let context): return "wrong shape\(at(context.codingPath)): expected \(type)"
+    case .keyNotFound(let key, let context): return "missing \(key.stringValue)\(at(context.codingPath))"
+    case .valueNotFound(let type, let context): return "null\(at(context.codingPath)): expected \(type)"
+    @unknown default: return "\(error)"
+    }
+  }
+}
