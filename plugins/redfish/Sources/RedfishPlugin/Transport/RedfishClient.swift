@@ -1,0 +1,201 @@
+public import Foundation
+public import Logging
+import AsyncHTTPClient
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+import SynseSDK
+import Synchronization
+
+/// The ``RedfishTransport`` of one BMC over AsyncHTTPClient: its own HTTP client (connection
+/// pool and TLS settings of ``RedfishEndpointSettings``), redirects followed, each request
+/// bounded by the endpoint's `timeout` from connect to the last body byte, bodies capped at
+/// ``maximumBody``.
+///
+/// Authentication (DSP0266 §13.3): none without a username; otherwise a Redfish session
+/// (`POST` of `UserName`/`Password` to the service root's `Links.Sessions`, token from
+/// `X-Auth-Token`) when the service offers one, else HTTP Basic on every request. A 401 on a
+/// session logs in again once and retries once; ``shutdown()`` deletes the session.
+/// Every request sends `Accept: application/json` and `OData-Version: 4.0` (DSP0266 §8.1).
+public final class RedfishClient: RedfishTransport {
+  /// The largest body accepted; a bigger one is `.malformed` (no Redfish resource is near it).
+  public static let maximumBody = 16 << 20
+
+  public let endpoint: String
+  let timeout: Duration
+  let logger: Logger
+  let http: HTTPClient
+  let session: RedfishSession
+  private let password: RedfishSecret?
+  private let requests = Atomic<Int>(0)
+  private let closed = Atomic<Bool>(false)
+
+  /// - Throws: never at present (settings are validated when parsed); `.config` is kept for
+  ///   TLS settings the HTTP client would refuse.
+  public init(settings: RedfishEndpointSettings, logger: Logger) throws(RedfishError) {
+    endpoint = settings.endpoint
+    timeout = settings.timeout
+    self.logger = logger
+    password = settings.password
+    var tls = TLSConfiguration.makeClientConfiguration()
+    switch settings.trust {
+    case .system: break
+    case .caFile(_, let certificates): tls.trustRoots = .certificates(certificates)
+    case .insecureSkipVerify: tls.certificateVerification = .none
+    }
+    let amount = TimeAmount.nanoseconds(Self.nanoseconds(settings.timeout))
+    var configuration = HTTPClient.Configuration(
+      tlsConfiguration: tls, redirectConfiguration: .follow(max: 5, allowCycles: false),
+      timeout: .init(connect: amount, read: amount))
+    // A refused connection fails the request at once (the poller's backoff is the one retry
+    // schedule), instead of AsyncHTTPClient reconnecting silently until the deadline.
+    configuration.connectionPool.retryConnectionEstablishment = false
+    http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    session = RedfishSession(username: settings.username, password: settings.password)
+  }
+
+  /// HTTP requests made so far, logins, retries and logouts included.
+  public var requestCount: Int { requests.load(ordering: .relaxed) }
+
+  public func get(_ path: String) async throws(RedfishError) -> RedfishResponse {
+    try await send(.GET, path, body: nil, ifMatch: nil)
+  }
+
+  public func patch(_ path: String, body: Data, ifMatch: String?) async throws(RedfishError) -> RedfishResponse {
+    try await send(.PATCH, path, body: body, ifMatch: ifMatch)
+  }
+
+  public func post(_ path: String, body: Data) async throws(RedfishError) -> RedfishResponse {
+    try await send(.POST, path, body: body, ifMatch: nil)
+  }
+
+  /// Deletes the Redfish session, if one is open (failures only logged: the BMC expires it
+  /// anyway), then shuts the HTTP client down. Later requests fail `.unreachable`.
+  public func shutdown() async {
+    guard !closed.exchange(true, ordering: .relaxed) else { return }
+    if let open = await session.close() {
+      do {
+        let answer = try await exchange(.DELETE, open.path, body: nil, headers: [open.header])
+        if !(200..<300).contains(answer.status) {
+          logger.info("Redfish session logout answered HTTP \(answer.status)", metadata: ["endpoint": "\(endpoint)"])
+        }
+      } catch {
+        logger.info("Redfish session logout failed: \(error)", metadata: ["endpoint": "\(endpoint)"])
+      }
+    }
+    try? await http.shutdown()
+  }
+
+  /// One authenticated request: a 401 with a session token logs in again and retries once.
+  private func send(_ method: HTTPMethod, _ path: String, body: Data?, ifMatch: String?) async throws(RedfishError) -> RedfishResponse {
+    guard !closed.load(ordering: .relaxed) else { throw failure(.unreachable, path, message: "the client is shut down") }
+    var extra: [(String, String)] = []
+    if let ifMatch { extra.append(("If-Match", ifMatch)) }
+    var auth = try await session.authorization(using: self)
+    var answer = try await exchange(method, path, body: body, headers: auth.headers + extra)
+    if answer.status == 401, auth.renewable {
+      logger.info("Redfish session rejected (HTTP 401); logging in again", metadata: ["endpoint": "\(endpoint)", "path": "\(path)"])
+      auth = try await session.renew(after: auth, using: self)
+      answer = try await exchange(method, path, body: body, headers: auth.headers + extra)
+    }
+    return try checked(answer, path)
+  }
+
+  /// A 2xx answer as a ``RedfishResponse``, any other as the error naming its status.
+  func checked(_ answer: Answer, _ path: String) throws(RedfishError) -> RedfishResponse {
+    switch answer.status {
+    case 200..<300:
+      return RedfishResponse(
+        status: answer.status, body: answer.body, etag: answer.headers.first(name: "ETag"),
+        location: answer.headers.first(name: "Location"))
+    case 401, 403:
+      throw failure(.unauthorized, path, status: answer.status, message: answer.summary + " (check username and password)")
+    default:
+      throw failure(.status, path, status: answer.status, message: answer.summary)
+    }
+  }
+
+  /// What came back, whatever its status.
+  struct Answer: Sendable {
+    var status: Int
+    var reason: String
+    var headers: HTTPHeaders
+    var body: Data
+
+    /// `HTTP 404 Not Found`, then the Redfish error's own message (DSP0266 §9.6) if any.
+    var summary: String {
+      let head = "HTTP \(status) \(reason)"
+      guard let detail = RedfishErrorBody.message(in: body) else { return head }
+      return "\(head): \(detail.prefix(200))"
+    }
+  }
+
+  /// One HTTP exchange, counted; the deadline covers connect, answer and the whole body.
+  func exchange(_ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)]) async throws(RedfishError) -> Answer {
+    requests.add(1, ordering: .relaxed)
+    var request = HTTPClientRequest(url: endpoint + (path.hasPrefix("/") ? path : "/" + path))
+    request.method = method
+    request.headers.add(name: "Accept", value: "application/json")
+    request.headers.add(name: "OData-Version", value: "4.0")
+    if let body {
+      request.headers.add(name: "Content-Type", value: "application/json")
+      request.body = .bytes(ByteBuffer(data: body))
+    }
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    let (http, timeout, prepared) = (http, timeout, request)
+    let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
+    do {
+      // AsyncHTTPClient's deadline stops at the response head; the race bounds the body too.
+      return try await withThrowingTaskGroup(of: Answer.self) { group in
+        group.addTask {
+          let response = try await http.execute(prepared, deadline: deadline)
+          let buffer = try await response.body.collect(upTo: Self.maximumBody)
+          return Answer(
+            status: Int(response.status.code), reason: response.status.reasonPhrase, headers: response.headers,
+            body: Data(buffer: buffer))
+        }
+        group.addTask {
+          try await Task.sleep(for: timeout + .milliseconds(50))
+          throw HTTPClientError.deadlineExceeded
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+      }
+    } catch {
+      throw mapped(error, path)
+    }
+  }
+
+  /// Transport failures as the ``RedfishError`` kinds health and logs show.
+  private func mapped(_ error: any Error, _ path: String) -> RedfishError {
+    if let error = error as? HTTPClientError {
+      if [.deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout].contains(error) {
+        return failure(.timeout, path, message: "no answer within \(GoDuration.format(timeout)) (the endpoint's timeout)")
+      }
+      if error == .alreadyShutdown { return failure(.unreachable, path, message: "the client is shut down") }
+      return failure(.unreachable, path, message: "HTTP failure: \(error)")
+    }
+    if error is NIOTooManyBytesError {
+      return failure(.malformed, path, message: "body larger than \(Self.maximumBody >> 20) MiB")
+    }
+    if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+      return failure(.unreachable, path, message: "TLS handshake failed (\(error)); a self-signed BMC needs caFile or insecureSkipVerify")
+    }
+    return failure(.unreachable, path, message: "cannot connect: \(error)")
+  }
+
+  /// Every error is built here, so no message (a BMC's error text included) can carry the password.
+  func failure(_ kind: RedfishError.Kind, _ path: String, status: Int? = nil, message: String) -> RedfishError {
+    var text = message
+    if let secret = password?.value, !secret.isEmpty {
+      text = text.replacingOccurrences(of: secret, with: "<redacted>")
+    }
+    return RedfishError(kind, endpoint: endpoint, path: path, httpStatus: status, message: text)
+  }
+
+  private static func nanoseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}
