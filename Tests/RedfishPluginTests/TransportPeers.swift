@@ -125,12 +125,16 @@ final class SilentListener: Sendable {
   private let fd: Int32
 
   init() throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = TransportPeer.loopback(port: 0)
     let bound = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0, listen(fd, 16) == 0 else { throw TransportPeer.PeerFailed(description: "listen failed: errno \(errno)") }
+    guard bound == 0, listen(fd, 16) == 0 else {
+      close(fd)
+      throw TransportPeer.PeerFailed(description: "listen failed: errno \(errno)")
+    }
+    self.fd = fd
     port = Int(TransportPeer.boundPort(fd))
   }
 
