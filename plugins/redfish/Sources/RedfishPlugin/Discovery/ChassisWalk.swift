@@ -51,7 +51,8 @@ struct ChassisWalk {
       fetcher.problem(sensor.Id ?? "Sensor", "Sensor without @odata.id")
       return nil
     }
-    let type = sensor.SpeedRPM != nil && sensor.ReadingUnits == "%" ? ReadingKind.fan : sensor.ReadingType
+    let percent = sensor.ReadingType == "Percent" || (sensor.ReadingType == nil && sensor.ReadingUnits == "%")
+    let type = sensor.SpeedRPM != nil && percent ? ReadingKind.fan : sensor.ReadingType
     return factory.reading(
       key: id, path: id, kind: .of(unit: sensor.ReadingUnits, readingType: type), name: sensor.Name ?? sensor.Id ?? id,
       value: sensor.Reading, status: sensor.Status, physicalContext: sensor.PhysicalContext,
