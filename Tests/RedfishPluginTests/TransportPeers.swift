@@ -60,7 +60,9 @@ final class TransportPeer: Sendable {
 
   func stop() {
     if process.isRunning {
-      process.terminate()
+      // SIGKILL, not terminate(): a peer spawned from a concurrency-pool thread inherits its
+      // signal mask, SIGTERM blocked (seen in /proc/<pid>/status SigBlk), and never exits.
+      kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
     }
     try? FileManager.default.removeItem(at: directory)
