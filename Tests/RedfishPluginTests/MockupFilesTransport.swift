@@ -6,19 +6,30 @@ import Synchronization
 /// from disk exactly as `sushy-static` 2.2.0 does (sushy_tools/static/main.py): a GET of
 /// `/redfish/v1/<path>` answers `<dir>/<path>/index.json` (trailing `/` stripped); any other
 /// path, or a file that is not there, is a 404. A query is part of the path there, so
-/// `?$expand=…` is a 404 too, unless `emulateExpand` is set: then `$expand` on a collection
-/// answers it with each member's file in place of its link (members without a file stay links),
-/// to measure the request saving. PATCH and POST answer 204 without changing anything, like
-/// sushy-static. Every call is counted and logged in ``requests``.
+/// `?$expand=…` is a 404 too (``Query/sushyStatic``), unless the double is told to answer
+/// `$expand` on a collection with each member's file in place of its link (``Query/expand``,
+/// members without a file stay links), to measure the request saving, or to ignore queries
+/// as some BMCs do (``Query/ignore``). PATCH and POST answer 204 without changing anything,
+/// like sushy-static. Every call is counted and logged in ``requests``.
 final class MockupFilesTransport: RedfishTransport {
   let endpoint: String
   let root: URL
-  let emulateExpand: Bool
+  let query: Query
   private let log = Mutex<[String]>([])
 
-  init(root: URL, emulateExpand: Bool = false, endpoint: String = "http://mockup.invalid") {
+  /// What a `?…` query does.
+  enum Query {
+    /// Part of the path, so a 404 (sushy-static).
+    case sushyStatic
+    /// `$expand` answered with the members in place.
+    case expand
+    /// Dropped: the plain resource is answered.
+    case ignore
+  }
+
+  init(root: URL, query: Query = .sushyStatic, endpoint: String = "http://mockup.invalid") {
     self.root = root
-    self.emulateExpand = emulateExpand
+    self.query = query
     self.endpoint = endpoint
   }
 
@@ -30,9 +41,9 @@ final class MockupFilesTransport: RedfishTransport {
     log.withLock { $0.append(path) }
     var resource = path
     var expand = false
-    if emulateExpand, let query = path.firstIndex(of: "?"), path[query...].hasPrefix("?$expand=") {
-      resource = String(path[..<query])
-      expand = true
+    if query != .sushyStatic, let mark = path.firstIndex(of: "?") {
+      resource = String(path[..<mark])
+      expand = query == .expand && path[mark...].hasPrefix("?$expand=")
     }
     let body = try file(resource, asked: path)
     guard expand else { return RedfishResponse(status: 200, body: body) }

@@ -18,7 +18,7 @@ public enum RedfishDiscovery {
   /// as links anyway are fetched one by one. Units, types and thresholds: ``ReadingKind``,
   /// ``ThresholdMapping``; context and tags: ``PointFactory``. Points are sorted by key.
   ///
-  /// - Returns: the inventory; `problems` names each resource skipped (transport error, 404,
+  /// - Returns: the inventory; `problems` (sorted) names each resource skipped (transport error, 404,
   ///   malformed JSON, wrong shape, invalid thresholds) and why; `requestCount` is the number
   ///   of requests made.
   /// - Throws: ``RedfishError`` only when the service root fails: the transport's error
@@ -60,7 +60,7 @@ public enum RedfishDiscovery {
     var seen: Set<String> = []
     points = points.filter { seen.insert($0.key).inserted }.sorted { $0.key < $1.key }
     return RedfishInventory(
-      serviceUUID: root.UUID ?? transport.endpoint, points: points, problems: fetcher.problems,
+      serviceUUID: root.UUID ?? transport.endpoint, points: points, problems: fetcher.problems.sorted(),
       requestCount: fetcher.requestCount)
   }
 
