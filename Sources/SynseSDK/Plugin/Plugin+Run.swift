@@ -5,7 +5,7 @@ import UnixSignals
 
 extension Plugin {
   /// Runs the plugin as a process: handles `--version` and `--dry-run`, loads the
-  /// configuration, then serves until SIGTERM or SIGINT (in-flight writes are finished and
+  /// configuration (running ``prepare``), then serves until SIGTERM or SIGINT (in-flight writes are finished and
   /// the socket file removed before it returns).
   ///
   /// - Throws: ``ConfigError`` for bad configuration, or what serving throws.
@@ -14,7 +14,7 @@ extension Plugin {
       print(version.summary)
       return
     }
-    let runtime = try load(loader: loader, logger: logger)
+    let runtime = try await loadPrepared(loader: loader, logger: logger)
     if ProcessInfo.processInfo.environment["LISTEN_FDS"] == nil {
       _ = try runtime.address()  // fail before serving; socket activation needs no address
     }

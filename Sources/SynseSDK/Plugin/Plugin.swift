@@ -39,6 +39,16 @@ public struct Plugin: Sendable {
   /// How often the dynamic registrar runs again so devices that appear or disappear are
   /// picked up; nil: devices are fixed at startup.
   public var rescanInterval: Duration?
+  /// Run by ``run(flags:loader:logger:)`` (and ``loadPrepared(loader:logger:)``) once the plugin
+  /// config is loaded, before the devices are first built: for discovery that is asynchronous
+  /// (services on the network), so that the synchronous ``dynamicRegistrar`` finds its results
+  /// ready and the first device set has them. Startup waits for it, so bound its duration; a
+  /// thrown error stops startup as a bad config does. The synchronous ``load(loader:logger:)``
+  /// and ``build(config:deviceConfig:environment:logger:)`` do not run it.
+  public var prepare: (@Sendable (PluginConfig) async throws -> Void)?
+  /// Health checks that depend on the loaded config (one per `dynamicRegistration.config`
+  /// item, named after it), served after ``healthChecks``; made when the runtime is built.
+  public var configuredHealthChecks: (@Sendable (PluginConfig) -> [HealthCheck])?
 
   /// Creates a plugin with no handlers, the built-in outputs and `FtoC`.
   public init(metadata: PluginMetadata, version: PluginVersion) {
@@ -66,6 +76,23 @@ public struct Plugin: Sendable {
 
   /// Loads plugin and device config through `loader` and builds the runtime.
   public func load(loader: ConfigLoader = ConfigLoader(), logger: Logger) throws(ConfigError) -> PluginRuntime {
+    let loaded = try loadConfiguration(loader: loader, logger: logger)
+    return try build(loaded, environment: loader.environment, logger: logger)
+  }
+
+  /// ``load(loader:logger:)`` with ``prepare`` run between loading the config and building the
+  /// devices.
+  ///
+  /// - Throws: ``ConfigError`` for bad configuration, or what ``prepare`` throws.
+  public func loadPrepared(loader: ConfigLoader = ConfigLoader(), logger: Logger) async throws -> PluginRuntime {
+    let loaded = try loadConfiguration(loader: loader, logger: logger)
+    if let prepare { try await prepare(loaded.config) }
+    return try build(loaded, environment: loader.environment, logger: logger)
+  }
+
+  private func loadConfiguration(
+    loader: ConfigLoader, logger: Logger
+  ) throws(ConfigError) -> (config: PluginConfig, deviceConfig: DeviceConfig, configFiles: [String]) {
     let base = try defaultPluginConfig.map { text throws(ConfigError) in try YAMLReader.parse(text, file: "built-in default config") }
     let config = try loader.loadPluginConfig(base: base)
     // A config.yml/config.yaml found in the working directory is taken as the plugin's own,
@@ -86,11 +113,17 @@ public struct Plugin: Sendable {
     } else {
       logger.info("loaded device config", metadata: ["files": "\(files)"])
     }
+    return (config, deviceConfig, configFiles)
+  }
+
+  private func build(
+    _ loaded: (config: PluginConfig, deviceConfig: DeviceConfig, configFiles: [String]), environment: [String: String], logger: Logger
+  ) throws(ConfigError) -> PluginRuntime {
     do {
-      return try build(config: config, deviceConfig: deviceConfig, environment: loader.environment, logger: logger)
+      return try build(config: loaded.config, deviceConfig: loaded.deviceConfig, environment: environment, logger: logger)
     } catch where error.file == nil && error.key?.hasPrefix("dynamicRegistration.") == true {
       // A registrar's bad setting is in the plugin config file (the last one read wins).
-      throw ConfigError(error.code, file: configFiles.last ?? "built-in default config", key: error.key, message: error.message)
+      throw ConfigError(error.code, file: loaded.configFiles.last ?? "built-in default config", key: error.key, message: error.message)
     }
   }
 
@@ -99,6 +132,8 @@ public struct Plugin: Sendable {
     config: PluginConfig, deviceConfig: DeviceConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
     logger: Logger
   ) throws(ConfigError) -> PluginRuntime {
+    var plugin = self
+    if let configuredHealthChecks { plugin.healthChecks += configuredHealthChecks(config) }
     let pluginID = try PluginIdentity.pluginID(tag: metadata.tag, settings: config.id, environment: environment)
     let builder = DeviceBuilder(
       pluginID: pluginID, pluginTag: metadata.tag, pluginName: metadata.name, handlers: handlers, outputs: outputs,
@@ -135,7 +170,7 @@ public struct Plugin: Sendable {
     }
     let devices = try makeDevices([])
     return PluginRuntime(
-      plugin: self, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices),
+      plugin: plugin, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices),
       rescan: registrar != nil ? (config.rescanInterval ?? rescanInterval).map { ($0, makeDevices) } : nil, logger: logger)
   }
 }
