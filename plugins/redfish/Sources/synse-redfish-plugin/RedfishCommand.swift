@@ -4,7 +4,8 @@ import RedfishPlugin
 import SynseSDK
 
 /// `synse-redfish-plugin`: sensors, LEDs, power and PDU outlets of Redfish BMCs as Synse
-/// devices. Plugin config from `PLUGIN_CONFIG`; one BMC per `dynamicRegistration.config` item.
+/// devices. Plugin config from `PLUGIN_CONFIG` (default: TCP :5003, polls every 10 s); one BMC
+/// per `dynamicRegistration.config` item (docs/redfish.md).
 @main
 struct RedfishCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -17,8 +18,16 @@ struct RedfishCommand: AsyncParsableCommand {
   func run() async throws {
     PluginLogging.bootstrap(identifier: "synse-redfish-plugin", debug: debug)
     let logger = Logger(label: "synse-redfish-plugin")
-    _ = logger
-    // Assembled by the plugin work (issue 18): RedfishPlugin builds the SDK Plugin.
-    throw ValidationError("synse-redfish-plugin is not assembled yet")
+    let redfish = RedfishPlugin(logger: logger)
+    do {
+      try await redfish.plugin.run(flags: PluginFlags(debug: debug, version: version, dryRun: dryRun), logger: logger)
+    } catch let error as ConfigError {
+      logger.critical("\(error)")
+      await redfish.shutdown()
+      throw ExitCode(2)
+    }
+    // Sessions are deleted so a BMC's few session slots are not left taken until they expire.
+    await redfish.shutdown()
+    if !version { logger.info("stopped polling and logged out of every BMC") }
   }
 }
