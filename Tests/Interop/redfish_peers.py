@@ -22,9 +22,10 @@ def fetch(base, path):
         return json.loads(response.read())
 
 
-def start_sushy_static(mockup):
-    """sushy-static serving the mockup folder `mockup` on a free port: (process, base URL)."""
-    port = free_port()
+def start_sushy_static(mockup, port=None):
+    """sushy-static serving the mockup folder `mockup` on `port` (default a free one):
+    (process, base URL)."""
+    port = port or free_port()
     process = subprocess.Popen([str(SUSHY_STATIC), "-i", "127.0.0.1", "-p", str(port), "-m", str(mockup)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -45,12 +46,17 @@ def start_not_redfish():
     return process, base
 
 
-def broken_copy(mockup, relative):
-    """A temp copy of `mockup` whose `relative` index.json is cut short (malformed JSON)."""
+def mockup_copy(mockup, uuid, broken=None):
+    """A temp copy of `mockup` reporting ServiceRoot.UUID `uuid` (another service), with the
+    index.json of the folder `broken` cut short (malformed JSON) if given."""
     target = Path(tempfile.mkdtemp(prefix="redfish-mockup-")) / mockup.name
     shutil.copytree(mockup, target)
-    broken = target / relative / "index.json"
-    broken.write_text(broken.read_text()[:40])
+    root = json.loads((target / "index.json").read_text())
+    root["UUID"] = uuid
+    (target / "index.json").write_text(json.dumps(root))
+    if broken:
+        document = target / broken / "index.json"
+        document.write_text(document.read_text()[:40])
     return target
 
 

@@ -11,7 +11,7 @@ import pytest
 from synse import client as synse_client
 
 from helpers import free_port, get, run, samples, scrape, start_server, stop, wait_for
-from redfish_peers import (MOCKUPS, broken_copy, chassis_sensors, plugin_config, resource, run_to_exit,
+from redfish_peers import (MOCKUPS, chassis_sensors, mockup_copy, plugin_config, resource, run_to_exit,
                            start_not_redfish, start_redfish_plugin, start_sushy_static, wait_for_log)
 
 USERNAME, PASSWORD = "fleet-operator", "pw-9f3c-never-logged"
@@ -36,12 +36,11 @@ def fleet():
     f.peers = {}
     for name in ("public-rackmount1", "public-bladed", "public-pdu"):
         f.peers[name] = start_sushy_static(MOCKUPS / name)
-    broken = broken_copy(MOCKUPS / "public-rackmount1", BROKEN_SENSOR)
-    root = broken / "index.json"
-    root.write_text(root.read_text().replace("92384634-2938-2342-8820-489239905423", "0badc0de-2938-2342-8820-489239905423"))
-    f.peers["broken"] = start_sushy_static(broken)
+    f.peers["broken"] = start_sushy_static(
+        mockup_copy(MOCKUPS / "public-rackmount1", "0badc0de-2938-2342-8820-489239905423", broken=BROKEN_SENSOR))
     f.not_redfish, f.not_redfish_base = start_not_redfish()
-    f.dead = f"http://127.0.0.1:{free_port()}"
+    f.dead_port = free_port()
+    f.dead = f"http://127.0.0.1:{f.dead_port}"
     secret = Path(tempfile.mkdtemp(prefix="redfish-secret-")) / "password"
     secret.write_text(PASSWORD + "\n")
     f.endpoints = {name: base for name, (_, base) in f.peers.items()}
@@ -82,6 +81,11 @@ def test_every_sensor_of_each_mockup_is_one_device(fleet):
                 assert any(k.startswith(key + "/") for k in served), (name, key)
             else:
                 assert key in served, (name, key)
+    # Startup waited for each BMC's first walk: the devices served from the start already
+    # include every sensor of the mockups (not only after a rescan).
+    first = int(re.search(r"devices=(\d+) .*serving synse.V3Plugin", fleet.log.read_text()).group(1))
+    assert first >= sum(len(chassis_sensors(MOCKUPS / n)[0]) + len(chassis_sensors(MOCKUPS / n)[1])
+                        for n in ("public-rackmount1", "public-bladed", "public-pdu")), first
     # Members of the Sensors collections: 41 in the rackmount, 115 over the PDU's two chassis; the blades have legacy Thermal/Power only.
     assert [len(chassis_sensors(MOCKUPS / n)[0]) for n in ("public-rackmount1", "public-bladed", "public-pdu")] == [41, 0, 115]
 
@@ -172,17 +176,34 @@ def test_credentials_never_reach_the_log(fleet):
     assert PASSWORD not in log and USERNAME not in log
 
 
+def test_a_late_bmc_becomes_devices_at_a_rescan(fleet):
+    """The dead endpoint comes up (a rackmount copy with its own UUID): its devices appear without
+    a plugin restart (backoff retry, then the 2 s rescan), and its health check clears."""
+    late, _ = start_sushy_static(mockup_copy(MOCKUPS / "public-rackmount1", "1a7e0000-2938-2342-8820-489239905423"),
+                                 port=fleet.dead_port)
+    try:
+        sensors, _ = chassis_sensors(MOCKUPS / "public-rackmount1")
+        served = wait_for(lambda: {d["metadata"]["odata_id"] for d in devices_of(scan(fleet.base), fleet.dead)} >= set(sensors),
+                          timeout=60)
+        assert served
+        wait_for(lambda: {c["name"]: c for c in get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["health"]["checks"]}
+                 [f"redfish {fleet.dead}"]["status"] == "OK", timeout=10)
+    finally:
+        stop(late)
+
+
 def test_device_ids_survive_a_restart_and_a_new_address(fleet):
     """Last in the module: the plugin is restarted with the bladed BMC at another address."""
-    before = {d["id"]: d["metadata"]["odata_id"] for d in scan(fleet.base)}
+    def ids():  # the late BMC is down again: after a restart it has no devices
+        return {d["id"]: d["metadata"]["odata_id"] for d in scan(fleet.base) if d["metadata"]["endpoint"] != fleet.dead}
+    before = ids()
     stop(fleet.plugin)
     moved, moved_base = start_sushy_static(MOCKUPS / "public-bladed")
     try:
         fleet.config.write_text(fleet.config.read_text().replace(fleet.endpoints["public-bladed"], moved_base))
         fleet.plugin = start_redfish_plugin(fleet.config, fleet.log)
         wait_for(lambda: re.findall("serving synse.V3Plugin", fleet.log.read_text()).__len__() == 2, timeout=60)
-        after = wait_for(lambda: (lambda s: s if len(s) == len(before) else None)(
-            {d["id"]: d["metadata"]["odata_id"] for d in scan(fleet.base)}), timeout=30)
+        after = wait_for(lambda: (lambda s: s if len(s) == len(before) else None)(ids()), timeout=30)
         assert after == before
     finally:
         stop(moved)
