@@ -55,6 +55,12 @@ public final class RedfishClient: RedfishTransport {
     session = RedfishSession(username: settings.username, password: settings.password)
   }
 
+  /// A client dropped without ``shutdown()`` (a failed startup, a test that stopped early) still
+  /// releases its connections; AsyncHTTPClient would trap in debug builds otherwise.
+  deinit {
+    if !closed.load(ordering: .relaxed) { _ = http.shutdown() }
+  }
+
   /// HTTP requests made so far, logins, retries and logouts included.
   public var requestCount: Int { requests.load(ordering: .relaxed) }
 
@@ -178,6 +184,11 @@ public final class RedfishClient: RedfishTransport {
     }
     if error is NIOTooManyBytesError {
       return failure(.malformed, path, message: "body larger than \(Self.maximumBody >> 20) MiB")
+    }
+    if let error = error as? NIOSSLError, error == .uncleanShutdown {
+      // AsyncHTTPClient refuses a body that ends only when the connection closes if TLS closed
+      // without close_notify: truncation could not be told from the end (sushy-static on https).
+      return failure(.malformed, path, message: "the body had no length and TLS closed uncleanly (possibly truncated)")
     }
     if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
       return failure(.unreachable, path, message: "TLS handshake failed (\(error)); a self-signed BMC needs caFile or insecureSkipVerify")
