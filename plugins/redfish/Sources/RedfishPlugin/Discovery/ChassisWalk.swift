@@ -5,14 +5,14 @@ import SynseSupport
 struct ChassisWalk {
   let fetcher: DiscoveryFetcher
 
-  func points(of chassis: ChassisResource, fallbackID: String) async -> [RedfishPoint] {
-    let path = chassis.odataID ?? fallbackID
+  func points(of chassis: ChassisResource, at link: String) async -> [RedfishPoint] {
+    let path = chassis.odataID ?? link
     let factory = PointFactory.chassis(chassis.Id ?? String(path.split(separator: "/").last ?? ""))
     var sensorPoints: [RedfishPoint] = []
     var sensorFacts: [LegacyMatch.Facts] = []
     if let sensors = chassis.Sensors?.id {
-      for sensor in await fetcher.collection(sensors, of: SensorResource.self) {
-        guard let point = sensorPoint(sensor, factory: factory) else { continue }
+      for (link, sensor) in await fetcher.collection(sensors, of: SensorResource.self) {
+        let point = sensorPoint(sensor, at: link, factory: factory)
         sensorPoints.append(point)
         sensorFacts.append(
           .init(
@@ -44,13 +44,10 @@ struct ChassisWalk {
     return points
   }
 
-  /// A `Sensor` as a point keyed by its `@odata.id`; its thresholds are dropped, with a problem,
-  /// when they are not valid.
-  private func sensorPoint(_ sensor: SensorResource, factory: PointFactory) -> RedfishPoint? {
-    guard let id = sensor.odataID else {
-      fetcher.problem(sensor.Id ?? "Sensor", "Sensor without @odata.id")
-      return nil
-    }
+  /// A `Sensor` as a point keyed by its `@odata.id` (else the link it was reached by); its
+  /// thresholds are dropped, with a problem, when they are not valid.
+  private func sensorPoint(_ sensor: SensorResource, at link: String, factory: PointFactory) -> RedfishPoint {
+    let id = sensor.odataID ?? link
     let percent = sensor.ReadingType == "Percent" || (sensor.ReadingType == nil && sensor.ReadingUnits == "%")
     let type = sensor.SpeedRPM != nil && percent ? ReadingKind.fan : sensor.ReadingType
     return factory.reading(

@@ -16,8 +16,8 @@ struct ControlWalk {
 
   /// A system's `PowerState` point (`<system>#/PowerState`, device type `power-state`, value as
   /// Redfish says: `On`, `Off`, `PoweringOn`, …) when it has the reset action, and its LED.
-  func points(of system: SystemResource, fallbackID: String) async -> [RedfishPoint] {
-    let path = system.odataID ?? fallbackID
+  func points(of system: SystemResource, at link: String) async -> [RedfishPoint] {
+    let path = system.odataID ?? link
     let factory = PointFactory(place: [("system", system.Id ?? String(path.split(separator: "/").last ?? ""))])
     var points: [RedfishPoint] = []
     if let reset = system.Actions?.reset, let target = reset.target {
@@ -43,17 +43,14 @@ struct ControlWalk {
   /// An excerpt whose `DataSourceUri` names a Sensor in `known` (already a point) is that
   /// Sensor, so it is skipped; excerpts with the same `DataSourceUri` that names no known
   /// Sensor (a branch's `CurrentAmps` and `PolyPhaseCurrentAmps/Line1`) are one point, the first.
-  func points(of pdu: PowerDistributionResource, fallbackID: String, known: Set<String>) async -> [RedfishPoint] {
-    let path = pdu.odataID ?? fallbackID
+  func points(of pdu: PowerDistributionResource, at link: String, known: Set<String>) async -> [RedfishPoint] {
+    let path = pdu.odataID ?? link
     let factory = PointFactory(place: [("pdu", pdu.Id ?? String(path.split(separator: "/").last ?? ""))])
     var points: [RedfishPoint] = []
     var sources = known
     for collection in [pdu.Mains, pdu.Branches, pdu.Outlets].compactMap({ $0?.id }) {
-      for circuit in await fetcher.collection(collection, of: CircuitResource.self) {
-        guard let id = circuit.odataID else {
-          fetcher.problem(circuit.Id ?? collection, "circuit without @odata.id")
-          continue
-        }
+      for (link, circuit) in await fetcher.collection(collection, of: CircuitResource.self) {
+        let id = circuit.odataID ?? link
         let name = circuit.Name ?? circuit.Id ?? id
         for (pointer, unit, excerpt) in circuit.readings {
           if let source = excerpt.DataSourceUri, !sources.insert(source).inserted { continue }

@@ -35,7 +35,8 @@ final class DiscoveryFetcher: Sendable {
 
   /// Records that `path` was skipped, and why.
   func problem(_ path: String, _ reason: String) {
-    logger.warning("redfish resource skipped", metadata: ["endpoint": "\(transport.endpoint)", "path": "\(path)", "reason": "\(reason)"])
+    // Debug only: a walk repeats every poll, and its caller logs `problems` once when they change.
+    logger.debug("redfish resource skipped", metadata: ["endpoint": "\(transport.endpoint)", "path": "\(path)", "reason": "\(reason)"])
     state.withLock { $0.problems.append("\(path): \(reason)") }
   }
 
@@ -62,10 +63,10 @@ final class DiscoveryFetcher: Sendable {
   }
 
   /// Every member of the collection at `path` (all pages, `Members@odata.nextLink`), in service
-  /// order, each decoded as `M`; members that fail become problems. Asks with `$expand` while
-  /// the service honours it; members that come back as links anyway are fetched
-  /// ``parallelMembers`` at a time.
-  func collection<M: Decodable & Sendable>(_ path: String, of type: M.Type) async -> [M] {
+  /// order, each decoded as `M` with its path (its link, or an expanded member's `@odata.id`);
+  /// members that fail become problems. Asks with `$expand` while the service honours it;
+  /// members that come back as links anyway are fetched ``parallelMembers`` at a time.
+  func collection<M: Decodable & Sendable>(_ path: String, of type: M.Type) async -> [(id: String, resource: M)] {
     var slots: [Slot<M>] = []
     var page: String? = path
     var seen: Set<String> = []
@@ -79,7 +80,7 @@ final class DiscoveryFetcher: Sendable {
       guard let body = answer else { break }
       for member in body.Members ?? [] {
         switch member {
-        case .resource(let resource): slots.append(.done(resource))
+        case .resource(let id, let resource): slots.append(.done(id ?? "\(current)#/Members/\(slots.count)", resource))
         case .link(let id): slots.append(.pending(id))
         case .bad(let id, let reason): problem(id, reason)
         }
@@ -90,14 +91,14 @@ final class DiscoveryFetcher: Sendable {
     var fetched = await fetchAll(pending, as: type).makeIterator()
     return slots.compactMap { slot in
       switch slot {
-      case .done(let resource): resource
-      case .pending: fetched.next() ?? nil
+      case .done(let id, let resource): (id, resource)
+      case .pending(let id): (fetched.next() ?? nil).map { (id, $0) }
       }
     }
   }
 
   private enum Slot<M> {
-    case done(M)
+    case done(String, M)
     case pending(String)
   }
 

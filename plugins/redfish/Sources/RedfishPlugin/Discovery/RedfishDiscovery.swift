@@ -38,22 +38,22 @@ public enum RedfishDiscovery {
     var points: [RedfishPoint] = []
     if let chassisPath = root.Chassis?.id {
       let walk = ChassisWalk(fetcher: fetcher)
-      for chassis in await fetcher.collection(chassisPath, of: ChassisResource.self) {
-        points += await walk.points(of: chassis, fallbackID: chassisPath)
+      for (link, chassis) in await fetcher.collection(chassisPath, of: ChassisResource.self) {
+        points += await walk.points(of: chassis, at: link)
       }
     }
     let controls = ControlWalk(fetcher: fetcher)
     if let systemsPath = root.Systems?.id {
-      for system in await fetcher.collection(systemsPath, of: SystemResource.self) {
-        points += await controls.points(of: system, fallbackID: systemsPath)
+      for (link, system) in await fetcher.collection(systemsPath, of: SystemResource.self) {
+        points += await controls.points(of: system, at: link)
       }
     }
     if let equipment = root.PowerEquipment?.id,
       let rackPDUs = await fetcher.fetch(equipment, as: PowerEquipmentResource.self)?.RackPDUs?.id
     {
       let known = Set(points.map(\.key))
-      for pdu in await fetcher.collection(rackPDUs, of: PowerDistributionResource.self) {
-        points += await controls.points(of: pdu, fallbackID: rackPDUs, known: known)
+      for (link, pdu) in await fetcher.collection(rackPDUs, of: PowerDistributionResource.self) {
+        points += await controls.points(of: pdu, at: link, known: known)
       }
     }
     // A sensor listed in two chassis' collections is one point.

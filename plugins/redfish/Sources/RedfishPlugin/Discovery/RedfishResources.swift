@@ -74,7 +74,8 @@ struct RedfishCollection<M: Decodable & Sendable>: Decodable, Sendable {
 /// expanded resource that does not decode (a problem for that member only).
 enum RedfishMember<M: Decodable & Sendable>: Decodable, Sendable {
   case link(String)
-  case resource(M)
+  /// An expanded member, with its `@odata.id` when it has one.
+  case resource(id: String?, M)
   case bad(id: String, reason: String)
 
   init(from decoder: any Decoder) throws {
@@ -89,8 +90,8 @@ enum RedfishMember<M: Decodable & Sendable>: Decodable, Sendable {
       self = .link(id)
       return
     }
-    do { self = .resource(try M(from: decoder)) } catch {
-      self = .bad(id: id ?? "Members[?]", reason: DecodeProblem.describe(error))
+    do { self = .resource(id: id, try M(from: decoder)) } catch {
+      self = .bad(id: id ?? "Members[?]", reason: DecodeProblem.describe(error, below: decoder.codingPath.count))
     }
   }
 }
@@ -106,14 +107,17 @@ struct AnyKey: CodingKey {
 
 /// Short reasons for a body that did not decode, naming the JSON path at fault.
 enum DecodeProblem {
-  static func describe(_ error: any Error) -> String {
+  /// `below`: leading path components to leave out (an expanded member's `Members.<n>`), so a
+  /// member's reason reads the same expanded or fetched alone.
+  static func describe(_ error: any Error, below: Int = 0) -> String {
     guard let error = error as? DecodingError else { return "\(error)" }
     func at(_ path: [any CodingKey]) -> String {
-      path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+      let path = path.dropFirst(below)
+      return path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
     switch error {
     case .dataCorrupted(let context):
-      return context.codingPath.isEmpty ? "malformed JSON" : "bad value\(at(context.codingPath))"
+      return context.codingPath.count <= below ? "malformed JSON" : "bad value\(at(context.codingPath))"
     case .typeMismatch(let type, let context): return "wrong shape\(at(context.codingPath)): expected \(type)"
     case .keyNotFound(let key, let context): return "missing \(key.stringValue)\(at(context.codingPath))"
     case .valueNotFound(let type, let context): return "null\(at(context.codingPath)): expected \(type)"
