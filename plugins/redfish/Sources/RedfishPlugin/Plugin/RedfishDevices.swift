@@ -67,6 +67,8 @@ enum RedfishDevices {
       // Device config text is rendered as Go templates; a BMC's text must stay literal.
       instance.context = [(resourceKey, point.key), (endpointKey, endpoint)].filter { !$0.1.contains("{{") }
       instance.location = "\(endpoint) \(point.key)"
+      // A reset is confirmed once PowerState reads back; servers take a minute or more to boot.
+      if case .reset = point.control { instance.writeTimeout = .seconds(180) }
       for tag in point.tags {
         if !tag.contains("{{"), (try? Tag(parsing: tag)) != nil {
           instance.tags.append(tag)
