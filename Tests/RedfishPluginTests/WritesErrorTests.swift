@@ -4,13 +4,12 @@ import SynseSDK
 import Testing
 
 /// Refused writes: bad action or data named with the accepted values before any request, and
-/// a BMC's error document turned into the text the transaction shows.
+/// a transport failure named with the request it refused.
 @Suite struct WritesErrorTests {
-  static let chassis = "/redfish/v1/Chassis/1"
-  static let system = "/redfish/v1/Systems/1"
-  static let reset = "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset"
-  static let outlet = "/redfish/v1/PowerEquipment/RackPDUs/1/Outlets/A1"
-  static let sushyResets = ["On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn"]
+  static let (chassis, system, reset, outlet) = (
+    WriteResources.chassis, WriteResources.system, WriteResources.reset, WriteResources.outlet
+  )
+  static let sushyResets = WriteResources.sushyResets
   static let sushyWanted = "on, off, cycle, reset, ForceOff, GracefulShutdown, GracefulRestart, ForceRestart or ForceOn"
 
   struct Case: Sendable, CustomTestStringConvertible {

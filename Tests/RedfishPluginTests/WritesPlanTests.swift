@@ -3,10 +3,8 @@ import Foundation
 import SynseSDK
 import Testing
 
-/// Synse `state` writes → the Redfish request and the read-back value that confirms it
-/// (DSP0268 Resource `IndicatorLED`/`LocationIndicatorActive`, ComputerSystem `ResetType`,
-/// Outlet `PowerState`), and every refusal's text; no network.
-@Suite struct WritesPlanTests {
+/// The resources the write tests name (DMTF mockup style paths).
+enum WriteResources {
   static let chassis = "/redfish/v1/Chassis/1"
   static let system = "/redfish/v1/Systems/1"
   static let reset = "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset"
@@ -14,6 +12,16 @@ import Testing
   static let control = "/redfish/v1/PowerEquipment/RackPDUs/1/Outlets/A1/Outlet.PowerControl"
   /// What sushy-emulator 2.2.0 and the DMTF rackmount mockup list.
   static let sushyResets = ["On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn"]
+}
+
+/// Synse `state` writes → the Redfish request and the read-back value that confirms it
+/// (DSP0268 Resource `IndicatorLED`/`LocationIndicatorActive`, ComputerSystem `ResetType`,
+/// Outlet `PowerState`), and every refusal's text; no network.
+@Suite struct WritesPlanTests {
+  static let (chassis, system, reset, outlet, control) = (
+    WriteResources.chassis, WriteResources.system, WriteResources.reset, WriteResources.outlet, WriteResources.control
+  )
+  static let sushyResets = WriteResources.sushyResets
 
   struct Case: Sendable, CustomTestStringConvertible {
     var control: RedfishControl

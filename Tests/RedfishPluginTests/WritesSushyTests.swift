@@ -32,7 +32,7 @@ func writesSushy(disablePowerOff: Bool = false) throws -> TransportPeer {
 struct WritesSushyTests {
   static let system = "/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094"
   static let resetTarget = system + "/Actions/ComputerSystem.Reset"
-  static let sushyResets = ["On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn"]
+  static let sushyResets = WriteResources.sushyResets
 
   let client: RedfishClient
 
