@@ -1,20 +1,12 @@
 import Foundation
 
 /// `ComputerSystem.v1_x`: power state, its `#ComputerSystem.Reset` action and the system LED.
-struct SystemResource: Decodable, Sendable {
-  var odataID: String?
-  var Id: String?
-  var Name: String?
-  var Status: RedfishStatus?
+typealias SystemResource = Headed<SystemProperties>
+struct SystemProperties: Decodable, Sendable {
   var PowerState: String?
   var IndicatorLED: String?
   var LocationIndicatorActive: Bool?
   var Actions: Actions?
-
-  enum CodingKeys: String, CodingKey {
-    case odataID = "@odata.id"
-    case Id, Name, Status, PowerState, IndicatorLED, LocationIndicatorActive, Actions
-  }
 
   struct Actions: Decodable, Sendable {
     var reset: RedfishAction?
@@ -56,23 +48,17 @@ struct PowerEquipmentResource: Decodable, Sendable {
 }
 
 /// `PowerDistribution.v1_x`, a rack PDU: its `Mains`, `Branches` and `Outlets` collections.
-struct PowerDistributionResource: Decodable, Sendable {
-  var odataID: String?
-  var Id: String?
-  var Name: String?
+typealias PowerDistributionResource = Headed<PowerDistributionProperties>
+struct PowerDistributionProperties: Decodable, Sendable {
   var Mains: RedfishRef?
   var Branches: RedfishRef?
   var Outlets: RedfishRef?
-
-  enum CodingKeys: String, CodingKey {
-    case odataID = "@odata.id"
-    case Id, Name, Mains, Branches, Outlets
-  }
 }
 
 /// `Circuit.v1_x` (mains, branches) and `Outlet.v1_x`: their sensor excerpts and, for outlets,
 /// `PowerState` with `#Outlet.PowerControl`.
-struct CircuitResource: Decodable, Sendable {
+typealias CircuitResource = Headed<CircuitProperties>
+struct CircuitProperties: Decodable, Sendable {
   /// The single-phase excerpt properties read, with their UCUM unit, in output order.
   static let excerpts: [(property: String, unit: String)] = [
     ("Voltage", "V"), ("CurrentAmps", "A"), ("PowerWatts", "W"), ("EnergykWh", "kW.h"), ("FrequencyHz", "Hz"),
@@ -82,10 +68,6 @@ struct CircuitResource: Decodable, Sendable {
     ("PolyPhaseVoltage", "V"), ("PolyPhaseCurrentAmps", "A"), ("PolyPhasePowerWatts", "W"),
   ]
 
-  var odataID: String?
-  var Id: String?
-  var Name: String?
-  var Status: RedfishStatus?
   var PowerState: String?
   var powerControl: RedfishAction?
   /// Every excerpt present, in ``excerpts`` then ``polyPhase`` order (lines sorted), with its
@@ -94,10 +76,6 @@ struct CircuitResource: Decodable, Sendable {
 
   init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: AnyKey.self)
-    odataID = try c.decodeIfPresent(String.self, forKey: AnyKey("@odata.id"))
-    Id = try c.decodeIfPresent(String.self, forKey: AnyKey("Id"))
-    Name = try c.decodeIfPresent(String.self, forKey: AnyKey("Name"))
-    Status = try c.decodeIfPresent(RedfishStatus.self, forKey: AnyKey("Status"))
     PowerState = try c.decodeIfPresent(String.self, forKey: AnyKey("PowerState"))
     if c.contains(AnyKey("Actions")) {
       let actions = try c.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("Actions"))

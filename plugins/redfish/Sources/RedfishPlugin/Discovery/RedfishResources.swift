@@ -16,6 +16,38 @@ struct RedfishStatus: Decodable, Sendable {
   var State: String?
 }
 
+/// What any resource or array member may carry (Resource.v1_x): `@odata.id`, `Id`, `MemberId`,
+/// `Name`, `Status`.
+struct RedfishHeader: Decodable, Sendable {
+  var odataID: String?
+  var Id: String?
+  var MemberId: String?
+  var Name: String?
+  var Status: RedfishStatus?
+
+  enum CodingKeys: String, CodingKey {
+    case odataID = "@odata.id"
+    case Id, MemberId, Name, Status
+  }
+}
+
+/// A schema's own properties `P` and the ``RedfishHeader``, both read from one JSON object, so
+/// each schema struct lists only its own properties; `resource.Name` and `resource.Reading`
+/// read either part.
+@dynamicMemberLookup
+struct Headed<P: Decodable & Sendable>: Decodable, Sendable {
+  var header: RedfishHeader
+  var properties: P
+
+  init(from decoder: any Decoder) throws {
+    header = try RedfishHeader(from: decoder)
+    properties = try P(from: decoder)
+  }
+
+  subscript<T>(dynamicMember path: KeyPath<RedfishHeader, T>) -> T { header[keyPath: path] }
+  subscript<T>(dynamicMember path: KeyPath<P, T>) -> T { properties[keyPath: path] }
+}
+
 /// `ServiceRoot.v1_x` (DSP0266 §9.1, the resource at `/redfish/v1`).
 struct ServiceRoot: Decodable, Sendable {
   var odataType: String?
