@@ -1,8 +1,9 @@
 public import SynseSupport
 
 /// What one walk of a BMC found (discovery and every poll are the same walk): the service's
-/// identity and every point with its current value. Built by ``RedfishWalker``-style discovery
-/// from a ``RedfishTransport``; turned into SDK devices and readings by the plugin.
+/// identity and every point with its current value, sorted by key. Built by
+/// ``RedfishDiscovery/walk(_:logger:)`` from a ``RedfishTransport``; turned into SDK devices and
+/// readings by the plugin.
 public struct RedfishInventory: Sendable, Equatable {
   /// `ServiceRoot.UUID` (DSP0266 §9.1); device IDs are keyed on it so they survive BMC reboots
   /// and address changes. Falls back to the endpoint URL when the service has none.
@@ -10,8 +11,9 @@ public struct RedfishInventory: Sendable, Equatable {
   /// Every sensor and control, each once (a sensor in both `Sensors` and `Thermal`/`Power` is
   /// kept once, from `Sensors`).
   public var points: [RedfishPoint]
-  /// Resources skipped in this walk, each with its path and reason (malformed JSON, 404, …),
-  /// for logs and the BMC's health; the other points are unaffected.
+  /// Resources skipped in this walk, each `"<path>: <reason>"` (malformed JSON, 404, wrong
+  /// shape, thresholds dropped, …), sorted, for logs and the BMC's health; the other points are
+  /// unaffected.
   public var problems: [String]
   /// HTTP requests this walk made (the benchmark's requests per poll).
   public var requestCount: Int
@@ -26,8 +28,11 @@ public struct RedfishInventory: Sendable, Equatable {
 
 /// One Synse device's worth of a Redfish service: a sensor reading or a writable control.
 public struct RedfishPoint: Sendable, Equatable {
-  /// Stable within the service: the resource's `@odata.id`, plus a member's `MemberId` or
-  /// JSON pointer for array members of legacy `Thermal`/`Power` (`…/Thermal#/Temperatures/0`).
+  /// Stable within the service: a Sensor's `@odata.id`; for anything else the resource's
+  /// `@odata.id` plus a JSON pointer to the property, with a legacy array member named by its
+  /// `MemberId` (else its index): `…/Thermal#/Temperatures/0`,
+  /// `…/Power#/PowerSupplies/0/LineInputVoltage`, `…/Outlets/A1#/CurrentAmps`,
+  /// `…/Systems/1#/PowerState`, `…/Chassis/1U#/IndicatorLED` (or `#/LocationIndicatorActive`).
   public var key: String
   /// The resource to GET to read it back (`@odata.id` without fragment).
   public var path: String
@@ -39,12 +44,18 @@ public struct RedfishPoint: Sendable, Equatable {
   public var output: String
   /// The resource's `Name` (device info).
   public var name: String
-  /// The current value; `.absent` for a `null`/missing `Reading`.
+  /// The current value; `.absent` for a `null`/missing `Reading`. Controls are text: `led`
+  /// points `on`/`blink`/`off` (from `IndicatorLED` `Lit`/`Blinking`/`Off` or
+  /// `LocationIndicatorActive` true/false), `power-state` and `outlet` points the Redfish
+  /// `PowerState` (`On`, `Off`, `PoweringOn`, …).
   public var value: RedfishValue
   /// Carried into the reading's context: `health` (`Status.Health`: OK/Warning/Critical),
-  /// `state` (`Status.State`), `physical_context` (`PhysicalContext`), `chassis`.
+  /// `state` (`Status.State`), `physical_context` (`PhysicalContext`), `chassis` (or `system`,
+  /// `pdu`: the `Id`), and `unit` for output `number` (a unit no SDK output has).
   public var context: [String: String]
-  /// Tags: per chassis, physical context and sensor type (`redfish/chassis:<Id>`, …).
+  /// Tags: per chassis (or system, PDU), physical context and type: `redfish/chassis:<Id>`,
+  /// `redfish/system:<Id>`, `redfish/pdu:<Id>`, `redfish/physical-context:<PhysicalContext>`,
+  /// `redfish/type:<deviceType>`.
   public var tags: [String]
   /// The resource's `Thresholds` (or legacy `UpperThresholdNonCritical`… fields), in the
   /// reading's unit; nil when it declares none.
