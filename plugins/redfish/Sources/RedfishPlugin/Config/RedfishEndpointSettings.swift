@@ -165,8 +165,8 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     guard var text = String(data: data, encoding: .utf8) else {
       throw ConfigError(.invalidValue, key: "passwordFile", message: "'\(path)' is not UTF-8 text")
     }
-    if text.hasSuffix("\n") { text.removeLast() }
-    // "\r\n" is one Character in Swift, so the line above removed it too.
+    // "\r\n" is one Character in Swift: it neither has the suffix "\n" nor needs two removals.
+    if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
     return text
   }
 
