@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,6 +31,32 @@ def start_sushy_static(mockup, port=None):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: fetch(base, "/redfish/v1").get("RedfishVersion"), timeout=20)
+    return process, base
+
+
+def start_sushy_emulator(username, password):
+    """sushy-emulator with the fake driver and HTTP Basic auth for `username`/`password` (a
+    bcrypt htpasswd; the config file turns the fake driver on, the environment would not):
+    (process, base URL)."""
+    import bcrypt
+    directory = Path(tempfile.mkdtemp(prefix="sushy-emulator-"))
+    (directory / "state").mkdir()
+    (directory / "htpasswd").write_text(f"{username}:{bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()}\n")
+    (directory / "emulator.conf").write_text(
+        "SUSHY_EMULATOR_FAKE_DRIVER = True\n"
+        f"SUSHY_EMULATOR_STATE_DIR = {str(directory / 'state')!r}\n"
+        f"SUSHY_EMULATOR_AUTH_FILE = {str(directory / 'htpasswd')!r}\n")
+    port = free_port()
+    process = subprocess.Popen([str(SUSHY_STATIC.parent / "sushy-emulator"), "--config", str(directory / "emulator.conf"),
+                                "-i", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def refuses_anonymous():
+        try:
+            fetch(base, "/redfish/v1/Systems")
+        except urllib.error.HTTPError as error:
+            return error.code == 401
+    wait_for(refuses_anonymous, timeout=30)
     return process, base
 
 

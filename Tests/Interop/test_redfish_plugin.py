@@ -1,6 +1,7 @@
 """synse-redfish-plugin against real Redfish services: sushy-static (PyPI sushy-tools 2.2.0)
 serving the three DMTF mockups, a copy of one with a malformed document, a JSON web server that
-is not Redfish and an address nobody answers, all in one plugin behind a real synse-server.
+is not Redfish, an address nobody answers and sushy-emulator refusing the plugin's password, all
+in one plugin behind a real synse-server.
 Expectations are read from the mockup files themselves (redfish_peers.chassis_sensors)."""
 import collections
 import re
@@ -12,9 +13,10 @@ from synse import client as synse_client
 
 from helpers import free_port, get, run, samples, scrape, start_server, stop, wait_for
 from redfish_peers import (MOCKUPS, chassis_sensors, mockup_copy, plugin_config, resource, run_to_exit,
-                           start_not_redfish, start_redfish_plugin, start_sushy_static, wait_for_log)
+                           start_not_redfish, start_redfish_plugin, start_sushy_emulator, start_sushy_static, wait_for_log)
 
 USERNAME, PASSWORD = "fleet-operator", "pw-9f3c-never-logged"
+BMC_USER, BMC_PASSWORD, WRONG_PASSWORD = "bmc-admin", "right-7d1e", "wrong-c4a2-never-logged"
 BROKEN_SENSOR = "Chassis/1U/Sensors/AmbientTemp"
 # UCUM unit of a Sensor → (Synse device type, unit symbol the server shows).
 UNITS = {"Cel": ("temperature", "C"), "V": ("voltage", "V"), "W": ("power", "W"), "A": ("current", "A"),
@@ -31,7 +33,8 @@ class Fleet:
 @pytest.fixture(scope="module")
 def fleet():
     """Three mockups, a broken copy of the rackmount one (its own UUID), a non-Redfish JSON
-    server and a dead port in one plugin config; the plugin and server with metrics on."""
+    server, a dead port and a sushy-emulator given the wrong password, in one plugin config;
+    the plugin and server with metrics on."""
     f = Fleet()
     f.peers = {}
     for name in ("public-rackmount1", "public-bladed", "public-pdu"):
@@ -39,6 +42,7 @@ def fleet():
     f.peers["broken"] = start_sushy_static(
         mockup_copy(MOCKUPS / "public-rackmount1", "0badc0de-2938-2342-8820-489239905423", broken=BROKEN_SENSOR))
     f.not_redfish, f.not_redfish_base = start_not_redfish()
+    f.guarded, f.guarded_base = start_sushy_emulator(BMC_USER, BMC_PASSWORD)
     f.dead_port = free_port()
     f.dead = f"http://127.0.0.1:{f.dead_port}"
     secret = Path(tempfile.mkdtemp(prefix="redfish-secret-")) / "password"
@@ -46,7 +50,8 @@ def fleet():
     f.endpoints = {name: base for name, (_, base) in f.peers.items()}
     items = [f"{{endpoint: '{f.endpoints['public-rackmount1']}', username: {USERNAME}, passwordFile: '{secret}', timeout: 3s}}"]
     items += [f"{{endpoint: '{f.endpoints[name]}', timeout: 3s}}" for name in ("public-bladed", "public-pdu", "broken")]
-    items += [f"{{endpoint: '{f.not_redfish_base}', timeout: 3s}}", f"{{endpoint: '{f.dead}', timeout: 1s}}"]
+    items += [f"{{endpoint: '{f.not_redfish_base}', timeout: 3s}}", f"{{endpoint: '{f.dead}', timeout: 1s}}",
+              f"{{endpoint: '{f.guarded_base}', username: {BMC_USER}, password: '{WRONG_PASSWORD}', timeout: 3s}}"]
     f.config, port = plugin_config(items)
     f.log = f.config.parent / "plugin.log"
     f.plugin = start_redfish_plugin(f.config, f.log)
@@ -59,6 +64,7 @@ def fleet():
     for process, _ in f.peers.values():
         stop(process)
     stop(f.not_redfish)
+    stop(f.guarded)
 
 
 def scan(base):
@@ -147,12 +153,14 @@ def test_thresholds_tags_info_and_metrics(fleet):
 def test_health_names_each_failing_endpoint_while_the_others_answer(fleet):
     def checks():
         return {c["name"]: c for c in get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["health"]["checks"]}
-    wait_for(lambda: checks()[f"redfish {fleet.dead}"]["status"] != "OK"
-             and checks()[f"redfish {fleet.not_redfish_base}"]["status"] != "OK", timeout=20)
+    failing = (fleet.dead, fleet.not_redfish_base, fleet.guarded_base)
+    wait_for(lambda: all(checks()[f"redfish {endpoint}"]["status"] != "OK" for endpoint in failing), timeout=20)
     current = checks()
-    dead, not_redfish = current[f"redfish {fleet.dead}"], current[f"redfish {fleet.not_redfish_base}"]
-    assert fleet.dead in dead["message"], dead
+    dead, not_redfish, refused = (current[f"redfish {endpoint}"] for endpoint in failing)
+    assert fleet.dead in dead["message"] and "connect" in dead["message"], dead
     assert fleet.not_redfish_base in not_redfish["message"] and "not a Redfish service root" in not_redfish["message"]
+    assert fleet.guarded_base in refused["message"] and "check username and password" in refused["message"], refused
+    assert WRONG_PASSWORD not in refused["message"] and BMC_USER not in refused["message"]
     for name in ("public-rackmount1", "public-bladed", "public-pdu", "broken"):
         assert current[f"redfish {fleet.endpoints[name]}"]["status"] == "OK", current
     # The others answer within their poll interval (1 s): their readings are fresh.
@@ -173,7 +181,7 @@ def test_a_malformed_document_loses_only_that_resource(fleet):
 
 def test_credentials_never_reach_the_log(fleet):
     log = fleet.log.read_text(errors="replace")
-    assert PASSWORD not in log and USERNAME not in log
+    assert all(secret not in log for secret in (PASSWORD, USERNAME, WRONG_PASSWORD, BMC_USER))
 
 
 def test_a_late_bmc_becomes_devices_at_a_rescan(fleet):

@@ -20,6 +20,7 @@ final class RedfishPoller: Sendable {
   var staleAfter: Duration { interval * 3 }
   static let maximumBackoff = Duration.seconds(300)
 
+  private let watch: RefusalWatch
   private let walk: @Sendable (any RedfishTransport, Logger) async throws(RedfishError) -> RedfishInventory
   private let logger: Logger
   private let walkLogger: Logger
@@ -35,6 +36,9 @@ final class RedfishPoller: Sendable {
     var lastSuccess: ContinuousClock.Instant?
     /// The latest walk's error; nil once a walk succeeds again.
     var lastError: RedfishError?
+    /// A refusal (401/403) met during the latest walk: credentials or privileges are wrong
+    /// although the service root answered.
+    var refusal: RedfishError?
     var failures = 0
     var walks = 0
     /// Problems already logged, so each is logged once while it lasts.
@@ -48,6 +52,7 @@ final class RedfishPoller: Sendable {
     self.endpoint = endpoint
     self.order = order
     self.transport = transport
+    self.watch = RefusalWatch(transport)
     self.interval = interval
     self.timeout = timeout
     self.walk = walk
@@ -78,7 +83,9 @@ final class RedfishPoller: Sendable {
     while !Task.isCancelled {
       let begun = ContinuousClock.now
       do {
-        record(try await walk(transport, walkLogger))
+        _ = watch.take()
+        let inventory = try await walk(watch, walkLogger)
+        record(inventory, refusal: watch.take())
       } catch {
         if Task.isCancelled { return }
         record(error)
@@ -98,9 +105,11 @@ final class RedfishPoller: Sendable {
     return min(delay, cap)
   }
 
-  private func record(_ inventory: RedfishInventory) {
-    let (recovered, newProblems, resolved) = state.withLock { state in
+  private func record(_ inventory: RedfishInventory, refusal: RedfishError?) {
+    let (recovered, newProblems, resolved, newRefusal) = state.withLock { state in
       let recovered = state.lastError
+      let newRefusal = refusal != nil && refusal != state.refusal
+      state.refusal = refusal
       state.inventory = inventory
       state.points = Dictionary(inventory.points.map { (inventory.serviceUUID + $0.key, $0) }, uniquingKeysWith: { first, _ in first })
       state.lastSuccess = .now
@@ -111,8 +120,9 @@ final class RedfishPoller: Sendable {
       let new = inventory.problems.filter { !state.problems.contains($0) }
       let resolved = state.problems.subtracting(current)
       state.problems = current
-      return (recovered, new, resolved)
+      return (recovered, new, resolved, newRefusal)
     }
+    if newRefusal, let refusal { logger.error("BMC refuses the credentials", metadata: ["error": "\(refusal)"]) }
     if let recovered {
       logger.info("BMC answering again", metadata: ["after": "\(recovered)"])
     }
@@ -154,9 +164,10 @@ final class RedfishPoller: Sendable {
   }
 
   /// Throws the reason this BMC is not being read, if it is not: the last walk's error
-  /// (unreachable, credentials refused, not Redfish), or no answer yet long after startup.
+  /// (unreachable, not Redfish, …), a refusal met in it (credentials or privileges), or no
+  /// answer yet long after startup.
   func health() throws(HandlerError) {
-    let (error, walks) = state.withLock { ($0.lastError, $0.walks) }
+    let (error, walks) = state.withLock { ($0.lastError ?? $0.refusal, $0.walks) }
     if let error { throw HandlerError("\(error)") }
     if walks == 0, created.duration(to: .now) > timeout {
       throw HandlerError("redfish \(endpoint): no answer yet to the first walk (\(created.duration(to: .now).components.seconds) s)")
