@@ -4,6 +4,7 @@ is not Redfish, an address nobody answers and sushy-emulator refusing the plugin
 in one plugin behind a real synse-server.
 Expectations are read from the mockup files themselves (redfish_peers.chassis_sensors)."""
 import collections
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -39,8 +40,8 @@ def fleet():
     f.peers = {}
     for name in ("public-rackmount1", "public-bladed", "public-pdu"):
         f.peers[name] = start_sushy_static(MOCKUPS / name)
-    f.peers["broken"] = start_sushy_static(
-        mockup_copy(MOCKUPS / "public-rackmount1", "0badc0de-2938-2342-8820-489239905423", broken=BROKEN_SENSOR))
+    f.broken_dir = mockup_copy(MOCKUPS / "public-rackmount1", "0badc0de-2938-2342-8820-489239905423", broken=BROKEN_SENSOR)
+    f.peers["broken"] = start_sushy_static(f.broken_dir)
     f.not_redfish, f.not_redfish_base = start_not_redfish()
     f.guarded, f.guarded_base = start_sushy_emulator(BMC_USER, BMC_PASSWORD)
     f.dead_port = free_port()
@@ -177,6 +178,26 @@ def test_a_malformed_document_loses_only_that_resource(fleet):
     log = fleet.log.read_text(errors="replace")
     reasons = [line for line in log.splitlines() if missing in line and fleet.endpoints["broken"] in line]
     assert len(reasons) == 1, reasons  # logged once, not at every poll
+
+
+def test_resources_that_go_and_come_back_follow_at_a_rescan(fleet):
+    """A Sensor dropped from the copy's collection stops being a device (same ID when it is back)."""
+    collection = fleet.broken_dir / "Chassis/1U/Sensors/index.json"
+    original = collection.read_text()
+    document = json.loads(original)
+    gone = document["Members"].pop()["@odata.id"]
+    document["Members@odata.count"] -= 1
+
+    def ids():
+        return {d["metadata"]["odata_id"]: d["id"] for d in devices_of(scan(fleet.base), fleet.endpoints["broken"])}
+    before = ids()
+    collection.write_text(json.dumps(document))
+    try:
+        wait_for(lambda: gone not in ids(), timeout=20)
+        assert set(ids()) == set(before) - {gone}
+    finally:
+        collection.write_text(original)
+    wait_for(lambda: ids() == before, timeout=20)
 
 
 def test_credentials_never_reach_the_log(fleet):
