@@ -25,6 +25,21 @@ import Testing
     #expect(ignored.requestCount == 49 && ignoring.requestCount == 49)
   }
 
+  @Test func annotatedLinksAreStillFetched() async throws {
+    // A member with annotations (or a vendor block) but no `Id`/`Name` is a link, not a resource.
+    let tree = try MockupTrees.copy("public-rackmount1")
+    defer { MockupTrees.remove(tree) }
+    let sensors = "/redfish/v1/Chassis/1U/Sensors"
+    try MockupTrees.edit(tree, sensors) { object in
+      object["Members"] = (object["Members"] as! [[String: Any]]).map { member in
+        member.merging(["@odata.type": "#Sensor.v1_12_0.Sensor", "Oem": ["Contoso": [:]]]) { old, _ in old }
+      }
+    }
+    let inventory = try await MockupTrees.walk(MockupFilesTransport(root: tree))
+    #expect(inventory.problems == [] && inventory.points.count == 52)
+    #expect(inventory.point(sensors + "/CPU1Temp")?.value == .number(44))
+  }
+
   @Test func serviceWithoutExpandIsNeverAskedWithIt() async throws {
     let tree = try MockupTrees.copy("public-rackmount1")
     defer { MockupTrees.remove(tree) }

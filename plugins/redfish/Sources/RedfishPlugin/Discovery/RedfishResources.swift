@@ -116,8 +116,9 @@ enum RedfishMember<M: Decodable & Sendable>: Decodable, Sendable {
       self = .bad(id: "Members[\(decoder.codingPath.last?.intValue ?? 0)]", reason: "not an object"); return
     }
     let id = (try? container.decodeIfPresent(String.self, forKey: AnyKey("@odata.id"))) ?? nil
-    // A link carries only OData annotations; anything else means the service expanded it.
-    if container.allKeys.allSatisfy({ $0.stringValue.hasPrefix("@odata.") }) {
+    // Every resource has `Id` and `Name` (Resource.v1_x requires both); without them this is a
+    // link, whatever annotations it carries, and fetching it is the safe way to be wrong.
+    if !container.contains(AnyKey("Id")) && !container.contains(AnyKey("Name")) {
       guard let id else { self = .bad(id: "Members[?]", reason: "member without @odata.id"); return }
       self = .link(id)
       return
