@@ -15,10 +15,12 @@ Redfish side:
   PATCH /redfish/v1/Chassis/1                 token required; records If-Match
   GET  /redfish/v1/Moved                      301 to /redfish/v1/Chassis/1
   GET  /redfish/v1/Big                        a 17 MiB JSON body
+  GET  /redfish/v1/Dribble                    200 bytes, one every 0.3 s
   anything else                               404 with a Redfish error body
 Test side (no auth):
   POST /test/expire                           invalidates every token issued so far
   POST /test/reject-all                       from now on every token is refused
+  POST /test/accept                           ends /test/reject-all
   GET  /test/log                              {"logins", "deletes", "requests": [...]}
 """
 
@@ -26,6 +28,7 @@ import argparse
 import json
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SESSIONS = "/redfish/v1/SessionService/Sessions"
@@ -99,10 +102,26 @@ class Handler(BaseHTTPRequestHandler):
                              "IndicatorLED": "Off"}, {"ETag": 'W/"1"'})
         elif path == "/redfish/v1/Moved":
             self.reply(301, None, {"Location": "/redfish/v1/Chassis/1"})
+        elif path == "/redfish/v1/Dribble":
+            self.dribble()
         elif path == "/redfish/v1/Big":
             self.reply(200, {"Padding": "x" * (17 << 20)})
         else:
             self.error(404, "no resource at " + path)
+
+    def dribble(self):
+        """A head at once, then one body byte every 0.3 s: each read is prompt, the whole is not."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "200")
+        self.end_headers()
+        try:
+            for _ in range(200):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.3)
+        except OSError:
+            pass  # the client gave up, as it should
 
     def do_POST(self):
         record(self, "POST")
@@ -111,9 +130,9 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["tokens"].clear()
             return self.reply(204)
-        if path == "/test/reject-all":
+        if path in ("/test/reject-all", "/test/accept"):
             with LOCK:
-                STATE["reject_all"] = True
+                STATE["reject_all"] = path == "/test/reject-all"
             return self.reply(204)
         if path != SESSIONS:
             return self.error(404, "no resource at " + path)
