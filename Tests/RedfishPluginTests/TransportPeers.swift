@@ -106,6 +106,17 @@ final class TransportPeer: Sendable {
     return UInt16(bigEndian: address.sin_port)
   }
 
+  /// OUR session test double (Tests/Fixtures/redfish-session/session_service.py) for user
+  /// `operator` with `password`.
+  static func sessionDouble(password: String) throws -> TransportPeer {
+    try TransportPeer("python", prepare: { directory in
+      try "\(password)\n".write(to: directory.appendingPathComponent("password"), atomically: true, encoding: .utf8)
+    }) { port, directory in
+      [repository.appendingPathComponent("Tests/Fixtures/redfish-session/session_service.py").path,
+       "--port", "\(port)", "--username", "operator", "--password-file", directory.appendingPathComponent("password").path]
+    }
+  }
+
   /// Runs `command` with `/bin/sh -c` in `directory` (openssl, the venv's python).
   static func shell(_ command: String, in directory: URL) throws {
     let process = Process()

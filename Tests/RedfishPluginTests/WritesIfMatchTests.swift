@@ -4,18 +4,11 @@ import SynseSDK
 import Testing
 
 /// An LED write sends the resource's etag as `If-Match` (DSP0266 §7.6.2), against OUR TEST
-/// DOUBLE (Tests/Fixtures/redfish-session/session_service.py): sushy-emulator offers no etags.
+/// DOUBLE (Tests/Fixtures/redfish-session/session_service.py; sushy-emulator offers no etags).
 /// The double answers `/redfish/v1/Chassis/1` with `ETag: W/"1"` and `IndicatorLED: Off`.
-@Suite(.peer {
-  try TransportPeer("python", prepare: { directory in
-    try "etag-secret-7\n".write(to: directory.appendingPathComponent("password"), atomically: true, encoding: .utf8)
-  }) { port, directory in
-    [TransportPeer.repository.appendingPathComponent("Tests/Fixtures/redfish-session/session_service.py").path,
-     "--port", "\(port)", "--username", "operator", "--password-file", directory.appendingPathComponent("password").path]
-  }
-})
+@Suite(.peer { try TransportPeer.sessionDouble(password: "etag-secret-7") })
 struct WritesIfMatchTests {
-  @Test func theLEDPatchCarriesTheEtagOfTheResourceJustRead() async throws {
+  @Test func anLEDWritesPatchCarriesTheEtagOfTheResourceJustRead() async throws {
     let peer = try TransportPeerTrait.peer()
     let client = try transportClient([
       ("endpoint", .string(peer.endpoint)), ("username", .string("operator")), ("password", .string("etag-secret-7")),
