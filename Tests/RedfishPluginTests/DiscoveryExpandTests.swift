@@ -25,6 +25,21 @@ import Testing
     #expect(ignored.requestCount == 49 && ignoring.requestCount == 49)
   }
 
+  @Test func refusedExpandIsRememberedAcrossWalks() async throws {
+    let tree = MockupTrees.tree("public-rackmount1")
+    let memory = RedfishWalkMemory()
+    let first = MockupFilesTransport(root: tree)
+    _ = try await RedfishDiscovery.walk(first, logger: MockupTrees.logger, memory: memory)
+    #expect(memory.expandRefused && first.requestCount == 50)
+    let second = MockupFilesTransport(root: tree)
+    let inventory = try await RedfishDiscovery.walk(second, logger: MockupTrees.logger, memory: memory)
+    #expect(!second.requests.contains { $0.contains("$expand") } && inventory.requestCount == 49)
+    // A service that honours $expand is never marked.
+    let honoured = RedfishWalkMemory()
+    _ = try await RedfishDiscovery.walk(MockupFilesTransport(root: tree, query: .expand), logger: MockupTrees.logger, memory: honoured)
+    #expect(!honoured.expandRefused)
+  }
+
   @Test func annotatedLinksAreStillFetched() async throws {
     // A member with annotations (or a vendor block) but no `Id`/`Name` is a link, not a resource.
     let tree = try MockupTrees.copy("public-rackmount1")

@@ -14,6 +14,7 @@ final class DiscoveryFetcher: Sendable {
 
   let transport: any RedfishTransport
   let logger: Logger
+  let memory: RedfishWalkMemory?
   private let state: Mutex<State>
 
   private struct State {
@@ -23,15 +24,22 @@ final class DiscoveryFetcher: Sendable {
     var expandQuery: String?
   }
 
-  init(transport: any RedfishTransport, logger: Logger, expandQuery: String? = nil) {
+  init(transport: any RedfishTransport, logger: Logger, memory: RedfishWalkMemory? = nil) {
     self.transport = transport
     self.logger = logger
-    state = Mutex(State(expandQuery: expandQuery))
+    self.memory = memory
+    state = Mutex(State())
   }
 
   var requestCount: Int { state.withLock { $0.requests } }
   var problems: [String] { state.withLock { $0.problems } }
   func setExpandQuery(_ query: String?) { state.withLock { $0.expandQuery = query } }
+
+  /// Stops asking with `$expand` in this walk and, through ``memory``, in later ones.
+  private func refuseExpand() {
+    setExpandQuery(nil)
+    memory?.refuseExpand()
+  }
 
   /// Records that `path` was skipped, and why.
   func problem(_ path: String, _ reason: String) {
@@ -104,20 +112,20 @@ final class DiscoveryFetcher: Sendable {
 
   /// One page. The first page is asked with `$expand` when enabled; a service that advertises
   /// `$expand` but answers it with an error (sushy-static answers 404) is asked again plainly
-  /// and not asked with `$expand` again in this walk.
+  /// and not asked with `$expand` again in this walk (nor later ones sharing ``memory``).
   private func collectionPage<M: Decodable & Sendable>(_ path: String, first: Bool) async -> RedfishCollection<M>? {
     if first, let query = state.withLock({ $0.expandQuery }) {
       do {
         return try decode(try await get(path + query).body, as: RedfishCollection<M>.self)
       } catch let error as RedfishError where error.kind == .status || error.kind == .malformed {
         logger.debug("redfish $expand refused; walking plainly", metadata: ["path": "\(path)", "reason": "\(error.message)"])
-        setExpandQuery(nil)
+        refuseExpand()
       } catch let error as RedfishError {
         problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
         return nil
       } catch {
         logger.debug("redfish $expand answer did not decode; walking plainly", metadata: ["path": "\(path)"])
-        setExpandQuery(nil)
+        refuseExpand()
       }
     }
     return await fetch(path, as: RedfishCollection<M>.self)

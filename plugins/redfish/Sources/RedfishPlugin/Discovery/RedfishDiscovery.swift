@@ -1,4 +1,19 @@
 public import Logging
+import Synchronization
+
+/// What the walks of one BMC learn about it, kept by the caller from poll to poll (one per
+/// endpoint): whether the service refused `$expand` although it advertises it (sushy-static
+/// does), so later walks do not spend a request asking again.
+public final class RedfishWalkMemory: Sendable {
+  private let refused = Mutex(false)
+
+  public init() {}
+
+  /// True once a walk saw `$expand` refused.
+  public var expandRefused: Bool { refused.withLock { $0 } }
+
+  func refuseExpand() { refused.withLock { $0 = true } }
+}
 
 /// Walks a Redfish service from its root (DSP0266 §9.1) and returns every sensor and control as
 /// a ``RedfishInventory``. Discovery and every poll are this same walk, so device keys and
@@ -18,14 +33,18 @@ public enum RedfishDiscovery {
   /// as links anyway are fetched one by one. Units, types and thresholds: ``ReadingKind``,
   /// ``ThresholdMapping``; context and tags: ``PointFactory``. Points are sorted by key.
   ///
+  /// - Parameter memory: the BMC's ``RedfishWalkMemory``, to skip `$expand` after a refusal;
+  ///   nil asks again on each walk (one wasted request per walk on such a service).
   /// - Returns: the inventory; `problems` (sorted) names each resource skipped (transport error, 404,
   ///   malformed JSON, wrong shape, invalid thresholds) and why; `requestCount` is the number
   ///   of requests made.
   /// - Throws: ``RedfishError`` only when the service root fails: the transport's error
   ///   (unreachable, timeout, unauthorized, status), or `.malformed` "not a Redfish service
   ///   root" for a body that is not one.
-  public static func walk(_ transport: any RedfishTransport, logger: Logger) async throws(RedfishError) -> RedfishInventory {
-    let fetcher = DiscoveryFetcher(transport: transport, logger: logger)
+  public static func walk(
+    _ transport: any RedfishTransport, logger: Logger, memory: RedfishWalkMemory? = nil
+  ) async throws(RedfishError) -> RedfishInventory {
+    let fetcher = DiscoveryFetcher(transport: transport, logger: logger, memory: memory)
     let rootPath = "/redfish/v1"
     let body = try await fetcher.get(rootPath).body
     let root: ServiceRoot
@@ -33,7 +52,7 @@ public enum RedfishDiscovery {
       throw notRedfish(transport, rootPath, DecodeProblem.describe(error))
     }
     guard root.isServiceRoot else { throw notRedfish(transport, rootPath, "no RedfishVersion or #ServiceRoot @odata.type") }
-    fetcher.setExpandQuery(root.expandQuery)
+    fetcher.setExpandQuery(memory?.expandRefused == true ? nil : root.expandQuery)
 
     var points: [RedfishPoint] = []
     if let chassisPath = root.Chassis?.id {
