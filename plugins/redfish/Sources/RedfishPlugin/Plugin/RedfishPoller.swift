@@ -85,6 +85,10 @@ final class RedfishPoller: Sendable {
       do {
         _ = watch.take()
         let inventory = try await walk(watch, walkLogger)
+        logger.debug("walked", metadata: [
+          "seconds": "\(Self.seconds(begun.duration(to: .now)))", "points": "\(inventory.points.count)",
+          "requests": "\(inventory.requestCount)", "problems": "\(inventory.problems.count)",
+        ])
         record(inventory, refusal: watch.take())
       } catch {
         if Task.isCancelled { return }
@@ -94,6 +98,10 @@ final class RedfishPoller: Sendable {
       let next = failures == 0 ? begun + interval : .now + Self.backoff(interval: interval, failures: failures)
       try? await Task.sleep(until: next, clock: .continuous)
     }
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   /// The pause after `failures` failed walks in a row: interval × 2^(failures−1), at most
@@ -170,7 +178,7 @@ final class RedfishPoller: Sendable {
     let (error, walks) = state.withLock { ($0.lastError ?? $0.refusal, $0.walks) }
     if let error { throw HandlerError("\(error)") }
     if walks == 0, created.duration(to: .now) > timeout {
-      throw HandlerError("redfish \(endpoint): no answer yet to the first walk (\(created.duration(to: .now).components.seconds) s)")
+      throw HandlerError("redfish \(endpoint): no answer yet to the first walk (\(Int(Self.seconds(created.duration(to: .now)))) s)")
     }
   }
 
