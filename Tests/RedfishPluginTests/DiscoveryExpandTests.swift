@@ -40,6 +40,19 @@ import Testing
     #expect(!honoured.expandRefused)
   }
 
+  @Test func missingCollectionIsAProblemNotARefusedExpand() async throws {
+    let tree = try MockupTrees.copy("public-rackmount1")
+    defer { MockupTrees.remove(tree) }
+    try FileManager.default.removeItem(at: MockupTrees.file(tree, "/redfish/v1/Chassis/1U/Sensors"))
+    let memory = RedfishWalkMemory()
+    let transport = MockupFilesTransport(root: tree, query: .expand)
+    let inventory = try await RedfishDiscovery.walk(transport, logger: MockupTrees.logger, memory: memory)
+    #expect(inventory.problems == ["/redfish/v1/Chassis/1U/Sensors: 404 Not Found"])
+    #expect(!memory.expandRefused && transport.requests.contains("/redfish/v1/Systems?$expand=.($levels=1)"))
+    // 10 legacy points (none is a duplicate now), 2 LEDs, 1 power state.
+    #expect(inventory.points.count == 13)
+  }
+
   @Test func annotatedLinksAreStillFetched() async throws {
     // A member with annotations (or a vendor block) but no `Id`/`Name` is a link, not a resource.
     let tree = try MockupTrees.copy("public-rackmount1")

@@ -110,25 +110,28 @@ final class DiscoveryFetcher: Sendable {
     case pending(String)
   }
 
-  /// One page. The first page is asked with `$expand` when enabled; a service that advertises
-  /// `$expand` but answers it with an error (sushy-static answers 404) is asked again plainly
-  /// and not asked with `$expand` again in this walk (nor later ones sharing ``memory``).
+  /// One page. The first page is asked with `$expand` when enabled; when that fails it is asked
+  /// plainly. Only when the plain answer then comes, and the expanded one was refused (a 4xx or
+  /// 501 status, or a body that did not decode: sushy-static answers 404), is the service taken
+  /// not to support `$expand`, for the rest of this walk and later ones sharing ``memory``; a
+  /// missing collection or a busy BMC (503, timeout) says nothing about `$expand`.
   private func collectionPage<M: Decodable & Sendable>(_ path: String, first: Bool) async -> RedfishCollection<M>? {
-    if first, let query = state.withLock({ $0.expandQuery }) {
-      do {
-        return try decode(try await get(path + query).body, as: RedfishCollection<M>.self)
-      } catch let error as RedfishError where error.kind == .status || error.kind == .malformed {
-        logger.debug("redfish $expand refused; walking plainly", metadata: ["path": "\(path)", "reason": "\(error.message)"])
-        refuseExpand()
-      } catch let error as RedfishError {
-        problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
-        return nil
-      } catch {
-        logger.debug("redfish $expand answer did not decode; walking plainly", metadata: ["path": "\(path)"])
-        refuseExpand()
-      }
+    guard first, let query = state.withLock({ $0.expandQuery }) else { return await fetch(path, as: RedfishCollection<M>.self) }
+    let refusal: Bool
+    do {
+      return try decode(try await get(path + query).body, as: RedfishCollection<M>.self)
+    } catch let error as RedfishError {
+      let status = error.httpStatus ?? 0
+      refusal = error.kind == .malformed || (error.kind == .status && ((400..<500).contains(status) || status == 501))
+    } catch {
+      refusal = true
     }
-    return await fetch(path, as: RedfishCollection<M>.self)
+    let plain: RedfishCollection<M>? = await fetch(path, as: RedfishCollection<M>.self)
+    if plain != nil, refusal {
+      logger.debug("redfish $expand refused; walking plainly", metadata: ["path": "\(path)"])
+      refuseExpand()
+    }
+    return plain
   }
 
   /// Fetches `paths` at most ``parallelMembers`` at a time; results in `paths` order.
