@@ -6,14 +6,8 @@ import Testing
 /// Redfish session login (DSP0266 §13.3) against OUR TEST DOUBLE
 /// (Tests/Fixtures/redfish-session/session_service.py): no PyPI peer implements sessions.
 /// Each test uses its own client; the double's /test/log tells what the client sent.
-@Suite(.serialized, .peer {
-  try TransportPeer("python", prepare: { directory in
-    try "double-secret-3\n".write(to: directory.appendingPathComponent("password"), atomically: true, encoding: .utf8)
-  }) { port, directory in
-    [TransportPeer.repository.appendingPathComponent("Tests/Fixtures/redfish-session/session_service.py").path,
-     "--port", "\(port)", "--username", "operator", "--password-file", directory.appendingPathComponent("password").path]
-  }
-})
+// The literal, not `Self.password`: a suite's own members in its @Suite make a circular reference.
+@Suite(.serialized, .peer { try TransportPeer.sessionDouble(password: "double-secret-3") })
 struct TransportSessionTestDoubleTests {
   static let password = "double-secret-3"
 
