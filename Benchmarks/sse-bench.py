@@ -53,20 +53,38 @@ def reference(plugin, tag, until, ready, stop, out):
 
 
 async def subscribe(session, url, until, expected, received, connected):
-    """One subscriber: [(t, kind, device, value)] of alarm events, and frames of missed events."""
-    events, missed, cleared = [], 0, 0
+    """One subscriber: [(t, kind, device, value)] of alarm events, and frames of missed events.
+
+    While listening it only notes each chunk with its arrival time; the frames are parsed
+    afterwards, so that with many subscribers per process the client's own parsing does not
+    delay the next chunk's timestamp (it did: p50 80 ms at 100 subscribers, -2 ms at one)."""
+    chunks, cleared = [], 0
     async with session.get(url, timeout=aiohttp.ClientTimeout(total=None, sock_read=None)) as response:
         assert response.status == 200, response.status
         connected()
-        kind = None
         while time.monotonic() < until:
             try:
-                line = await asyncio.wait_for(response.content.readline(), timeout=max(0.1, until - time.monotonic()))
+                chunk = await asyncio.wait_for(response.content.readany(), timeout=max(0.1, until - time.monotonic()))
             except asyncio.TimeoutError:
                 break
-            if not line:
+            if not chunk:
                 break
-            now = time.monotonic()
+            chunks.append((time.monotonic(), chunk))
+            if expected:
+                cleared += chunk.count(b"event: alarm.cleared")
+                if cleared >= expected:
+                    break
+    received.append(parse(chunks))
+
+
+def parse(chunks):
+    """(events, missed) from timestamped chunks of an SSE stream; an event is timed by the
+    chunk that completed it."""
+    events, missed, kind, pending = [], 0, None, b""
+    for now, chunk in chunks:
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
             if line.startswith(b"event: "):
                 kind = line[7:].strip().decode()
             elif line.startswith(b"data: "):
@@ -75,10 +93,7 @@ async def subscribe(session, url, until, expected, received, connected):
                     missed += data["missed"]
                 else:
                     events.append((now, kind, data.get("device"), data.get("value")))
-                    cleared += kind == "alarm.cleared"
-                    if expected and cleared >= expected:
-                        break
-    received.append((events, missed))
+    return events, missed
 
 
 def subscriber_process(url, count, until, expected, ready, out):

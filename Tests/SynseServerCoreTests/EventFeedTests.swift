@@ -82,6 +82,47 @@ struct EventFeedTests {
     #expect(await stopped.value)
   }
 
+  @Test func everyOneOfManySubscribersGetsEveryEventPublishedWhileTheyWake() async throws {
+    let journal = EventJournal()
+    let subscribers = (0..<100).map { _ in EventSubscription(journal: journal, filter: EventFilter(), after: nil) }
+    #expect(journal.subscriptionCount == 100)
+    let received = await withTaskGroup(of: [UInt64].self) { group in
+      for subscriber in subscribers {
+        group.addTask {
+          var subscription = subscriber
+          var ids: [UInt64] = []
+          // A lost wake shows as a heartbeat-long stall: 5 s, then the count comes up short.
+          while ids.count < 300, let batch = await subscription.next(waiting: .seconds(5)), !batch.events.isEmpty {
+            ids += batch.events.map(\.id)
+          }
+          return ids
+        }
+      }
+      for round in 0..<30 {
+        publish(journal, 10)
+        if round % 3 == 0 { await Task.yield() }
+      }
+      return await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(received.count == 100)
+    #expect(received.allSatisfy { $0 == Array(1...300) })
+  }
+
+  @Test func eachWaitEndsAtItsOwnDeadlineAndAnEndedSubscriptionDetaches() async throws {
+    let journal = EventJournal()
+    do {
+      var subscription = EventSubscription(journal: journal, filter: EventFilter(), after: nil)
+      #expect(journal.subscriptionCount == 1)
+      for _ in 0..<3 {
+        let started = ContinuousClock.now
+        #expect(try #require(await subscription.next(waiting: .milliseconds(60))).events.isEmpty)
+        let waited = started.duration(to: .now)
+        #expect(waited >= .milliseconds(60) && waited < .seconds(1), "waited \(waited)")
+      }
+    }
+    #expect(journal.subscriptionCount == 0)
+  }
+
   @Test func filteredOutEventsAreSkippedAndTheHeartbeatStillComes() async throws {
     let journal = EventJournal()
     var subscription = EventSubscription(

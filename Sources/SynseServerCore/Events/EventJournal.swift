@@ -24,6 +24,8 @@ public final class EventJournal: Sendable {
     var lastID: UInt64 = 0
     var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     var nextWaiter = 0
+    /// Subscriptions' doorbells, rung on every publish until detached.
+    var doorbells: [Int: EventDoorbell] = [:]
   }
 
   /// How many events are kept.
@@ -45,7 +47,7 @@ public final class EventJournal: Sendable {
     tags: Set<String> = [], fields: [(String, JSONValue)]
   ) -> ServerEvent {
     let time = Timestamp.now()
-    let (event, waiters) = state.withLock { state -> (ServerEvent, [CheckedContinuation<Void, Never>]) in
+    let (event, waiters, doorbells) = state.withLock { state -> (ServerEvent, [CheckedContinuation<Void, Never>], Dictionary<Int, EventDoorbell>.Values) in
       state.lastID += 1
       let data = JSONFragment(.object([("id", .uint(state.lastID)), ("event", .string(kind.rawValue)), ("time", .string(time))] + fields))
       let event = ServerEvent(id: state.lastID, kind: kind, severity: severity, device: device, plugin: plugin, tags: tags, data: data)
@@ -56,9 +58,10 @@ public final class EventJournal: Sendable {
         state.head = (state.head + 1) % capacity
       }
       defer { state.waiters.removeAll() }
-      return (event, Array(state.waiters.values))
+      return (event, Array(state.waiters.values), state.doorbells.values)
     }
     for waiter in waiters { waiter.resume() }
+    for doorbell in doorbells { doorbell.ring() }
     return event
   }
 
@@ -76,6 +79,22 @@ public final class EventJournal: Sendable {
       for offset in skip..<(skip + take) { events.append(state.ring[(state.head + offset) % count]) }
       return Page(events: events, missed: missed)
     }
+  }
+
+  /// Subscriptions following the journal now (SSE clients, WebSocket event streams, webhooks).
+  public var subscriptionCount: Int { state.withLock { $0.doorbells.count } }
+
+  /// Rings `doorbell` on every publish until ``detach(_:)`` with the returned ID.
+  func attach(_ doorbell: EventDoorbell) -> Int {
+    state.withLock { state in
+      state.nextWaiter += 1
+      state.doorbells[state.nextWaiter] = doorbell
+      return state.nextWaiter
+    }
+  }
+
+  func detach(_ id: Int) {
+    _ = state.withLock { $0.doorbells.removeValue(forKey: id) }
   }
 
   /// Returns once an event with an ID above `cursor` exists, or the calling task is cancelled.

@@ -24,6 +24,7 @@ public struct EventSubscription: Sendable {
   public let filter: EventFilter
   /// The ID of the last event looked at (delivered or filtered out).
   public private(set) var cursor: UInt64
+  private let bell: Attachment
 
   /// - Parameter lastEventID: resume after this ID (SSE `Last-Event-ID`): every event after it
   ///   still kept comes first. nil: only events published from now on. An ID above the
@@ -32,6 +33,8 @@ public struct EventSubscription: Sendable {
   public init(journal: EventJournal, filter: EventFilter, after lastEventID: UInt64?) {
     self.journal = journal
     self.filter = filter
+    // Attached before the journal is read: an event published from here on rings it.
+    bell = Attachment(journal)
     let newest = journal.lastID
     cursor = lastEventID.map { $0 > newest ? 0 : $0 } ?? newest
   }
@@ -41,14 +44,15 @@ public struct EventSubscription: Sendable {
   /// task was cancelled. At most `limit` journal entries are looked at per call.
   public mutating func next(limit: Int = 256, waiting timeout: Duration?, stop: StopSignal? = nil) async -> Batch? {
     let deadline = timeout.map { ContinuousClock.now + $0 }
+    if let stop { bell.follow(stop) }
     while !Task.isCancelled, !(stop?.isFired ?? false) {
       let page = journal.events(after: cursor, limit: limit)
       if let last = page.events.last {
         cursor = last.id
         let events = page.events.filter(filter.matches)
         if !events.isEmpty || page.missed > 0 { return Batch(missed: page.missed, events: events) }
-      } else {
-        await Self.wait(journal, after: cursor, until: deadline, stop: stop)
+      } else if deadline.map({ ContinuousClock.now < $0 }) ?? true {
+        await bell.doorbell.wait(until: deadline)
       }
       if let deadline, ContinuousClock.now >= deadline, !Task.isCancelled, !(stop?.isFired ?? false) {
         return Batch(missed: 0, events: [])
@@ -57,14 +61,27 @@ public struct EventSubscription: Sendable {
     return nil
   }
 
-  /// Returns when an event after `cursor` exists, `deadline` passed or `stop` fired.
-  private static func wait(_ journal: EventJournal, after cursor: UInt64, until deadline: ContinuousClock.Instant?, stop: StopSignal?) async {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await journal.wait(after: cursor) }
-      if let deadline { group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) } }
-      if let stop { group.addTask { await stop.wait() } }
-      await group.next()
-      group.cancelAll()
+  /// The subscription's doorbell, attached to the journal while any copy of the subscription lives.
+  private final class Attachment: Sendable {
+    let doorbell = EventDoorbell()
+    let journal: EventJournal
+    let id: Int
+    private let followed = Mutex<ObjectIdentifier?>(nil)
+
+    init(_ journal: EventJournal) {
+      self.journal = journal
+      id = journal.attach(doorbell)
+    }
+
+    deinit { journal.detach(id) }
+
+    /// Rings the doorbell when `stop` fires (registered once per signal).
+    func follow(_ stop: StopSignal) {
+      let new = followed.withLock { followed -> Bool in
+        defer { followed = ObjectIdentifier(stop) }
+        return followed != ObjectIdentifier(stop)
+      }
+      if new { stop.onFire { [doorbell] in doorbell.ring() } }
     }
   }
 }
@@ -75,6 +92,7 @@ public final class StopSignal: Sendable {
     var fired = false
     /// One stream per waiting call, finished by ``fire()``.
     var waiters: [Int: AsyncStream<Void>.Continuation] = [:]
+    var actions: [@Sendable () -> Void] = []
     var next = 0
   }
 
@@ -86,12 +104,25 @@ public final class StopSignal: Sendable {
 
   /// Fires the signal, waking every waiter; later calls do nothing.
   public func fire() {
-    let waiters = state.withLock { state in
+    let (waiters, actions) = state.withLock { state in
       state.fired = true
-      defer { state.waiters.removeAll() }
-      return Array(state.waiters.values)
+      defer {
+        state.waiters.removeAll()
+        state.actions.removeAll()
+      }
+      return (Array(state.waiters.values), state.actions)
     }
     for waiter in waiters { waiter.finish() }
+    for action in actions { action() }
+  }
+
+  /// Runs `action` when the signal fires (at once if it has).
+  public func onFire(_ action: @escaping @Sendable () -> Void) {
+    let fired = state.withLock { state -> Bool in
+      if !state.fired { state.actions.append(action) }
+      return state.fired
+    }
+    if fired { action() }
   }
 
   /// Returns once the signal fired or the task is cancelled (an `AsyncStream` iteration ends
