@@ -1,5 +1,5 @@
 """Redfish peers for the interop tests: sushy-static (PyPI sushy-tools) serving the DMTF mockups
-in ../shared/fixtures/redfish, a plain http.server answering JSON that is not Redfish, and
+in Tests/Fixtures/redfish (copied from ../shared/fixtures/redfish), a plain http.server answering JSON that is not Redfish, and
 synse-redfish-plugin with one dynamicRegistration item per BMC. Start them once per module."""
 import json
 import os
@@ -14,7 +14,7 @@ from pathlib import Path
 from helpers import ROOT, free_port, wait_for
 
 REDFISH = Path(os.environ.get("SYNSETEST_REDFISH_BIN", ROOT / ".build" / "debug" / "synse-redfish-plugin"))
-MOCKUPS = Path(os.environ.get("SYNSETEST_REDFISH_MOCKUPS", ROOT.parent / "shared" / "fixtures" / "redfish"))
+MOCKUPS = Path(os.environ.get("SYNSETEST_REDFISH_MOCKUPS", ROOT / "Tests" / "Fixtures" / "redfish"))
 SUSHY_STATIC = ROOT / ".venv" / "bin" / "sushy-static"
 
 

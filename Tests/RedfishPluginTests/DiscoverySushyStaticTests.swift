@@ -3,7 +3,7 @@ import RedfishPlugin
 import SynseSDK
 import Testing
 
-/// sushy-static 2.2.0 (the real peer) serving a DMTF mockup from ../shared/fixtures/redfish.
+/// sushy-static 2.2.0 (the real peer) serving a DMTF mockup from Tests/Fixtures/redfish.
 func discoveryStatic(_ mockup: String) throws -> TransportPeer {
   try TransportPeer("sushy-static") { port, _ in
     ["-i", "127.0.0.1", "-p", "\(port)", "-m", MockupTrees.tree(mockup).path]

@@ -2,12 +2,12 @@ import Foundation
 import Logging
 import RedfishPlugin
 
-/// The DMTF mockups in ../shared/fixtures/redfish (see its README) and temp copies of them that
+/// The DMTF mockups in Tests/Fixtures/redfish (a copy of ../shared/fixtures/redfish) (see its README) and temp copies of them that
 /// a test may break: each resource `/redfish/v1/<path>` is `<tree>/<path>/index.json`.
 enum MockupTrees {
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-  static let fixtures = packageRoot.appendingPathComponent("../shared/fixtures/redfish").standardized
+  static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/redfish").standardized
   static let logger = Logger(label: "redfish-discovery-tests")
 
   static func tree(_ name: String) -> URL { fixtures.appendingPathComponent(name) }

@@ -13,8 +13,8 @@ import Testing
 final class TransportPeer: Sendable {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let venv = repository.appendingPathComponent(".venv/bin")
-  /// The DMTF mockups (../shared/fixtures/redfish beside the checkout, see its README).
-  static let mockups = repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures/redfish")
+  /// The DMTF mockups (Tests/Fixtures/redfish, a copy of ../shared/fixtures/redfish; see its README).
+  static let mockups = repository.appendingPathComponent("Tests/Fixtures/redfish")
 
   let port: Int
   let directory: URL
