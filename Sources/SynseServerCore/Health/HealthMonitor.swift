@@ -32,6 +32,19 @@ public final class HealthMonitor: Sendable {
     var message = ""
     var generation: Int
 
+    // The two below are `mutating` only so that a call through `Dictionary.Values`' subscript
+    // borrows the sensor in place: its getter copies the whole sensor, trackers and all.
+
+    /// Whether the sensor was made under device-cache build `generation`.
+    mutating func isCurrent(_ generation: Int) -> Bool { self.generation == generation }
+
+    /// The transition to `unknown` when no reading came for `unknownAfter` intervals, with the wait.
+    mutating func stale(now: ContinuousClock.Instant, unknownAfter: Int) -> (HealthTransition<ContinuousClock.Instant>, Duration)? {
+      guard let interval else { return nil }
+      let after = interval * unknownAfter
+      return health.stale(now: now, after: after).map { ($0, after) }
+    }
+
     /// Evaluates `value` of `reading`, taken `now`; a transition goes to `pending`.
     mutating func update(
       _ value: Double, _ reading: ReadingRecord, at now: ContinuousClock.Instant, alarm: ThresholdKind.Level?, key: SensorKey,
@@ -95,7 +108,7 @@ public final class HealthMonitor: Sendable {
       refreshGeneration(&state)
       // One hash of the key per reading (its device ID is long) on the usual path.
       var index = state.sensors.index(forKey: key)
-      if index.map({ state.sensors.values[$0].generation != state.generation }) ?? true {
+      if index.map({ !state.sensors.values[$0].isCurrent(state.generation) }) ?? true {
         guard let sensor = sensor(key, reading, plugin: plugin, alarm: alarm, in: &state, pending: &pending) else { return nil }
         state.sensors[key] = sensor
         index = state.sensors.index(forKey: key)
@@ -146,9 +159,7 @@ public final class HealthMonitor: Sendable {
       var index = state.sensors.values.startIndex
       while index != state.sensors.values.endIndex {
         defer { index = state.sensors.values.index(after: index) }
-        guard let interval = state.sensors.values[index].interval else { continue }
-        let after = interval * unknownAfter
-        guard let change = state.sensors.values[index].health.stale(now: now, after: after) else { continue }
+        guard let (change, after) = state.sensors.values[index].stale(now: now, unknownAfter: unknownAfter) else { continue }
         let reason = "no reading for \(unknownAfter) read intervals (\(((Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18) * 10).rounded() / 10) s)"
         let key = state.sensors.keys[index]
         published.append(record(change, in: &state.sensors.values[index], key: key, reason: reason))
