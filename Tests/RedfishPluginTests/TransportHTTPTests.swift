@@ -71,7 +71,9 @@ struct TransportFailureTests {
     let error = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/") })
     #expect(error.kind == .unreachable && error.message.contains("Connection refused"), "\(error)")
     #expect(error.endpoint == "http://127.0.0.1:\(port)" && error.path == "/redfish/v1/")
-    #expect(ContinuousClock.now - started < .seconds(2))
+    // Half the timeout: a refused connection must not wait for it. A tighter bound (2 s) failed
+    // at 2.25 s in CI with the suites in parallel on 2 cores.
+    #expect(ContinuousClock.now - started < .seconds(5))
     await client.shutdown()
   }
 
