@@ -117,7 +117,9 @@ struct EventFeedTests {
         let started = ContinuousClock.now
         #expect(try #require(await subscription.next(waiting: .milliseconds(60))).events.isEmpty)
         let waited = started.duration(to: .now)
-        #expect(waited >= .milliseconds(60) && waited < .seconds(1), "waited \(waited)")
+        // The upper bound catches a timer moved to the wrong deadline; 1 s failed in CI when the
+        // parallel suites kept the two cooperative threads busy past it.
+        #expect(waited >= .milliseconds(60) && waited < .seconds(5), "waited \(waited)")
       }
     }
     #expect(journal.subscriptionCount == 0)
