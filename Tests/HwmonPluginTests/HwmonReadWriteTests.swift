@@ -12,7 +12,8 @@ final class FaultyFiles: SysfsFiles {
 
   func read(_ path: String) throws(SysfsError) -> String {
     if let code = failures.withLock({ $0.first { path.hasSuffix($0.key) }?.value }) { throw SysfsError(path: path, errno: code) }
-    if blocking.withLock({ $0.contains { path.hasSuffix($0) } }) { Thread.sleep(forTimeInterval: 2) }
+    // Longer than any test runs: "blocked" never returns in time, however loaded the machine.
+    if blocking.withLock({ $0.contains { path.hasSuffix($0) } }) { Thread.sleep(forTimeInterval: 120) }
     return try PosixSysfsFiles().read(path)
   }
 
@@ -90,9 +91,9 @@ func channel(_ root: String, _ chip: String, _ stem: String) throws -> HwmonChan
     async let failed = reader.read(flaky)
     async let fine = reader.read(good)
     let (slowReadings, flakyReadings, goodReadings) = await (blocked, failed, fine)
-    // Bounded by the 200 ms deadline, not the file (it never returns); 25 deadlines of room,
+    // Bounded by the 200 ms deadline, not the file (it never returns); 75 deadlines of room,
     // since the other suites share the two CPUs.
-    #expect(clock.now - start < .seconds(5))
+    #expect(clock.now - start < .seconds(15))
     #expect(goodReadings.first?.value == .float64(41))
     // EIO: the last good value, marked stale and naming the file.
     #expect(flakyReadings.first?.value == .float64(39))

@@ -112,7 +112,8 @@ struct TransportSessionTestDoubleTests {
     let error = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/Dribble") })
     let elapsed = ContinuousClock.now - started
     #expect(error.kind == .timeout, "\(error)")
-    #expect(elapsed < .seconds(3), "\(elapsed)")
+    // The body takes 60 s to arrive; a loaded CI machine can delay the 1 s timeout by seconds.
+    #expect(elapsed < .seconds(15), "\(elapsed)")
     await client.shutdown()
   }
 

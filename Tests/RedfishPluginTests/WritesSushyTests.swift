@@ -96,7 +96,8 @@ struct WritesSushyTests {
     let cancelled = ContinuousClock.now
     write.cancel()
     await #expect(throws: CancellationError.self) { try await write.value }
-    #expect(ContinuousClock.now - cancelled < .seconds(2))
+    // Without cancellation the write waits for the power state forever (the time limit ends it).
+    #expect(ContinuousClock.now - cancelled < .seconds(15))
     await own.shutdown()
     await client.shutdown()
   }

@@ -22,8 +22,7 @@ public final class EventJournal: Sendable {
     /// Index in `ring` of the oldest event once the ring is full.
     var head = 0
     var lastID: UInt64 = 0
-    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    var nextWaiter = 0
+    var nextDoorbell = 0
     /// Subscriptions' doorbells, rung on every publish until detached.
     var doorbells: [Int: EventDoorbell] = [:]
   }
@@ -47,7 +46,7 @@ public final class EventJournal: Sendable {
     tags: Set<String> = [], fields: [(String, JSONValue)]
   ) -> ServerEvent {
     let time = Timestamp.now()
-    let (event, waiters, doorbells) = state.withLock { state -> (ServerEvent, [CheckedContinuation<Void, Never>], Dictionary<Int, EventDoorbell>.Values) in
+    let (event, doorbells) = state.withLock { state -> (ServerEvent, Dictionary<Int, EventDoorbell>.Values) in
       state.lastID += 1
       let data = JSONFragment(.object([("id", .uint(state.lastID)), ("event", .string(kind.rawValue)), ("time", .string(time))] + fields))
       let event = ServerEvent(id: state.lastID, kind: kind, severity: severity, device: device, plugin: plugin, tags: tags, data: data)
@@ -57,10 +56,8 @@ public final class EventJournal: Sendable {
         state.ring[state.head] = event
         state.head = (state.head + 1) % capacity
       }
-      defer { state.waiters.removeAll() }
-      return (event, Array(state.waiters.values), state.doorbells.values)
+      return (event, state.doorbells.values)
     }
-    for waiter in waiters { waiter.resume() }
     for doorbell in doorbells { doorbell.ring() }
     return event
   }
@@ -87,33 +84,13 @@ public final class EventJournal: Sendable {
   /// Rings `doorbell` on every publish until ``detach(_:)`` with the returned ID.
   func attach(_ doorbell: EventDoorbell) -> Int {
     state.withLock { state in
-      state.nextWaiter += 1
-      state.doorbells[state.nextWaiter] = doorbell
-      return state.nextWaiter
+      state.nextDoorbell += 1
+      state.doorbells[state.nextDoorbell] = doorbell
+      return state.nextDoorbell
     }
   }
 
   func detach(_ id: Int) {
     _ = state.withLock { $0.doorbells.removeValue(forKey: id) }
-  }
-
-  /// Returns once an event with an ID above `cursor` exists, or the calling task is cancelled.
-  public func wait(after cursor: UInt64) async {
-    let id = state.withLock { state in
-      state.nextWaiter += 1
-      return state.nextWaiter
-    }
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let ready = state.withLock { state -> Bool in
-          if state.lastID > cursor || Task.isCancelled { return true }
-          state.waiters[id] = continuation
-          return false
-        }
-        if ready { continuation.resume() }
-      }
-    } onCancel: {
-      state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-    }
   }
 }

@@ -90,10 +90,7 @@ public struct EventSubscription: Sendable {
 public final class StopSignal: Sendable {
   private struct State {
     var fired = false
-    /// One stream per waiting call, finished by ``fire()``.
-    var waiters: [Int: AsyncStream<Void>.Continuation] = [:]
     var actions: [@Sendable () -> Void] = []
-    var next = 0
   }
 
   private let state = Mutex(State())
@@ -102,17 +99,13 @@ public final class StopSignal: Sendable {
 
   public var isFired: Bool { state.withLock { $0.fired } }
 
-  /// Fires the signal, waking every waiter; later calls do nothing.
+  /// Fires the signal, running every ``onFire(_:)`` action; later calls do nothing.
   public func fire() {
-    let (waiters, actions) = state.withLock { state in
+    let actions = state.withLock { state in
       state.fired = true
-      defer {
-        state.waiters.removeAll()
-        state.actions.removeAll()
-      }
-      return (Array(state.waiters.values), state.actions)
+      defer { state.actions.removeAll() }
+      return state.actions
     }
-    for waiter in waiters { waiter.finish() }
     for action in actions { action() }
   }
 
@@ -123,20 +116,5 @@ public final class StopSignal: Sendable {
       return state.fired
     }
     if fired { action() }
-  }
-
-  /// Returns once the signal fired or the task is cancelled (an `AsyncStream` iteration ends
-  /// on cancellation by itself).
-  public func wait() async {
-    let (stream, continuation) = AsyncStream<Void>.makeStream()
-    let id = state.withLock { state -> Int? in
-      guard !state.fired else { return nil }
-      state.next += 1
-      state.waiters[state.next] = continuation
-      return state.next
-    }
-    guard let id else { return }
-    defer { state.withLock { _ = $0.waiters.removeValue(forKey: id) } }
-    for await _ in stream {}
   }
 }
