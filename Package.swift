@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "SynseSDK", targets: ["SynseSDK"]),
     // For the benchmarks package (Benchmarks/Package.swift), which depends on this one by path.
     .library(name: "HwmonPlugin", targets: ["HwmonPlugin"]),
+    .library(name: "RedfishPlugin", targets: ["RedfishPlugin"]),
     .library(name: "SynseSupport", targets: ["SynseSupport"]),
     // For Benchmarks/HealthEvaluation (the health evaluation's cost per reading).
     .library(name: "SynseServerCore", targets: ["SynseServerCore"]),

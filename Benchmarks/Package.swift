@@ -41,6 +41,10 @@ let package = Package(
     benchmark("hwmon-read-bench", path: "HwmonReadBench", [
       .product(name: "HwmonPlugin", package: "synse-swift"), .product(name: "Logging", package: "swift-log"),
     ]),
+    benchmark("redfish-poll-bench", path: "RedfishPollBench", [
+      .product(name: "RedfishPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"),
+      .product(name: "Logging", package: "swift-log"),
+    ]),
     benchmark("bare-hummingbird", path: "BareHummingbird", [
       .product(name: "SynseSupport", package: "synse-swift"), .product(name: "Hummingbird", package: "hummingbird"),
     ]),

@@ -36,14 +36,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_plugin(network, devices=None, extra=""):
-    """Runs the emulator with a plugin config naming `network`; returns (process, dir)."""
+def start_plugin(network, devices=None, extra="", write="{interval: 100ms}"):
+    """Runs the emulator with a plugin config naming `network` and `settings.write`; returns
+    (process, dir)."""
     directory = tempfile.mkdtemp(prefix="synse-interop-")
     config = Path(directory) / "config.yml"
     config.write_text(
         "version: 3\n"
         f"network: {network}\n"
-        "settings: {read: {interval: 100ms}, write: {interval: 100ms}, cache: {enabled: true, ttl: 1m}}\n"
+        f"settings: {{read: {{interval: 100ms}}, write: {write}, cache: {{enabled: true, ttl: 1m}}}}\n"
         "health: {healthFile: ''}\n" + extra
     )
     env = dict(os.environ, PLUGIN_CONFIG=str(config))

@@ -139,6 +139,12 @@ def test_thresholds_tags_info_and_metrics(fleet):
             if threshold and threshold.get("Reading") is not None:
                 assert declared[kind]["Reading"] == threshold["Reading"] and declared[kind]["source"] == "plugin", (kind, body)
         assert any(t.startswith("redfish/chassis:") for t in device["tags"]), device
+    # Each BMC's devices, and only they, carry its endpoint as a tag (two BMCs of one model
+    # have the same chassis and sensor tags).
+    endpoint = fleet.endpoints["public-rackmount1"]
+    tag = "redfish/endpoint:" + endpoint.split("://", 1)[1].replace(":", "-")
+    status, tagged = get(fleet.base, f"/v3/scan?tags={tag}")
+    assert status == 200 and {d["id"] for d in tagged} == {d["id"] for d in devices}, tagged
     info = get(fleet.base, f"/v3/info/{with_thresholds[0]['id']}")[1]
     assert info["info"] == sensors[with_thresholds[0]["metadata"]["odata_id"]]["Name"]
     assert info["capabilities"]["mode"] == "r"

@@ -112,6 +112,11 @@ struct ConfigEndpointSettingsTests {
   @Test func aMissingPasswordFileOrCaFileIsNamed() throws {
     let password = try #require(refusal(item(("endpoint", .string("https://bmc")), ("username", .string("u")), ("passwordFile", .string("/nonexistent/bmc-pw")))))
     #expect(password.code == .missingFile && password.key == "passwordFile" && password.message.contains("/nonexistent/bmc-pw"), "\(password)")
+    #expect(password.message.hasSuffix(": no such file"), "\(password)")
+    // A directory: the cause in words, not Foundation's "NSCocoaErrorDomain 256".
+    let directory = FileManager.default.temporaryDirectory.path
+    let folder = try #require(refusal(item(("endpoint", .string("https://bmc")), ("username", .string("u")), ("passwordFile", .string(directory)))))
+    #expect(folder.code == .missingFile && folder.message == "cannot read '\(directory)': it is a directory, not a file", "\(folder)")
     let ca = try #require(refusal(item(("endpoint", .string("https://bmc")), ("caFile", .string("/nonexistent/ca.pem")))))
     #expect(ca.code == .missingFile && ca.key == "caFile" && ca.message.contains("/nonexistent/ca.pem"), "\(ca)")
     let notPEM = try #require(refusal(item(("endpoint", .string("https://bmc")), ("caFile", .string(try temporaryFile("not a certificate"))))))

@@ -32,6 +32,34 @@ import Testing
     #expect(inventory.point("/redfish/v1/Chassis/1U/Thermal#/Temperatures/0")?.value == .number(41))
   }
 
+  /// Once a walk matched legacy "CPU1 Temp" to Sensor CPU1Temp, a walk in which that Sensor
+  /// fails leaves the sensor without a reading rather than making the legacy member a device
+  /// (another device ID, for one poll); a Sensor the service no longer lists brings it back.
+  @Test func aFailingSensorKeepsItsMatchedLegacyTwinHidden() async throws {
+    let tree = try MockupTrees.copy("public-rackmount1")
+    defer { MockupTrees.remove(tree) }
+    let legacy = "/redfish/v1/Chassis/1U/Thermal#/Temperatures/0"
+    let memory = RedfishWalkMemory()
+    func walk() async throws -> RedfishInventory {
+      try await RedfishDiscovery.walk(MockupFilesTransport(root: tree), logger: MockupTrees.logger, memory: memory)
+    }
+    let first = try await walk()
+    #expect(first.point(Self.sensors + "/CPU1Temp") != nil && first.point(legacy) == nil)
+    try MockupTrees.writeRaw(tree, Self.sensors + "/CPU1Temp", "{\"Reading\": 44,")
+    let broken = try await walk()
+    #expect(broken.problems == [Self.sensors + "/CPU1Temp: malformed JSON"])
+    #expect(broken.point(Self.sensors + "/CPU1Temp") == nil && broken.point(legacy) == nil)
+    #expect(broken.points.count == first.points.count - 1)
+    try MockupTrees.edit(tree, Self.sensors) { collection in
+      let members = (collection["Members"] as! [[String: Any]]).filter { $0["@odata.id"] as? String != Self.sensors + "/CPU1Temp" }
+      collection["Members"] = members
+      collection["Members@odata.count"] = members.count
+    }
+    let removed = try await walk()
+    #expect(removed.problems == [])
+    #expect(removed.point(legacy)?.value == .number(41))
+  }
+
   @Test func brokenLegacyResourceAndSystemAreProblemsOnly() async throws {
     let tree = try MockupTrees.copy("public-rackmount1")
     defer { MockupTrees.remove(tree) }
@@ -40,7 +68,7 @@ import Testing
     let inventory = try await MockupTrees.walk(MockupFilesTransport(root: tree))
     #expect(
       inventory.problems == [
-        "/redfish/v1/Chassis/1U/Thermal: malformed JSON",
+        "/redfish/v1/Chassis/1U/Thermal: not JSON: the body starts with \"<html>busy</html>\"",
         "/redfish/v1/Systems/437XR1138R2: wrong shape at PowerState: expected String",
       ])
     #expect(!inventory.points.contains { $0.key.contains("/Thermal#") })
@@ -88,6 +116,34 @@ import Testing
     #expect(inventory.problems.contains { $0.hasPrefix("/redfish/v1/Chassis/1U/Power#/Voltages/0: thresholds dropped") })
     #expect(inventory.point("/redfish/v1/Chassis/1U/Power#/Voltages/0")?.thresholds == nil)
     #expect(inventory.point("/redfish/v1/Chassis/1U/Power#/Voltages/1")?.thresholds != nil)
+  }
+
+  /// A BMC that sends `"N/A"` for one threshold loses that threshold, with a problem, not the
+  /// reading nor its other thresholds (the whole resource failed to decode before).
+  @Test func aThresholdThatIsNotANumberDropsOnlyItself() async throws {
+    let tree = try MockupTrees.copy("public-rackmount1")
+    defer { MockupTrees.remove(tree) }
+    try MockupTrees.edit(tree, Self.sensors + "/CPU1Temp") {
+      var thresholds = $0["Thresholds"] as! [String: Any]
+      thresholds["UpperCritical"] = ["Reading": "N/A", "Activation": "Increasing"]
+      $0["Thresholds"] = thresholds
+    }
+    try MockupTrees.edit(tree, "/redfish/v1/Chassis/1U/Power") {
+      var voltages = $0["Voltages"] as! [[String: Any]]
+      voltages[0]["UpperThresholdCritical"] = "N/A"
+      $0["Voltages"] = voltages
+    }
+    let inventory = try await MockupTrees.walk(MockupFilesTransport(root: tree))
+    #expect(
+      Set(inventory.problems) == [
+        Self.sensors + "/CPU1Temp: UpperCritical.Reading \"N/A\" is not a number: that threshold ignored",
+        "/redfish/v1/Chassis/1U/Power#/Voltages/0: UpperThresholdCritical \"N/A\" is not a number: that threshold ignored",
+      ] && inventory.problems.count == 2, "\(inventory.problems)")
+    let cpu = try #require(inventory.point(Self.sensors + "/CPU1Temp"))
+    #expect(cpu.value == .number(44))
+    #expect(cpu.thresholds?.upperCritical == nil && cpu.thresholds?.upperCaution?.reading == 42 && cpu.thresholds?.upperFatal != nil)
+    let volts = try #require(inventory.point("/redfish/v1/Chassis/1U/Power#/Voltages/0"))
+    #expect(volts.value != .absent && volts.thresholds?.upperCritical == nil && volts.thresholds?.upperCaution != nil)
   }
 
   @Test func pagedCollectionIsFollowedThroughNextLink() async throws {

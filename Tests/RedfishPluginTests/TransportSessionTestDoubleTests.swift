@@ -97,6 +97,20 @@ struct TransportSessionTestDoubleTests {
     await client.shutdown()
   }
 
+  /// The session token goes only where the endpoint is: a redirect to another origin (here the
+  /// same server named `localhost`, not 127.0.0.1) is followed without it.
+  @Test func aRedirectToAnotherOriginIsFollowedWithoutTheToken() async throws {
+    let client = try client()
+    let away = try await client.get("/redfish/v1/MovedAway")
+    #expect(String(decoding: away.body, as: UTF8.self).contains("Session test double"))
+    let requests = try await record().requests
+    let asked = try #require(requests.last { $0.path == "/redfish/v1/MovedAway" })
+    let landed = try #require(requests.last { $0.path == "/redfish/v1/" })
+    #expect(asked.headers["x-auth-token"] != nil)
+    #expect(landed.headers["x-auth-token"] == nil && landed.headers["authorization"] == nil, "\(landed.headers)")
+    await client.shutdown()
+  }
+
   @Test func aBodyOverTheCapIsMalformedAndAnErrorBodyGivesItsMessage() async throws {
     let client = try client()
     let big = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/Big") })

@@ -59,6 +59,14 @@ struct ConfigLoaderTests {
     #expect(error.key == "network.type")
   }
 
+  @Test func dynamicRegistrationConfigThatIsNotAListIsNamedWithoutATrailingDot() throws {
+    let dir = try directory(["config.yml": "dynamicRegistration:\n  config:\n    endpoint: https://bmc\n"])
+    let error = try #require(throws: ConfigError.self) {
+      try ConfigLoader(environment: [:], workingDirectory: dir).loadPluginConfig()
+    }
+    #expect(error.key == "dynamicRegistration.config" && error.message.hasPrefix("expected a list"), "\(error)")
+  }
+
   @Test func missingOverridePathIsAnError() throws {
     let loader = ConfigLoader(environment: ["PLUGIN_CONFIG": "/nonexistent/plugin.yml", "PLUGIN_DEVICE_CONFIG": "/nonexistent/dev"], workingDirectory: "/")
     #expect(throws: ConfigError.self) { try loader.loadPluginConfig() }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SynseSDK
+import SynseSupport
 
 struct GoFormatTests {
   @Test(arguments: [
@@ -25,7 +26,8 @@ struct GoFormatTests {
     #expect(GoDuration.parse(text) == .nanoseconds(nanoseconds))
   }
 
-  @Test(arguments: ["", "1", "s", "1x", "1.2.3s", "abc"])
+  // The last two overflow 64-bit nanoseconds (Go: "invalid duration"); they trapped once.
+  @Test(arguments: ["", "1", "s", "1x", "1.2.3s", "abc", "3000000h", "9223372037s"])
   func badGoDurationsAreRejected(text: String) {
     #expect(GoDuration.parse(text) == nil)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 import Testing
 @testable import SynseSDK
 

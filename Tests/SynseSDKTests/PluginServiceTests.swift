@@ -121,7 +121,7 @@ struct PluginServiceTests {
       payload.selector.id = slow.id
       payload.data = [WriteData(action: "any").message]
       let timedOut = try await client.writeSync(payload) { try await Array($0.messages) }
-      #expect(timedOut.first?.status == .error && timedOut.first?.message == "device write timed out")
+      #expect(timedOut.first?.status == .error && timedOut.first?.message == "device write timed out after 100ms")
 
       // Write errors: no selector id, read-only device, no data.
       payload.selector.id = ""

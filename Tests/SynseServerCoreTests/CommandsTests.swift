@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import SynseServerCore
 
@@ -47,7 +48,10 @@ struct CommandsTests {
       #expect(status?["device"] as? String == "fan")
       statuses.append(status?["status"] as? String ?? "")
     }
-    #expect(statuses == ["PENDING", "WRITING", "DONE", "DONE"])
+    // The fake transaction moves one step per question and the server's follower asks too:
+    // steps may be skipped, never reversed, and it ends DONE.
+    let steps = statuses.map { FakePlugin.transactionSteps.firstIndex(of: $0) ?? -1 }
+    #expect(steps.allSatisfy { $0 >= 0 } && steps == steps.sorted() && statuses.last == "DONE", "\(statuses)")
   }
 
   @Test func syncWriteAnswersWithTheFinalStatus() async throws {
@@ -56,6 +60,32 @@ struct CommandsTests {
     #expect(statuses.map { $0["status"] as? String } == ["DONE"])
     #expect(statuses.map { $0["device"] as? String } == ["fan"])
     #expect(try server.commands.transactionIDs().decoded() as? [String] == statuses.compactMap { $0["id"] as? String })
+  }
+
+  /// Nothing accepted is lost: the wait ends at the transaction's own timeout (plus
+  /// grpc.timeout) with its latest status, and the transaction is still followed to its end.
+  @Test(.timeLimit(.minutes(1))) func aSyncWriteWhosePluginStopsAnsweringEndsWithItsLatestStatusAndIsFollowed() async throws {
+    let (server, a) = try await FakePluginServer.twoPlugins()
+    a.writes(timeout: "1s", vanish: true)
+    let started = ContinuousClock.now
+    let statuses = try await server.commands.writeSync(deviceID: "fan", items: [WriteItem(action: "speed", data: "20", transaction: "")]).objects()
+    let waited = ContinuousClock.now - started
+    let grpcTimeout = server.commands.configuration.grpc.timeout
+    #expect(waited >= .seconds(1) + grpcTimeout, "\(waited)")
+    let status = try #require(statuses.first)
+    let id = try #require(status["id"] as? String)
+    #expect(statuses.count == 1 && status["status"] as? String == "PENDING" && status["device"] as? String == "fan")
+    let message = status["message"] as? String ?? ""
+    #expect(message.contains("not final within its timeout (1s)") && message.contains("not reachable") && message.contains("/v3/transaction/\(id)"), "\(message)")
+    #expect(try server.commands.transactionIDs().decoded() as? [String] == [id])
+    #expect(await server.registry.plugin(id: "plugin-a")?.active == true, "a slow write does not make its plugin inactive")
+
+    a.reachable = true
+    try await waitUntil(.seconds(20)) {
+      server.commands.events.events(after: 0).events.contains { event in
+        event.kind == .transactionFinished && String(buffer: event.data.compact).contains(#""status":"DONE""#)
+      }
+    }
   }
 
   @Test func writesToReadOnlyOrUnknownDevicesAndUnknownTransactionsAreRefused() async throws {

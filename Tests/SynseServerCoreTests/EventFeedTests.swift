@@ -36,8 +36,10 @@ struct EventFeedTests {
     try await Task.sleep(for: .milliseconds(50))
     publish(journal, 1)
     #expect(await waiter.value?.events.map(\.id) == [1])
-    var already = EventSubscription(journal: journal, filter: EventFilter(), after: 0)
-    #expect(await already.next(waiting: nil)?.events.map(\.id) == [1])  // already there: at once
+    do {
+      var already = EventSubscription(journal: journal, filter: EventFilter(), after: 0)
+      #expect(await already.next(waiting: nil)?.events.map(\.id) == [1])  // already there: at once
+    }
     let cancelled = Task {
       var subscription = EventSubscription(journal: journal, filter: EventFilter(), after: 1)
       return await subscription.next(waiting: nil)

@@ -1,3 +1,5 @@
+import SynseSupport
+
 /// Typed, error-reporting access to a ``ConfigValue`` tree: every failure names the file
 /// and the dotted key path.
 struct ConfigReader {
@@ -17,7 +19,8 @@ struct ConfigReader {
   }
 
   func error(_ key: String, _ message: String) -> ConfigError {
-    ConfigError(.invalidValue, file: file, key: path.isEmpty ? key : "\(path).\(key)", message: message)
+    // An empty `key` is the reader's own value (no trailing dot: "dynamicRegistration.config.").
+    ConfigError(.invalidValue, file: file, key: path.isEmpty ? key : key.isEmpty ? path : "\(path).\(key)", message: message)
   }
 
   func string(_ key: String) throws(ConfigError) -> String? {

@@ -162,7 +162,7 @@ extension PluginConfig {
     for key in Self.keys { try key.apply(root, &self) }
     if let network = root.child("network") { self.network = try Self.network(network) }
     if let dynamic = root.child("dynamicRegistration")?.child("config") {
-      guard case .list(let items) = dynamic.value else { throw dynamic.error("", "expected a list") }
+      guard case .list(let items) = dynamic.value else { throw dynamic.error("", "expected a list (one item per device source, each starting with '- ')") }
       dynamicRegistration = items
     }
   }

@@ -1,3 +1,5 @@
+import SynseSupport
+
 /// One plugin config key, declared once in ``PluginConfig/keys``: its dotted name (as the Go
 /// SDK spells it; matched case-insensitively), the ``PluginConfig`` field it sets (which gives
 /// its type and, through the initialisers, its default) and what it means.

@@ -32,8 +32,10 @@ public struct DeviceHandler: Sendable {
   /// (so throw ``HandlerError`` to choose the text).
   ///
   /// Past the device's `writeTimeout` (default 30 s) the transaction ends `ERROR`
-  /// `device write timed out`; the task is cancelled and the write pass waits for it to
-  /// return, so long writes should honour cancellation.
+  /// `device write timed out after <writeTimeout>`; the task is cancelled and the write pass
+  /// waits for it to return, so long writes should honour cancellation. An error other than
+  /// `CancellationError` thrown on the way out is added to the message (`…: PowerState still
+  /// reads Off, not On`), so say there how far the write got.
   public typealias Write = @Sendable (Device, WriteData) async throws -> Void
 
   /// The name device configs refer to; unique within the plugin.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SynseSupport
 
 /// The read and write loops (docs/plugin-protocol.md §4.1 and §4.5).
 struct Scheduler: Sendable {
@@ -164,14 +165,18 @@ struct Scheduler: Sendable {
       switch outcome {
       case .done: transactions.update(item.transactionID, to: .done)
       case .failed(let message): transactions.update(item.transactionID, to: .error, message: message)
-      case .timedOut: transactions.update(item.transactionID, to: .error, message: "device write timed out")
+      case .timedOut(let detail):
+        let message = "device write timed out after \(GoDuration.format(item.device.writeTimeout))" + (detail.map { ": \($0)" } ?? "")
+        transactions.update(item.transactionID, to: .error, message: message)
       }
     }
     if config.write.delay > .zero { try? await Task.sleep(for: config.write.delay) }
   }
 
   private enum WriteOutcome: Sendable {
-    case done, failed(String), timedOut
+    /// `timedOut` carries what the cancelled handler threw, if more than a CancellationError
+    /// (how far it got: "PowerState still reads Off").
+    case done, failed(String), timedOut(String?)
   }
 
   /// Runs the handler against the device's write timeout; whichever finishes first decides.
@@ -181,16 +186,20 @@ struct Scheduler: Sendable {
         do {
           try await write(device, data)
           return .done
+        } catch is CancellationError {
+          return .timedOut(nil)
         } catch {
-          return .failed("\(error)")
+          return Task.isCancelled ? .timedOut("\(error)") : .failed("\(error)")
         }
       }
       group.addTask {
         try? await Task.sleep(for: timeout)
-        return .timedOut
+        return .timedOut(nil)
       }
-      let first = await group.next() ?? .timedOut
+      let first = await group.next() ?? .timedOut(nil)
       group.cancelAll()
+      // The group waits for the cancelled handler anyway; what it says on the way out is the detail.
+      if case .timedOut = first, let last = await group.next(), case .timedOut(let detail?) = last { return .timedOut(detail) }
       return first
     }
   }

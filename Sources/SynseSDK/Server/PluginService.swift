@@ -81,26 +81,30 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
   }
 
   func readStream(request: Synse_V3StreamRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
-    var ids: Set<String> = []
-    if request.selectors.isEmpty {
-      ids = Set(devices.devices.map(\.id))
-    } else {
+    // No selector: every device, including those a rescan registers while the stream is open
+    // (a fixed set left them out until the stream was opened again), and none yet is no error
+    // (a BMC plugin has no devices until its first poll).
+    var ids: Set<String>? = nil
+    if !request.selectors.isEmpty {
+      var selected: Set<String> = []
       for selector in request.selectors {
-        ids.formUnion(try select(id: selector.id, tags: selector.tags).map(\.id))
+        selected.formUnion(try select(id: selector.id, tags: selector.tags).map(\.id))
       }
+      guard !selected.isEmpty else {
+        throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
+      }
+      ids = selected
     }
-    guard !ids.isEmpty else {
-      throw RPCError(code: .unknown, message: "specified selector does not match any known devices")
-    }
+    let deviceCount = ids?.count ?? devices.devices.count
     let opened = openStreams.add(1)
     metrics?.openReadStreams(opened)
-    logger.info("read stream opened", metadata: ["devices": "\(ids.count)", "open_streams": "\(opened)"])
+    logger.info("read stream opened", metadata: ["devices": "\(ids == nil ? "all (\(deviceCount) now)" : "\(deviceCount)")", "open_streams": "\(opened)"])
     defer {
       let open = openStreams.add(-1)
       metrics?.openReadStreams(open)
       logger.info("read stream closed", metadata: ["open_streams": "\(open)"])
     }
-    for await batch in readings.subscribe(to: ids) {
+    for await batch in readings.subscribe(to: ids, deviceCount: deviceCount) {
       try await response.write(contentsOf: batch.messages)
     }
   }

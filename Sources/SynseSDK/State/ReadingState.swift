@@ -26,7 +26,8 @@ final class ReadingState: Sendable {
   }
 
   private struct Subscriber {
-    let deviceIDs: Set<String>
+    /// nil: every device, those registered after the stream opened included.
+    let deviceIDs: Set<String>?
     let continuation: AsyncStream<Batch>.Continuation
   }
 
@@ -58,7 +59,7 @@ final class ReadingState: Sendable {
         }
       }
     }
-    let targets = subscribers.withLock { $0.values.filter { $0.deviceIDs.contains(batch.device.id) } }
+    let targets = subscribers.withLock { $0.values.filter { $0.deviceIDs?.contains(batch.device.id) ?? true } }
     for subscriber in targets { subscriber.continuation.yield(batch) }
   }
 
@@ -97,13 +98,15 @@ final class ReadingState: Sendable {
     }
   }
 
-  /// A stream of every new batch for the given devices, until the stream's consumer ends.
-  func subscribe(to deviceIDs: Set<String>) -> AsyncStream<Batch> {
+  /// A stream of every new batch for the given devices (nil: every device, also those
+  /// registered later; `deviceCount` of them now), until the stream's consumer ends.
+  func subscribe(to deviceIDs: Set<String>?, deviceCount: Int = 0) -> AsyncStream<Batch> {
     let key = UUID()
     // A slow consumer loses the oldest batches rather than growing memory without bound, but
     // never within two read passes: at 1,024 batches a server following 10,000 devices lost
     // whole devices every pass it fell behind, and their health went `unknown` by the hundreds.
-    let (stream, continuation) = AsyncStream<Batch>.makeStream(bufferingPolicy: .bufferingNewest(max(1024, 2 * deviceIDs.count)))
+    let devices = deviceIDs?.count ?? deviceCount
+    let (stream, continuation) = AsyncStream<Batch>.makeStream(bufferingPolicy: .bufferingNewest(max(1024, 2 * devices)))
     continuation.onTermination = { [weak self] _ in
       _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
     }

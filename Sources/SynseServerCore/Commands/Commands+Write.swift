@@ -12,12 +12,27 @@ extension Commands {
     return .array(handles.map(\.json))
   }
 
-  /// Writes and waits for every transaction to finish; `device` echoes the path value.
+  /// Writes and waits until every transaction is final (docs/api-v3.md §5.11); `device`
+  /// echoes the path value. The plugin's `WriteAsync`, then each transaction awaited by
+  /// ``awaitFinal(_:plugin:device:)`` for as long as its own timeout allows. The original made
+  /// one `WriteSync` call bounded by `grpc.timeout` (3 s), so a slower write failed with 500,
+  /// its transaction was lost and a working plugin was marked inactive.
+  /// - Returns: each transaction's final status, or for one still open when its wait ended
+  ///   (plugin unreachable) its latest status with a `message` saying so; it stays cached and
+  ///   followed, so its `transaction.finished` event still comes.
   public func writeSync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
     let plugin = try await writableOwner(of: deviceID)
-    let statuses = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeSync(deviceID: deviceID, items: items) }
-    for status in statuses { transactions.add(status.id, pluginID: plugin.id, device: deviceID) }
-    finishOrFollow(statuses, plugin: plugin, device: devices.device(deviceID)?.id ?? deviceID)
+    let handles = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
+    let device = devices.device(deviceID)?.id ?? deviceID
+    for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: deviceID) }
+    let statuses = await withTaskGroup(of: (Int, TransactionRecord).self) { group in
+      for (index, handle) in handles.enumerated() {
+        group.addTask { (index, await self.awaitFinal(handle, plugin: plugin, device: device)) }
+      }
+      var statuses = [TransactionRecord?](repeating: nil, count: handles.count)
+      for await (index, status) in group { statuses[index] = status }
+      return statuses.compactMap { $0 }
+    }
     return .array(statuses.map { $0.json(device: deviceID) })
   }
 

@@ -1,9 +1,10 @@
 import Foundation
+import SynseSupport
 
 /// `transaction.finished`: one event per accepted write transaction once it reaches a final
 /// status (`DONE` or `ERROR`), whether or not a client asks about it.
 ///
-/// Sync writes publish when the plugin answers; async writes are followed in the background
+/// Sync writes publish when their wait sees the final status; async writes are followed in the background
 /// by polling the plugin's `Transaction` RPC (100 ms, doubling to 5 s) for at most
 /// `cache.transaction.ttl`. A transaction that is not final by then, or that its plugin no
 /// longer knows (restarted), is published with status `unknown` and a `message` saying why.
@@ -14,15 +15,44 @@ extension Commands {
   /// Final statuses (docs/plugin-protocol.md `WriteStatus`).
   static let finalStatuses: Set<String> = ["DONE", "ERROR"]
 
-  /// Publishes the final ones of `statuses` and follows the others.
-  func finishOrFollow(_ statuses: [TransactionRecord], plugin: PluginHandle, device: String) {
-    for status in statuses {
-      if Self.finalStatuses.contains(status.status) {
-        publishFinished(status, plugin: plugin.id, device: device)
-      } else {
-        follow(status.id, plugin: plugin.id, device: device)
+  /// Polls the plugin's `Transaction` RPC for `handle` (25 ms, doubling to 500 ms) until the
+  /// transaction is final, publishing it, or until its own `timeout` (30 s, the Go SDK's
+  /// default, when unreadable) plus `grpc.timeout` passed or the task was cancelled: then it is
+  /// handed to ``follow(_:plugin:device:)`` and its latest status returned with a `message`
+  /// saying why the wait ended.
+  func awaitFinal(_ handle: WriteTransactionRecord, plugin: PluginHandle, device: String) async -> TransactionRecord {
+    let allowed = GoDuration.parse(handle.timeout).map { max($0, .zero) } ?? .seconds(30)
+    let deadline = ContinuousClock.now + allowed + configuration.grpc.timeout
+    var latest = TransactionRecord(
+      id: handle.id, created: "", updated: "", timeout: handle.timeout, status: "PENDING", context: handle.context, message: "")
+    var problem = ""
+    var delay = Duration.milliseconds(25)
+    while true {
+      do throws(PluginCallError) {
+        latest = try await plugin.client.transaction(id: handle.id)
+        problem = ""
+        if Self.finalStatuses.contains(latest.status) {
+          publishFinished(latest, plugin: plugin.id, device: device)
+          return latest
+        }
+      } catch {
+        guard !error.isPluginLevel else {
+          let message = "plugin no longer knows the transaction: \(error)"
+          publishUnknown(handle.id, last: latest, plugin: plugin.id, device: device, message: message)
+          latest.message = message
+          return latest
+        }
+        problem = ": plugin \(plugin.id) not reachable (\(error))"
       }
+      let now = ContinuousClock.now
+      guard now < deadline, !Task.isCancelled else { break }
+      try? await Task.sleep(until: min(now + delay, deadline), clock: .continuous)
+      delay = min(delay * 2, .milliseconds(500))
     }
+    follow(handle.id, plugin: plugin.id, device: device)
+    let reason = Task.isCancelled ? "the request ended" : "not final within its timeout (\(handle.timeout)) and grpc.timeout"
+    latest.message = "\(reason)\(problem); still followed: GET /v3/transaction/\(handle.id)"
+    return latest
   }
 
   /// Polls transaction `id` until it is final or `cache.transaction.ttl` passed.

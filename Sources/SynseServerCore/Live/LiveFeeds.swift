@@ -9,8 +9,9 @@ import Synchronization
 ///
 /// Once a second it opens the stream of every active plugin that has none (a plugin whose
 /// stream ended waits `retry`, doubling up to 30 s, so a plugin that refuses streams is not
-/// hammered) and marks stale sensors `unknown`. When a plugin's stream ends (the plugin died or
-/// went away), its sensors become `unknown` at once and its reads go to the plugin again.
+/// hammered), marks stale sensors `unknown` and stops serving devices that stopped reporting.
+/// When a plugin's stream ends (the plugin died or went away), its sensors become `unknown` at
+/// once and its reads go to the plugin again.
 public struct LiveFeeds: Service {
   let commands: Commands
   let live: LiveReadings
@@ -41,6 +42,7 @@ public struct LiveFeeds: Service {
     await withDiscardingTaskGroup { group in
       while !Task.isCancelled {
         live.monitor.sweep()
+        live.sweep()
         let now = clock.now
         let due = table.feeds.withLock { feeds in
           commands.registry.plugins.filter { plugin in

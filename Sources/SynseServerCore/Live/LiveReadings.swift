@@ -15,6 +15,8 @@ public final class LiveReadings: Sendable {
     /// Latest readings per device, one per sensor (reading type and place among the device's
     /// readings of that type, ``ReadingSequencer``), in arrival order.
     var readings: [String: [ReadingRecord]] = [:]
+    /// When each of those readings arrived, and the gap before it (nil for a sensor's first).
+    var arrivals: [String: [(at: ContinuousClock.Instant, interval: Duration?)]] = [:]
     /// The plugin's whole read, rendered, until the next reading arrives.
     var snapshot: SharedRead?
     var snapshotGeneration = -1
@@ -37,8 +39,31 @@ public final class LiveReadings: Sendable {
     var reading = reading
     reading.health = monitor.observe(reading, plugin: plugin)
     reading = reading.renderedOnce()
-    feeds.withLock { feeds in feeds[plugin, default: Feed()].store(reading) }
+    let now = ContinuousClock.now
+    feeds.withLock { feeds in feeds[plugin, default: Feed()].store(reading, at: now) }
     return reading
+  }
+
+  /// Drops the devices none of whose sensors had a reading for `health.unknown_after` of their
+  /// read intervals, as ``HealthMonitor/sweep()`` marks them `unknown`: a device the plugin no
+  /// longer reads (removed, or its BMC gone) is left out of `/v3/read` as a direct `Read` leaves
+  /// it out, rather than served with its last value until the device cache is rebuilt.
+  func sweep() {
+    let now = ContinuousClock.now
+    let unknownAfter = monitor.unknownAfter
+    feeds.withLock { feeds in
+      for plugin in feeds.keys {
+        let stale = feeds[plugin]!.arrivals.compactMap { device, arrivals -> String? in
+          let fresh = arrivals.contains { arrival in
+            guard let interval = arrival.interval else { return true }
+            return arrival.at.duration(to: now) <= interval * unknownAfter
+          }
+          return fresh ? nil : device
+        }
+        guard !stale.isEmpty else { continue }
+        feeds[plugin]!.drop(stale)
+      }
+    }
   }
 
   /// A reading from any other source (a direct `Read`, a filtered stream, the read cache) with
@@ -110,14 +135,28 @@ public final class LiveReadings: Sendable {
 }
 
 extension LiveReadings.Feed {
-  mutating func store(_ reading: ReadingRecord) {
+  mutating func store(_ reading: ReadingRecord, at now: ContinuousClock.Instant) {
     version += 1
     snapshot = nil
     snapshotGeneration = -1
     if let index = readings[reading.device]?.firstIndex(where: { $0.isSameSensor(as: reading) }) {
       readings[reading.device]![index] = reading
+      // As the monitor measures a sensor's read interval: at least a second.
+      let gap = max(.seconds(1), arrivals[reading.device]![index].at.duration(to: now))
+      arrivals[reading.device]![index] = (now, gap)
     } else {
       readings[reading.device, default: []].append(reading)
+      arrivals[reading.device, default: []].append((now, nil))
+    }
+  }
+
+  mutating func drop(_ devices: [String]) {
+    version += 1
+    snapshot = nil
+    snapshotGeneration = -1
+    for device in devices {
+      readings[device] = nil
+      arrivals[device] = nil
     }
   }
 }

@@ -14,6 +14,8 @@ Redfish side:
   GET  /redfish/v1/Chassis, /redfish/v1/Chassis/1   token required, else 401
   PATCH /redfish/v1/Chassis/1                 token required; records If-Match
   GET  /redfish/v1/Moved                      301 to /redfish/v1/Chassis/1
+  GET  /redfish/v1/MovedAway                  302 to http://localhost:PORT/redfish/v1/ (another
+                                              origin by name: credentials must not follow)
   GET  /redfish/v1/Big                        a 17 MiB JSON body
   GET  /redfish/v1/Dribble                    200 bytes, one every 0.3 s
   anything else                               404 with a Redfish error body
@@ -102,6 +104,8 @@ class Handler(BaseHTTPRequestHandler):
                              "IndicatorLED": "Off"}, {"ETag": 'W/"1"'})
         elif path == "/redfish/v1/Moved":
             self.reply(301, None, {"Location": "/redfish/v1/Chassis/1"})
+        elif path == "/redfish/v1/MovedAway":
+            self.reply(302, None, {"Location": f"http://localhost:{self.server.server_address[1]}/redfish/v1/"})
         elif path == "/redfish/v1/Dribble":
             self.dribble()
         elif path == "/redfish/v1/Big":

@@ -19,6 +19,10 @@ final class FakePlugin: Sendable {
     var readings: [ReadingRecord]
     var reachable = true
     var transactions: [String: (context: WriteContext, step: Int)] = [:]
+    /// Each transaction's `timeout`, as the SDK gives the device's write timeout.
+    var writeTimeout = "30s"
+    /// Set: the plugin becomes unreachable right after accepting a write (it died mid-write).
+    var vanishAfterWrite = false
     var calls: [String: Int] = [:]
     var refused: [String: Int] = [:]
   }
@@ -87,8 +91,17 @@ final class FakePlugin: Sendable {
         let id = "\(state.metadata.id)-t\(state.transactions.count + 1)"
         let context = WriteContext(action: item.action, data: item.data, transaction: item.transaction)
         state.transactions[id] = (context, 0)
-        return WriteTransactionRecord(id: id, device: deviceID, context: context, timeout: "30s")
+        if state.vanishAfterWrite { state.reachable = false }
+        return WriteTransactionRecord(id: id, device: deviceID, context: context, timeout: state.writeTimeout)
       }
+    }
+  }
+
+  /// Gives transactions `timeout` from now on; `vanish`: drop off the network after the next write.
+  func writes(timeout: String, vanish: Bool) {
+    state.withLock { state in
+      state.writeTimeout = timeout
+      state.vanishAfterWrite = vanish
     }
   }
 
@@ -98,7 +111,7 @@ final class FakePlugin: Sendable {
       guard let (context, step) = state.transactions[id] else { return nil }
       state.transactions[id] = (context, min(step + 1, Self.transactionSteps.count - 1))
       return TransactionRecord(
-        id: id, created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:0\(step)Z", timeout: "30s",
+        id: id, created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:0\(step)Z", timeout: state.writeTimeout,
         status: Self.transactionSteps[step], context: context, message: "")
     }
   }

@@ -1,6 +1,7 @@
 public import Foundation
 public import NIOSSL
 public import SynseSDK
+import SynseSupport
 
 /// One BMC of the plugin: one `dynamicRegistration.config` item of the plugin config.
 ///
@@ -170,7 +171,19 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     return text
   }
 
+  /// Foundation's own errors name a Cocoa domain and code ("NSCocoaErrorDomain 256") for a
+  /// directory or an unreadable file, so those causes are checked and said first.
   private static func read(_ path: String, key: String) throws(ConfigError) -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': no such file")
+    }
+    if isDirectory.boolValue {
+      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': it is a directory, not a file")
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': permission denied")
+    }
     do {
       return try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {

@@ -32,7 +32,16 @@ struct ChassisWalk {
       legacy += powerSupplies(resource.PowerSupplies ?? [], of: power, factory: factory)
       legacy += powerControl(resource.PowerControl ?? [], of: power, factory: factory)
     }
-    let duplicates = LegacyMatch(sensors: sensorFacts, legacy: legacy.map(\.facts)).duplicates()
+    var duplicates = LegacyMatch(sensors: sensorFacts, legacy: legacy.map(\.facts)).duplicates()
+    if let memory = fetcher.memory {
+      memory.rememberTwins(duplicates.map { legacy[$0].point.key })
+      // A Sensor that failed this walk keeps its twin hidden: the sensor's device goes without
+      // a reading (stale, then unknown) instead of being replaced by another device ID.
+      if let sensors = chassis.Sensors?.id, fetcher.isIncomplete(sensors) {
+        let twins = memory.legacyTwins
+        duplicates.formUnion(legacy.indices.filter { twins.contains(legacy[$0].point.key) })
+      }
+    }
     var points = sensorPoints
     points += legacy.enumerated().filter { !duplicates.contains($0.offset) }.map(\.element.point)
     if let led = factory.led(
@@ -53,7 +62,7 @@ struct ChassisWalk {
     return factory.reading(
       key: id, path: id, kind: .of(unit: sensor.ReadingUnits, readingType: type), name: sensor.Name ?? sensor.Id ?? id,
       value: sensor.Reading, status: sensor.Status, physicalContext: sensor.PhysicalContext,
-      thresholds: thresholds(of: id) { () throws(ThresholdMapping.Refused) in try ThresholdMapping.sensor(sensor.Thresholds) })
+      thresholds: thresholds(of: id) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.sensor(sensor.Thresholds, ignored: ignored) })
   }
 
   /// Points of `Temperatures`, `Fans` or `Voltages`; `reading` gives a member's unit, reading
@@ -69,7 +78,7 @@ struct ChassisWalk {
       let point = factory.reading(
         key: key, path: path, kind: .of(unit: unit, readingType: type), name: name, value: member[keyPath: value],
         status: member.Status, physicalContext: member.PhysicalContext,
-        thresholds: thresholds(of: key) { () throws(ThresholdMapping.Refused) in try ThresholdMapping.legacy(member) })
+        thresholds: thresholds(of: key) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.legacy(member, ignored: ignored) })
       return (point, facts(point, member.PhysicalContext, member.RelatedItem, member.DataSourceUri))
     }
   }
@@ -105,9 +114,12 @@ struct ChassisWalk {
       relatedItems: (related ?? []).compactMap(\.id), dataSourceUri: source)
   }
 
-  /// The mapped thresholds, or nil with a problem naming `key` when they are refused.
-  private func thresholds(of key: String, _ map: () throws(ThresholdMapping.Refused) -> Thresholds?) -> Thresholds? {
-    do { return try map() } catch {
+  /// The mapped thresholds, or nil with a problem naming `key` when they are refused; a single
+  /// threshold `map` leaves out is a problem too.
+  private func thresholds(
+    of key: String, _ map: (_ ignored: (String) -> Void) throws(ThresholdMapping.Refused) -> Thresholds?
+  ) -> Thresholds? {
+    do { return try map { fetcher.problem(key, $0) } } catch {
       fetcher.problem(key, "thresholds dropped: \(error.reason)")
       return nil
     }

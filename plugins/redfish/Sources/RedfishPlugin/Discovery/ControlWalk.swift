@@ -56,7 +56,7 @@ struct ControlWalk {
           if let source = excerpt.DataSourceUri, !sources.insert(source).inserted { continue }
           let key = id + "#" + pointer
           let thresholds: Thresholds?
-          do { thresholds = try ThresholdMapping.sensor(excerpt.Thresholds) } catch {
+          do { thresholds = try ThresholdMapping.sensor(excerpt.Thresholds) { fetcher.problem(key, $0) } } catch {
             fetcher.problem(key, "thresholds dropped: \(error.reason)")
             thresholds = nil
           }

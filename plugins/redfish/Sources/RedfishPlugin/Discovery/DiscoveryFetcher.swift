@@ -20,6 +20,8 @@ final class DiscoveryFetcher: Sendable {
   private struct State {
     var requests = 0
     var problems: [String] = []
+    /// Collections of which a page or a member failed in this walk.
+    var incomplete: Set<String> = []
     /// The `$expand` query, nil once the service refused it (or never offered it).
     var expandQuery: String?
   }
@@ -33,6 +35,8 @@ final class DiscoveryFetcher: Sendable {
 
   var requestCount: Int { state.withLock { $0.requests } }
   var problems: [String] { state.withLock { $0.problems } }
+  /// Whether a page or a member of the collection at `path` failed in this walk.
+  func isIncomplete(_ path: String) -> Bool { state.withLock { $0.incomplete.contains(path) } }
   func setExpandQuery(_ query: String?) { state.withLock { $0.expandQuery = query } }
 
   /// Stops asking with `$expand` in this walk and, through ``memory``, in later ones.
@@ -56,14 +60,19 @@ final class DiscoveryFetcher: Sendable {
 
   /// GET `path` and decode it as `T`; nil (and a problem naming `path`) when it fails.
   func fetch<T: Decodable>(_ path: String, as type: T.Type) async -> T? {
+    let body: Data
     do {
-      return try decode(try await get(path).body, as: type)
-    } catch let error as RedfishError {
-      problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
+      body = try await get(path).body
     } catch {
-      problem(path, DecodeProblem.describe(error))
+      problem(path, error.message.isEmpty ? error.kind.rawValue : error.message)
+      return nil
     }
-    return nil
+    do {
+      return try decode(body, as: type)
+    } catch {
+      problem(path, DecodeProblem.describe(error, body: body))
+      return nil
+    }
   }
 
   func decode<T: Decodable>(_ body: Data, as type: T.Type) throws -> T {
@@ -78,31 +87,40 @@ final class DiscoveryFetcher: Sendable {
     var slots: [Slot<M>] = []
     var page: String? = path
     var seen: Set<String> = []
+    var failed = false
     while let current = page {
       guard !seen.contains(current), seen.count < Self.maxPages else {
         problem(current, "Members@odata.nextLink repeats or exceeds \(Self.maxPages) pages; rest of \(path) skipped")
+        failed = true
         break
       }
       seen.insert(current)
       let answer: RedfishCollection<M>? = await collectionPage(current, first: current == path)
-      guard let body = answer else { break }
+      guard let body = answer else {
+        failed = true
+        break
+      }
       for member in body.Members ?? [] {
         switch member {
         case .resource(let id, let resource): slots.append(.done(id ?? "\(current)#/Members/\(slots.count)", resource))
         case .link(let id): slots.append(.pending(id))
-        case .bad(let id, let reason): problem(id, reason)
+        case .bad(let id, let reason):
+          problem(id, reason)
+          failed = true
         }
       }
       page = body.nextLink
     }
     let pending = slots.compactMap { if case .pending(let id) = $0 { id } else { nil } }
     var fetched = await fetchAll(pending, as: type).makeIterator()
-    return slots.compactMap { slot in
+    let members = slots.compactMap { slot -> (id: String, resource: M)? in
       switch slot {
       case .done(let id, let resource): (id, resource)
       case .pending(let id): (fetched.next() ?? nil).map { (id, $0) }
       }
     }
+    if failed || members.count < slots.count { state.withLock { _ = $0.incomplete.insert(path) } }
+    return members
   }
 
   private enum Slot<M> {

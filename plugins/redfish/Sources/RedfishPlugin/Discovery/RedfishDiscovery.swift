@@ -3,9 +3,12 @@ import Synchronization
 
 /// What the walks of one BMC learn about it, kept by the caller from poll to poll (one per
 /// endpoint): whether the service refused `$expand` although it advertises it (sushy-static
-/// does), so later walks do not spend a request asking again.
+/// does), so later walks do not spend a request asking again; and which legacy members were
+/// found to be a `Sensor`'s twin, so a walk in which that `Sensor` fails does not bring the
+/// twin back as a device of its own (its ID would replace the sensor's until the next walk).
 public final class RedfishWalkMemory: Sendable {
   private let refused = Mutex(false)
+  private let twins = Mutex<Set<String>>([])
 
   public init() {}
 
@@ -13,6 +16,14 @@ public final class RedfishWalkMemory: Sendable {
   public var expandRefused: Bool { refused.withLock { $0 } }
 
   func refuseExpand() { refused.withLock { $0 = true } }
+
+  /// Keys of legacy points an earlier walk matched to a `Sensor` (``LegacyMatch``).
+  var legacyTwins: Set<String> { twins.withLock { $0 } }
+
+  func rememberTwins(_ keys: [String]) {
+    guard !keys.isEmpty else { return }
+    twins.withLock { $0.formUnion(keys) }
+  }
 }
 
 /// Walks a Redfish service from its root (DSP0266 §9.1) and returns every sensor and control as
@@ -49,7 +60,7 @@ public enum RedfishDiscovery {
     let body = try await fetcher.get(rootPath).body
     let root: ServiceRoot
     do { root = try fetcher.decode(body, as: ServiceRoot.self) } catch {
-      throw notRedfish(transport, rootPath, DecodeProblem.describe(error))
+      throw notRedfish(transport, rootPath, DecodeProblem.describe(error, body: body))
     }
     guard root.isServiceRoot else { throw notRedfish(transport, rootPath, "no RedfishVersion or #ServiceRoot @odata.type") }
     fetcher.setExpandQuery(memory?.expandRefused == true ? nil : root.expandQuery)

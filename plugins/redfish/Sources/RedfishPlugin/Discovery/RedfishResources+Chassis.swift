@@ -41,7 +41,7 @@ struct SensorThresholds: Decodable, Sendable {
 /// `Sensor.Threshold`: `Reading` in the sensor's unit, `Activation` (`Increasing`, `Decreasing`,
 /// `Either`, `Disabled`), ISO 8601 `DwellTime`/`HysteresisDuration`, signed `HysteresisReading`.
 struct SensorThreshold: Decodable, Sendable {
-  var Reading: Double?
+  var Reading: ThresholdNumber?
   var Activation: String?
   var DwellTime: String?
   var HysteresisReading: Double?
@@ -78,12 +78,12 @@ struct LegacyReadingProperties: Decodable, Sendable {
   var RelatedItem: [RedfishRef]?
   /// Not in the legacy schemas, but honoured when a service links the member to its `Sensor`.
   var DataSourceUri: String?
-  var UpperThresholdNonCritical: Double?
-  var UpperThresholdCritical: Double?
-  var UpperThresholdFatal: Double?
-  var LowerThresholdNonCritical: Double?
-  var LowerThresholdCritical: Double?
-  var LowerThresholdFatal: Double?
+  var UpperThresholdNonCritical: ThresholdNumber?
+  var UpperThresholdCritical: ThresholdNumber?
+  var UpperThresholdFatal: ThresholdNumber?
+  var LowerThresholdNonCritical: ThresholdNumber?
+  var LowerThresholdCritical: ThresholdNumber?
+  var LowerThresholdFatal: ThresholdNumber?
 }
 
 /// A member of `Power.PowerSupplies`. Each reading property the member has (even `null`) is a
@@ -114,4 +114,27 @@ struct PowerControlProperties: Decodable, Sendable {
   var PowerConsumedWatts: Double?
   var PhysicalContext: String?
   var RelatedItem: [RedfishRef]?
+}
+
+/// A threshold's number as a service sent it: a number, `null`, or something else (`"N/A"`,
+/// seen on BMCs) kept as text, so one bad threshold drops only itself, with a problem, and not
+/// the whole resource and its reading with it.
+struct ThresholdNumber: Decodable, Sendable {
+  var value: Double?
+  /// What was sent instead of a number (JSON text), nil when it was a number or `null`.
+  var invalid: String?
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if c.decodeNil() { return }
+    if let number = try? c.decode(Double.self) {
+      value = number
+    } else if let text = try? c.decode(String.self) {
+      invalid = "\"\(text)\""
+    } else if let flag = try? c.decode(Bool.self) {
+      invalid = "\(flag)"
+    } else {
+      invalid = "an object or array"
+    }
+  }
 }

@@ -142,8 +142,13 @@ struct AnyKey: CodingKey {
 enum DecodeProblem {
   /// `below`: leading path components to leave out (an expanded member's `Members.<n>`), so a
   /// member's reason reads the same expanded or fetched alone.
-  static func describe(_ error: any Error, below: Int = 0) -> String {
+  /// - Parameter body: the document, when at hand: a body that is not JSON at all (a proxy's
+  ///   or a busy BMC's HTML page) is said to be so, with its first characters.
+  static func describe(_ error: any Error, below: Int = 0, body: Data? = nil) -> String {
     guard let error = error as? DecodingError else { return "\(error)" }
+    if case .dataCorrupted(let context) = error, context.codingPath.count <= below, let body, let start = notJSON(body) {
+      return "not JSON: the body starts with \"\(start)\""
+    }
     func at(_ path: [any CodingKey]) -> String {
       let path = path.dropFirst(below)
       return path.isEmpty ? "" : " at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
@@ -156,5 +161,14 @@ enum DecodeProblem {
     case .valueNotFound(let type, let context): return "null\(at(context.codingPath)): expected \(type)"
     @unknown default: return "\(error)"
     }
+  }
+
+  /// The first characters of `body`, one line, when it does not start like a JSON document.
+  static func notJSON(_ body: Data) -> String? {
+    let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    if let first = text.first, first == "{" || first == "[" { return nil }
+    if text.isEmpty { return "" }
+    let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    return line.count > 40 ? String(line.prefix(40)) + "…" : line
   }
 }

@@ -14,10 +14,11 @@ enum ThresholdMapping {
   /// magnitude and the longest duration are taken: no threshold then clears sooner than the
   /// service asked.
   ///
+  /// - Parameter ignored: told of each threshold left out for a `Reading` that is not a number.
   /// - Returns: nil when no threshold is set.
   /// - Throws: ``Refused`` for an unknown `Activation`, a duration that is not ISO 8601, or a set
   ///   that fails ``Thresholds/validate()`` (e.g. `UpperCritical` below `UpperCaution`).
-  static func sensor(_ source: SensorThresholds?) throws(Refused) -> Thresholds? {
+  static func sensor(_ source: SensorThresholds?, ignored: (String) -> Void) throws(Refused) -> Thresholds? {
     guard let source else { return nil }
     let pairs: [(ThresholdKind, SensorThreshold?)] = [
       (.lowerCaution, source.LowerCaution), (.upperCaution, source.UpperCaution),
@@ -26,8 +27,12 @@ enum ThresholdMapping {
     ]
     var result = Thresholds()
     for case (let kind, let threshold?) in pairs {
-      guard let reading = threshold.Reading, threshold.Activation != "Disabled" else { continue }
       let key = kind.redfishKey
+      if let invalid = threshold.Reading?.invalid {
+        ignored("\(key).Reading \(invalid) is not a number: that threshold ignored")
+        continue
+      }
+      guard let reading = threshold.Reading?.value, threshold.Activation != "Disabled" else { continue }
       var activation = ThresholdActivation.either
       if let text = threshold.Activation {
         guard let known = ThresholdActivation(rawValue: text) else {
@@ -48,12 +53,19 @@ enum ThresholdMapping {
 
   /// Legacy `Thermal`/`Power` members: `…ThresholdNonCritical` is caution, `…Critical` critical,
   /// `…Fatal` fatal (Thermal v1_x, Power v1_x), activation `Either`, no dwell.
-  static func legacy(_ member: LegacyReading) throws(Refused) -> Thresholds? {
-    func threshold(_ value: Double?) -> Threshold? { value.map { Threshold(reading: $0) } }
+  /// A property that is not a number is left out and `ignored` told.
+  static func legacy(_ member: LegacyReading, ignored: (String) -> Void) throws(Refused) -> Thresholds? {
+    func threshold(_ number: ThresholdNumber?, _ property: String) -> Threshold? {
+      if let invalid = number?.invalid { ignored("\(property) \(invalid) is not a number: that threshold ignored") }
+      return number?.value.map { Threshold(reading: $0) }
+    }
     let result = Thresholds(
-      lowerCaution: threshold(member.LowerThresholdNonCritical), upperCaution: threshold(member.UpperThresholdNonCritical),
-      lowerCritical: threshold(member.LowerThresholdCritical), upperCritical: threshold(member.UpperThresholdCritical),
-      lowerFatal: threshold(member.LowerThresholdFatal), upperFatal: threshold(member.UpperThresholdFatal))
+      lowerCaution: threshold(member.LowerThresholdNonCritical, "LowerThresholdNonCritical"),
+      upperCaution: threshold(member.UpperThresholdNonCritical, "UpperThresholdNonCritical"),
+      lowerCritical: threshold(member.LowerThresholdCritical, "LowerThresholdCritical"),
+      upperCritical: threshold(member.UpperThresholdCritical, "UpperThresholdCritical"),
+      lowerFatal: threshold(member.LowerThresholdFatal, "LowerThresholdFatal"),
+      upperFatal: threshold(member.UpperThresholdFatal, "UpperThresholdFatal"))
     return try validated(result)
   }
 

@@ -44,6 +44,7 @@ enum RedfishDevices {
     var prototypes: [DeviceConfig.Prototype] = []
     var problems: [String] = []
     var keys = claimed
+    var shadowed = 0
     for point in inventory.points {
       let key = key(inventory, point)
       guard deviceTypes.contains(point.deviceType) else {
@@ -54,8 +55,12 @@ enum RedfishDevices {
         problems.append("\(point.key): output '\(point.output)' is not registered; left out")
         continue
       }
+      if claimed.contains(key) {
+        shadowed += 1
+        continue
+      }
       guard keys.insert(key).inserted else {
-        problems.append("\(point.key): already a device (listed twice, or by an earlier BMC with the same service UUID); served once")
+        problems.append("\(point.key): listed twice by this BMC; served once")
         continue
       }
       var instance = DeviceConfig.Instance()
@@ -69,6 +74,8 @@ enum RedfishDevices {
       instance.location = "\(endpoint) \(point.key)"
       // A reset is confirmed once PowerState reads back; servers take a minute or more to boot.
       if case .reset = point.control { instance.writeTimeout = .seconds(180) }
+      // Which BMC: two of one model have the same chassis and sensor tags.
+      instance.tags.append(endpointTag(endpoint))
       for tag in point.tags {
         if !tag.contains("{{"), (try? Tag(parsing: tag)) != nil {
           instance.tags.append(tag)
@@ -90,7 +97,18 @@ enum RedfishDevices {
       prototype.instances = [instance]
       prototypes.append(prototype)
     }
+    // One line, not one per point: a BMC reached at two addresses repeats every device.
+    if shadowed > 0 {
+      problems.append(
+        "\(shadowed) points are already devices of an earlier-configured BMC with the same service UUID (\(inventory.serviceUUID)); served once, from there")
+    }
     return (prototypes, problems)
+  }
+
+  /// `redfish/endpoint:<host[-port]>`: the endpoint without its scheme, as a tag label.
+  static func endpointTag(_ endpoint: String) -> String {
+    let host = endpoint.split(separator: "://", maxSplits: 1).last.map(String.init) ?? endpoint
+    return "redfish/endpoint:" + (PointFactory.label(host) ?? "unknown")
   }
 
   /// A point's current value as the device's one reading, with the point's context (Redfish

@@ -1,5 +1,6 @@
 public import Logging
 public import SynseSDK
+import SynseSupport
 
 /// The Redfish plugin: the sensors, LEDs, system power and PDU outlets of every BMC in the
 /// plugin config's `dynamicRegistration.config` list as Synse devices (docs/redfish.md).
@@ -124,10 +125,16 @@ public struct RedfishPlugin: Sendable {
     await withTaskGroup(of: Void.self) { group in
       for poller in pollers { group.addTask { await poller.firstWalk(within: poller.timeout) } }
     }
-    let answered = pollers.filter { $0.inventory != nil }
-    logger.info("first walk of each BMC", metadata: [
-      "answered": "\(answered.map(\.endpoint))", "not answered": "\(pollers.filter { $0.inventory == nil }.map(\.endpoint))",
-    ])
+    // One line per BMC, saying what happens next for those that did not answer in time.
+    for poller in pollers {
+      if let inventory = poller.inventory {
+        logger.info("BMC answered its first walk", metadata: ["endpoint": "\(poller.endpoint)", "points": "\(inventory.points.count)"])
+      } else {
+        logger.warning(
+          "BMC did not answer its first walk in time; still polled, its devices appear once it answers",
+          metadata: ["endpoint": "\(poller.endpoint)", "timeout": "\(GoDuration.format(poller.timeout))"])
+      }
+    }
   }
 
   /// The poller and device key of a device this plugin made.

@@ -6,6 +6,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 import SynseSDK
+import SynseSupport
 import Synchronization
 
 /// The ``RedfishTransport`` of one BMC over AsyncHTTPClient: its own HTTP client (connection
@@ -46,7 +47,9 @@ public final class RedfishClient: RedfishTransport {
     }
     let amount = TimeAmount.nanoseconds(Self.nanoseconds(settings.timeout))
     var configuration = HTTPClient.Configuration(
-      tlsConfiguration: tls, redirectConfiguration: .follow(max: 5, allowCycles: false),
+      // Redirects are followed by ``exchange`` itself: AsyncHTTPClient strips `Authorization`
+      // on a cross-origin redirect, but would send a session's `X-Auth-Token` along.
+      tlsConfiguration: tls, redirectConfiguration: .disallow,
       timeout: .init(connect: amount, read: amount))
     // A refused connection fails the request at once (the poller's backoff is the one retry
     // schedule), instead of AsyncHTTPClient reconnecting silently until the deadline.
@@ -137,10 +140,50 @@ public final class RedfishClient: RedfishTransport {
     }
   }
 
-  /// One HTTP exchange, counted; the deadline covers connect, answer and the whole body.
+  static let maximumRedirects = 5
+
+  /// One HTTP exchange and the redirects it leads to (at most ``maximumRedirects``, no cycles):
+  /// each request counted, with its own deadline. A 303, or a 301/302 answering a POST, is
+  /// followed with a GET (RFC 9110 §15.4); credentials are sent on only within the endpoint's
+  /// origin (scheme, host, port).
   func exchange(_ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)]) async throws(RedfishError) -> Answer {
+    var (method, body, headers) = (method, body, headers)
+    var url = endpoint + (path.hasPrefix("/") ? path : "/" + path)
+    var visited: Set<String> = [url]
+    for _ in 0...Self.maximumRedirects {
+      let answer = try await exchangeOnce(method, url, path, body: body, headers: headers)
+      guard [301, 302, 303, 307, 308].contains(answer.status), let location = answer.headers.first(name: "Location"),
+        let next = URL(string: location, relativeTo: URL(string: url))?.absoluteURL, next.scheme == "http" || next.scheme == "https"
+      else { return answer }
+      if !Self.sameOrigin(next, endpoint) {
+        headers.removeAll { ["x-auth-token", "authorization"].contains($0.0.lowercased()) }
+      }
+      if answer.status == 303 || (answer.status <= 302 && method == .POST) {
+        (method, body) = (.GET, nil)
+      }
+      guard visited.insert(next.absoluteString).inserted else {
+        throw failure(.status, path, status: answer.status, message: "redirect loop at \(next.absoluteString)")
+      }
+      url = next.absoluteString
+    }
+    throw failure(.status, path, message: "more than \(Self.maximumRedirects) redirects")
+  }
+
+  static func sameOrigin(_ url: URL, _ endpoint: String) -> Bool {
+    guard let base = URL(string: endpoint) else { return false }
+    func origin(_ url: URL) -> (String, String, Int) {
+      let scheme = url.scheme?.lowercased() ?? ""
+      return (scheme, url.host?.lowercased() ?? "", url.port ?? (scheme == "https" ? 443 : 80))
+    }
+    return origin(url) == origin(base)
+  }
+
+  /// One HTTP request to `url`, counted; the deadline covers connect, answer and the whole body.
+  private func exchangeOnce(
+    _ method: HTTPMethod, _ url: String, _ path: String, body: Data?, headers: [(String, String)]
+  ) async throws(RedfishError) -> Answer {
     requests.add(1, ordering: .relaxed)
-    var request = HTTPClientRequest(url: endpoint + (path.hasPrefix("/") ? path : "/" + path))
+    var request = HTTPClientRequest(url: url)
     request.method = method
     request.headers.add(name: "Accept", value: "application/json")
     request.headers.add(name: "OData-Version", value: "4.0")
@@ -193,7 +236,22 @@ public final class RedfishClient: RedfishTransport {
     if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
       return failure(.unreachable, path, message: "TLS handshake failed (\(error)); a self-signed BMC needs caFile or insecureSkipVerify")
     }
-    return failure(.unreachable, path, message: "cannot connect: \(error)")
+    return failure(.unreachable, path, message: Self.connectFailure("\(error)"))
+  }
+
+  /// NIO's text for a failed connect reads "connection reset (error set): Connection refused
+  /// (errno: 111)"; the common causes are said plainly, the raw text kept for the rest.
+  static func connectFailure(_ text: String) -> String {
+    if text.contains("Connection refused") {
+      return "Connection refused: nothing listens on that host and port (or a firewall rejects the connection)"
+    }
+    if text.contains("dnsAError") || text.contains("dnsAAAAError") || text.contains("Name or service not known") {
+      return "cannot resolve the host name (DNS): \(text)"
+    }
+    if text.contains("No route to host") || text.contains("Network is unreachable") {
+      return "no route to the host (down, or its network unreachable from here): \(text)"
+    }
+    return "cannot connect: \(text)"
   }
 
   /// Every error is built here, so no message (a BMC's error text included) can carry the password.

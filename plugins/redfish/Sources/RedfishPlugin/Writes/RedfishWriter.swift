@@ -33,7 +33,8 @@ public enum RedfishWriter {
   /// `writeTimeout` and ends the transaction ERROR; cancellation is honoured between requests.
   /// - Throws: ``HandlerError`` (no control, bad action or data — before any request; the BMC
   ///   refusing the request, with its `error.message`/`@Message.ExtendedInfo` text; the
-  ///   resource failing to read back); `CancellationError` when cancelled.
+  ///   resource failing to read back; cancelled once the BMC accepted it, naming what the
+  ///   resource last read back); `CancellationError` when cancelled before that.
   public static func write(_ point: RedfishPoint, action: String, data: String, transport: any RedfishTransport) async throws {
     guard let control = point.control else {
       throw HandlerError("\(point.path) is read-only: Redfish offers no write for it")
@@ -66,28 +67,37 @@ public enum RedfishWriter {
   }
 
   /// Reads `path` until ``RedfishWritePlan/readBack`` equals ``RedfishWritePlan/expected``.
+  /// Cancelled (the device's writeTimeout passed), it throws a ``HandlerError`` naming what
+  /// `path` last read back, which the SDK adds to its timeout message.
   private static func confirm(_ plan: RedfishWritePlan, at path: String, transport: any RedfishTransport) async throws {
     var failures = 0
+    var last = "no read-back of \(plan.readBack) yet"
+    func stopIfCancelled() throws {
+      guard Task.isCancelled else { return }
+      throw HandlerError("\(plan.summary) was accepted, but \(path) still shows \(last) (wanted \(plan.expected))")
+    }
     while true {
-      try Task.checkCancellation()
+      try stopIfCancelled()
       let state: RedfishResourceState
       do throws(RedfishError) {
         state = try RedfishResourceState(try await transport.get(path), endpoint: transport.endpoint, path: path)
         failures = 0
       } catch {
-        try Task.checkCancellation()
+        try stopIfCancelled()
         failures += 1
         guard error.isTransient, failures <= confirmRetries else {
           throw HandlerError("\(plan.summary) was accepted, but reading it back failed: \(error)")
         }
-        try await Task.sleep(for: confirmInterval)
+        last = "no answer to the read-back (\(error.kind.rawValue))"
+        try? await Task.sleep(for: confirmInterval)
         continue
       }
       guard let value = state.values[plan.readBack] else {
         throw HandlerError("\(plan.summary) was accepted, but \(path) reads back without \(plan.readBack)")
       }
       if value == plan.expected { return }
-      try await Task.sleep(for: confirmInterval)
+      last = "\(plan.readBack) \(value)"
+      try? await Task.sleep(for: confirmInterval)
     }
   }
 }

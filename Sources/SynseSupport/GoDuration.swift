@@ -12,7 +12,8 @@ public enum GoDuration {
 
   /// Parses a Go duration string.
   ///
-  /// - Returns: the duration, or `nil` when the text is not a Go duration.
+  /// - Returns: the duration, or `nil` when the text is not a Go duration or, as Go's
+  ///   "invalid duration", does not fit in 64-bit nanoseconds (about 292 years).
   public static func parse(_ text: String) -> Duration? {
     var rest = Substring(text.trimmingCharacters(in: .whitespaces))
     var negative = false
@@ -34,7 +35,7 @@ public enum GoDuration {
       rest = rest.dropFirst(unitText.count)
       totalNanoseconds += value * unit.1
     }
-    let nanoseconds = Int64(totalNanoseconds.rounded())
+    guard let nanoseconds = Int64(exactly: totalNanoseconds.rounded()) else { return nil }
     return .nanoseconds(negative ? -nanoseconds : nanoseconds)
   }
 
