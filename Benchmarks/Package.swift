@@ -25,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
   ],
   targets: [
     benchmark("plugin-read-bench", path: "PluginReadBench", [
@@ -44,6 +45,13 @@ let package = Package(
     benchmark("redfish-poll-bench", path: "RedfishPollBench", [
       .product(name: "RedfishPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"),
       .product(name: "Logging", package: "swift-log"),
+    ]),
+    benchmark("sse-latency-bench", path: "SSELatencyBench", [
+      .product(name: "SynseProtocol", package: "synse-swift"),
+      .product(name: "GRPCCore", package: "grpc-swift-2"),
+      .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      .product(name: "NIOCore", package: "swift-nio"),
     ]),
     benchmark("bare-hummingbird", path: "BareHummingbird", [
       .product(name: "SynseSupport", package: "synse-swift"), .product(name: "Hummingbird", package: "hummingbird"),

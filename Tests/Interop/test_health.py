@@ -144,7 +144,9 @@ def test_escalation_caution_critical_and_recovery_step_by_step(peers):
     # Each value held for five passes, so polls every 100 ms see each state.
     script(base, device, [85] * 5 + [95] * 5 + [85] * 5 + [70])
     wait_for(watch, timeout=15)
-    assert seen == ["ok", "warning", "critical", "warning", "ok"], seen
+    # The state before the script ("ok") is seen only if the first poll beats the plugin's next
+    # read pass (100 ms) after the write's DONE; the transition counts below cover it either way.
+    assert (seen[1:] if seen[:1] == ["ok"] else seen) == ["warning", "critical", "warning", "ok"], seen
     assert delta(before, transitions(base)) == {
         ("alarm.raised", "warning"): 1, ("alarm.changed", "critical"): 1, ("alarm.changed", "warning"): 1, ("alarm.cleared", "ok"): 1}
 

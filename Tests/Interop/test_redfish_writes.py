@@ -139,6 +139,8 @@ def test_system_power_on_then_off_is_done_only_when_the_bmc_reports_it(stack):
         # Read at once: the fake driver applied the reset 1-11 s after accepting it, so a
         # transaction that ended at the POST's 204 would find the old state here.
         assert bmc(stack.bmc, SYSTEM)["PowerState"] == state, data
+        # The device reads back what was written, in Synse's lowercase (as LEDs do), by the next walk.
+        wait_for(lambda: get(stack.base, f"/v3/read/{power}")[1][0]["value"] == data, timeout=30)
 
 
 def test_system_power_cycle_ends_on(stack):

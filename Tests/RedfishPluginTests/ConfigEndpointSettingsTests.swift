@@ -72,6 +72,16 @@ struct ConfigEndpointSettingsTests {
     #expect(error.code == .invalidValue && error.key == "endpoint" && error.message.contains(reason), "\(error)")
   }
 
+  /// One endpoint, one spelling: the scheme's own port and trailing slashes go, so the
+  /// duplicate check sees `http://bmc:80` and `http://bmc/` as `http://bmc`.
+  @Test(arguments: [
+    ("http://10.0.0.5:80", "http://10.0.0.5"), ("https://bmc:443/", "https://bmc"), ("HTTPS://bmc:8443", "https://bmc:8443"),
+    ("http://bmc:443", "http://bmc:443"),
+  ])
+  func endpointsAreNormalised(endpoint: String, normalised: String) throws {
+    #expect(try RedfishEndpointSettings(item(("endpoint", .string(endpoint)))).endpoint == normalised)
+  }
+
   @Test func credentialsInTheURLAreRefusedWithoutEchoingThem() throws {
     let error = try #require(refusal(item(("endpoint", .string("https://admin:\(Self.secret)@bmc")))))
     #expect(error.key == "endpoint" && !error.description.contains(Self.secret), "\(error)")
@@ -117,6 +127,9 @@ struct ConfigEndpointSettingsTests {
     let directory = FileManager.default.temporaryDirectory.path
     let folder = try #require(refusal(item(("endpoint", .string("https://bmc")), ("username", .string("u")), ("passwordFile", .string(directory)))))
     #expect(folder.code == .missingFile && folder.message == "cannot read '\(directory)': it is a directory, not a file", "\(folder)")
+    // A device (reading /dev/zero would never end).
+    let device = try #require(refusal(item(("endpoint", .string("https://bmc")), ("username", .string("u")), ("passwordFile", .string("/dev/zero")))))
+    #expect(device.message == "cannot read '/dev/zero': not a regular file", "\(device)")
     let ca = try #require(refusal(item(("endpoint", .string("https://bmc")), ("caFile", .string("/nonexistent/ca.pem")))))
     #expect(ca.code == .missingFile && ca.key == "caFile" && ca.message.contains("/nonexistent/ca.pem"), "\(ca)")
     let notPEM = try #require(refusal(item(("endpoint", .string("https://bmc")), ("caFile", .string(try temporaryFile("not a certificate"))))))
@@ -132,7 +145,10 @@ struct ConfigEndpointSettingsTests {
     #expect(notBool.key == "insecureSkipVerify", "\(notBool)")
   }
 
-  @Test(arguments: [ConfigValue.string("fast"), .string("0s"), .string("-5s"), .string("11m"), .int(10), .string("99999999999999999999h"), .string("999999h999999h999999h")])
+  @Test(arguments: [
+    ConfigValue.string("fast"), .string("0s"), .string("1ns"), .string("99ms"), .string("-5s"), .string("11m"), .int(10),
+    .string("99999999999999999999h"), .string("999999h999999h999999h"),
+  ])
   func aBadTimeoutIsRefused(timeout: ConfigValue) throws {
     let error = try #require(refusal(item(("endpoint", .string("https://bmc")), ("timeout", timeout))))
     #expect(error.code == .invalidValue && error.key == "timeout" && error.message.contains("Go duration"), "\(error)")

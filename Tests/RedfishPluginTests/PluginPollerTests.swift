@@ -79,4 +79,27 @@ struct PluginPollerTests {
     #expect(error?.message == "redfish http://flaky: connection refused")
     #expect(flaky.inventory != nil)  // devices are kept while the BMC is down
   }
+
+  /// A service root that answers while every collection behind it fails yields no device: the
+  /// BMC's check fails naming why, as for one that does not answer at all.
+  @Test func aBMCWithNothingReadableBehindItsRootFailsItsCheck() async throws {
+    let empty = poller("http://empty") { _, _ throws(RedfishError) in
+      RedfishInventory(serviceUUID: "e", points: [], problems: ["/redfish/v1/Chassis: 404 Not Found", "/redfish/v1/Systems: 404 Not Found"])
+    }
+    empty.start()
+    defer { empty.stop() }
+    await empty.firstWalk(within: .seconds(5))
+    let error = #expect(throws: HandlerError.self) { try empty.health() }
+    #expect(error?.message == "redfish http://empty: nothing readable behind the service root: /redfish/v1/Chassis: 404 Not Found; /redfish/v1/Systems: 404 Not Found")
+    // Problems beside points are logged, not a failed check.
+    let partial = poller("http://partial") { _, _ throws(RedfishError) in
+      var inventory = Self.inventory("p")
+      inventory.problems = ["/redfish/v1/Systems: 404 Not Found"]
+      return inventory
+    }
+    partial.start()
+    defer { partial.stop() }
+    await partial.firstWalk(within: .seconds(5))
+    #expect((try? partial.health()) != nil)
+  }
 }

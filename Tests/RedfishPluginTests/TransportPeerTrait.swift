@@ -9,7 +9,7 @@ struct TransportPeerTrait: SuiteTrait, TestScoping {
   let start: @Sendable () throws -> TransportPeer
 
   func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-    let peer = try start()
+    let peer = try await offThePool(start)
     defer { peer.stop() }
     try await Self.$current.withValue(peer, operation: function)
   }
@@ -22,4 +22,13 @@ struct TransportPeerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == TransportPeerTrait {
   static func peer(_ start: @escaping @Sendable () throws -> TransportPeer) -> Self { TransportPeerTrait(start: start) }
+}
+
+/// Runs blocking `work` (starting a peer: a process and a wait for its port, seconds) on a
+/// thread of its own. On a Swift concurrency thread it held one of the pool's two threads on
+/// a 2-core machine: two suites starting peers at once stalled every other test by seconds.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try work() }) }.start()
+  }
 }

@@ -117,6 +117,9 @@ struct TransportSessionTestDoubleTests {
     #expect(big.kind == .malformed && big.message.contains("16 MiB"), "\(big)")
     let missing = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/Nothing") })
     #expect(missing.kind == .status && missing.message == "HTTP 404 Not Found: no resource at /redfish/v1/Nothing", "\(missing)")
+    // A plain-text error page: its first words, not the status alone.
+    let busy = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/Busy") })
+    #expect(busy.kind == .status && busy.message == "HTTP 503 Service Unavailable: \"Service busy: firmware update in progress\"", "\(busy)")
     await client.shutdown()
   }
 
@@ -128,6 +131,28 @@ struct TransportSessionTestDoubleTests {
     #expect(error.kind == .timeout, "\(error)")
     // The body takes 60 s to arrive; a loaded CI machine can delay the 1 s timeout by seconds.
     #expect(elapsed < .seconds(15), "\(elapsed)")
+    await client.shutdown()
+  }
+
+  /// A link given as a whole URL is followed on the endpoint's own origin only (it was sent as
+  /// the path `/http://…` before).
+  @Test func aLinkGivenAsAWholeURLIsFollowedOnItsOwnOriginOnly() async throws {
+    let client = try client()
+    let root = try await client.get(peer.endpoint + "/redfish/v1/")
+    #expect(String(decoding: root.body, as: UTF8.self).contains("Session test double"))
+    let away = try #require(await transportFailure { () async throws(RedfishError) in
+      try await client.get("http://localhost:\(self.peer.port)/redfish/v1/")
+    })
+    #expect(away.kind == .malformed && away.message == "a link to another host or port, not followed", "\(away)")
+    await client.shutdown()
+  }
+
+  /// https:// to a plain-HTTP port: the cause, not BoringSSL's source-file text.
+  @Test func httpsToAPlainHTTPPortSaysTheEndpointDoesNotAnswerTLS() async throws {
+    let client = try transportClient([("endpoint", .string("https://127.0.0.1:\(peer.port)"))])
+    let error = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/") })
+    #expect(error.kind == .unreachable && error.message.contains("does not answer TLS"), "\(error)")
+    #expect(!error.message.contains(".cc"), "\(error)")
     await client.shutdown()
   }
 

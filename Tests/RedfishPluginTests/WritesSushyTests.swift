@@ -85,7 +85,7 @@ struct WritesSushyTests {
   /// does) waits until cancelled, as the SDK does at the device's writeTimeout, then ends at once.
   @Test(.timeLimit(.minutes(1))) func aWriteStillWaitingEndsWhenCancelled() async throws {
     // Its own BMC: the ForceOff it sends must not be pending when another test powers on.
-    let peer = try writesSushy()
+    let peer = try await offThePool { try writesSushy() }
     defer { peer.stop() }
     let own = try Self.client(of: peer)
     let path = try await chassis(own)

@@ -64,6 +64,22 @@ struct PluginPrepareTests {
     await #expect(throws: ConfigError.self) {
       try await failing.run(flags: PluginFlags(dryRun: true), loader: try loader(), logger: Logger(label: "test"))
     }
+    // Its error names the plugin config file, as a registrar's does.
+    let error = await #expect(throws: ConfigError.self) {
+      _ = try await failing.loadPrepared(loader: try loader(), logger: Logger(label: "test"))
+    }
+    #expect(error?.file != nil && error?.key == "dynamicRegistration.config[0].endpoint", "\(String(describing: error))")
+  }
+
+  /// A registrar refusing a whole item (not one of its keys) names the item and the file.
+  @Test func aRefusedItemIsNamedWithItsIndexAndFile() throws {
+    var refusing = plugin(Found())
+    refusing.dynamicRegistrar = { item throws(ConfigError) in
+      guard item["x"] != .int(2) else { throw ConfigError(.invalidValue, message: "an entry must be a mapping") }
+      return []
+    }
+    let error = try #require(throws: ConfigError.self) { _ = try refusing.load(loader: try loader(), logger: Logger(label: "test")) }
+    #expect(error.key == "dynamicRegistration.config[1]" && error.file?.hasSuffix("config.yml") == true, "\(error)")
   }
 }
 

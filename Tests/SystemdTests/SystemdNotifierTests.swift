@@ -26,21 +26,21 @@ struct SystemdNotifierTests {
     try await withThrowingTaskGroup(of: Void.self) { tasks in
       tasks.addTask { try await group.run() }
       listened.yield()
-      #expect(socket.receive(timeout: .milliseconds(300)) == nil, "ready before every listener is up")
+      #expect(await socket.next(timeout: .milliseconds(300)) == nil, "ready before every listener is up")
       state.withLock { $0.status = "serving 3 devices" }
       listened.yield()
-      #expect(socket.receive() == "READY=1\nSTATUS=serving 3 devices")
-      #expect(socket.receive() == "WATCHDOG=1")
+      #expect(await socket.next() == "READY=1\nSTATUS=serving 3 devices")
+      #expect(await socket.next() == "WATCHDOG=1")
       state.withLock { $0.status = "serving 4 devices" }
-      #expect(socket.receive(skipping: "WATCHDOG=1") == "STATUS=serving 4 devices")
+      #expect(await socket.next(skipping: "WATCHDOG=1") == "STATUS=serving 4 devices")
       // A stalled process: the pings stop, status updates go on.
       state.withLock { $0 = (status: "serving 5 devices", alive: false) }
-      #expect(socket.receive(skipping: "WATCHDOG=1") == "STATUS=serving 5 devices")
-      #expect(socket.receive(timeout: .milliseconds(500)) == nil, "a ping while not alive")
+      #expect(await socket.next(skipping: "WATCHDOG=1") == "STATUS=serving 5 devices")
+      #expect(await socket.next(timeout: .milliseconds(500)) == nil, "a ping while not alive")
       state.withLock { $0.alive = true }
-      #expect(socket.receive() == "WATCHDOG=1")
+      #expect(await socket.next() == "WATCHDOG=1")
       await group.triggerGracefulShutdown()
-      #expect(socket.receive(skipping: "WATCHDOG=1") == "STOPPING=1")
+      #expect(await socket.next(skipping: "WATCHDOG=1") == "STOPPING=1")
       try await tasks.waitForAll()
     }
   }
@@ -53,7 +53,7 @@ struct SystemdNotifierTests {
       ready: { await SystemdNotifier.listenersUp(listening, count: 1) }, status: { "serving" })
     listened.finish()  // the listener never came up
     await notifier.run()
-    #expect(socket.receive(timeout: .milliseconds(200)) == nil)
+    #expect(await socket.next(timeout: .milliseconds(200)) == nil)
   }
 
   @Test func notifierReachesAbstractSocketsAndReadsTheWatchdog() throws {
@@ -70,7 +70,7 @@ struct SystemdNotifierTests {
 }
 
 /// A bound Unix datagram socket, read as systemd reads its notification socket.
-final class NotifySocket {
+final class NotifySocket: Sendable {
   let path: String
   private let descriptor: Int32
 
@@ -103,6 +103,16 @@ final class NotifySocket {
     var buffer = [UInt8](repeating: 0, count: 4096)
     let count = recv(descriptor, &buffer, buffer.count, 0)
     return count < 0 ? nil : String(decoding: buffer[..<count], as: UTF8.self)
+  }
+
+  /// ``receive(timeout:)`` on a thread of its own: blocking a Swift concurrency thread for up to
+  /// 5 s starved the notifier under test (and every other test) of one of two threads.
+  func next(timeout: Duration = .seconds(5)) async -> String? {
+    await withCheckedContinuation { continuation in Thread { continuation.resume(returning: self.receive(timeout: timeout)) }.start() }
+  }
+
+  func next(skipping skipped: String) async -> String? {
+    await withCheckedContinuation { continuation in Thread { continuation.resume(returning: self.receive(skipping: skipped)) }.start() }
   }
 
   /// The next datagram other than `skipped` (watchdog pings arrive between the others).

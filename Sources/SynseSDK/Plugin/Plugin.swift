@@ -86,7 +86,11 @@ public struct Plugin: Sendable {
   /// - Throws: ``ConfigError`` for bad configuration, or what ``prepare`` throws.
   public func loadPrepared(loader: ConfigLoader = ConfigLoader(), logger: Logger) async throws -> PluginRuntime {
     let loaded = try loadConfiguration(loader: loader, logger: logger)
-    if let prepare { try await prepare(loaded.config) }
+    if let prepare {
+      do { try await prepare(loaded.config) } catch let error as ConfigError where error.file == nil && error.key?.hasPrefix("dynamicRegistration.") == true {
+        throw ConfigError(error.code, file: loaded.configFiles.last ?? "built-in default config", key: error.key, message: error.message)
+      }
+    }
     return try build(loaded, environment: loader.environment, logger: logger)
   }
 
@@ -148,9 +152,10 @@ public struct Plugin: Sendable {
           let result = Result { try registrar(item) }
           switch result {
           case .success(let prototypes): deviceConfig.devices += prototypes
-          case .failure(let error as ConfigError) where error.file == nil && error.key != nil && !config.dynamicRegistration.isEmpty:
-            // The registrar names a key inside its item: say which item.
-            throw ConfigError(error.code, key: "dynamicRegistration.config[\(index)].\(error.key!)", message: error.message)
+          case .failure(let error as ConfigError) where error.file == nil && !config.dynamicRegistration.isEmpty:
+            // The registrar names a key inside its item, or the item itself: say which item.
+            let item = "dynamicRegistration.config[\(index)]"
+            throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? item : "\(item).\($0)" } ?? item, message: error.message)
           case .failure(let error as ConfigError): throw error
           case .failure(let error): throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
           }

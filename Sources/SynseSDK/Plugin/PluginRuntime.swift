@@ -140,7 +140,12 @@ public struct PluginRuntime: Sendable {
         let (added, removed) = devices.replace(with: fresh)
         metrics?.devices(fresh.count)
         if !added.isEmpty || !removed.isEmpty {
-          logger.info("device rescan changed the device set", metadata: ["added": "\(added)", "removed": "\(removed)", "devices": "\(fresh.count)"])
+          // Counts, and the IDs only while few: a BMC coming up adds hundreds at once.
+          func ids(_ list: [String]) -> String { list.count <= 10 ? "\(list)" : "\(list.count) devices (IDs at debug level)" }
+          logger.info("device rescan changed the device set", metadata: ["added": "\(ids(added))", "removed": "\(ids(removed))", "devices": "\(fresh.count)"])
+          if added.count > 10 || removed.count > 10 {
+            logger.debug("device rescan IDs", metadata: ["added": "\(added)", "removed": "\(removed)"])
+          }
         }
       } catch {
         logger.error("device rescan failed; keeping the current devices", metadata: ["error": "\(error)"])

@@ -136,13 +136,22 @@ struct Scheduler: Sendable {
     while writeQueue.count > 0 { await writePass() }
   }
 
-  /// Carries out up to `batchSize` queued writes concurrently.
+  /// Carries out up to `batchSize` queued writes: devices concurrently, each device's writes
+  /// one after the other in the order accepted. (Run together, `off` then `on` to one LED had
+  /// `on` land first and `off` wait out its timeout for a state that never came.)
   func writePass() async {
     let batch = writeQueue.take(upTo: config.write.batchSize)
     guard !batch.isEmpty else { return }
+    var order: [String] = []
+    var byDevice: [String: [WriteQueue.Item]] = [:]
+    for item in batch {
+      if byDevice[item.device.id] == nil { order.append(item.device.id) }
+      byDevice[item.device.id, default: []].append(item)
+    }
     await withDiscardingTaskGroup { group in
-      for item in batch {
-        group.addTask { await perform(item) }
+      for device in order {
+        let items = byDevice[device]!
+        group.addTask { for item in items { await perform(item) } }
       }
     }
   }

@@ -17,6 +17,7 @@ Redfish side:
   GET  /redfish/v1/MovedAway                  302 to http://localhost:PORT/redfish/v1/ (another
                                               origin by name: credentials must not follow)
   GET  /redfish/v1/Big                        a 17 MiB JSON body
+  GET  /redfish/v1/Busy                       503 with a plain-text body, as some BMCs answer
   GET  /redfish/v1/Dribble                    200 bytes, one every 0.3 s
   anything else                               404 with a Redfish error body
 Test side (no auth):
@@ -108,6 +109,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(302, None, {"Location": f"http://localhost:{self.server.server_address[1]}/redfish/v1/"})
         elif path == "/redfish/v1/Dribble":
             self.dribble()
+        elif path == "/redfish/v1/Busy":
+            data = b"Service busy: firmware update in progress\n"
+            self.send_response(503)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
         elif path == "/redfish/v1/Big":
             self.reply(200, {"Padding": "x" * (17 << 20)})
         else:

@@ -3,6 +3,10 @@ public import NIOSSL
 public import SynseSDK
 import SynseSupport
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One BMC of the plugin: one `dynamicRegistration.config` item of the plugin config.
 ///
 /// ```yaml
@@ -131,6 +135,10 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     }
     var normalised = scheme + text.dropFirst(scheme.count)
     while normalised.hasSuffix("/") { normalised.removeLast() }
+    // The scheme's own port is the same endpoint as none (`http://bmc:80` is `http://bmc`).
+    if let port = url.port, port == (scheme == "https" ? 443 : 80), normalised.hasSuffix(":\(port)") {
+      normalised.removeLast(":\(port)".count)
+    }
     return (normalised, scheme == "https")
   }
 
@@ -181,6 +189,11 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     if isDirectory.boolValue {
       throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': it is a directory, not a file")
     }
+    // stat follows symbolic links (Kubernetes mounts secrets as links into ..data/).
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': not a regular file")
+    }
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': permission denied")
     }
@@ -219,11 +232,11 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
 
   private static func timeout(_ value: ConfigValue?) throws(ConfigError) -> Duration {
     guard let value = present(value) else { return defaultTimeout }
-    let message = "expected a positive Go duration of at most 10m, such as 15s or 1m30s"
+    let message = "expected a Go duration from 100ms to 10m, such as 15s or 1m30s"
     // Refused before parsing: GoDuration.parse traps when the sum passes Int64 nanoseconds,
     // which 16 characters with digit runs of at most 6 (999999h999999h…) cannot reach.
     guard case .string(let text) = value, text.count <= 16, !text.contains("-"), Self.longestDigitRun(text) <= 6,
-      let duration = GoDuration.parse(text), duration > .zero, duration <= .seconds(600)
+      let duration = GoDuration.parse(text), duration >= .milliseconds(100), duration <= .seconds(600)
     else {
       throw ConfigError(.invalidValue, key: "timeout", message: message)
     }

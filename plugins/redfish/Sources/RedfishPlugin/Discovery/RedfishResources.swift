@@ -164,11 +164,11 @@ enum DecodeProblem {
   }
 
   /// The first characters of `body`, one line, when it does not start like a JSON document.
-  static func notJSON(_ body: Data) -> String? {
-    let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  static func notJSON(_ body: Data, limit: Int = 40) -> String? {
+    let text = String(decoding: body.prefix(limit * 4 + 8), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     if let first = text.first, first == "{" || first == "[" { return nil }
     if text.isEmpty { return "" }
     let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-    return line.count > 40 ? String(line.prefix(40)) + "…" : line
+    return line.count > limit ? String(line.prefix(limit)) + "…" : line
   }
 }

@@ -117,9 +117,21 @@ enum RedfishDevices {
     let value: ReadingValue
     switch point.value {
     case .number(let number): value = .float64(number)
+    case .text(let text) where point.deviceType == "power-state" || point.deviceType == "outlet": value = .string(synseState(text))
     case .text(let text): value = .string(text)
     case .absent: value = .none
     }
     return output.reading(value, context: point.context)
+  }
+
+  /// A Redfish `PowerState` as Synse states read (and as writes take them, like LEDs): `On` →
+  /// `on`, `PoweringOff` → `powering-off`, `Paused` → `paused`.
+  static func synseState(_ text: String) -> String {
+    var result = ""
+    for (index, character) in text.enumerated() {
+      if character.isUppercase, index > 0 { result.append("-") }
+      result.append(contentsOf: character.lowercased())
+    }
+    return result
   }
 }

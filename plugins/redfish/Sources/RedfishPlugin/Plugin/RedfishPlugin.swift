@@ -88,9 +88,14 @@ public struct RedfishPlugin: Sendable {
         return HealthCheck(name: "redfish \(endpoint.endpoint)", interval: min(config.read.interval, .seconds(30))) {
           guard let poller = fleet.poller(named: endpoint.endpoint) else { return }
           try poller.health()
+          // A second address of one service is no fault: said once, the check stays OK (it
+          // kept the whole plugin unhealthy for good).
           if let owner = fleet.shadowing(poller) {
-            throw HandlerError(
-              "redfish \(poller.endpoint): the same service (UUID \(poller.inventory?.serviceUUID ?? "")) as \(owner.endpoint), whose devices stand for both")
+            fleet.warnOnce("shadowed \(poller.endpoint) by \(owner.endpoint)") {
+              logger.warning(
+                "BMC is the same service as an earlier endpoint; its devices are served from there",
+                metadata: ["endpoint": "\(poller.endpoint)", "served_from": "\(owner.endpoint)", "uuid": "\(poller.inventory?.serviceUUID ?? "")"])
+            }
           }
         }
       }
@@ -127,7 +132,11 @@ public struct RedfishPlugin: Sendable {
     }
     // One line per BMC, saying what happens next for those that did not answer in time.
     for poller in pollers {
-      if let inventory = poller.inventory {
+      if let failure = poller.lastFailure {
+        logger.warning(
+          "BMC's first walk failed; still polled with backoff, its devices appear once it answers",
+          metadata: ["endpoint": "\(poller.endpoint)", "error": "\(failure.kind.rawValue): \(failure.message)"])
+      } else if let inventory = poller.inventory {
         logger.info("BMC answered its first walk", metadata: ["endpoint": "\(poller.endpoint)", "points": "\(inventory.points.count)"])
       } else {
         logger.warning(

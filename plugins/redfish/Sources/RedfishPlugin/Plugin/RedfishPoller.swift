@@ -157,6 +157,9 @@ final class RedfishPoller: Sendable {
   /// The latest inventory (nil before the first successful walk).
   var inventory: RedfishInventory? { state.withLock { $0.inventory } }
 
+  /// Why the latest walk failed (nil once one succeeds), or the refusal it met.
+  var lastFailure: RedfishError? { state.withLock { $0.lastError ?? $0.refusal } }
+
   /// The device keys of the latest inventory.
   var deviceKeys: Set<String> { state.withLock { Set($0.points.keys) } }
 
@@ -175,8 +178,12 @@ final class RedfishPoller: Sendable {
   /// (unreachable, not Redfish, …), a refusal met in it (credentials or privileges), or no
   /// answer yet long after startup.
   func health() throws(HandlerError) {
-    let (error, walks) = state.withLock { ($0.lastError ?? $0.refusal, $0.walks) }
+    let (error, walks, inventory) = state.withLock { ($0.lastError ?? $0.refusal, $0.walks, $0.inventory) }
     if let error { throw HandlerError("\(error)") }
+    // The root answered but nothing behind it did: as good as unreachable for an operator.
+    if let inventory, inventory.points.isEmpty, !inventory.problems.isEmpty {
+      throw HandlerError("redfish \(endpoint): nothing readable behind the service root: \(inventory.problems.prefix(3).joined(separator: "; "))")
+    }
     if walks == 0, created.duration(to: .now) > timeout {
       throw HandlerError("redfish \(endpoint): no answer yet to the first walk (\(Int(Self.seconds(created.duration(to: .now)))) s)")
     }

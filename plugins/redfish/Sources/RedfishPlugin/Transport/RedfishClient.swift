@@ -132,11 +132,13 @@ public final class RedfishClient: RedfishTransport {
     var headers: HTTPHeaders
     var body: Data
 
-    /// `HTTP 404 Not Found`, then the Redfish error's own message (DSP0266 §9.6) if any.
+    /// `HTTP 404 Not Found`, then the Redfish error's own message (DSP0266 §9.6) if any, or
+    /// the start of a body that is not JSON (a BMC's or a proxy's plain-text or HTML page).
     var summary: String {
       let head = "HTTP \(status) \(reason)"
-      guard let detail = RedfishErrorBody.message(in: body) else { return head }
-      return "\(head): \(detail.prefix(200))"
+      if let detail = RedfishErrorBody.message(in: body) { return "\(head): \(detail.prefix(200))" }
+      if let start = DecodeProblem.notJSON(body, limit: 160), !start.isEmpty { return "\(head): \"\(start)\"" }
+      return head
     }
   }
 
@@ -149,6 +151,13 @@ public final class RedfishClient: RedfishTransport {
   func exchange(_ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)]) async throws(RedfishError) -> Answer {
     var (method, body, headers) = (method, body, headers)
     var url = endpoint + (path.hasPrefix("/") ? path : "/" + path)
+    // A link given as a whole URL (`@odata.id` should be a path; some services send URLs).
+    if path.contains("://") {
+      guard let absolute = URL(string: path), Self.sameOrigin(absolute, endpoint) else {
+        throw failure(.malformed, path, message: "a link to another host or port, not followed")
+      }
+      url = path
+    }
     var visited: Set<String> = [url]
     for _ in 0...Self.maximumRedirects {
       let answer = try await exchangeOnce(method, url, path, body: body, headers: headers)
@@ -234,6 +243,14 @@ public final class RedfishClient: RedfishTransport {
       return failure(.malformed, path, message: "the body had no length and TLS closed uncleanly (possibly truncated)")
     }
     if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+      let text = "\(error)"
+      // BoringSSL's text names its source files; the cause is what an operator needs.
+      if text.contains("WRONG_VERSION_NUMBER") || text.contains("HTTP_REQUEST") {
+        return failure(.unreachable, path, message: "TLS handshake failed: the endpoint does not answer TLS (is it http:// rather than https://?)")
+      }
+      if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate") {
+        return failure(.unreachable, path, message: "TLS handshake failed: the BMC's certificate is not trusted; a self-signed BMC needs caFile or insecureSkipVerify")
+      }
       return failure(.unreachable, path, message: "TLS handshake failed (\(error)); a self-signed BMC needs caFile or insecureSkipVerify")
     }
     return failure(.unreachable, path, message: Self.connectFailure("\(error)"))
