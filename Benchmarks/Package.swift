@@ -51,7 +51,7 @@ let package = Package(
       .product(name: "GRPCCore", package: "grpc-swift-2"),
       .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
       .product(name: "AsyncHTTPClient", package: "async-http-client"),
-      .product(name: "NIOCore", package: "swift-nio"),
+      .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
     ]),
     benchmark("bare-hummingbird", path: "BareHummingbird", [
       .product(name: "SynseSupport", package: "synse-swift"), .product(name: "Hummingbird", package: "hummingbird"),

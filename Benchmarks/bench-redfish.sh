@@ -18,7 +18,7 @@ delay=${DELAY:-3}
 venv=${VENV:-.venv}
 build_release redfish-poll-bench
 "$venv/bin/sushy-static" --help >/dev/null 2>&1 || { echo "needs $venv/bin/sushy-static (scripts/bootstrap.sh)"; exit 1; }
-mockups=(public-rackmount1 public-bladed public-rack-pdu)
+mockups=(public-rackmount1 public-bladed public-pdu)
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

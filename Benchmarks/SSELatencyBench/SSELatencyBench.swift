@@ -3,6 +3,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NIOCore
+import NIOHTTP1
+import Synchronization
 import SynseProtocol
 
 /// Benchmark client (not a test) for `Benchmarks/bench-health.sh`: the latency from a plugin's
@@ -41,7 +43,9 @@ struct SSELatencyBench {
       for _ in 0..<subscribers {
         group.addTask { try await subscribe(http, url, until: until, now: now) }
       }
-      return try await group.reduce(into: []) { $0.append($1) }
+      var all: [[(Double, ByteBuffer)]] = []
+      for try await stream in group { all.append(stream) }
+      return all
     }
     try await http.shutdown()
     reference.cancel()
@@ -87,18 +91,20 @@ struct SSELatencyBench {
       transport: .http2NIOPosix(target: .ipv4(address: String(parts[0]), port: port), transportSecurity: .plaintext)
     ) { grpc in
       let client = Synse_V3Plugin.Client(wrapping: grpc)
-      var changes: [String: [(time: Double, value: Double)]] = [:]
+      let changes = Mutex<[String: [(time: Double, value: Double)]]>([:])
       do {
         try await client.readStream(request) { response in
           for try await reading in response.messages {
             let time = now()
             guard let value = number(reading) else { continue }
-            if changes[reading.id]?.last?.value != value { changes[reading.id, default: []].append((time, value)) }
+            changes.withLock { changes in
+              if changes[reading.id]?.last?.value != value { changes[reading.id, default: []].append((time, value)) }
+            }
             if time > until || Task.isCancelled { break }
           }
         }
       } catch where Task.isCancelled {}
-      return changes
+      return changes.withLock { $0 }
     }
   }
 
