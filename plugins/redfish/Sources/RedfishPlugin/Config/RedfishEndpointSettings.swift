@@ -233,8 +233,9 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
   private static func timeout(_ value: ConfigValue?) throws(ConfigError) -> Duration {
     guard let value = present(value) else { return defaultTimeout }
     let message = "expected a Go duration from 100ms to 10m, such as 15s or 1m30s"
-    // Refused before parsing: GoDuration.parse traps when the sum passes Int64 nanoseconds,
-    // which 16 characters with digit runs of at most 6 (999999h999999h…) cannot reach.
+    // Bounded before parsing as well (at most 16 characters, digit runs of at most 6): no
+    // timeout of up to 10m needs more, and GoDuration.parse (nil past Int64 nanoseconds) then
+    // sees only short text.
     guard case .string(let text) = value, text.count <= 16, !text.contains("-"), Self.longestDigitRun(text) <= 6,
       let duration = GoDuration.parse(text), duration >= .milliseconds(100), duration <= .seconds(600)
     else {
