@@ -87,9 +87,7 @@ public struct Plugin: Sendable {
   public func loadPrepared(loader: ConfigLoader = ConfigLoader(), logger: Logger) async throws -> PluginRuntime {
     let loaded = try loadConfiguration(loader: loader, logger: logger)
     if let prepare {
-      do { try await prepare(loaded.config) } catch let error as ConfigError where error.file == nil && error.key?.hasPrefix("dynamicRegistration.") == true {
-        throw ConfigError(error.code, file: loaded.configFiles.last ?? "built-in default config", key: error.key, message: error.message)
-      }
+      do { try await prepare(loaded.config) } catch let error as ConfigError { throw Self.placed(error, in: loaded.configFiles) }
     }
     return try build(loaded, environment: loader.environment, logger: logger)
   }
@@ -125,10 +123,16 @@ public struct Plugin: Sendable {
   ) throws(ConfigError) -> PluginRuntime {
     do {
       return try build(config: loaded.config, deviceConfig: loaded.deviceConfig, environment: environment, logger: logger)
-    } catch where error.file == nil && error.key?.hasPrefix("dynamicRegistration.") == true {
-      // A registrar's bad setting is in the plugin config file (the last one read wins).
-      throw ConfigError(error.code, file: loaded.configFiles.last ?? "built-in default config", key: error.key, message: error.message)
+    } catch {
+      throw Self.placed(error, in: loaded.configFiles)
     }
+  }
+
+  /// A registrar's or `prepare`'s bad `dynamicRegistration` setting with the plugin config file
+  /// it is in (the last one read wins); any other error as it is.
+  private static func placed(_ error: ConfigError, in configFiles: [String]) -> ConfigError {
+    guard error.file == nil, error.key?.hasPrefix("dynamicRegistration.") == true else { return error }
+    return ConfigError(error.code, file: configFiles.last ?? "built-in default config", key: error.key, message: error.message)
   }
 
   /// Builds the runtime from already loaded configuration.

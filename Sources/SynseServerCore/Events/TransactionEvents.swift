@@ -4,8 +4,8 @@ import SynseSupport
 /// `transaction.finished`: one event per accepted write transaction once it reaches a final
 /// status (`DONE` or `ERROR`), whether or not a client asks about it.
 ///
-/// Sync writes publish when their wait sees the final status; async writes are followed in the background
-/// by polling the plugin's `Transaction` RPC (100 ms, doubling to 5 s) for at most
+/// Sync writes publish when their wait sees the final status; async writes are followed in the
+/// background by polling the plugin's `Transaction` RPC (100 ms, doubling to 5 s) for at most
 /// `cache.transaction.ttl`. A transaction that is not final by then, or that its plugin no
 /// longer knows (restarted), is published with status `unknown` and a `message` saying why.
 ///
@@ -17,8 +17,8 @@ extension Commands {
 
   /// Polls the plugin's `Transaction` RPC for `handle` (10 ms, doubling to 50 ms for the first
   /// 2 s, in which most writes end, then to 500 ms: a sync write answers within 50 ms of its
-  /// end, as `WriteSync` answered at once) until the
-  /// transaction is final, publishing it, or until its own `timeout` (30 s, the Go SDK's
+  /// end, as `WriteSync` answered at once) until the transaction is final, publishing it, or
+  /// until its own `timeout` (30 s, the Go SDK's
   /// default, when unreadable) plus `grpc.timeout` passed or the task was cancelled: then it is
   /// handed to ``follow(_:plugin:device:)`` and its latest status returned with a `message`
   /// saying why the wait ended.

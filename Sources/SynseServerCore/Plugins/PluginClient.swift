@@ -15,7 +15,6 @@ public protocol PluginClient: Sendable {
   /// Forwards every reading the plugin pushes for the selectors until cancelled (no deadline).
   func readStream(ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (ReadingRecord) async throws -> Void) async throws(PluginCallError)
   func writeAsync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [WriteTransactionRecord]
-  func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord]
   func transaction(id: String) async throws(PluginCallError) -> TransactionRecord
   /// Keeps the connection running until shutdown.
   func runConnections() async throws
@@ -189,17 +188,6 @@ struct GRPCPluginClient<Transport: ClientTransport>: PluginClient {
             id: transaction.id, device: transaction.device,
             context: transaction.hasContext ? WriteContext(transaction.context) : nil, timeout: transaction.timeout))
         }
-        return result
-      }
-    }
-  }
-
-  func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord] {
-    let payload = Self.payload(deviceID, items)
-    return try await call {
-      try await stub.writeSync(payload, options: options) { response in
-        var result: [TransactionRecord] = []
-        try await forEach(response.messages, of: Synse_V3Plugin.Method.WriteSync.descriptor) { result.append(TransactionRecord($0)) }
         return result
       }
     }

@@ -56,20 +56,6 @@ final class FakePluginClient: PluginClient {
     try plugin().writeAsync(deviceID: deviceID, items: items)
   }
 
-  func writeSync(deviceID: String, items: [WriteItem]) async throws(PluginCallError) -> [TransactionRecord] {
-    let plugin = try plugin()
-    var done: [TransactionRecord] = []
-    for handle in try plugin.writeAsync(deviceID: deviceID, items: items) {
-      while let status = try plugin.transaction(id: handle.id) {
-        if status.status == FakePlugin.transactionSteps.last {
-          done.append(status)
-          break
-        }
-      }
-    }
-    return done
-  }
-
   func transaction(id: String) async throws(PluginCallError) -> TransactionRecord {
     guard let status = try plugin().transaction(id: id) else { throw PluginCallError(FakePlugin.Unreachable()) }
     return status

@@ -62,7 +62,7 @@ struct ChassisWalk {
     return factory.reading(
       key: id, path: id, kind: .of(unit: sensor.ReadingUnits, readingType: type), name: sensor.Name ?? sensor.Id ?? id,
       value: sensor.Reading, status: sensor.Status, physicalContext: sensor.PhysicalContext,
-      thresholds: thresholds(of: id) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.sensor(sensor.Thresholds, ignored: ignored) })
+      thresholds: fetcher.thresholds(of: id) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.sensor(sensor.Thresholds, ignored: ignored) })
   }
 
   /// Points of `Temperatures`, `Fans` or `Voltages`; `reading` gives a member's unit, reading
@@ -78,7 +78,7 @@ struct ChassisWalk {
       let point = factory.reading(
         key: key, path: path, kind: .of(unit: unit, readingType: type), name: name, value: member[keyPath: value],
         status: member.Status, physicalContext: member.PhysicalContext,
-        thresholds: thresholds(of: key) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.legacy(member, ignored: ignored) })
+        thresholds: fetcher.thresholds(of: key) { ignored throws(ThresholdMapping.Refused) in try ThresholdMapping.legacy(member, ignored: ignored) })
       return (point, facts(point, member.PhysicalContext, member.RelatedItem, member.DataSourceUri))
     }
   }
@@ -112,16 +112,5 @@ struct ChassisWalk {
     .init(
       id: point.key, deviceType: point.deviceType, name: point.name, physicalContext: place,
       relatedItems: (related ?? []).compactMap(\.id), dataSourceUri: source)
-  }
-
-  /// The mapped thresholds, or nil with a problem naming `key` when they are refused; a single
-  /// threshold `map` leaves out is a problem too.
-  private func thresholds(
-    of key: String, _ map: (_ ignored: (String) -> Void) throws(ThresholdMapping.Refused) -> Thresholds?
-  ) -> Thresholds? {
-    do { return try map { fetcher.problem(key, $0) } } catch {
-      fetcher.problem(key, "thresholds dropped: \(error.reason)")
-      return nil
-    }
   }
 }

@@ -55,10 +55,8 @@ struct ControlWalk {
         for (pointer, unit, excerpt) in circuit.readings {
           if let source = excerpt.DataSourceUri, !sources.insert(source).inserted { continue }
           let key = id + "#" + pointer
-          let thresholds: Thresholds?
-          do { thresholds = try ThresholdMapping.sensor(excerpt.Thresholds) { fetcher.problem(key, $0) } } catch {
-            fetcher.problem(key, "thresholds dropped: \(error.reason)")
-            thresholds = nil
+          let thresholds = fetcher.thresholds(of: key) { ignored throws(ThresholdMapping.Refused) in
+            try ThresholdMapping.sensor(excerpt.Thresholds, ignored: ignored)
           }
           points.append(
             factory.reading(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import SynseSupport
 
 /// The requests of one walk: GET and decode, collections with paging and `$expand`, counting
 /// every request and keeping each failed resource as a problem instead of failing the walk.
@@ -50,6 +51,17 @@ final class DiscoveryFetcher: Sendable {
     // Debug only: a walk repeats every poll, and its caller logs `problems` once when they change.
     logger.debug("redfish resource skipped", metadata: ["endpoint": "\(transport.endpoint)", "path": "\(path)", "reason": "\(reason)"])
     state.withLock { $0.problems.append("\(path): \(reason)") }
+  }
+
+  /// The mapped thresholds, or nil with a problem naming `key` when they are refused; a single
+  /// threshold `map` leaves out is a problem too.
+  func thresholds(
+    of key: String, _ map: (_ ignored: (String) -> Void) throws(ThresholdMapping.Refused) -> Thresholds?
+  ) -> Thresholds? {
+    do { return try map { problem(key, $0) } } catch {
+      problem(key, "thresholds dropped: \(error.reason)")
+      return nil
+    }
   }
 
   /// One counted GET; transport errors are thrown to the caller.
