@@ -12,10 +12,32 @@ public enum Timestamp {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    guard (0...9999).contains(Int(parts.tm_year) + 1900) else {
+      return String(
+        format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+        Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+    // By hand: `String(format:)` was an eighth of a plugin's CPU at 1,000 readings a second.
+    return String(unsafeUninitializedCapacity: 20) { bytes in
+      func put(_ value: Int32, _ digits: Int, at offset: Int) {
+        var value = value
+        for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+          bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+          value /= 10
+        }
+      }
+      put(parts.tm_year + 1900, 4, at: 0)
+      put(parts.tm_mon + 1, 2, at: 5)
+      put(parts.tm_mday, 2, at: 8)
+      put(parts.tm_hour, 2, at: 11)
+      put(parts.tm_min, 2, at: 14)
+      put(parts.tm_sec, 2, at: 17)
+      for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
+        bytes[offset] = UInt8(ascii: separator)
+      }
+      return 20
+    }
   }
 
   /// Parses RFC 3339 with optional fractional seconds and any offset (`Z`, `z`, `+hh:mm`,

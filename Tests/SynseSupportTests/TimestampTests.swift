@@ -9,6 +9,11 @@ struct TimestampTests {
     // The fraction is dropped, never rounded up into the next second.
     (1_577_880_000.999, "2020-01-01T12:00:00Z"),
     (951_782_400.0, "2000-02-29T00:00:00Z"),
+    (946_684_799.0, "1999-12-31T23:59:59Z"),
+    (2_147_483_648.0, "2038-01-19T03:14:08Z"),
+    (-1.0, "1969-12-31T23:59:59Z"),
+    // Outside the four-digit years the digits are written by hand for: still every digit.
+    (253_402_300_800.0, "10000-01-01T00:00:00Z"),
   ])
   func formatsUTCWholeSeconds(seconds: Double, text: String) {
     #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == text)

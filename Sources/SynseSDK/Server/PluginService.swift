@@ -104,8 +104,10 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
       metrics?.openReadStreams(open)
       logger.info("read stream closed", metadata: ["open_streams": "\(open)"])
     }
-    for await batch in readings.subscribe(to: ids, deviceCount: deviceCount) {
-      try await response.write(contentsOf: batch.messages)
+    let subscription = readings.subscribe(to: ids, deviceCount: deviceCount)
+    defer { subscription.finish() }
+    while let batches = await subscription.next() {
+      try await response.write(contentsOf: batches.flatMap(\.messages))
     }
   }
 

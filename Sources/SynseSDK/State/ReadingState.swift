@@ -25,15 +25,9 @@ final class ReadingState: Sendable {
     var batches: [Batch]
   }
 
-  private struct Subscriber {
-    /// nil: every device, those registered after the stream opened included.
-    let deviceIDs: Set<String>?
-    let continuation: AsyncStream<Batch>.Continuation
-  }
-
   private let current = Mutex<[String: Batch]>([:])
   private let buckets = Mutex<[Bucket]>([])
-  private let subscribers = Mutex<[UUID: Subscriber]>([:])
+  private let subscribers = Mutex<[ObjectIdentifier: ReadingSubscription]>([:])
   private let cacheTTL: Duration?
   private let now: @Sendable () -> Date
 
@@ -59,8 +53,8 @@ final class ReadingState: Sendable {
         }
       }
     }
-    let targets = subscribers.withLock { $0.values.filter { $0.deviceIDs?.contains(batch.device.id) ?? true } }
-    for subscriber in targets { subscriber.continuation.yield(batch) }
+    let targets = subscribers.withLock { $0.values.filter { $0.wants(batch.device.id) } }
+    for subscriber in targets { subscriber.yield(batch) }
   }
 
   /// The current readings of a device (empty before its first successful read).
@@ -98,20 +92,19 @@ final class ReadingState: Sendable {
     }
   }
 
-  /// A stream of every new batch for the given devices (nil: every device, also those
-  /// registered later; `deviceCount` of them now), until the stream's consumer ends.
-  func subscribe(to deviceIDs: Set<String>?, deviceCount: Int = 0) -> AsyncStream<Batch> {
-    let key = UUID()
+  /// A subscription to every new batch for the given devices (nil: every device, also those
+  /// registered later; `deviceCount` of them now), until it is finished or its consumer's task
+  /// is cancelled.
+  func subscribe(to deviceIDs: Set<String>?, deviceCount: Int = 0) -> ReadingSubscription {
     // A slow consumer loses the oldest batches rather than growing memory without bound, but
     // never within two read passes: at 1,024 batches a server following 10,000 devices lost
     // whole devices every pass it fell behind, and their health went `unknown` by the hundreds.
     let devices = deviceIDs?.count ?? deviceCount
-    let (stream, continuation) = AsyncStream<Batch>.makeStream(bufferingPolicy: .bufferingNewest(max(1024, 2 * devices)))
-    continuation.onTermination = { [weak self] _ in
-      _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
+    let subscription = ReadingSubscription(deviceIDs: deviceIDs, limit: max(1024, 2 * devices)) { [weak self] id in
+      _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
     }
-    subscribers.withLock { $0[key] = Subscriber(deviceIDs: deviceIDs, continuation: continuation) }
-    return stream
+    subscribers.withLock { $0[ObjectIdentifier(subscription)] = subscription }
+    return subscription
   }
 
   /// Ends every subscriber's stream (at shutdown).
@@ -120,7 +113,7 @@ final class ReadingState: Sendable {
       defer { subscribers.removeAll() }
       return Array(subscribers.values)
     }
-    for subscriber in all { subscriber.continuation.finish() }
+    for subscriber in all { subscriber.finish() }
   }
 
   private static func expire(_ buckets: inout [Bucket], before date: Date, ttl: Duration) {
