@@ -17,6 +17,7 @@ let package = Package(
     // For the benchmarks package (Benchmarks/Package.swift), which depends on this one by path.
     .library(name: "HwmonPlugin", targets: ["HwmonPlugin"]),
     .library(name: "RedfishPlugin", targets: ["RedfishPlugin"]),
+    .library(name: "IPMIPlugin", targets: ["IPMIPlugin"]),
     .library(name: "SynseSupport", targets: ["SynseSupport"]),
     // For Benchmarks/HealthEvaluation (the health evaluation's cost per reading).
     .library(name: "SynseServerCore", targets: ["SynseServerCore"]),
@@ -191,6 +192,13 @@ let package = Package(
       path: "plugins/redfish/Sources/synse-redfish-plugin",
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "IPMIPlugin",
+      dependencies: ["SynseSDK", "SynseSupport", "CFreeIPMI", .product(name: "Logging", package: "swift-log")],
+      path: "plugins/ipmi/Sources/IPMIPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .systemLibrary(name: "CFreeIPMI", pkgConfig: "libfreeipmi", providers: [.apt(["libfreeipmi-dev"])]),
     .executableTarget(
       name: "synse-example-plugin",
       dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
@@ -248,6 +256,11 @@ let package = Package(
     .testTarget(
       name: "RedfishPluginTests",
       dependencies: ["RedfishPlugin", "SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "IPMIPluginTests",
+      dependencies: ["IPMIPlugin", "SynseSDK", "SynseSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

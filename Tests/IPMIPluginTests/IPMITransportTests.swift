@@ -1,0 +1,138 @@
+import Foundation
+import SynseSDK
+import Testing
+
+@testable import IPMIPlugin
+
+func settings(port: Int, username: String = "admin", password: String = "secret", timeout: String = "5s", extra: [(String, ConfigValue)] = [])
+  throws -> IPMIEndpointSettings
+{
+  try IPMIEndpointSettings(
+    .map([
+      ("host", .string("127.0.0.1")), ("port", .int(Int64(port))), ("username", .string(username)), ("password", .string(password)),
+      ("timeout", .string(timeout)),
+    ] + extra))
+}
+
+func cacheDirectory() throws -> String {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipmi-sdr-\(UUID().uuidString.prefix(8))")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  return directory.path
+}
+
+/// FreeIPMI through our session against OpenIPMI's simulator, cross-checked with FreeIPMI's own
+/// `ipmi-sensors` client (an independent reading of the same BMC).
+@Suite(.ipmiSim, .serialized)
+struct IPMITransportTests {
+  @Test func everySensorEqualsIPMISensors() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
+    let poll = try await bmc.poll()
+    let rows = try sim.ipmiSensors()
+    #expect(rows.count == 5)
+    #expect(poll.sensors.count == rows.count)
+    func number(_ text: String) -> Double? { text == "N/A" ? nil : Double(text) }
+    for row in rows {
+      // ID, Name, Type, Reading, Units, LNR, LC, LNC, UNC, UC, UNR, Event
+      let name = row[1]
+      let reading = try #require(poll.sensors.first { $0.sensor.name == name }, "no sensor \(name)")
+      #expect(reading.value.map { String(format: "%.2f", $0) } == number(row[3]).map { String(format: "%.2f", $0) }, "\(name)")
+      if reading.sensor.isThreshold {
+        #expect(reading.sensor.unit == row[4], "\(name)")
+        let t = try #require(reading.thresholds, "\(name) thresholds")
+        let ours = [t.lowerNonRecoverable, t.lowerCritical, t.lowerNonCritical, t.upperNonCritical, t.upperCritical, t.upperNonRecoverable]
+        #expect(ours.map { $0.map { String(format: "%.2f", $0) } } == row[5...10].map { number($0).map { String(format: "%.2f", $0) } }, "\(name)")
+      } else {
+        #expect("'\(reading.state ?? "")'" == row[11], "\(name)")
+      }
+    }
+    let cpu = try #require(poll.sensors.first { $0.sensor.name == "CPU Temp" })
+    #expect(cpu.hysteresis?.positive == 2 && cpu.hysteresis?.negative == 2)
+    #expect(poll.guid == "a1234567-89ab-cdef-a123-456789abcdef")
+  }
+
+  @Test func aValueChangedThroughTheConsoleIsReadAndTheSDRIsNotFetchedAgain() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
+    _ = try await bmc.poll()
+    try sim.console("sensor_set_value 0x20 0 1 97 0")
+    let after = try await bmc.poll()
+    #expect(after.sensors.first { $0.sensor.name == "CPU Temp" }?.value == 97)
+    try sim.console("sensor_set_value 0x20 0 1 45 0")
+    #expect(await bmc.sdrFetches() == 1)
+  }
+
+  @Test func aWrongPasswordIsACredentialsError() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port, password: "wrong"), cacheDirectory: try cacheDirectory())
+    await #expect(throws: IPMIError(.credentials, "password invalid")) { try await bmc.poll() }
+  }
+
+  @Test func aUserPrivilegeSessionStillReads() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(
+      try settings(port: sim.port, username: "watcher", password: "look", extra: [("privilege", .string("user"))]),
+      cacheDirectory: try cacheDirectory())
+    #expect(try await bmc.poll().sensors.count == 5)
+  }
+
+  @Test func anUnreachableBMCDoesNotDelayAnother() async throws {
+    let sim = try IPMISimTrait.peer()
+    let silent = try IPMISimPeer.freePort(SOCK_DGRAM)
+    let dead = BMCConnection(try settings(port: silent, timeout: "3s"), cacheDirectory: try cacheDirectory())
+    let live = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
+    let start = ContinuousClock.now
+    let failing = Task { () async -> IPMIError? in
+      do throws(IPMIError) {
+        _ = try await dead.poll()
+        return nil
+      } catch { return error }
+    }
+    let reading = try await live.poll()
+    let liveDone = ContinuousClock.now - start
+    #expect(await failing.value?.kind == .unreachable)
+    let deadDone = ContinuousClock.now - start
+    #expect(reading.sensors.count == 5)
+    // A hang guard far from the behaviour: the live BMC answers in well under the dead one's 3 s.
+    #expect(liveDone < deadDone)
+    do {
+      _ = try await dead.poll()
+      Issue.record("an unreachable BMC answered")
+    } catch {
+      #expect(error.kind == .unreachable)
+    }
+  }
+}
+
+/// The plugin config's BMC entries: exactly the issue's keys, each checked with its name.
+struct IPMIEndpointSettingsTests {
+  @Test func defaults() throws {
+    let parsed = try IPMIEndpointSettings(.map([("host", .string("10.0.0.7")), ("username", .string("admin")), ("password", .string("x"))]))
+    #expect(parsed.port == 623 && parsed.privilege == .admin && parsed.cipherSuite == 3 && parsed.protocolVersion == .lanplus)
+    #expect(parsed.timeout == .seconds(5))
+    #expect(parsed.endpoint == "10.0.0.7:623")
+    #expect(!parsed.description.contains("x)"))
+  }
+
+  @Test(arguments: [
+    ([("host", ConfigValue.string("h")), ("username", .string("u")), ("pasword", .string("p"))], "pasword"),
+    ([("username", .string("u")), ("password", .string("p"))], "host"),
+    ([("host", .string("h")), ("password", .string("p"))], "username"),
+    ([("host", .string("h")), ("username", .string("u"))], "password"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("port", .int(70000))], "port"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("privilege", .string("root"))], "privilege"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("protocol", .string("ssh"))], "protocol"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("cipherSuite", .int(42))], "cipherSuite"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("timeout", .string("forever"))], "timeout"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .int(123))], "password"),
+    ([("host", .string("h")), ("username", .string("u")), ("passwordFile", .string("/nonexistent/secret"))], "passwordFile"),
+  ] as [([(String, ConfigValue)], String)])
+  func aBadEntryNamesItsKey(pairs: [(String, ConfigValue)], key: String) {
+    do {
+      _ = try IPMIEndpointSettings(.map(pairs.map { (key: $0.0, value: $0.1) }))
+      Issue.record("accepted \(pairs)")
+    } catch {
+      #expect(error.key == key)
+    }
+  }
+}
