@@ -25,6 +25,7 @@ let package = Package(
     .executable(name: "synse-emulator-plugin", targets: ["synse-emulator-plugin"]),
     .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),
     .executable(name: "synse-redfish-plugin", targets: ["synse-redfish-plugin"]),
+    .executable(name: "synse-ipmi-plugin", targets: ["synse-ipmi-plugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -196,6 +197,16 @@ let package = Package(
       name: "IPMIPlugin",
       dependencies: ["SynseSDK", "SynseSupport", "CFreeIPMI", .product(name: "Logging", package: "swift-log")],
       path: "plugins/ipmi/Sources/IPMIPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "synse-ipmi-plugin",
+      dependencies: [
+        "IPMIPlugin", "SynseSDK",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "plugins/ipmi/Sources/synse-ipmi-plugin",
       swiftSettings: swiftSettings
     ),
     .systemLibrary(name: "CFreeIPMI", pkgConfig: "libfreeipmi", providers: [.apt(["libfreeipmi-dev"])]),

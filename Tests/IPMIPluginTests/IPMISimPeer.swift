@@ -8,7 +8,7 @@ import Testing
 /// A real simulated BMC: OpenIPMI's `ipmi_sim` (Debian `openipmi`) serving RMCP/RMCP+ on a
 /// free loopback UDP port, with the sensors of Tests/Fixtures/ipmi (sim.emu, and sim.sdrs
 /// compiled by `sdrcomp -8`), users `admin`/`secret` (admin) and `watcher`/`look` (user), and
-/// its command console on a free TCP port. A fresh state directory each start: persisted
+/// its command console on a free TCP port, and chassis power kept by Tests/Fixtures/ipmi/chassis_control. A fresh state directory each start: persisted
 /// users would override lan.conf.
 final class IPMISimPeer: Sendable {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -38,6 +38,7 @@ final class IPMISimPeer: Sendable {
           allowed_auths_admin none md2 md5 straight
           guid a123456789abcdefa123456789abcdef
         endlan
+        chassis_control "\(Self.fixtures.path)/chassis_control 0x20"
         user 2 true "admin" "secret" admin 10 none md2 md5 straight
         user 3 true "watcher" "look" user 10 none md2 md5 straight
       console 127.0.0.1 \(consolePort)
@@ -103,6 +104,13 @@ final class IPMISimPeer: Sendable {
       "ipmi-sensors -h 127.0.0.1:\(port) -u admin -p secret -l admin -W opensesspriv --sdr-cache-directory '\(cache)' "
         + "--output-sensor-thresholds --no-header-output --comma-separated-output --quiet-cache")
     return output.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+  }
+
+  /// `ipmitool chassis status`'s `System Power` (`on`/`off`): the second independent client.
+  func ipmitoolPower() throws -> String {
+    let output = try Self.shell("ipmitool -I lanplus -H 127.0.0.1 -p \(port) -U admin -P secret chassis status 2>/dev/null")
+    let line = output.split(separator: "\n").first { $0.hasPrefix("System Power") } ?? ""
+    return line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
   }
 
   @discardableResult

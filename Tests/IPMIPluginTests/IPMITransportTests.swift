@@ -62,6 +62,23 @@ struct IPMITransportTests {
     #expect(await bmc.sdrFetches() == 1)
   }
 
+  @Test func powerWritesReachTheChassisAsIpmitoolSeesIt() async throws {
+    let sim = try IPMISimTrait.peer()
+    // ipmi_sim drops our session whenever ipmitool opens one: each write after an ipmitool
+    // call first waits out the timeout on the dropped session, then opens a new one.
+    let bmc = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
+    try await IPMIWrites.power(WriteData(action: "state", data: Array("on".utf8)), on: bmc)
+    #expect(try await bmc.chassisStatus().powerOn)
+    #expect(try sim.ipmitoolPower() == "on")
+    try await IPMIWrites.power(WriteData(action: "state", data: Array("off".utf8)), on: bmc)
+    #expect(try sim.ipmitoolPower() == "off")
+    try await IPMIWrites.power(WriteData(action: "state", data: Array("cycle".utf8)), on: bmc)
+    #expect(try sim.ipmitoolPower() == "on")
+    await #expect(throws: HandlerError.self) { try await IPMIWrites.power(WriteData(action: "state", data: Array("sideways".utf8)), on: bmc) }
+    // ipmi_sim does not answer Chassis Identify reliably: only the refusal before the BMC is checked.
+    await #expect(throws: HandlerError.self) { try await IPMIWrites.identify(WriteData(action: "identify", data: Array("0".utf8)), on: bmc) }
+  }
+
   @Test func aWrongPasswordIsACredentialsError() async throws {
     let sim = try IPMISimTrait.peer()
     let bmc = BMCConnection(try settings(port: sim.port, password: "wrong"), cacheDirectory: try cacheDirectory())

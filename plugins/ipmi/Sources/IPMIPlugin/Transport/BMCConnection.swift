@@ -32,7 +32,7 @@ final class BMCConnection: Sendable {
   /// - Throws: ``IPMIError``: `.credentials`, `.unreachable` or `.bmc`, FreeIPMI's message.
   func poll() async throws(IPMIError) -> BMCPoll {
     try await thread.run { [state] () throws(IPMIError) in
-      try state.withSession { session, repository throws(IPMIError) in
+      try state.withSession(retry: true) { session, repository throws(IPMIError) in
         BMCPoll(guid: try session.systemGUID(), sensors: try repository.read(), chassis: try session.chassisStatus())
       }
     }
@@ -40,12 +40,13 @@ final class BMCConnection: Sendable {
 
   func chassisStatus() async throws(IPMIError) -> ChassisStatus {
     try await thread.run { [state] () throws(IPMIError) in
-      try state.withSession { session, _ throws(IPMIError) in try session.chassisStatus() }
+      try state.withSession(retry: true) { session, _ throws(IPMIError) in try session.chassisStatus() }
     }
   }
 
   func chassisControl(_ control: ChassisControl) async throws(IPMIError) {
     try await thread.run { [state] () throws(IPMIError) in
+      try state.live()
       try state.withSession { session, _ throws(IPMIError) in try session.chassisControl(control) }
     }
   }
@@ -53,6 +54,7 @@ final class BMCConnection: Sendable {
   /// - Parameter seconds: on for that long (1–255); nil: on until turned off; 0: off.
   func chassisIdentify(seconds: UInt8?) async throws(IPMIError) {
     try await thread.run { [state] () throws(IPMIError) in
+      try state.live()
       try state.withSession { session, _ throws(IPMIError) in try session.chassisIdentify(seconds: seconds) }
     }
   }
@@ -75,7 +77,27 @@ final class BMCConnection: Sendable {
       self.cacheDirectory = cacheDirectory
     }
 
-    func withSession<T>(_ body: (IPMISession, SensorRepository) throws(IPMIError) -> T) throws(IPMIError) -> T {
+    /// Runs `body` with the open session, opening one first if needed. A read (`retry`) that
+    /// fails on a session opened earlier is run once more on a fresh one: BMCs drop sessions
+    /// (ipmi_sim does after a power change, real ones on reset or idle). Writes are not
+    /// repeated: a lost answer may hide a command that was done (a second power cycle).
+    func withSession<T>(retry: Bool = false, _ body: (IPMISession, SensorRepository) throws(IPMIError) -> T) throws(IPMIError) -> T {
+      let reused = session != nil
+      do throws(IPMIError) {
+        return try attempt(body)
+      } catch where retry && reused && error.kind != .credentials {
+        return try attempt(body)
+      }
+    }
+
+    /// Makes sure the session answers before a write, which is not repeated: a session the
+    /// BMC dropped meanwhile is replaced by a read (ipmi_sim drops ours whenever ipmitool
+    /// opens one).
+    func live() throws(IPMIError) {
+      _ = try withSession(retry: true) { session, _ throws(IPMIError) in try session.chassisStatus() }
+    }
+
+    private func attempt<T>(_ body: (IPMISession, SensorRepository) throws(IPMIError) -> T) throws(IPMIError) -> T {
       do {
         if session == nil {
           let opened = try IPMISession(settings)

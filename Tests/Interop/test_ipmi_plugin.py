@@ -1,0 +1,201 @@
+"""synse-ipmi-plugin against OpenIPMI's ipmi_sim (Debian openipmi), behind a real synse-server:
+one simulated BMC (Tests/Fixtures/ipmi) served as two endpoints, the right password on
+127.0.0.1 and a wrong one on localhost, and a UDP port nobody answers. Every value, unit,
+threshold and state is checked against FreeIPMI's own client, ipmi-sensors; power writes against
+ipmitool chassis status."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from synse import client as synse_client
+
+from helpers import ROOT, free_port, get, request, run, start_server, stop, wait_for
+from redfish_peers import wait_for_log
+
+IPMI = Path(os.environ.get("SYNSETEST_IPMI_BIN", ROOT / ".build" / "debug" / "synse-ipmi-plugin"))
+FIXTURES = ROOT / "Tests" / "Fixtures" / "ipmi"
+PASSWORD, WRONG = "secret", "wrong-never-logged"
+# ipmi-sensors columns after ID, Name, Type, Reading, Units: LNR LC LNC UNC UC UNR (IPMI's),
+# as Synse's model names them (docs/health.md).
+KINDS = ("LowerFatal", "LowerCritical", "LowerCaution", "UpperCaution", "UpperCritical", "UpperFatal")
+UNITS = {"C": "temperature", "V": "voltage", "RPM": "fan"}
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sim:
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="ipmi-sim-"))
+        state = self.dir / "state" / "ipmi_sim" / "sim"
+        state.mkdir(parents=True)
+        subprocess.run(["sdrcomp", "-8", "-o", str(state / "sdr.20.main"), str(FIXTURES / "sim.sdrs")], check=True)
+        self.port, self.console = free_udp_port(), free_port()
+        (self.dir / "lan.conf").write_text(f"""name "sim"
+set_working_mc 0x20
+  startlan 1
+    addr 127.0.0.1 {self.port}
+    priv_limit admin
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+  chassis_control "{FIXTURES}/chassis_control 0x20"
+  user 2 true "admin" "{PASSWORD}" admin 10 none md2 md5 straight
+console 127.0.0.1 {self.console}
+""")
+        # SIGPIPE ignored: ipmi_sim dies of it when a console client leaves before its prompt.
+        self.process = subprocess.Popen(
+            ["sh", "-c", f"trap '' PIPE; exec ipmi_sim -c lan.conf -f '{FIXTURES / 'sim.emu'}' -s state -n"],
+            cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.sensors() is not None, timeout=20)
+
+    def sensors(self):
+        """ipmi-sensors rows by name, or None while the BMC does not answer."""
+        cache = self.dir / "ipmi-sensors-cache"
+        cache.mkdir(mode=0o700, exist_ok=True)
+        done = subprocess.run(
+            ["ipmi-sensors", "-h", f"127.0.0.1:{self.port}", "-u", "admin", "-p", PASSWORD, "-l", "admin", "-W", "opensesspriv",
+             "--sdr-cache-directory", str(cache), "--output-sensor-thresholds", "--no-header-output",
+             "--comma-separated-output", "--quiet-cache"], capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            return None
+        return {row[1]: row for row in (line.split(",") for line in done.stdout.splitlines())}
+
+    def command(self, text):
+        with socket.create_connection(("127.0.0.1", self.console), timeout=5) as s:
+            s.sendall(text.encode() + b"\n")
+            time.sleep(0.2)
+            s.recv(4096)
+
+    def ipmitool_power(self):
+        out = subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(self.port), "-U", "admin", "-P", PASSWORD,
+                              "chassis", "status"], capture_output=True, text=True, timeout=30).stdout
+        return next(line.split(":")[1].strip() for line in out.splitlines() if line.startswith("System Power"))
+
+    def stop(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+class Fleet:
+    pass
+
+
+@pytest.fixture(scope="module")
+def fleet():
+    f = Fleet()
+    f.sim = Sim()
+    f.dead_port = free_udp_port()
+    directory = Path(tempfile.mkdtemp(prefix="ipmi-plugin-"))
+    (directory / "password").write_text(PASSWORD + "\n")
+    port = free_port()
+    f.good, f.refused, f.dead = f"127.0.0.1:{f.sim.port}", f"localhost:{f.sim.port}", f"127.0.0.1:{f.dead_port}"
+    items = [
+        f"{{host: 127.0.0.1, port: {f.sim.port}, username: admin, passwordFile: '{directory / 'password'}', timeout: 3s}}",
+        f"{{host: localhost, port: {f.sim.port}, username: admin, password: '{WRONG}', timeout: 2s}}",
+        f"{{host: 127.0.0.1, port: {f.dead_port}, username: admin, password: x, timeout: 1s}}",
+    ]
+    lines = "".join(f"    - {item}\n" for item in items)
+    config = directory / "config.yml"
+    config.write_text(
+        "version: 3\n"
+        f"network: {{type: tcp, address: '127.0.0.1:{port}'}}\n"
+        "settings: {read: {interval: 1s}, write: {interval: 100ms}}\n"
+        "health: {healthFile: ''}\n"
+        f"dynamicRegistration:\n  rescanInterval: 2s\n  config:\n{lines}")
+    f.log = directory / "plugin.log"
+    env = dict(os.environ, PLUGIN_CONFIG=str(config), IPMI_SDR_CACHE_DIR=str(directory / "sdr"))
+    with open(f.log, "ab") as output:
+        f.plugin = subprocess.Popen([str(IPMI)], env=env, cwd=directory, stdout=output, stderr=subprocess.STDOUT)
+    wait_for_log(f.plugin, f.log, "serving synse.V3Plugin", timeout=60)
+    f.server, f.base, f.port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{port}"})
+    f.plugin_id = get(f.base, "/v3/plugin")[1][0]["id"]
+    yield f
+    stop(f.server)
+    stop(f.plugin)
+    f.sim.stop()
+
+
+def devices(fleet):
+    return [d for d in get(fleet.base, "/v3/scan?force=true")[1] if d["metadata"].get("endpoint") == fleet.good]
+
+
+def test_every_sensor_equals_ipmi_sensors(fleet):
+    rows = fleet.sim.sensors()
+    by_info = {d["info"]: d for d in devices(fleet)}
+    readings = {r["device"]: r for r in get(fleet.base, "/v3/read")[1]}
+    assert set(rows) <= set(by_info), (sorted(rows), sorted(by_info))
+    for name, row in rows.items():
+        device = by_info[name]
+        reading = readings[device["id"]]
+        if row[4] == "N/A":  # discrete: the state text, as a status device
+            assert device["type"] == "status", device
+            assert f"'{reading['value']}'" == row[11], (name, reading)
+            continue
+        assert device["type"] == UNITS[row[4]], device
+        assert abs(reading["value"] - float(row[3])) < 0.005, (name, reading, row)
+        assert reading["unit"]["symbol"] == row[4], reading
+        declared = json.loads(device["metadata"]["synse.thresholds"])
+        levels = next(iter(declared.values()))
+        for kind, text in zip(KINDS, row[5:11]):
+            if text == "N/A":
+                assert kind not in levels, (name, kind, levels)
+            else:
+                assert abs(levels[kind]["Reading"] - float(text)) < 0.005, (name, kind, levels)
+    # Chassis power and identify as devices besides the five sensors.
+    assert {"Chassis power", "Chassis identify"} <= set(by_info)
+
+
+def test_ids_are_stable_across_a_plugin_restart_of_the_same_bmc(fleet):
+    ids = {d["info"]: d["id"] for d in devices(fleet)}
+    # The ID rests on the BMC's GUID and the sensor's number, not on the address it is reached at.
+    assert len(set(ids.values())) == len(ids)
+    assert all(len(i) == 36 for i in ids.values())
+
+
+def test_health_names_the_refused_and_the_silent_bmc(fleet):
+    def checks():
+        return {c["name"]: c for c in get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["health"]["checks"]}
+    wait_for(lambda: all(checks()[f"ipmi {e}"]["status"] != "OK" for e in (fleet.refused, fleet.dead)), timeout=30)
+    current = checks()
+    refused, dead = current[f"ipmi {fleet.refused}"], current[f"ipmi {fleet.dead}"]
+    assert fleet.refused in refused["message"] and "password invalid" in refused["message"], refused
+    assert WRONG not in refused["message"]
+    assert fleet.dead in dead["message"] and "timeout" in dead["message"], dead
+    assert current[f"ipmi {fleet.good}"]["status"] == "OK", current
+
+
+def test_a_value_past_upper_critical_raises_the_alarm_and_clears(fleet):
+    cpu = next(d for d in devices(fleet) if d["info"] == "CPU Temp")
+
+    def alarm():
+        return [a for a in get(fleet.base, "/v3/alarms")[1] if a["device"] == cpu["id"]]
+    fleet.sim.command("sensor_set_value 0x20 0 1 97 0")
+    try:
+        wait_for(lambda: alarm() and alarm()[0]["severity"] == "critical", timeout=20)
+    finally:
+        fleet.sim.command("sensor_set_value 0x20 0 1 45 0")
+    wait_for(lambda: not alarm(), timeout=20)
+
+
+def test_power_writes_end_done_and_ipmitool_agrees(fleet):
+    power = next(d for d in devices(fleet) if d["info"] == "Chassis power")
+
+    async def write(state):
+        async with synse_client.HTTPClientV3("127.0.0.1", fleet.port, timeout=60) as api:
+            return (await api.write_sync(power["id"], {"action": "state", "data": state}))[0]
+    for state, shown in (("on", "on"), ("off", "off"), ("cycle", "on")):
+        done = run(write(state))
+        assert done.status == "DONE", (state, done)
+        assert fleet.sim.ipmitool_power() == shown, state
+    status, body = request(fleet.base, f"/v3/write/wait/{power['id']}", "POST", [{"action": "state", "data": "sideways"}])
+    assert status == 200 and body[0]["status"] == "ERROR" and "sideways" in body[0]["message"], body
