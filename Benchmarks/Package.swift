@@ -44,8 +44,12 @@ let package = Package(
     ]),
     benchmark("redfish-poll-bench", path: "RedfishPollBench", [
       .product(name: "RedfishPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"),
-      .product(name: "Logging", package: "swift-log"),
+      .product(name: "Logging", package: "swift-log"), "PollRounds",
     ]),
+    benchmark("ipmi-poll-bench", path: "IPMIPollBench", [
+      .product(name: "IPMIPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"), "PollRounds",
+    ]),
+    .target(name: "PollRounds", path: "PollRounds", swiftSettings: swiftSettings),
     benchmark("sse-latency-bench", path: "SSELatencyBench", [
       .product(name: "SynseProtocol", package: "synse-swift"),
       .product(name: "GRPCCore", package: "grpc-swift-2"),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PollRounds
 import RedfishPlugin
 import SynseSDK
 
@@ -62,31 +63,11 @@ struct RedfishPollBench {
     // Warm-up: connections open, refused `$expand` remembered, as in a running plugin.
     _ = try await pollAll(fleet)
     _ = try await alone.walk()
-    var all: [Duration] = []
-    var single: [Duration] = []
-    var cpu = 0.0
-    var points = 0
-    for round in 1...rounds {
-      // Alternating order: neither measure always runs right after the other.
-      for measureAll in round % 2 == 1 ? [true, false] : [false, true] {
-        let started = ContinuousClock.now
-        if measureAll {
-          let before = cpuSeconds()
-          points += try await pollAll(fleet)
-          cpu += cpuSeconds() - before
-          all.append(ContinuousClock.now - started)
-        } else {
-          _ = try await alone.walk()
-          single.append(ContinuousClock.now - started)
-        }
-      }
-    }
-    let medianAll = seconds(all.sorted()[all.count / 2])
-    let medianSingle = seconds(single.sorted()[single.count / 2])
+    let result = try await PollRounds.measure(rounds: rounds, all: { try await pollAll(fleet) }, single: { _ = try await alone.walk() })
     print(String(format: "%d endpoints, %d rounds: one poll of all %.2f s (median), of the slowest alone %.2f s, ratio %.3f",
-                 endpoints.count, rounds, medianAll, medianSingle, medianAll / medianSingle))
+                 endpoints.count, rounds, result.medianAll, result.medianSingle, result.ratio))
     print(String(format: "plugin CPU %.1f µs per point read (%d points over %d polls of all, %.2f s CPU)",
-                 cpu * 1e6 / Double(points), points, rounds, cpu))
+                 result.cpu * 1e6 / Double(result.items), result.items, rounds, result.cpu))
     for bmc in fleet + [alone] { await bmc.client.shutdown() }
   }
 
@@ -96,15 +77,5 @@ struct RedfishPollBench {
       for bmc in fleet { group.addTask { try await bmc.walk().points.count } }
       return try await group.reduce(0, +)
     }
-  }
-
-  static func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 }

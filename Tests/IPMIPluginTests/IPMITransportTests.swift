@@ -72,11 +72,38 @@ struct IPMITransportTests {
     #expect(try sim.ipmitoolPower() == "on")
     try await IPMIWrites.power(WriteData(action: "state", data: Array("off".utf8)), on: bmc)
     #expect(try sim.ipmitoolPower() == "off")
+    // IPMI 2.0 §28.3 recommends no action for a cycle of an off chassis (ipmi_sim powers it on):
+    // refused at once, not left to time out.
+    let refused = try await #require(throws: HandlerError.self) {
+      try await IPMIWrites.power(WriteData(action: "state", data: Array("cycle".utf8)), on: bmc)
+    }
+    #expect("\(refused)".contains("chassis power is off"), "\(refused)")
+    #expect(try sim.ipmitoolPower() == "off")
+    try await IPMIWrites.power(WriteData(action: "state", data: Array("on".utf8)), on: bmc)
     try await IPMIWrites.power(WriteData(action: "state", data: Array("cycle".utf8)), on: bmc)
     #expect(try sim.ipmitoolPower() == "on")
     await #expect(throws: HandlerError.self) { try await IPMIWrites.power(WriteData(action: "state", data: Array("sideways".utf8)), on: bmc) }
     // ipmi_sim does not answer Chassis Identify reliably: only the refusal before the BMC is checked.
     await #expect(throws: HandlerError.self) { try await IPMIWrites.identify(WriteData(action: "identify", data: Array("0".utf8)), on: bmc) }
+  }
+
+  /// ipmi_sim runs the chassis program for a Chassis Identify but answers one that succeeds
+  /// only by chance (OpenIPMI lanserv/bmc_chassis.c leaves the response length unset), so the
+  /// write ends DONE or in a timeout; the chassis program's record shows what reached the chassis.
+  @Test func identifyWritesReachTheChassis() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port, timeout: "1s"), cacheDirectory: try cacheDirectory())
+    let record = sim.directory.appendingPathComponent("identify")
+    for (action, data, expected) in [("identify", "5", "5 0"), ("state", "on", "0 1"), ("state", "off", "0 0")] {
+      try? FileManager.default.removeItem(at: record)
+      do {
+        try await IPMIWrites.identify(WriteData(action: action, data: Array(data.utf8)), on: bmc)
+      } catch let error as IPMIError {
+        #expect(error.kind == .unreachable, "\(error)")
+      }
+      #expect((try? String(contentsOf: record, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(action) \(data)")
+    }
+    #expect(try await bmc.poll().chassis.identify == nil)
   }
 
   @Test func aWrongPasswordIsACredentialsError() async throws {
@@ -91,6 +118,22 @@ struct IPMITransportTests {
       try settings(port: sim.port, username: "watcher", password: "look", extra: [("privilege", .string("user"))]),
       cacheDirectory: try cacheDirectory())
     #expect(try await bmc.poll().sensors.count == 5)
+  }
+
+  /// The shortest timeout the config takes still opens a session (FreeIPMI refuses a
+  /// retransmission timeout not below the session's).
+  @Test func theShortestTimeoutWorks() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port, timeout: "100ms"), cacheDirectory: try cacheDirectory())
+    #expect(try await bmc.chassisStatus().powerOn || true)
+  }
+
+  /// A command the BMC refuses says why, in the completion code's words (ipmi_sim has no soft off).
+  @Test func aRefusedCommandNamesItsCompletionCode() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
+    let error = try await #require(throws: IPMIError.self) { try await bmc.chassisControl(.soft) }
+    #expect(error.message.contains("completion code 0x"), "\(error)")
   }
 
   @Test func anUnreachableBMCDoesNotDelayAnother() async throws {
@@ -143,6 +186,20 @@ struct IPMIEndpointSettingsTests {
     ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("timeout", .string("forever"))], "timeout"),
     ([("host", .string("h")), ("username", .string("u")), ("password", .int(123))], "password"),
     ([("host", .string("h")), ("username", .string("u")), ("passwordFile", .string("/nonexistent/secret"))], "passwordFile"),
+    // Refused by every BMC later, with a less helpful word: IPMI's own limits and FreeIPMI's suites.
+    ([("host", .string("h")), ("username", .string("seventeen-bytes-x")), ("password", .string("p"))], "username"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("twenty-one-bytes-long"))], "password"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("seventeen-bytes-x")), ("protocol", .string("lan"))], "password"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("cipherSuite", .int(5))], "cipherSuite"),
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("cipherSuite", .int(-1))], "cipherSuite"),
+    // FreeIPMI would take the port from the host text and ignore `port`.
+    ([("host", .string("bmc7:623")), ("username", .string("u")), ("password", .string("p"))], "host"),
+    ([("host", .string("[bmc7]")), ("username", .string("u")), ("password", .string("p"))], "host"),
+    ([("host", .string("[::1]:623")), ("username", .string("u")), ("password", .string("p"))], "host"),
+    // Keys ignore case, so a second spelling would silently win.
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("Host", .string("x"))], "Host"),
+    // IPMI 1.5 has no cipher suites: a set one would be ignored.
+    ([("host", .string("h")), ("username", .string("u")), ("password", .string("p")), ("protocol", .string("lan")), ("cipherSuite", .int(3))], "cipherSuite"),
   ] as [([(String, ConfigValue)], String)])
   func aBadEntryNamesItsKey(pairs: [(String, ConfigValue)], key: String) {
     do {
@@ -151,5 +208,23 @@ struct IPMIEndpointSettingsTests {
     } catch {
       #expect(error.key == key)
     }
+  }
+
+  @Test func limitsAndAddressesThatAreValid() throws {
+    let longest = try IPMIEndpointSettings(
+      .map([("host", .string("[fd00::7]")), ("username", .string("sixteen-bytes-xx")), ("password", .string("twenty-bytes-long-xx")), ("cipherSuite", .int(17))]))
+    #expect(longest.host == "fd00::7" && longest.endpoint == "[fd00::7]:623" && longest.cipherSuite == 17)
+    #expect(try IPMIEndpointSettings(.map([("host", .string("::1")), ("username", .string("u")), ("password", .string(""))])).endpoint == "[::1]:623")
+  }
+
+  /// A file written on Windows ends in CRLF, which is one Character in Swift: only the line end
+  /// goes, never the password's last character.
+  @Test(arguments: ["s3cret\r\n", "s3cret\n", "s3cret"])
+  func aPasswordFileLosesOnlyItsLineEnd(content: String) throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("ipmi-password-\(UUID().uuidString.prefix(8))")
+    try Data(content.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let parsed = try IPMIEndpointSettings(.map([("host", .string("h")), ("username", .string("u")), ("passwordFile", .string(file.path))]))
+    #expect(parsed.password == "s3cret")
   }
 }

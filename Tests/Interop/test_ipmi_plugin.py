@@ -1,6 +1,7 @@
 """synse-ipmi-plugin against OpenIPMI's ipmi_sim (Debian openipmi), behind a real synse-server:
 one simulated BMC (Tests/Fixtures/ipmi) served as two endpoints, the right password on
-127.0.0.1 and a wrong one on localhost, and a UDP port nobody answers. Every value, unit,
+127.0.0.1 and a wrong one on localhost, a UDP port nobody answers, and a twin simulator with the
+same System GUID (its password file ends in CRLF). Every value, unit,
 threshold and state is checked against FreeIPMI's own client, ipmi-sensors; power writes against
 ipmitool chassis status."""
 import json
@@ -93,16 +94,19 @@ class Fleet:
 @pytest.fixture(scope="module")
 def fleet():
     f = Fleet()
-    f.sim = Sim()
+    f.sim, f.twin = Sim(), Sim()
     f.dead_port = free_udp_port()
     directory = Path(tempfile.mkdtemp(prefix="ipmi-plugin-"))
     (directory / "password").write_text(PASSWORD + "\n")
+    (directory / "password-crlf").write_bytes(PASSWORD.encode() + b"\r\n")
     port = free_port()
     f.good, f.refused, f.dead = f"127.0.0.1:{f.sim.port}", f"localhost:{f.sim.port}", f"127.0.0.1:{f.dead_port}"
+    f.twin_endpoint = f"127.0.0.1:{f.twin.port}"
     items = [
         f"{{host: 127.0.0.1, port: {f.sim.port}, username: admin, passwordFile: '{directory / 'password'}', timeout: 3s}}",
         f"{{host: localhost, port: {f.sim.port}, username: admin, password: '{WRONG}', timeout: 2s}}",
         f"{{host: 127.0.0.1, port: {f.dead_port}, username: admin, password: x, timeout: 1s}}",
+        f"{{host: 127.0.0.1, port: {f.twin.port}, username: admin, passwordFile: '{directory / 'password-crlf'}', timeout: 3s}}",
     ]
     lines = "".join(f"    - {item}\n" for item in items)
     config = directory / "config.yml"
@@ -123,6 +127,7 @@ def fleet():
     stop(f.server)
     stop(f.plugin)
     f.sim.stop()
+    f.twin.stop()
 
 
 def devices(fleet):
@@ -174,6 +179,30 @@ def test_health_names_the_refused_and_the_silent_bmc(fleet):
     assert current[f"ipmi {fleet.good}"]["status"] == "OK", current
 
 
+def test_a_twin_with_the_same_guid_is_refused_by_name_and_the_first_keeps_its_devices(fleet):
+    checks = {c["name"]: c for c in get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["health"]["checks"]}
+    twin = checks[f"ipmi {fleet.twin_endpoint}"]
+    # Logged in (the CRLF password file lost only its line end), then refused for the GUID.
+    assert twin["status"] != "OK" and "System GUID" in twin["message"] and fleet.good in twin["message"], twin
+    assert "password" not in twin["message"], twin
+    endpoints = {d["metadata"].get("endpoint") for d in get(fleet.base, "/v3/scan?force=true")[1]}
+    assert fleet.good in endpoints and fleet.twin_endpoint not in endpoints, endpoints
+
+
+def test_a_stalled_bmc_does_not_delay_the_others(fleet):
+    cpu = next(d for d in devices(fleet) if d["info"] == "CPU Temp")
+    fleet.twin.process.send_signal(signal.SIGSTOP)
+    try:
+        fleet.sim.command("sensor_set_value 0x20 0 1 61 0")
+        started = time.monotonic()
+        wait_for(lambda: get(fleet.base, f"/v3/read/{cpu['id']}")[1][0]["value"] == 61, timeout=20)
+        # Read every second; the stalled twin's 3 s timeout must not stand in the way.
+        assert time.monotonic() - started < 6
+    finally:
+        fleet.twin.process.send_signal(signal.SIGCONT)
+        fleet.sim.command("sensor_set_value 0x20 0 1 45 0")
+
+
 def test_a_value_past_upper_critical_raises_the_alarm_and_clears(fleet):
     cpu = next(d for d in devices(fleet) if d["info"] == "CPU Temp")
 
@@ -193,9 +222,44 @@ def test_power_writes_end_done_and_ipmitool_agrees(fleet):
     async def write(state):
         async with synse_client.HTTPClientV3("127.0.0.1", fleet.port, timeout=60) as api:
             return (await api.write_sync(power["id"], {"action": "state", "data": state}))[0]
-    for state, shown in (("on", "on"), ("off", "off"), ("cycle", "on")):
+    for state, shown in (("on", "on"), ("off", "off")):
         done = run(write(state))
         assert done.status == "DONE", (state, done)
         assert fleet.sim.ipmitool_power() == shown, state
+    # A cycle of an off chassis is refused at once (IPMI 2.0 §28.3), not left to time out.
+    refused = run(write("cycle"))
+    assert refused.status == "ERROR" and "chassis power is off" in refused.message, refused
+    for state, shown in (("on", "on"), ("cycle", "on")):
+        done = run(write(state))
+        assert done.status == "DONE", (state, done)
+        assert fleet.sim.ipmitool_power() == shown, state
+    # More writes than the plugin's queue holds: refused whole with 503, the plugin stays active.
+    status, body = request(fleet.base, f"/v3/write/wait/{power['id']}", "POST", [{"action": "state", "data": "on"}] * 200)
+    assert status == 503 and "more than the write queue holds (128)" in body["context"], (status, body)
+    assert get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["active"] is True
+    status, body = request(fleet.base, f"/v3/write/wait/{power['id']}", "POST", [])
+    assert status == 400 and body["context"] == "invalid json: the list of write objects is empty", (status, body)
     status, body = request(fleet.base, f"/v3/write/wait/{power['id']}", "POST", [{"action": "state", "data": "sideways"}])
     assert status == 200 and body[0]["status"] == "ERROR" and "sideways" in body[0]["message"], body
+
+
+@pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file"])
+def test_startup_refusals_name_their_cause(case, tmp_path):
+    """Refused at startup with exit code 2 and one line naming the cause, before any BMC is asked."""
+    (tmp_path / "file").write_text("x")
+    item = "{host: 127.0.0.1, username: admin, password: x}"
+    cache = tmp_path / "sdr"
+    if case == "under a file":
+        cache, expected = tmp_path / "file" / "sdr", "key 'IPMI_SDR_CACHE_DIR': cannot create the SDR cache directory"
+    elif case == "duplicate key":
+        item, expected = "{host: 127.0.0.1, username: admin, password: x, HOST: other}", "'HOST' is given twice"
+    else:
+        item, expected = "{host: 127.0.0.1, username: admin, passwordFile: missing-pw}", f"cannot read 'missing-pw' ({tmp_path}/missing-pw): no such file"
+    config = tmp_path / "config.yml"
+    config.write_text(f"version: 3\nnetwork: {{type: tcp, address: '127.0.0.1:{free_port()}'}}\ndynamicRegistration:\n  config:\n    - {item}\n")
+    env = dict(os.environ, PLUGIN_CONFIG=str(config), IPMI_SDR_CACHE_DIR=str(cache))
+    done = subprocess.run([str(IPMI)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and expected in done.stdout + done.stderr, (done.returncode, done.stdout, done.stderr)
+    if case == "under a file":
+        assert "is not a directory" in done.stdout + done.stderr
+

@@ -31,6 +31,7 @@ struct ModelTests {
     for bad in ["", "{", "5", #"{"data":"on"}"#, #"[{"action":1}]"#, #"["action"]"#, "\u{FF}"] {
       #expect(throws: SynseError.self, "\(bad)") { try Commands.writeItems(from: Array(bad.utf8)) }
     }
+    #expect(throws: SynseError.invalidUsage("invalid json: the list of write objects is empty")) { try Commands.writeItems(from: Array("[]".utf8)) }
     let missing = try #require(throws: SynseError.self) { try Commands.writeItems(from: Array(#"{"data":"on"}"#.utf8)) }
     #expect(missing == .invalidUsage(#"invalid json: key "action" is required in payload, but not found"#))
   }

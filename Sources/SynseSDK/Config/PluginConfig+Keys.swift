@@ -24,7 +24,7 @@ extension PluginConfig {
     .init("settings.write.interval", \.write.interval, "sleep between write passes", rule: loopInterval),
     .init("settings.write.delay", \.write.delay, "sleep after each write", rule: notNegative),
     .init("settings.write.queueSize", \.write.queueSize, "capacity of the write queue", rule: positive),
-    .init("settings.write.batchSize", \.write.batchSize, "most writes taken per pass", rule: positive),
+    .init("settings.write.batchSize", \.write.batchSize, "most writes in progress at once", rule: positive),
     .init("settings.transaction.ttl", \.transactionTTL, "lifetime of a transaction record", rule: notNegative),
     .init("settings.limiter.rate", \.limiterRate, "token-bucket rate (events/s) for reads and writes; 0 with burst 0 is unlimited"),
     .init("settings.limiter.burst", \.limiterBurst, "bucket size"),

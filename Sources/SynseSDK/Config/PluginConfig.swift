@@ -52,7 +52,7 @@ public struct PluginConfig: Sendable, Equatable {
     /// `WriteAsync`/`WriteSync` answer `RESOURCE_EXHAUSTED`. Read: only the capacity of the
     /// `read queue health` check, since readings are stored without a queue here.
     public var queueSize = 128
-    /// `batchSize` (write only), positive int, default `128`: most writes started per pass.
+    /// `batchSize` (write only), positive int, default `128`: most writes taken from the queue and not yet finished.
     public var batchSize = 128
     /// The Go SDK's defaults.
     public init() {}

@@ -14,6 +14,7 @@ struct Scheduler: Sendable {
   let logger: Logger
   private let limiter: RateLimiter
   private let serialLock: AsyncLock?
+  private let lanes = WriteLanes()
   let metrics: PluginMetrics?
   /// When the last read pass ended: the watchdog pings only while passes keep ending.
   let lastPass = Heartbeat()
@@ -64,6 +65,10 @@ struct Scheduler: Sendable {
   }
 
   /// Reads every readable device once: `Read` per device, `BulkRead` per handler.
+  ///
+  /// The reads run below the priority of serving RPCs: a pass enqueues one task per device at
+  /// once (1,000 for 1,000 devices), and a `ReadStream` writer woken by the first reading was
+  /// queued behind all of them, so a reading left the plugin only after the whole pass.
   func readPass() async {
     var byHandler: [String: [Device]] = [:]
     for device in devices.devices { byHandler[device.handler, default: []].append(device) }
@@ -72,10 +77,10 @@ struct Scheduler: Sendable {
         guard let handler = handlers[name] else { continue }
         if let read = handler.read {
           for device in handlerDevices {
-            group.addTask { await readOne(device, read) }
+            group.addTask(priority: .utility) { await readOne(device, read) }
           }
         } else if let bulkRead = handler.bulkRead {
-          group.addTask { await readBulk(handlerDevices, bulkRead) }
+          group.addTask(priority: .utility) { await readBulk(handlerDevices, bulkRead) }
         }
       }
     }
@@ -127,36 +132,67 @@ struct Scheduler: Sendable {
 
   // MARK: Writing
 
+  /// Takes queued writes every write interval and runs them in lanes (``WriteLanes``): a slow
+  /// write (a power cycle confirmed over minutes) holds back only later writes to its own
+  /// device, never another device's, nor the taking of new writes.
   private func writeLoop() async {
-    while !Task.isShuttingDownGracefully && !Task.isCancelled {
-      await writePass()
-      try? await Task.sleep(for: config.write.interval)
+    await withDiscardingTaskGroup { group in
+      while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        dispatch(into: &group)
+        try? await Task.sleep(for: config.write.interval)
+      }
+      // Drain what was accepted before shutdown so every transaction ends DONE or ERROR, for
+      // at most `shutdownGrace`: a write confirmed over minutes must not hold the stop past
+      // what systemd or a container runtime waits before killing the process.
+      guard writeQueue.count > 0 || lanes.count > 0 else { return }
+      logger.info(
+        "finishing accepted writes before stopping",
+        metadata: ["queued": "\(writeQueue.count)", "running": "\(lanes.count)", "within": "\(GoDuration.format(Self.shutdownGrace))"])
+      let deadline = ContinuousClock.now + Self.shutdownGrace
+      while !Task.isCancelled && (writeQueue.count > 0 || lanes.count > 0) && ContinuousClock.now < deadline {
+        dispatch(into: &group)
+        try? await Task.sleep(for: min(config.write.interval, .milliseconds(50)))
+      }
+      let unfinished = lanes.count + writeQueue.count
+      guard unfinished > 0 else { return }
+      logger.warning("stopping with writes unfinished: they end ERROR", metadata: ["writes": "\(unfinished)"])
+      for item in writeQueue.take(upTo: .max) { transactions.update(item.transactionID, to: .error, message: Self.stoppedMessage) }
+      group.cancelAll()
     }
-    // Drain what was accepted before shutdown so every transaction ends DONE or ERROR.
-    while writeQueue.count > 0 { await writePass() }
   }
 
-  /// Carries out up to `batchSize` queued writes: devices concurrently, each device's writes
-  /// one after the other in the order accepted. (Run together, `off` then `on` to one LED had
-  /// `on` land first and `off` wait out its timeout for a state that never came.)
+  /// How long a stopping plugin keeps carrying out accepted writes (docker waits 10 s).
+  static let shutdownGrace: Duration = .seconds(5)
+  static let stoppedMessage = "the plugin stopped before the write finished"
+
+  /// Runs what is queued now, and waits until it has finished.
   func writePass() async {
-    let batch = writeQueue.take(upTo: config.write.batchSize)
-    guard !batch.isEmpty else { return }
-    var order: [String] = []
-    var byDevice: [String: [WriteQueue.Item]] = [:]
-    for item in batch {
-      if byDevice[item.device.id] == nil { order.append(item.device.id) }
-      byDevice[item.device.id, default: []].append(item)
-    }
-    await withDiscardingTaskGroup { group in
-      for device in order {
-        let items = byDevice[device]!
-        group.addTask { for item in items { await perform(item) } }
+    await withDiscardingTaskGroup { group in dispatch(into: &group) }
+  }
+
+  /// Takes queued writes while fewer than `batchSize` are in lanes, and starts a lane for each
+  /// device that has none; a device's later writes wait in its lane, in the order accepted.
+  /// (Run together, `off` then `on` to one LED had `on` land first and `off` wait out its
+  /// timeout for a state that never came.)
+  private func dispatch(into group: inout DiscardingTaskGroup) {
+    let room = config.write.batchSize - lanes.count
+    guard room > 0 else { return }
+    for item in writeQueue.take(upTo: room) where lanes.admit(item) {
+      group.addTask {
+        var next: WriteQueue.Item? = item
+        while let current = next {
+          await perform(current)
+          next = lanes.finished(current)
+        }
       }
     }
   }
 
   private func perform(_ item: WriteQueue.Item) async {
+    if Task.isCancelled {
+      transactions.update(item.transactionID, to: .error, message: Self.stoppedMessage)
+      return
+    }
     guard let handler = handlers[item.device.handler], let write = handler.write else {
       transactions.update(item.transactionID, to: .error, message: "writing is not enabled for the device")
       return
@@ -174,6 +210,8 @@ struct Scheduler: Sendable {
       switch outcome {
       case .done: transactions.update(item.transactionID, to: .done)
       case .failed(let message): transactions.update(item.transactionID, to: .error, message: message)
+      case .timedOut where Task.isCancelled:
+        transactions.update(item.transactionID, to: .error, message: Self.stoppedMessage)
       case .timedOut(let detail):
         let message = "device write timed out after \(GoDuration.format(item.device.writeTimeout))" + (detail.map { ": \($0)" } ?? "")
         transactions.update(item.transactionID, to: .error, message: message)

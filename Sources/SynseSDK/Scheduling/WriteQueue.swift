@@ -24,6 +24,15 @@ final class WriteQueue: Sendable {
     }
   }
 
+  /// Queues all of `batch` in order, or none of it when there is no room for all.
+  func enqueue(contentsOf batch: [Item]) -> Bool {
+    items.withLock { items in
+      guard items.count + batch.count <= capacity else { return false }
+      items.append(contentsOf: batch)
+      return true
+    }
+  }
+
   /// Takes up to `limit` writes, oldest first, without waiting.
   func take(upTo limit: Int) -> [Item] {
     items.withLock { items in
@@ -34,4 +43,45 @@ final class WriteQueue: Sendable {
   }
 
   var count: Int { items.withLock { $0.count } }
+}
+
+/// Writes taken from the queue and not yet finished, by device: the first of a device runs,
+/// later ones wait behind it in the order accepted.
+final class WriteLanes: Sendable {
+  private struct State {
+    var waiting: [String: [WriteQueue.Item]] = [:]
+    var count = 0
+  }
+
+  private let state = Mutex(State())
+
+  /// Adds `item`; `true` when its device had no lane, so the caller starts one with it.
+  func admit(_ item: WriteQueue.Item) -> Bool {
+    state.withLock { state in
+      state.count += 1
+      if state.waiting[item.device.id] != nil {
+        state.waiting[item.device.id]!.append(item)
+        return false
+      }
+      state.waiting[item.device.id] = []
+      return true
+    }
+  }
+
+  /// Marks `item` done; returns its device's next write, or nil when the lane ends.
+  func finished(_ item: WriteQueue.Item) -> WriteQueue.Item? {
+    state.withLock { state in
+      state.count -= 1
+      guard var rest = state.waiting[item.device.id], !rest.isEmpty else {
+        state.waiting[item.device.id] = nil
+        return nil
+      }
+      let next = rest.removeFirst()
+      state.waiting[item.device.id] = rest
+      return next
+    }
+  }
+
+  /// Writes admitted and not finished, running or waiting.
+  var count: Int { state.withLock { $0.count } }
 }

@@ -173,17 +173,25 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     var accepted: [Transaction] = []
     for item in request.data {
       let write = WriteData(item)
-      let transaction: Transaction
       do {
-        transaction = try transactions.create(deviceID: device.id, write: write, timeout: device.writeTimeout)
+        accepted.append(try transactions.create(deviceID: device.id, write: write, timeout: device.writeTimeout))
       } catch {
+        for transaction in accepted { transactions.update(transaction.id, to: .error, message: "not queued: another write of the request was refused") }
         throw RPCError(code: .unknown, message: "transaction with ID \(write.transaction) already exists")
       }
-      guard writeQueue.enqueue(.init(transactionID: transaction.id, device: device, write: write)) else {
-        transactions.update(transaction.id, to: .error, message: "write queue is full")
-        throw RPCError(code: .resourceExhausted, message: "write queue is full (\(writeQueue.capacity) items); try again later")
+    }
+    // All or none: the caller gets no transaction IDs with the error, so none may run.
+    let items = zip(accepted, request.data).map { WriteQueue.Item(transactionID: $0.id, device: device, write: WriteData($1)) }
+    guard writeQueue.enqueue(contentsOf: items) else {
+      for transaction in accepted { transactions.update(transaction.id, to: .error, message: "write queue is full") }
+      if items.count > writeQueue.capacity {
+        throw RPCError(
+          code: .resourceExhausted,
+          message: "\(items.count) writes in one request, more than the write queue holds (\(writeQueue.capacity)); send at most \(writeQueue.capacity)")
       }
-      accepted.append(transaction)
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "write queue is full (\(writeQueue.count) of \(writeQueue.capacity) places taken, \(items.count) asked for); try again later")
     }
     return accepted
   }

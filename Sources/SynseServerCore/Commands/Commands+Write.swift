@@ -49,8 +49,8 @@ extension Commands {
     return status.json(device: entry.device)
   }
 
-  /// Parses a write body (docs/api-v3.md §5.10 steps 1–3): JSON, an object or array of objects,
-  /// each with `action`; `data` and `transaction` strings when present.
+  /// Parses a write body (docs/api-v3.md §5.10 steps 1–3): JSON, an object or a non-empty array
+  /// of objects, each with `action`; `data` and `transaction` strings when present.
   public static func writeItems(from body: [UInt8]) throws(SynseError) -> [WriteItem] {
     guard let json = JSONValue(parsing: Data(body)) else {
       throw .invalidUsage("invalid json: unable to parse POSTed body as JSON")
@@ -67,6 +67,8 @@ extension Commands {
     case .array(let items): elements = items
     default: throw .invalidUsage("invalid json: expected a write object or a list of write objects")
     }
+    // The original forwarded `[]` and the plugin's refusal came back as a 500 (docs/api-v3.md §5.10).
+    guard !elements.isEmpty else { throw .invalidUsage("invalid json: the list of write objects is empty") }
     var items: [WriteItem] = []
     for element in elements {
       guard case .object(let pairs) = element else {

@@ -34,7 +34,8 @@ public struct Commands: Sendable {
   }
 
   /// Runs a plugin call under the active/inactive guard (docs/api-v3.md §8.6); any failure
-  /// becomes `error while issuing gRPC request: <operation>`.
+  /// becomes `error while issuing gRPC request: <operation>`, except a plugin's
+  /// RESOURCE_EXHAUSTED (its write queue is full), which is 503 with the plugin's message.
   func call<T>(_ plugin: PluginHandle, _ operation: String, _ body: (any PluginClient) async throws(PluginCallError) -> T) async throws(SynseError) -> T {
     do {
       let result = try await body(plugin.client)
@@ -47,6 +48,10 @@ public struct Commands: Sendable {
         await registry.markInactive(plugin.id, reason: error.description)
       }
       logger.warning("plugin call failed", metadata: ["plugin": "\(plugin.id)", "operation": "\(operation)", "error": "\(error)"])
+      // A full write queue is the plugin saying "later", not a fault: 503 with its words.
+      if error.isBusy {
+        throw .refused(status: 503, reason: "service unavailable", context: "plugin \(plugin.id) is busy: \(error.message ?? error.description)")
+      }
       throw .serverError("error while issuing gRPC request: \(operation)")
     }
   }

@@ -25,14 +25,20 @@ public protocol PluginClient: Sendable {
 
 
 /// A failed plugin call; `isPluginLevel` means the plugin answered (NOT_FOUND,
-/// INVALID_ARGUMENT, UNKNOWN) and so is still reachable (docs/api-v3.md §8.6).
+/// INVALID_ARGUMENT, UNKNOWN, RESOURCE_EXHAUSTED) and so is still reachable (docs/api-v3.md
+/// §8.6); `isBusy` that it refused for now (its write queue is full).
 public struct PluginCallError: Error, Sendable, CustomStringConvertible {
   public let isPluginLevel: Bool
+  public let isBusy: Bool
+  /// The plugin's own message, when it answered.
+  public let message: String?
   public let description: String
 
   init(_ error: any Error) {
     if let rpc = error as? RPCError {
-      isPluginLevel = [.notFound, .invalidArgument, .unknown].contains(rpc.code)
+      isPluginLevel = [.notFound, .invalidArgument, .unknown, .resourceExhausted].contains(rpc.code)
+      isBusy = rpc.code == .resourceExhausted
+      message = isPluginLevel ? rpc.message : nil
       // The cause chain says why a connection failed (refused, TLS certificate rejected…).
       var text = "\(rpc.code): \(rpc.message)"
       var cause = rpc.cause
@@ -48,6 +54,8 @@ public struct PluginCallError: Error, Sendable, CustomStringConvertible {
       description = text
     } else {
       isPluginLevel = false
+      isBusy = false
+      message = nil
       description = "\(error)"
     }
   }

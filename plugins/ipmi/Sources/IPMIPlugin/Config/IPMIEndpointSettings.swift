@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SynseSDK
 import SynseSupport
 
@@ -12,7 +12,7 @@ import SynseSupport
 ///       username: admin
 ///       passwordFile: /run/secrets/bmc7 # or password: "…"; a trailing newline is trimmed
 ///       privilege: operator             # user | operator | admin; default admin
-///       cipherSuite: 3                  # RMCP+ cipher suite ID, 0-17; default 3
+///       cipherSuite: 3                  # RMCP+ cipher suite ID: 0-3, 6-8, 11, 12, 15-17; default 3
 ///       protocol: lanplus               # lanplus (IPMI 2.0, RMCP+) or lan (IPMI 1.5); default lanplus
 ///       timeout: 5s                     # a session's deadline, a Go duration; default 5s
 /// ```
@@ -58,35 +58,30 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
 
   /// Parses one `dynamicRegistration.config` item.
   /// - Throws: ``ConfigError`` naming the bad key: `.invalidValue` for an unknown key, a value
-  ///   of the wrong type or out of range, or both `password` and `passwordFile`;
+  ///   of the wrong type or out of range (a cipher suite FreeIPMI lacks, a user name over 16
+  ///   bytes, a password over 20, or 16 with `protocol: lan`), `host:port` in `host`, or both
+  ///   `password` and `passwordFile`;
   ///   `.missingValue` for no `host`, `username` or password; `.missingFile` for a password
   ///   file that cannot be read.
   public init(_ item: ConfigValue) throws(ConfigError) {
     guard let pairs = item.mapPairs else {
       throw ConfigError(.invalidValue, message: "an IPMI BMC entry must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
     }
-    let known = Set(Self.keys.map { $0.lowercased() })
-    if let unknown = pairs.first(where: { !known.contains($0.key.lowercased()) }) {
-      throw ConfigError(
-        .invalidValue, key: unknown.key, message: "unknown key '\(unknown.key)'; an IPMI BMC has only \(Self.keys.joined(separator: ", "))")
-    }
-    guard let hostValue = Self.present(item["host"]) else {
+    try ConfigField.checkKeys(pairs, known: Self.keys, item: "an IPMI BMC")
+    guard let hostValue = ConfigField.present(item["host"]) else {
       throw ConfigError(.missingValue, key: "host", message: "required: the BMC's address, such as 10.0.0.7")
     }
-    host = try Self.string(hostValue, key: "host").trimmingCharacters(in: .whitespaces)
-    guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
-      throw ConfigError(.invalidValue, key: "host", message: "'\(host)' is not a host name or address")
-    }
+    host = try Self.host(hostValue)
     port = try Self.integer(item["port"], key: "port", in: 1...65535, default: 623)
-    guard let user = Self.present(item["username"]) else {
-      throw ConfigError(.missingValue, key: "username", message: "required: the BMC user to log in as")
-    }
-    username = try Self.string(user, key: "username")
-    password = try Self.password(item)
-    privilege = try Self.choice(item["privilege"], key: "privilege", default: .admin)
-    cipherSuite = UInt8(try Self.integer(item["cipherSuite"], key: "cipherSuite", in: 0...17, default: 3))
     protocolVersion = try Self.choice(item["protocol"], key: "protocol", default: .lanplus)
-    timeout = try Self.timeout(item["timeout"])
+    (username, password) = try Self.credentials(item, protocolVersion: protocolVersion)
+    privilege = try Self.choice(item["privilege"], key: "privilege", default: .admin)
+    cipherSuite = try Self.cipherSuite(item["cipherSuite"])
+    // Refused rather than ignored: whoever sets it believes the session uses it.
+    if protocolVersion == .lan, ConfigField.present(item["cipherSuite"]) != nil {
+      throw ConfigError(.invalidValue, key: "cipherSuite", message: "applies only to protocol lanplus (IPMI 1.5 has no cipher suites)")
+    }
+    timeout = try ConfigField.duration(item["timeout"], key: "timeout", default: Self.defaultTimeout, in: .milliseconds(100) ... .seconds(600))
   }
 
   public var description: String {
@@ -94,19 +89,8 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
       + "cipherSuite: \(cipherSuite), timeout: \(GoDuration.format(timeout)), credentials not shown)"
   }
 
-  private static func present(_ value: ConfigValue?) -> ConfigValue? {
-    guard let value, value != .null else { return nil }
-    return value
-  }
-
-  /// Credentials must be quoted strings: YAML would turn `password: 0123` into the integer 83.
-  private static func string(_ value: ConfigValue, key: String) throws(ConfigError) -> String {
-    guard case .string(let text) = value else { throw ConfigError(.invalidValue, key: key, message: "expected a string (quote it)") }
-    return text
-  }
-
   private static func integer(_ value: ConfigValue?, key: String, in range: ClosedRange<Int>, default fallback: Int) throws(ConfigError) -> Int {
-    guard let value = present(value) else { return fallback }
+    guard let value = ConfigField.present(value) else { return fallback }
     guard case .int(let number) = value, range.contains(Int(clamping: number)) else {
       throw ConfigError(.invalidValue, key: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
@@ -115,7 +99,7 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
 
   private static func choice<T: RawRepresentable & CaseIterable>(_ value: ConfigValue?, key: String, default fallback: T) throws(ConfigError) -> T
   where T.RawValue == String {
-    guard let value = present(value) else { return fallback }
+    guard let value = ConfigField.present(value) else { return fallback }
     let names = T.allCases.map(\.rawValue)
     guard case .string(let text) = value, let chosen = T(rawValue: text.lowercased()) else {
       throw ConfigError(.invalidValue, key: key, message: "expected one of \(names.joined(separator: ", "))")
@@ -123,41 +107,71 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
     return chosen
   }
 
-  private static func password(_ item: ConfigValue) throws(ConfigError) -> String {
-    let inline = present(item["password"])
-    let file = present(item["passwordFile"])
-    if inline != nil, file != nil {
-      throw ConfigError(.invalidValue, key: "passwordFile", message: "give password or passwordFile, not both")
+  /// A host name, an IPv4 address or an IPv6 address (in brackets or not); `host:port` is
+  /// refused rather than passed on, where FreeIPMI would take the text after the colon as the
+  /// port and silently ignore `port`.
+  private static func host(_ value: ConfigValue) throws(ConfigError) -> String {
+    var text = try ConfigField.string(value, key: "host").trimmingCharacters(in: .whitespaces)
+    if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.index(after: close) != text.endIndex {
+      throw ConfigError(.invalidValue, key: "host", message: "'\(text)' is not a host name or address; give the port as port, not in host")
     }
-    if let inline { return try string(inline, key: "password") }
-    guard let file else {
-      throw ConfigError(.missingValue, key: "password", message: "required: password or passwordFile")
+    let bracketed = text.hasPrefix("[") && text.hasSuffix("]")
+    if bracketed { text = String(text.dropFirst().dropLast()) }
+    guard !text.isEmpty, !text.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "[" || $0 == "]" }) else {
+      throw ConfigError(.invalidValue, key: "host", message: "'\(text)' is not a host name or address")
     }
-    let path = try string(file, key: "passwordFile")
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw ConfigError(.missingFile, key: "passwordFile", message: "cannot read '\(path)': \((error as NSError).localizedDescription)")
-    }
-    guard var text = String(data: data, encoding: .utf8) else {
-      throw ConfigError(.invalidValue, key: "passwordFile", message: "'\(path)' is not UTF-8 text")
-    }
-    if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
-    // IPMI 2.0 passwords are at most 20 bytes (§13.31), 1.5 ones 16.
-    guard text.utf8.count <= 20 else {
-      throw ConfigError(.invalidValue, key: "passwordFile", message: "'\(path)' holds more than 20 bytes, the IPMI maximum")
+    if text.contains(":") || bracketed {
+      var address = in6_addr()
+      guard inet_pton(AF_INET6, text, &address) == 1 else {
+        throw ConfigError(.invalidValue, key: "host", message: "'\(text)' is not a host name or address; give the port as port, not in host")
+      }
     }
     return text
   }
 
-  private static func timeout(_ value: ConfigValue?) throws(ConfigError) -> Duration {
-    guard let value = present(value) else { return defaultTimeout }
-    guard case .string(let text) = value, text.count <= 16, !text.contains("-"), let duration = GoDuration.parse(text),
-      duration >= .milliseconds(100), duration <= .seconds(600)
-    else {
-      throw ConfigError(.invalidValue, key: "timeout", message: "expected a Go duration from 100ms to 10m, such as 5s")
+  /// IPMI limits: user names 16 bytes (IPMI 2.0 §22.28), passwords 20 bytes over RMCP+ and
+  /// 16 over IPMI 1.5 (§22.30), longer ones are refused here rather than by the BMC. Empty
+  /// ones are IPMI's null user and null password, which BMCs may allow.
+  private static func credentials(_ item: ConfigValue, protocolVersion: ProtocolVersion) throws(ConfigError) -> (String, String) {
+    guard let user = ConfigField.present(item["username"]) else {
+      throw ConfigError(.missingValue, key: "username", message: "required: the BMC user to log in as")
     }
-    return duration
+    let username = try ConfigField.string(user, key: "username")
+    guard username.utf8.count <= 16 else {
+      throw ConfigError(.invalidValue, key: "username", message: "longer than 16 bytes, the IPMI maximum")
+    }
+    let inline = ConfigField.present(item["password"])
+    let file = ConfigField.present(item["passwordFile"])
+    if inline != nil, file != nil {
+      throw ConfigError(.invalidValue, key: "passwordFile", message: "give password or passwordFile, not both")
+    }
+    let password: String
+    let key: String
+    if let inline {
+      (password, key) = (try ConfigField.string(inline, key: "password"), "password")
+    } else if let file {
+      (password, key) = (try ConfigField.secretFile(ConfigField.string(file, key: "passwordFile"), key: "passwordFile"), "passwordFile")
+    } else {
+      throw ConfigError(.missingValue, key: "password", message: "required: password or passwordFile")
+    }
+    let limit = protocolVersion == .lanplus ? 20 : 16
+    guard password.utf8.count <= limit else {
+      throw ConfigError(
+        .invalidValue, key: key, message: "the password is longer than \(limit) bytes, the maximum for protocol \(protocolVersion.rawValue)")
+    }
+    return (username, password)
+  }
+
+  /// The RMCP+ cipher suites FreeIPMI implements (IPMI 2.0 §22.15.2, table 22-20); 3 (HMAC-SHA1,
+  /// HMAC-SHA1-96, AES-CBC-128) is the one every BMC offers.
+  static let cipherSuites: [UInt8] = [0, 1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17]
+
+  private static func cipherSuite(_ value: ConfigValue?) throws(ConfigError) -> UInt8 {
+    guard let value = ConfigField.present(value) else { return 3 }
+    guard case .int(let number) = value, let id = UInt8(exactly: number), cipherSuites.contains(id) else {
+      throw ConfigError(
+        .invalidValue, key: "cipherSuite", message: "expected a cipher suite ID FreeIPMI supports: \(cipherSuites.map(String.init).joined(separator: ", "))")
+    }
+    return id
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SynseSDK
 import SynseSupport
 
@@ -93,8 +94,15 @@ enum IPMIDevices {
     return (try? Tag(parsing: tag)) != nil ? tag : nil
   }
 
-  /// The device's reading in `poll`, nil when the sensor is gone or has no reading now.
+  /// The device's reading in `poll`, stamped with the poll's time; nil when the sensor is gone
+  /// or has no reading now.
   static func reading(key: String, in poll: BMCPoll, output: Output) -> Reading? {
+    guard var reading = unstamped(key: key, in: poll, output: output) else { return nil }
+    reading.timestamp = poll.time
+    return reading
+  }
+
+  private static func unstamped(key: String, in poll: BMCPoll, output: Output) -> Reading? {
     if key == powerKey(poll.guid) { return output.reading(.string(poll.chassis.powerOn ? "on" : "off")) }
     if key == identifyKey(poll.guid) {
       guard let identify = poll.chassis.identify else { return nil }

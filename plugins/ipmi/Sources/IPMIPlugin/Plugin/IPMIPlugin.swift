@@ -4,6 +4,10 @@ import Foundation
 import Synchronization
 import SynseSupport
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The IPMI plugin: the SDR sensors, chassis power and identify LED of every BMC in the plugin
 /// config's `dynamicRegistration.config` list as Synse devices, over RMCP/RMCP+ through FreeIPMI
 /// (docs/ipmi.md, issue 19).
@@ -61,11 +65,11 @@ public struct IPMIPlugin: Sendable {
     }
     plugin.prepare = { config in try await fleet.prepare(config) }
     plugin.dynamicRegistrar = { item throws(ConfigError) in
-      guard item != .map([]) else {
-        throw ConfigError(.missingValue, key: "dynamicRegistration.config", message: "no BMC configured: add one item per BMC with host, username and password or passwordFile")
-      }
+      // No BMC at all is refused by `prepare`, which runs first.
       let settings = try IPMIEndpointSettings(item)
-      guard let poller = fleet.poller(settings.endpoint), let poll = poller.inventory else { return [] }
+      guard let poller = fleet.poller(settings.endpoint), let poll = poller.inventory, fleet.claim(poll.guid, for: settings.endpoint) else {
+        return []
+      }
       return IPMIDevices.prototypes(poll, endpoint: settings.endpoint, outputs: outputs)
     }
     plugin.configuredHealthChecks = { config in
@@ -74,6 +78,7 @@ public struct IPMIPlugin: Sendable {
         return HealthCheck(name: "ipmi \(settings.endpoint)", interval: min(config.read.interval, .seconds(30))) {
           guard let poller = fleet.poller(settings.endpoint) else { throw HandlerError("ipmi \(settings.endpoint): not configured") }
           try poller.health()
+          try fleet.checkGUID(of: poller)
         }
       }
     }
@@ -96,6 +101,10 @@ final class IPMIFleet: Sendable {
   private let cacheDirectory: String
   private let logger: Logger
   private let pollers = Mutex<[String: IPMIPoller]>([:])
+  /// Which BMC's devices each System GUID is, the first to claim it: device IDs come from the
+  /// GUID, so a second BMC with the same one (a cloned or unset GUID) would collide.
+  private let owners = Mutex<[String: String]>([:])
+  private let warned = Mutex<Set<String>>([])
 
   init(cacheDirectory: String, logger: Logger) {
     self.cacheDirectory = cacheDirectory
@@ -104,23 +113,49 @@ final class IPMIFleet: Sendable {
 
   func poller(_ endpoint: String) -> IPMIPoller? { pollers.withLock { $0[endpoint] } }
 
+  /// `true` when `guid` is `endpoint`'s (claimed now or before); `false` when another BMC has it.
+  func claim(_ guid: String, for endpoint: String) -> Bool {
+    let owner = owners.withLock { owners in
+      if let owner = owners[guid] { return owner }
+      owners[guid] = endpoint
+      return endpoint
+    }
+    if owner != endpoint, warned.withLock({ $0.insert(endpoint + " " + guid).inserted }) {
+      logger.error("BMC has the System GUID of another; its devices are not served", metadata: ["endpoint": "\(endpoint)", "guid": "\(guid)", "other": "\(owner)"])
+    }
+    return owner == endpoint
+  }
+
+  /// - Throws: ``HandlerError`` when the BMC's System GUID belongs to another BMC of the plugin.
+  func checkGUID(of poller: IPMIPoller) throws(HandlerError) {
+    guard let guid = poller.inventory?.guid, let owner = owners.withLock({ $0[guid] }), owner != poller.endpoint else { return }
+    throw HandlerError(
+      "ipmi \(poller.endpoint): System GUID \(guid) is also the GUID of \(owner), whose devices have it; this BMC's devices are not served (device IDs come from the GUID)")
+  }
+
   /// Starts one poller per valid BMC item and waits, all at once, for each first poll up to the
   /// BMC's timeout, so that the devices served from the start include every BMC that answered.
   /// Items with bad settings are left to the registrar, which names the key.
   ///
-  /// - Throws: ``ConfigError`` for a BMC endpoint (`host:port`) listed twice.
+  /// - Throws: ``ConfigError`` for no BMC, a BMC endpoint (`host:port`) listed twice, or an SDR
+  ///   cache directory that cannot be created or written.
   func prepare(_ config: PluginConfig) async throws(ConfigError) {
-    try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    guard !config.dynamicRegistration.isEmpty else {
+      throw ConfigError(
+        .missingValue, key: "dynamicRegistration.config", message: "no BMC configured: add one item per BMC with host, username and password or passwordFile")
+    }
+    try prepareCacheDirectory()
     var started: [IPMIPoller] = []
     var seen: [String: Int] = [:]
     for (index, item) in config.dynamicRegistration.enumerated() {
       guard let settings = try? IPMIEndpointSettings(item) else { continue }
-      if let first = seen[settings.endpoint] {
+      // Host names ignore case: `BMC7` and `bmc7` are one BMC.
+      if let first = seen[settings.endpoint.lowercased()] {
         throw ConfigError(
           .invalidValue, key: "dynamicRegistration.config[\(index)].host",
           message: "\(settings.endpoint) is already dynamicRegistration.config[\(first)]")
       }
-      seen[settings.endpoint] = index
+      seen[settings.endpoint.lowercased()] = index
       guard poller(settings.endpoint) == nil else { continue }
       let poller = IPMIPoller(BMCConnection(settings, cacheDirectory: cacheDirectory), interval: config.read.interval, logger: logger)
       pollers.withLock { $0[settings.endpoint] = poller }
@@ -136,6 +171,29 @@ final class IPMIFleet: Sendable {
       } else {
         logger.warning("BMC did not answer its first poll; still polled, its devices appear once it answers", metadata: ["endpoint": "\(poller.endpoint)"])
       }
+    }
+  }
+
+  private func prepareCacheDirectory() throws(ConfigError) {
+    // mkdir(2) for each missing component: its errno says why (Foundation's text for a path
+    // through a regular file is "NSCocoaErrorDomain error 512").
+    var path = cacheDirectory.hasPrefix("/") ? "" : "."
+    for component in cacheDirectory.split(separator: "/", omittingEmptySubsequences: true) {
+      path += "/" + component
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else {
+          throw ConfigError(.invalidValue, key: "IPMI_SDR_CACHE_DIR", message: "cannot create the SDR cache directory '\(cacheDirectory)': '\(path)' is not a directory")
+        }
+        continue
+      }
+      guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+        throw ConfigError(
+          .invalidValue, key: "IPMI_SDR_CACHE_DIR", message: "cannot create the SDR cache directory '\(cacheDirectory)': \(String(cString: strerror(errno)))")
+      }
+    }
+    guard FileManager.default.isWritableFile(atPath: cacheDirectory) else {
+      throw ConfigError(.invalidValue, key: "IPMI_SDR_CACHE_DIR", message: "cannot write to the SDR cache directory '\(cacheDirectory)'")
     }
   }
 

@@ -5,11 +5,16 @@ import SynseSDK
 enum IPMIWrites {
   /// Action `state`, data `on`, `off`, `cycle`, `reset` or `soft` (Chassis Control, IPMI 2.0
   /// §28.3). Done once chassis status shows power on (`on`, `cycle`, `reset`) or off (`off`,
-  /// `soft`), polled every 500 ms; the SDK's write timeout bounds the wait.
+  /// `soft`), polled every 500 ms; the SDK's write timeout bounds the wait. `cycle` and `reset`
+  /// act only on a running chassis (§28.3: no effect when off), so on an off one they fail at
+  /// once instead of waiting out the timeout for power that never comes.
   static func power(_ data: WriteData, on bmc: BMCConnection) async throws {
     let text = data.text.trimmingCharacters(in: .whitespaces).lowercased()
     guard data.action == "state", let control = ChassisControl.allCases.first(where: { $0.action == text }) else {
       throw HandlerError("chassis power takes action 'state' with data on, off, cycle, reset or soft (got action '\(data.action)', data '\(data.text)')")
+    }
+    if control == .cycle || control == .reset, try await bmc.chassisStatus().powerOn == false {
+      throw HandlerError("chassis power is off: '\(control.action)' acts only on a running chassis; write 'on' to power it on")
     }
     try await bmc.chassisControl(control)
     let wantOn = control != .off && control != .soft

@@ -1,11 +1,16 @@
 import Foundation
 
 /// What one poll of a BMC found.
-struct BMCPoll: Sendable {
+public struct BMCPoll: Sendable {
   /// The BMC's System GUID (``IPMISession/systemGUID()``).
   var guid: String
   var sensors: [IPMISensorReading]
   var chassis: ChassisStatus
+  /// When the poll began: the readings' timestamp (a reading served later is as old as its poll).
+  var time = Date()
+
+  /// How many SDR sensors the poll read (for benchmarks).
+  public var sensorCount: Int { sensors.count }
 }
 
 /// One BMC: its session, SDR cache and thread. The session opens at the first call and again
@@ -16,12 +21,12 @@ struct BMCPoll: Sendable {
 /// let poll = try await bmc.poll()           // IPMIError names what failed
 /// try await bmc.chassisControl(.on)
 /// ```
-final class BMCConnection: Sendable {
-  let settings: IPMIEndpointSettings
+public final class BMCConnection: Sendable {
+  public let settings: IPMIEndpointSettings
   private let thread: IPMIThread
   private let state: ThreadConfined
 
-  init(_ settings: IPMIEndpointSettings, cacheDirectory: String) {
+  public init(_ settings: IPMIEndpointSettings, cacheDirectory: String) {
     self.settings = settings
     thread = IPMIThread(name: "ipmi \(settings.endpoint)")
     state = ThreadConfined(settings: settings, cacheDirectory: cacheDirectory)
@@ -30,10 +35,11 @@ final class BMCConnection: Sendable {
   deinit { thread.stop() }
 
   /// - Throws: ``IPMIError``: `.credentials`, `.unreachable` or `.bmc`, FreeIPMI's message.
-  func poll() async throws(IPMIError) -> BMCPoll {
+  public func poll() async throws(IPMIError) -> BMCPoll {
     try await thread.run { [state] () throws(IPMIError) in
       try state.withSession(retry: true) { session, repository throws(IPMIError) in
-        BMCPoll(guid: try session.systemGUID(), sensors: try repository.read(), chassis: try session.chassisStatus())
+        let time = Date()
+        return BMCPoll(guid: try session.systemGUID(), sensors: try repository.read(), chassis: try session.chassisStatus(), time: time)
       }
     }
   }

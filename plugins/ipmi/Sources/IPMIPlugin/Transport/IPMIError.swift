@@ -23,3 +23,10 @@ public struct IPMIError: Error, CustomStringConvertible, Sendable, Equatable {
 
   public var description: String { "\(kind.rawValue): \(message)" }
 }
+
+extension String {
+  /// The text of a C buffer FreeIPMI filled, up to its first NUL.
+  init(cBuffer: [CChar]) {
+    self.init(decoding: cBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}

@@ -18,10 +18,12 @@ final class IPMISession {
     guard let context = ipmi_ctx_create() else { throw IPMIError(.bmc, "out of memory creating an IPMI context") }
     self.settings = settings
     self.context = context
-    let host = "\(settings.host):\(settings.port)"
+    // FreeIPMI takes `host:port`, an IPv6 address in brackets.
+    let host = settings.endpoint
     // FreeIPMI's timeouts are milliseconds: the session's whole, and one retransmission's.
     let session = UInt32(clamping: settings.timeout.components.seconds * 1000 + settings.timeout.components.attoseconds / 1_000_000_000_000_000)
-    let retransmission = max(100, session / 4)
+    // FreeIPMI refuses a retransmission timeout not below the session's.
+    let retransmission = max(session / 4, min(250, session / 2))
     let opened: Int32 = switch settings.protocolVersion {
     case .lanplus:
       // The open-session-privilege workaround: ipmi_sim and several vendors' BMCs refuse the
@@ -48,9 +50,19 @@ final class IPMISession {
 
   var raw: ipmi_ctx_t { context }
 
-  /// The BMC's System GUID (Get System GUID, IPMI 2.0 §22.14) as lowercase 8-4-4-4-12 hex.
+  private var guid: String?
+
+  /// The BMC's System GUID (Get System GUID, IPMI 2.0 §22.14) as lowercase 8-4-4-4-12 hex,
+  /// asked once per session: a BMC replaced at the same address is a new session.
   func systemGUID() throws(IPMIError) -> String {
-    let bytes = try command(synse_tmpl_get_system_guid_rs(), { ipmi_cmd_get_system_guid($0, $1) }) { object in
+    if let guid { return guid }
+    let read = try fetchSystemGUID()
+    guid = read
+    return read
+  }
+
+  private func fetchSystemGUID() throws(IPMIError) -> String {
+    let bytes = try command(synse_tmpl_get_system_guid_rs(), netFunction: UInt8(IPMI_NET_FN_APP_RQ), { ipmi_cmd_get_system_guid($0, $1) }) { object in
       var guid = [UInt8](repeating: 0, count: 16)
       let count = fiid_obj_get_data(object, "guid", &guid, 16)
       return count == 16 ? guid : nil
@@ -66,7 +78,7 @@ final class IPMISession {
   /// Get Chassis Status (IPMI 2.0 §28.2): whether power is on, and the identify state when
   /// the BMC reports it (nil when not).
   func chassisStatus() throws(IPMIError) -> ChassisStatus {
-    let status = try command(synse_tmpl_get_chassis_status_rs(), { ipmi_cmd_get_chassis_status($0, $1) }) { object -> ChassisStatus? in
+    let status = try command(synse_tmpl_get_chassis_status_rs(), netFunction: chassis, { ipmi_cmd_get_chassis_status($0, $1) }) { object -> ChassisStatus? in
       var power: UInt64 = 0
       guard fiid_obj_get(object, "current_power_state.power_is_on", &power) == 1 else { return nil }
       var supported: UInt64 = 0
@@ -75,13 +87,13 @@ final class IPMISession {
         && supported == 1 && fiid_obj_get(object, "misc_chassis_state.chassis_identify_state", &identify) == 1
       return ChassisStatus(powerOn: power == 1, identify: hasIdentify ? ChassisStatus.Identify(rawValue: Int(identify)) : nil)
     }
-    guard let status = status ?? nil else { throw IPMIError(.bmc, "Get Chassis Status returned no power state") }
+    guard let status else { throw IPMIError(.bmc, "Get Chassis Status returned no power state") }
     return status
   }
 
   /// Chassis Control (IPMI 2.0 §28.3).
   func chassisControl(_ control: ChassisControl) throws(IPMIError) {
-    _ = try command(synse_tmpl_chassis_control_rs(), { ipmi_cmd_chassis_control($0, control.rawValue, $1) }) { _ in () }
+    try command(synse_tmpl_chassis_control_rs(), netFunction: chassis, { ipmi_cmd_chassis_control($0, control.rawValue, $1) }) { _ in () }
   }
 
   /// Chassis Identify (IPMI 2.0 §28.5): on for `seconds` (1–255), on until turned off (nil),
@@ -89,18 +101,30 @@ final class IPMISession {
   func chassisIdentify(seconds: UInt8?) throws(IPMIError) {
     var interval = seconds ?? 0
     var force: UInt8 = seconds == nil ? UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_ON) : UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_OFF)
-    _ = try command(synse_tmpl_chassis_identify_rs(), { context, object in
+    try command(synse_tmpl_chassis_identify_rs(), netFunction: chassis, { context, object in
       ipmi_cmd_chassis_identify(context, &interval, &force, object)
     }) { _ in () }
   }
 
+  private var chassis: UInt8 { UInt8(IPMI_NET_FN_CHASSIS_RQ) }
+
   /// Runs one FreeIPMI command with a response object of `template` and reads it.
+  /// - Parameter netFunction: the request's network function, to name a completion code.
+  /// - Throws: ``IPMIError`` with FreeIPMI's message, and the completion code's meaning when
+  ///   the BMC answered with one (IPMI 2.0 §5.2, table 5-2).
   func command<T>(
-    _ template: UnsafeMutablePointer<fiid_field_t>?, _ call: (ipmi_ctx_t, fiid_obj_t) -> Int32, read: (fiid_obj_t) -> T?
-  ) throws(IPMIError) -> T? {
+    _ template: UnsafeMutablePointer<fiid_field_t>?, netFunction: UInt8, _ call: (ipmi_ctx_t, fiid_obj_t) -> Int32, read: (fiid_obj_t) -> T
+  ) throws(IPMIError) -> T {
     guard let object = fiid_obj_create(template) else { throw IPMIError(.bmc, "out of memory creating a response object") }
     defer { fiid_obj_destroy(object) }
-    guard call(context, object) >= 0 else { throw Self.error(context) }
+    guard call(context, object) >= 0 else {
+      let error = Self.error(context)
+      var code: UInt64 = 0
+      guard fiid_obj_get(object, "comp_code", &code) == 1, code != 0 else { throw error }
+      var text = [CChar](repeating: 0, count: Int(IPMI_ERR_STR_MAX_LEN))
+      let meaning = ipmi_completion_code_strerror_cmd_r(object, netFunction, &text, text.count) == 0 ? String(cBuffer: text) : "unknown"
+      throw IPMIError(error.kind, "\(error.message): completion code 0x\(String(code, radix: 16)), \(meaning)")
+    }
     return read(object)
   }
 

@@ -64,6 +64,12 @@ final class SensorRepository {
   private let reader: ipmi_sensor_read_ctx_t
   /// How many times the records were fetched from the BMC (first fetch included).
   private(set) var fetches = 0
+  /// Thresholds by sensor (owner, LUN, number), re-read every `thresholdRefresh` polls and
+  /// after the SDR changed: they change rarely, and reading them doubled the commands a poll
+  /// sends (each one a round trip, over RMCP+ each one signed and encrypted).
+  private var thresholdCache: [UInt32: IPMIThresholds?] = [:]
+  private var polls = 0
+  static let thresholdRefresh = 10
 
   init(session: IPMISession, cacheDirectory: String) throws(IPMIError) {
     guard let sdr = ipmi_sdr_ctx_create() else { throw IPMIError(.bmc, "out of memory creating an SDR context") }
@@ -85,7 +91,10 @@ final class SensorRepository {
 
   /// Every full and compact sensor record with its reading now.
   func read() throws(IPMIError) -> [IPMISensorReading] {
+    let fetchesBefore = fetches
     try openCache()
+    if fetches != fetchesBefore || polls % Self.thresholdRefresh == 0 { thresholdCache = [:] }
+    polls += 1
     defer { ipmi_sdr_cache_close(sdr) }
     var readings: [IPMISensorReading] = []
     var record = [UInt8](repeating: 0, count: Int(IPMI_SDR_MAX_RECORD_LENGTH))
@@ -133,12 +142,12 @@ final class SensorRepository {
       if ipmi_sdr_parse_sensor_units(sdr, record, UInt32(record.count), &percentage, &modifier, &rate, &base, &modifierType) >= 0 {
         var text = [CChar](repeating: 0, count: 64)
         if ipmi_sensor_units_string(percentage, modifier, rate, base, modifierType, &text, UInt32(text.count - 1), 1) >= 0 {
-          unit = String(cString: text)
+          unit = String(cBuffer: text)
         }
       }
     }
     return IPMISensor(
-      recordID: recordID, ownerID: owner, lun: lun, number: number, name: String(cString: name), sensorType: type,
+      recordID: recordID, ownerID: owner, lun: lun, number: number, name: String(cBuffer: name), sensorType: type,
       eventReadingTypeCode: code, unit: unit)
   }
 
@@ -148,15 +157,21 @@ final class SensorRepository {
     var value: UnsafeMutablePointer<Double>? = nil
     var bitmask: UInt16 = 0
     if ipmi_sensor_read(reader, record, UInt32(record.count), 0, &raw, &value, &bitmask) < 0 {
-      result.unavailable = String(cString: ipmi_sensor_read_ctx_errormsg(reader))
+      result.unavailable = String(validatingCString: ipmi_sensor_read_ctx_errormsg(reader)) ?? "sensor read failed"
     } else if sensor.isThreshold {
-      result.value = value?.pointee
+      result.value = value.map { Self.tidy($0.pointee) }
     } else {
       result.state = Self.states(sensor, bitmask)
     }
     free(value)
     if sensor.isThreshold, let decoding = decoding(record) {
-      result.thresholds = thresholds(sensor, decoding)
+      let key = UInt32(sensor.ownerID) << 16 | UInt32(sensor.lun) << 8 | UInt32(sensor.number)
+      if let cached = thresholdCache[key] {
+        result.thresholds = cached
+      } else {
+        result.thresholds = thresholds(sensor, decoding)
+        thresholdCache[key] = .some(result.thresholds)
+      }
       result.hysteresis = hysteresis(record, decoding)
     }
     return result
@@ -167,8 +182,18 @@ final class SensorRepository {
 
     func value(_ raw: UInt8) -> Double? {
       var value = 0.0
-      return ipmi_sensor_decode_value(rExponent, bExponent, m, b, linearization, format, raw, &value) >= 0 ? value : nil
+      return ipmi_sensor_decode_value(rExponent, bExponent, m, b, linearization, format, raw, &value) >= 0 ? SensorRepository.tidy(value) : nil
     }
+  }
+
+  /// The value to 12 significant digits: `(M × raw + B × 10^k1) × 10^k2` in binary floating
+  /// point leaves noise (13.200000000000001 for 13.2) that no SDR's resolution has.
+  static func tidy(_ value: Double) -> Double {
+    guard value != 0, value.isFinite else { return value }
+    let digits = 12 - Int(log10(abs(value)).rounded(.up))
+    guard (-22...22).contains(digits) else { return value }
+    let scale = pow(10.0, Double(abs(digits)))
+    return digits >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
   }
 
   private func decoding(_ record: [UInt8]) -> Decoding? {
@@ -180,7 +205,9 @@ final class SensorRepository {
 
   /// Get Sensor Thresholds, only the ones the BMC marks readable.
   private func thresholds(_ sensor: IPMISensor, _ decoding: Decoding) -> IPMIThresholds? {
-    try? session.command(synse_tmpl_get_sensor_thresholds_rs(), { ipmi_cmd_get_sensor_thresholds($0, sensor.number, $1) }) { object in
+    try? session.command(
+      synse_tmpl_get_sensor_thresholds_rs(), netFunction: UInt8(IPMI_NET_FN_SENSOR_EVENT_RQ), { ipmi_cmd_get_sensor_thresholds($0, sensor.number, $1) }
+    ) { object in
       func threshold(_ name: String) -> Double? {
         var readable: UInt64 = 0
         var raw: UInt64 = 0
@@ -193,7 +220,7 @@ final class SensorRepository {
         lowerNonRecoverable: threshold("lower_non_recoverable_threshold"), lowerCritical: threshold("lower_critical_threshold"),
         lowerNonCritical: threshold("lower_non_critical_threshold"), upperNonCritical: threshold("upper_non_critical_threshold"),
         upperCritical: threshold("upper_critical_threshold"), upperNonRecoverable: threshold("upper_non_recoverable_threshold"))
-    } ?? nil
+    }
   }
 
   /// Hysteresis is in raw counts without the offset (IPMI 2.0 §36.3): its size in the unit is
@@ -204,7 +231,7 @@ final class SensorRepository {
     guard ipmi_sdr_parse_hysteresis(sdr, record, UInt32(record.count), &positive, &negative) >= 0, positive > 0 || negative > 0,
       let zero = decoding.value(0), let up = decoding.value(positive), let down = decoding.value(negative)
     else { return nil }
-    return (abs(up - zero), abs(down - zero))
+    return (Self.tidy(abs(up - zero)), Self.tidy(abs(down - zero)))
   }
 
   /// The asserted offsets' messages (generic or sensor-specific, IPMI 2.0 tables 42-2, 42-3).
@@ -215,7 +242,7 @@ final class SensorRepository {
       let found = sensor.eventReadingTypeCode == 0x6F
         ? ipmi_get_sensor_type_message(sensor.sensorType, UInt32(offset), &text, UInt32(text.count - 1))
         : ipmi_get_generic_event_message(sensor.eventReadingTypeCode, UInt32(offset), &text, UInt32(text.count - 1))
-      messages.append(found >= 0 ? String(cString: text) : "state \(offset)")
+      messages.append(found >= 0 ? String(cBuffer: text) : "state \(offset)")
     }
     return messages.isEmpty ? "OK" : messages.joined(separator: ", ")
   }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import NIOSSL
 public import SynseSDK
 import SynseSupport
@@ -59,20 +59,15 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     guard let pairs = item.mapPairs else {
       throw ConfigError(.invalidValue, message: "a Redfish endpoint entry must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
     }
-    let known = Set(Self.keys.map { $0.lowercased() })
-    if let unknown = pairs.first(where: { !known.contains($0.key.lowercased()) }) {
-      throw ConfigError(
-        .invalidValue, key: unknown.key,
-        message: "unknown key '\(unknown.key)'; a Redfish endpoint has only \(Self.keys.joined(separator: ", "))")
-    }
-    guard let endpointValue = Self.present(item["endpoint"]) else {
+    try ConfigField.checkKeys(pairs, known: Self.keys, item: "a Redfish endpoint")
+    guard let endpointValue = ConfigField.present(item["endpoint"]) else {
       throw ConfigError(.missingValue, key: "endpoint", message: "required: the BMC's base URL, such as https://10.0.0.5")
     }
-    let (endpoint, isHTTPS) = try Self.endpoint(Self.string(endpointValue, key: "endpoint"))
+    let (endpoint, isHTTPS) = try Self.endpoint(ConfigField.string(endpointValue, key: "endpoint"))
     self.endpoint = endpoint
     (username, password) = try Self.credentials(item)
     trust = try Self.trust(item, isHTTPS: isHTTPS)
-    timeout = try Self.timeout(item["timeout"])
+    timeout = try ConfigField.duration(item["timeout"], key: "timeout", default: Self.defaultTimeout, in: .milliseconds(100) ... .seconds(600))
   }
 
   public var description: String {
@@ -89,20 +84,6 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
   public var debugDescription: String { description }
   /// Only the description, so `dump` and reflection show no credentials either.
   public var customMirror: Mirror { Mirror(self, children: ["description": description], displayStyle: .struct) }
-
-  /// `null` (`~`, empty) counts as absent, as SDK look-ups treat it.
-  private static func present(_ value: ConfigValue?) -> ConfigValue? {
-    guard let value, value != .null else { return nil }
-    return value
-  }
-
-  /// Credentials must be quoted strings: YAML would turn `password: 0123` into the integer 83.
-  private static func string(_ value: ConfigValue, key: String) throws(ConfigError) -> String {
-    guard case .string(let text) = value else {
-      throw ConfigError(.invalidValue, key: key, message: "expected a string (quote it)")
-    }
-    return text
-  }
 
   /// - Returns: the normalised endpoint and whether it is https.
   static func endpoint(_ raw: String) throws(ConfigError) -> (String, Bool) {
@@ -143,15 +124,15 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
   }
 
   private static func credentials(_ item: ConfigValue) throws(ConfigError) -> (String?, RedfishSecret?) {
-    let username = try present(item["username"]).map { (value) throws(ConfigError) in try string(value, key: "username") }
-    let inline = present(item["password"])
-    let file = present(item["passwordFile"])
+    let username = try ConfigField.present(item["username"]).map { (value) throws(ConfigError) in try ConfigField.string(value, key: "username") }
+    let inline = ConfigField.present(item["password"])
+    let file = ConfigField.present(item["passwordFile"])
     if inline != nil, file != nil {
       throw ConfigError(.invalidValue, key: "passwordFile", message: "give password or passwordFile, not both")
     }
     var password: String?
-    if let inline { password = try string(inline, key: "password") }
-    if let file { password = try readPasswordFile(string(file, key: "passwordFile")) }
+    if let inline { password = try ConfigField.string(inline, key: "password") }
+    if let file { password = try ConfigField.secretFile(ConfigField.string(file, key: "passwordFile"), key: "passwordFile") }
     if let username, username.isEmpty {
       throw ConfigError(.invalidValue, key: "username", message: "is empty; omit username and password for no authentication")
     }
@@ -168,47 +149,10 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     }
   }
 
-  /// The file's text without its trailing newline (editors and `echo` add one).
-  private static func readPasswordFile(_ path: String) throws(ConfigError) -> String {
-    let data = try read(path, key: "passwordFile")
-    guard var text = String(data: data, encoding: .utf8) else {
-      throw ConfigError(.invalidValue, key: "passwordFile", message: "'\(path)' is not UTF-8 text")
-    }
-    // "\r\n" is one Character in Swift: it neither has the suffix "\n" nor needs two removals.
-    if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
-    return text
-  }
-
-  /// Foundation's own errors name a Cocoa domain and code ("NSCocoaErrorDomain 256") for a
-  /// directory or an unreadable file, so those causes are checked and said first.
-  private static func read(_ path: String, key: String) throws(ConfigError) -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': no such file")
-    }
-    if isDirectory.boolValue {
-      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': it is a directory, not a file")
-    }
-    // stat follows symbolic links (Kubernetes mounts secrets as links into ..data/).
-    var info = stat()
-    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': not a regular file")
-    }
-    guard FileManager.default.isReadableFile(atPath: path) else {
-      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': permission denied")
-    }
-    do {
-      return try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-      throw ConfigError(.missingFile, key: key, message: "cannot read '\(path)': \(reason)")
-    }
-  }
-
   private static func trust(_ item: ConfigValue, isHTTPS: Bool) throws(ConfigError) -> Trust {
-    let caFile = try present(item["caFile"]).map { (value) throws(ConfigError) in try string(value, key: "caFile") }
+    let caFile = try ConfigField.present(item["caFile"]).map { (value) throws(ConfigError) in try ConfigField.string(value, key: "caFile") }
     var skip = false
-    if let value = present(item["insecureSkipVerify"]) {
+    if let value = ConfigField.present(item["insecureSkipVerify"]) {
       guard case .bool(let flag) = value else {
         throw ConfigError(.invalidValue, key: "insecureSkipVerify", message: "expected true or false")
       }
@@ -223,34 +167,10 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
         .invalidValue, key: caFile != nil ? "caFile" : "insecureSkipVerify", message: "applies only to https:// endpoints")
     }
     guard let caFile else { return skip ? .insecureSkipVerify : .system }
-    let bytes = try read(caFile, key: "caFile")
+    let bytes = try ConfigField.file(caFile, key: "caFile")
     guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(bytes)), !certificates.isEmpty else {
       throw ConfigError(.invalidValue, key: "caFile", message: "'\(caFile)' holds no PEM certificate")
     }
     return .caFile(path: caFile, certificates: certificates)
-  }
-
-  private static func timeout(_ value: ConfigValue?) throws(ConfigError) -> Duration {
-    guard let value = present(value) else { return defaultTimeout }
-    let message = "expected a Go duration from 100ms to 10m, such as 15s or 1m30s"
-    // Bounded before parsing as well (at most 16 characters, digit runs of at most 6): no
-    // timeout of up to 10m needs more, and GoDuration.parse (nil past Int64 nanoseconds) then
-    // sees only short text.
-    guard case .string(let text) = value, text.count <= 16, !text.contains("-"), Self.longestDigitRun(text) <= 6,
-      let duration = GoDuration.parse(text), duration >= .milliseconds(100), duration <= .seconds(600)
-    else {
-      throw ConfigError(.invalidValue, key: "timeout", message: message)
-    }
-    return duration
-  }
-
-  private static func longestDigitRun(_ text: String) -> Int {
-    var longest = 0
-    var run = 0
-    for character in text {
-      run = character.isASCII && character.isNumber ? run + 1 : 0
-      longest = max(longest, run)
-    }
-    return longest
   }
 }
