@@ -33,6 +33,17 @@ public struct SynseServerServices: Sendable {
     }
   }
 
+  /// Checks that jwt-kit can use the configured JWT keys (`auth.jwt.*`), which the
+  /// configuration could only parse.
+  ///
+  /// - Throws: ``SynseServerFailure`` with exit code 2 naming the key file.
+  public func checkAuthentication() async throws(SynseServerFailure) {
+    if let problem = await Authenticator(configuration: configuration).keyProblem() {
+      let file = configuration.auth.jwt.jwksFile ?? configuration.auth.jwt.publicKeyFile ?? ""
+      throw SynseServerFailure(exitCode: 2, message: "invalid configuration: the JWT keys of \(file) cannot be used: \(problem)")
+    }
+  }
+
   /// The `logging` key as a swift-log level.
   public var logLevel: Logger.Level {
     switch configuration.logging {

@@ -23,6 +23,7 @@ struct SynseServerCommand: AsyncParsableCommand {
     do {
       let port = try port.map(PortFlag.parse)
       let server = try SynseServerServices(configPath: config, environment: ProcessInfo.processInfo.environment)
+      try await server.checkAuthentication()
       LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
       let logger = Logger(label: "synse-server")
       let services = try server.services(host: host, port: port, logger: logger)

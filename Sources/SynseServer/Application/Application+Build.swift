@@ -64,16 +64,20 @@ func makeRouter(
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let router = Router(context: SynseRequestContext.self)
   let routes = RouteTable()
+  let authenticator = Authenticator(configuration: configuration)
   // Middleware applies to the routes added after it, so it goes first; metrics outermost,
-  // to see the status and body the error middleware produces.
+  // to see the status and body the error middleware produces; authentication inside the error
+  // middleware, whose 401/403 bodies it throws.
   if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
+  router.add(middleware: AuthMiddleware(authenticator: authenticator, audit: commands.audit, prettyJSON: configuration.prettyJSON))
   CoreRoutes(commands: commands, renderer: renderer).add(to: router)
   V3Routes(commands: commands, renderer: renderer, maxBodySize: configuration.http.maxBodySize).add(to: router)
   if let metrics, configuration.metrics.port == nil {
     MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
   }
-  let connection = WebSocketConnection(commands: commands, logger: logger, messageLimit: configuration.http.maxBodySize, metrics: metrics)
+  let connection = WebSocketConnection(
+    commands: commands, logger: logger, messageLimit: configuration.http.maxBodySize, metrics: metrics, authenticator: authenticator)
   // A plain GET (no upgrade) gets a 400 error body (docs/api-v3.md §1.3) instead of an empty 200.
   router.ws("v3/connect") { request, _ in
     guard request.headers[.upgrade]?.lowercased() == "websocket" else {
@@ -84,7 +88,7 @@ func makeRouter(
     let source = context.requestContext.clientIP
     metrics?.websocketSession(source: source, opened: true)
     defer { metrics?.websocketSession(source: source, opened: false) }
-    try await connection.run(inbound: inbound, outbound: outbound)
+    try await connection.opened(by: context.requestContext.callerOrAnonymous).run(inbound: inbound, outbound: outbound)
   }
   routes.fill(from: router)
   return router

@@ -4,11 +4,13 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// Answers a request the HTTP parser rejects (a NUL byte in a header, a broken request line)
 /// with `400 Bad Request` and closes the connection. hummingbird-websocket 2.8.1 turns NIO's
 /// error handling off in its upgradable pipeline and leaves such a connection open with no
 /// answer, so the client hangs; a plain HTTP/1 Hummingbird server answers 400, as this does.
+/// A WebSocket upgrade that authentication refused gets its 401/403 (``UpgradeRefusals``).
 struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
   let base: Base
 
@@ -17,6 +19,7 @@ struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
       let pipeline = channel.pipeline.syncOperations
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
       try pipeline.addHandler(ParserErrorResponder(), position: .after(decoder))
+      try pipeline.addHandler(UpgradeRefusalResponder(), position: .last)
       return value
     }
   }
@@ -48,6 +51,31 @@ private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
     }
     let channel = context.channel
     raw.writeAndFlush(NIOAny(ByteBuffer(string: Self.response))).whenComplete { _ in channel.close(promise: nil) }
+  }
+}
+
+/// Writes the 401/403 of a WebSocket upgrade that authentication refused (``UpgradeRefusals``)
+/// and closes the connection. Last in the pipeline, after NIO's upgrade handler, which fires
+/// the refusal as an error towards the tail.
+private final class UpgradeRefusalResponder: ChannelInboundHandler, Sendable {
+  typealias InboundIn = HTTPServerRequestPart
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    let pipeline = context.pipeline.syncOperations
+    guard error is NIOWebSocketUpgradeError, let refusal = UpgradeRefusals.take(ObjectIdentifier(context.channel)),
+      (try? pipeline.addHandler(RawWriter(), position: .first)) != nil,
+      let raw = try? pipeline.context(handlerType: RawWriter.self)
+    else {
+      context.fireErrorCaught(error)
+      return
+    }
+    let channel = context.channel
+    raw.writeAndFlush(NIOAny(refusal)).whenComplete { _ in channel.close(promise: nil) }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    _ = UpgradeRefusals.take(ObjectIdentifier(context.channel))
+    context.fireChannelInactive()
   }
 }
 

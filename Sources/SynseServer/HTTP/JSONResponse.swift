@@ -16,6 +16,8 @@ struct JSONRenderer: Sendable {
   }
 
   func error(_ error: SynseError) -> Response {
-    response(error.body, status: .init(code: error.httpStatus))
+    var response = response(error.body, status: .init(code: error.httpStatus))
+    if let challenge = error.challenge { response.headers[.wwwAuthenticate] = challenge }
+    return response
   }
 }

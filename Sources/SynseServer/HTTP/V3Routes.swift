@@ -2,7 +2,7 @@ import Hummingbird
 import SynseServerCore
 
 /// The `/v3` API: each handler parses input, calls one command, renders the result.
-struct V3Routes<Context: RequestContext> {
+struct V3Routes<Context: AuthenticatedRequestContext> {
   let commands: Commands
   let renderer: JSONRenderer
   let maxBodySize: Int
@@ -50,7 +50,8 @@ struct V3Routes<Context: RequestContext> {
     }
     v3.post("write/:device_id") { request, context in
       let items = try await writeItems(request)
-      return renderer.response(try await commands.writeAsync(deviceID: try context.parameters.require("device_id"), items: items))
+      return renderer.response(
+        try await commands.writeAsync(deviceID: try context.parameters.require("device_id"), items: items, caller: context.callerOrAnonymous))
     }
     v3.post("write/wait/:device_id") { request, context in try await writeSync(request, context) }
     v3.post("device/:device_id") { request, context in try await writeSync(request, context) }
@@ -70,7 +71,8 @@ struct V3Routes<Context: RequestContext> {
 
   private func writeSync(_ request: Request, _ context: Context) async throws -> Response {
     let items = try await writeItems(request)
-    return renderer.response(try await commands.writeSync(deviceID: try context.parameters.require("device_id"), items: items))
+    return renderer.response(
+      try await commands.writeSync(deviceID: try context.parameters.require("device_id"), items: items, caller: context.callerOrAnonymous))
   }
 
   private func writeItems(_ request: Request) async throws -> [WriteItem] {

@@ -15,6 +15,28 @@ struct WebSocketConnection {
   /// Messages over this many bytes are answered with an error event (`http.max_body_size`).
   let messageLimit: Int
   let metrics: ServerMetrics?
+  let authenticator: Authenticator
+  /// Who opened the connection (authenticated on the upgrade request): each request is
+  /// checked against its scopes.
+  var caller = Caller.anonymous()
+
+  /// This connection handler for `caller`'s connection.
+  func opened(by caller: Caller) -> WebSocketConnection {
+    var connection = self
+    connection.caller = caller
+    return connection
+  }
+
+  /// Nil when `caller` has `scope`, else the 403 to answer with (audited).
+  private func refusal(_ scope: Scope, event: String) -> SynseError? {
+    do throws(SynseError) {
+      try authenticator.authorize(caller, scope)
+      return nil
+    } catch {
+      commands.audit.denied(caller.label, address: caller.address, request: "websocket \(event)", error: error)
+      return error
+    }
+  }
 
   func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
     let streams = StreamStopper()
@@ -53,7 +75,13 @@ struct WebSocketConnection {
   private func answer(
     _ data: Data, streams: StreamStopper, group: inout ThrowingDiscardingTaskGroup<any Error>, outbound: WebSocketOutboundWriter
   ) async -> WebSocketReply? {
-    switch Self.envelope(data) {
+    let envelope = Self.envelope(data)
+    if case .request(let id, let name, _) = envelope, name == "request/read_stream" || name == "request/event_stream",
+      let refused = refusal(.read, event: name)
+    {
+      return WebSocketReply(id: id, error: refused)
+    }
+    switch envelope {
     case .invalid(let error):
       return WebSocketReply(id: .int(-1), error: error)
     case .request(let id, "request/read_stream", let fields):
@@ -179,6 +207,7 @@ struct WebSocketConnection {
 
   func respond(id: JSONValue, event name: String, data: WebSocketData) async -> WebSocketReply {
     guard let event = WebSocketEvent(rawValue: name) else { return WebSocketReply(id: id, error: .unsupportedEvent(name)) }
+    if let refused = refusal(event.scope(data), event: name) { return WebSocketReply(id: id, error: refused) }
     do {
       let payload = try await handle(event, data)
       return WebSocketReply(id: id, event: event.responseEvent, data: payload)
@@ -210,8 +239,8 @@ struct WebSocketConnection {
       guard let payload = data.fields["payload"], payload != .null else { throw .invalidUsage(#"required data "payload" not specified"#) }
       let items = try Commands.writeItems(from: payload, requireAction: false)
       return event == .writeAsync
-        ? try await commands.writeAsync(deviceID: device, items: items)
-        : try await commands.writeSync(deviceID: device, items: items)
+        ? try await commands.writeAsync(deviceID: device, items: items, caller: caller)
+        : try await commands.writeSync(deviceID: device, items: items, caller: caller)
     case .transaction: return try await commands.transaction(try data.required("transaction"))
     case .transactions: return commands.transactionIDs()
     }

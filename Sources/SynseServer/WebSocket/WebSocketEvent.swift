@@ -38,6 +38,18 @@ enum WebSocketEvent: String, CaseIterable {
   }
 }
 
+extension WebSocketEvent {
+  /// The scope a request needs (docs/auth.md "Scopes"), as its HTTP twin does.
+  func scope(_ data: WebSocketData) -> Scope {
+    switch self {
+    case .config: .admin
+    case .plugins where data.truthy("refresh"): .admin
+    case .writeAsync, .writeSync, .transaction, .transactions: .write
+    default: .read
+    }
+  }
+}
+
 /// The `data` object of a request, with the original's conventions for its fields.
 struct WebSocketData {
   let fields: [String: JSONValue]

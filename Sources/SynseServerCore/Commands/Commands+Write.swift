@@ -2,9 +2,12 @@ import Foundation
 
 extension Commands {
   /// Queues writes; each transaction is remembered with the device the plugin reports.
-  public func writeAsync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
+  /// `caller` is who the audit log names; over the device's write rate → 429.
+  public func writeAsync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
     let plugin = try await writableOwner(of: deviceID)
+    try limit(items.count, deviceID: deviceID, caller: caller)
     let handles = try await call(plugin, "async write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
+    auditAccepted(handles, items: items, device: deviceID, caller: caller)
     for handle in handles {
       transactions.add(handle.id, pluginID: plugin.id, device: handle.device)
       follow(handle.id, plugin: plugin.id, device: devices.device(handle.device)?.id ?? handle.device)
@@ -20,9 +23,11 @@ extension Commands {
   /// - Returns: each transaction's final status, or for one still open when its wait ended
   ///   (plugin unreachable) its latest status with a `message` saying so; it stays cached and
   ///   followed, so its `transaction.finished` event still comes.
-  public func writeSync(deviceID: String, items: [WriteItem]) async throws(SynseError) -> JSONValue {
+  public func writeSync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
     let plugin = try await writableOwner(of: deviceID)
+    try limit(items.count, deviceID: deviceID, caller: caller)
     let handles = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
+    auditAccepted(handles, items: items, device: deviceID, caller: caller)
     let device = devices.device(deviceID)?.id ?? deviceID
     for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: deviceID) }
     let statuses = await withTaskGroup(of: (Int, TransactionRecord).self) { group in
@@ -34,6 +39,23 @@ extension Commands {
       return statuses.compactMap { $0 }
     }
     return .array(statuses.map { $0.json(device: deviceID) })
+  }
+
+  /// The device's write rate (`writes.rate_limit`); a refusal is audited.
+  private func limit(_ count: Int, deviceID: String, caller: Caller) throws(SynseError) {
+    do throws(SynseError) {
+      try writeLimiter.admit(count, device: devices.device(deviceID)?.id ?? deviceID)
+    } catch {
+      audit.denied(caller.label, address: caller.address, request: "write \(deviceID)", error: error)
+      throw error
+    }
+  }
+
+  private func auditAccepted(_ handles: [WriteTransactionRecord], items: [WriteItem], device: String, caller: Caller) {
+    for (index, handle) in handles.enumerated() {
+      let item = index < items.count ? items[index] : WriteItem(action: "", data: "", transaction: handle.id)
+      audit.accepted(caller, device: devices.device(device)?.id ?? device, item: item, transaction: handle.id)
+    }
   }
 
   public func transactionIDs() -> JSONValue {

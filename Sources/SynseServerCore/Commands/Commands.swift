@@ -13,6 +13,9 @@ public struct Commands: Sendable {
   public let events: EventJournal
   /// The latest readings kept by the plugins' live streams, and the health evaluation on them.
   public let live: LiveReadings
+  /// Accepted writes, their ends and refused requests, for operators (docs/auth.md "Audit").
+  public let audit: AuditLog
+  let writeLimiter: WriteRateLimiter
   let coalescer = ReadCoalescer()
   let streamHub: ReadStreamHub
   public static let serverVersion = "0.1.0"
@@ -26,6 +29,8 @@ public struct Commands: Sendable {
     self.transactions = transactions
     self.logger = logger
     self.events = events
+    audit = AuditLog()
+    writeLimiter = WriteRateLimiter(rate: configuration.writes.rateLimit, burst: configuration.writes.burst)
     let monitor = health ?? HealthMonitor(
       enabled: configuration.health.enabled, unknownAfter: configuration.health.unknownAfter,
       resolver: ThresholdResolver(configuration: configuration), devices: devices, events: events, logger: logger)

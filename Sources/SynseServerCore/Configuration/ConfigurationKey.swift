@@ -128,6 +128,11 @@ struct ConfigurationRule<Value>: Sendable {
 extension ConfigurationRule where Value == Int {
   static var port: Self { .init(expected: "a port number 0-65535") { (0...65535).contains($0) } }
   static var positive: Self { .init(expected: "a positive integer") { $0 > 0 } }
+  static var nonNegative: Self { .init(expected: "an integer of 0 or more") { $0 >= 0 } }
+}
+
+extension ConfigurationRule where Value == Int? {
+  static var positive: Self { .init { $0.flatMap(ConfigurationRule<Int>.positive.problem) } }
 }
 
 extension ConfigurationRule where Value == Int? {

@@ -107,6 +107,13 @@ extension ServerConfiguration {
         throw ConfigurationError("invalid configuration (\(origins.origin(of: ["health.rules_file"]))): \(error)")
       }
     }
+    do throws(AuthConfigurationError) {
+      if let file = auth.tokensFile { auth.tokens = try StaticTokens.load(file: file) }
+      try auth.jwt.load()
+    } catch {
+      let keys = Self.keys.map(\.dotted).filter { $0 == error.key || $0.hasPrefix(error.key + ".") }
+      throw ConfigurationError("invalid configuration (\(origins.origin(of: keys))): \(error)")
+    }
     try validate(origins: origins)
   }
 

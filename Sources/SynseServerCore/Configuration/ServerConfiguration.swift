@@ -85,6 +85,25 @@ public struct ServerConfiguration: Sendable {
     public init() {}
   }
 
+  /// `auth.*`: who may use the API (docs/auth.md).
+  public struct Auth: Sendable, Equatable {
+    /// A YAML file of static bearer tokens (``StaticTokens``).
+    public var tokensFile: String?
+    /// The tokens read from ``tokensFile`` at load.
+    public var tokens = StaticTokens()
+    public var jwt = JWTSettings()
+    public init() {}
+  }
+
+  /// `writes.*`: limits on device writes, whoever sends them.
+  public struct Writes: Sendable, Equatable {
+    /// Writes a device accepts per second (0: no limit); over it a write gets 429.
+    public var rateLimit = 0
+    /// Writes a device accepts at once before the rate applies (nil: the rate, at least 1).
+    public var burst: Int?
+    public init() {}
+  }
+
   public var logging = LogLevel.debug
   public var prettyJSON = true
   public var http = HTTP()
@@ -95,6 +114,8 @@ public struct ServerConfiguration: Sendable {
   public var metrics = MetricsOptions()
   public var events = Events()
   public var health = Health()
+  public var auth = Auth()
+  public var writes = Writes()
   /// `webhooks`: where events are POSTed (docs/health.md "Webhooks").
   public var webhooks = WebhookDestinations()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).

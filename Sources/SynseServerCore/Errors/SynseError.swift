@@ -23,6 +23,13 @@ public enum SynseError: Error, Sendable, Equatable {
   /// `event` (docs/api-v3.md §7.4 shapes 2–3): 500 with the original's WebSocket description,
   /// `An unexpected error occurred.` (capitalised, with a period, unlike HTTP's).
   case malformedMessage(String)
+  /// 401 `authentication required` (docs/auth.md): no usable credential; `invalidToken` when
+  /// one was sent and refused (RFC 6750 §3.1 `invalid_token`).
+  case unauthenticated(String, invalidToken: Bool)
+  /// 403 `insufficient scope` (docs/auth.md): the caller lacks `scope`.
+  case forbidden(String, scope: Scope)
+  /// 429 `too many requests`: over a device's write rate (`writes.rate_limit`).
+  case tooManyRequests(String)
 
   /// The error a framework-level refusal (unknown path, wrong method, body too large)
   /// becomes, so it carries the same body as every other error.
@@ -46,6 +53,9 @@ public enum SynseError: Error, Sendable, Equatable {
     case .notFound: return 404
     case .unsupportedAction, .methodNotAllowed: return 405
     case .payloadTooLarge: return 413
+    case .unauthenticated: return 401
+    case .forbidden: return 403
+    case .tooManyRequests: return 429
     case .serverError, .unexpected, .malformedMessage: return 500
     case .refused(let status, _, _): return status
     }
@@ -63,6 +73,9 @@ public enum SynseError: Error, Sendable, Equatable {
     case .refused(_, let reason, _): return reason
     case .unsupportedEvent(let event): return "unsupported event type: \(event)"
     case .malformedMessage: return "An unexpected error occurred."
+    case .unauthenticated: return "authentication required"
+    case .forbidden: return "insufficient scope"
+    case .tooManyRequests: return "too many requests"
     }
   }
 
@@ -71,8 +84,17 @@ public enum SynseError: Error, Sendable, Equatable {
     switch self {
     case .invalidUsage(let text), .notFound(let text), .unsupportedAction(let text), .serverError(let text), .unexpected(let text),
       .methodNotAllowed(let text), .payloadTooLarge(let text), .unsupportedEvent(let text), .malformedMessage(let text),
-      .refused(_, _, let text):
+      .refused(_, _, let text), .unauthenticated(let text, _), .forbidden(let text, _), .tooManyRequests(let text):
       return text
+    }
+  }
+
+  /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750 §3), nil for other errors.
+  public var challenge: String? {
+    switch self {
+    case .unauthenticated(_, let invalidToken): invalidToken ? #"Bearer realm="synse", error="invalid_token""# : #"Bearer realm="synse""#
+    case .forbidden(_, let scope): #"Bearer realm="synse", error="insufficient_scope", scope="\#(scope.rawValue)""#
+    default: nil
     }
   }
 

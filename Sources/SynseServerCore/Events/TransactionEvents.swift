@@ -116,6 +116,9 @@ extension Commands {
   }
 
   private func publishTransaction(_ fields: [(String, JSONValue)], plugin: String, device: String) {
+    if case .string(let id)? = fields.first(where: { $0.0 == "transaction" })?.1, case .string(let status)? = fields.first(where: { $0.0 == "status" })?.1 {
+      audit.finished(transaction: id, device: device, status: status)
+    }
     events.publish(.transactionFinished, device: device, plugin: plugin, tags: Set(devices.device(device)?.tags ?? []), fields: fields)
   }
 }

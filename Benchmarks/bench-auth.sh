@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark (not a test) of issue 22's authentication cost: /v3/read req/s (emulator default
+# config, 29 devices) on three servers over one plugin: authentication off, static bearer
+# tokens (a tokens file of 100 entries, the token the last one), and RS256 JWTs (one token, as a
+# client sends the same token on every request); ROUNDS rotating rounds of SECONDS each (wrk
+# 2 threads x 32 connections), so drift on a shared machine hits all three alike. Targets:
+# token ÷ off ≥ 0.97, JWT ÷ off ≥ 0.93.
+cd "$(dirname "$0")/.."
+source Benchmarks/bench-common.sh
+rounds=${ROUNDS:-8}
+seconds=${SECONDS_PER_RUN:-5}
+build_release synse-server synse-emulator-plugin
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+token="bench-$(openssl rand -hex 16)"
+for i in $(seq 1 99); do printf -- '- {name: t%s, sha256: %s, scopes: [read]}\n' "$i" "$(printf %s "other-$i" | sha256sum | cut -d' ' -f1)"; done > "$work/tokens.yaml"
+printf -- '- {name: bench, sha256: %s, scopes: [read]}\n' "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" >> "$work/tokens.yaml"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/issuer.key" 2>/dev/null
+openssl pkey -in "$work/issuer.key" -pubout -out "$work/issuer.pem"
+header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+payload=$(printf '{"iss":"bench-idp","aud":"synse","sub":"bench","scope":"read","exp":%s}' "$(($(date +%s) + 3600))" | b64url)
+jwt="$header.$payload.$(printf %s "$header.$payload" | openssl dgst -sha256 -sign "$work/issuer.key" -binary | b64url)"
+
+start_emulator 5401
+start_server 5402 5401 false
+off_pid=$server_pid
+start_server 5403 5401 false "auth: {tokens_file: $work/tokens.yaml}"
+token_pid=$server_pid
+start_server 5404 5401 false "auth: {jwt: {public_key_file: $work/issuer.pem, issuer: bench-idp, audience: synse}}"
+for _ in $(seq 1 100); do curl -sf -H "Authorization: Bearer $jwt" 127.0.0.1:5404/v3/read > /dev/null && break; sleep 0.2; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" 127.0.0.1:5403/v3/read)" = 200 ] || { echo "static token refused"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $jwt" 127.0.0.1:5404/v3/read)" = 200 ] || { echo "JWT refused"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' 127.0.0.1:5403/v3/read)" = 401 ] || { echo "no token accepted"; exit 1; }
+
+run_one() {  # INDEX: req/s of that column
+  case $1 in
+    0) wrk -t2 -c32 -d"${seconds}s" http://127.0.0.1:5402/v3/read ;;
+    1) wrk -t2 -c32 -d"${seconds}s" -H "Authorization: Bearer $token" http://127.0.0.1:5403/v3/read ;;
+    2) wrk -t2 -c32 -d"${seconds}s" -H "Authorization: Bearer $jwt" http://127.0.0.1:5404/v3/read ;;
+  esac | awk '/Requests\/sec/ {print $2}'
+}
+for i in 0 1 2; do seconds=2 run_one "$i" > /dev/null; done
+echo "== /v3/read, $device_count devices: req/s with authentication off | static token | JWT"
+for round in $(seq 1 "$rounds"); do
+  order=(0 1 2)
+  ((round % 2)) || order=(2 1 0)
+  rotation=$(((round - 1) / 2 % 3))
+  order=("${order[@]:rotation}" "${order[@]:0:rotation}")
+  measured=()
+  for i in "${order[@]}"; do measured[i]=$(run_one "$i"); done
+  echo "${measured[*]}"
+done | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
+awk '{ o += $1; t += $2; j += $3 } END {
+  printf "   mean: %.0f | %.0f | %.0f\n", o / NR, t / NR, j / NR
+  printf "   token / off = %.3f (target >= 0.97)   JWT / off = %.3f (target >= 0.93)\n", t / o, j / o }' "$work/rounds.txt"

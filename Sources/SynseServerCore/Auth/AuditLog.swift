@@ -1,0 +1,93 @@
+import Logging
+import Synchronization
+
+/// The audit trail (docs/auth.md "Audit"): one structured line, at `notice` whatever the
+/// `logging` level, on the `synse-server.audit` logger (to the journal under systemd) for
+///
+/// - every write accepted: `write accepted` with `who`, `address`, `device`, `action`,
+///   `data_bytes`, `transaction`;
+/// - its end: `write finished` with the same `who`, `device`, `action`, `transaction` and the
+///   final `status` (`DONE`, `ERROR`, or `unknown` when its plugin forgot it);
+/// - every refused request: `request denied` with `who` (or `anonymous`), `address`, `request`,
+///   `status` (401, 403, 429) and `reason`.
+///
+/// Tokens never appear: callers are named by their token's `name` or their JWT's `sub`.
+public final class AuditLog: Sendable {
+  private let logger: Logger
+  private let open = Mutex<[String: (who: String, device: String, action: String)]>([:])
+
+  public init(label: String = "synse-server.audit") {
+    var logger = Logger(label: label)
+    logger.logLevel = .notice
+    self.logger = logger
+  }
+
+  public func accepted(_ caller: Caller, device: String, item: WriteItem, transaction: String) {
+    open.withLock { $0[transaction] = (caller.label, device, item.action) }
+    logger.notice(
+      "write accepted",
+      metadata: [
+        "who": "\(caller.label)", "address": "\(caller.address)", "device": "\(device)", "action": "\(item.action)",
+        "data_bytes": "\(item.data.utf8.count)", "transaction": "\(transaction)",
+      ])
+  }
+
+  /// A write transaction reached its final status; writes accepted before the audit knew them
+  /// (none today) are named by transaction alone.
+  public func finished(transaction: String, device: String, status: String) {
+    let known = open.withLock { $0.removeValue(forKey: transaction) }
+    logger.notice(
+      "write finished",
+      metadata: [
+        "who": "\(known?.who ?? "unknown")", "device": "\(known?.device ?? device)", "action": "\(known?.action ?? "")",
+        "transaction": "\(transaction)", "status": "\(status)",
+      ])
+  }
+
+  public func denied(_ who: String, address: String, request: String, error: SynseError) {
+    logger.notice(
+      "request denied",
+      metadata: ["who": "\(who)", "address": "\(address)", "request": "\(request)", "status": "\(error.httpStatus)", "reason": "\(error.context)"])
+  }
+
+  /// Transactions accepted and not yet finished.
+  var openCount: Int { open.withLock { $0.count } }
+}
+
+/// The per-device write rate (`writes.rate_limit`, `writes.burst`): a token bucket per device
+/// that refills at the rate and holds at most the burst; a request of N write items takes N
+/// tokens or none (all-or-none, as the plugin accepts them).
+public final class WriteRateLimiter: Sendable {
+  private let rate: Double
+  private let burst: Double
+  private let buckets = Mutex<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
+
+  public init(rate: Int, burst: Int?) {
+    self.rate = Double(rate)
+    self.burst = Double(burst ?? max(rate, 1))
+  }
+
+  public var isEnabled: Bool { rate > 0 }
+
+  /// Takes `count` writes from `device`'s bucket, or says when they would fit.
+  ///
+  /// - Throws: ``SynseError/tooManyRequests(_:)`` naming the device, the limit and the wait.
+  func admit(_ count: Int, device: String, now: ContinuousClock.Instant = .now) throws(SynseError) {
+    guard isEnabled else { return }
+    let wanted = Double(count)
+    let wait: Double? = buckets.withLock { buckets in
+      var bucket = buckets[device] ?? (burst, now)
+      let elapsed = bucket.at.duration(to: now)
+      bucket.tokens = min(burst, bucket.tokens + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+      bucket.at = now
+      defer { buckets[device] = bucket }
+      guard bucket.tokens >= wanted else { return wanted > burst ? .infinity : (wanted - bucket.tokens) / rate }
+      bucket.tokens -= wanted
+      return nil
+    }
+    guard let wait else { return }
+    let limit = "\(Int(rate)) writes per second, at most \(Int(burst)) at once (writes.rate_limit, writes.burst)"
+    if wait.isInfinite { throw .tooManyRequests("\(count) writes to device \(device) at once are more than its limit of \(limit)") }
+    throw .tooManyRequests("device \(device) is over its write limit of \(limit): retry in \(Int(wait.rounded(.up)))s")
+  }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import JWTKit
+import Synchronization
+
+/// Verifies bearer JWTs by ``JWTSettings`` with jwt-kit, and remembers each good token until
+/// its `exp` (at most 4,096 of them): verifying a signature costs tens of microseconds, which at
+/// thousands of requests a second is a core, while a client sends the same token many times.
+final class JWTVerifier: Sendable {
+  private let settings: JWTSettings
+  /// The key collection, filled once in the background (jwt-kit's collection is an actor).
+  private let keys: Task<JWTKeyCollection, any Error>
+  private let accepted = Mutex<[String: (caller: Caller, expires: Date, notBefore: Date?)]>([:])
+  static let remembered = 4096
+
+  init(settings: JWTSettings) {
+    self.settings = settings
+    keys = Task { try await settings.keyCollection() }
+  }
+
+  /// Why the configured keys cannot verify anything, or nil when they can.
+  func keyProblem() async -> String? {
+    do {
+      _ = try await keys.value
+      return nil
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  /// What ``verify(_:now:)`` decided.
+  enum Verdict {
+    case accepted(Caller)
+    /// Why (`the token has expired`, …; never the token).
+    case refused(String)
+  }
+
+  /// The caller a token names, or why it is refused.
+  func verify(_ token: String, now: Date = Date()) async -> Verdict {
+    let leeway = TimeInterval(settings.leeway.components.seconds)
+    if let known = accepted.withLock({ $0[token] }) {
+      if now.addingTimeInterval(-leeway) >= known.expires { return .refused("the token has expired") }
+      if let notBefore = known.notBefore, now.addingTimeInterval(leeway) < notBefore { return .refused("the token is not valid yet (nbf)") }
+      return .accepted(known.caller)
+    }
+    let claims: Claims
+    do {
+      claims = try await keys.value.verify(token, as: Claims.self)
+    } catch let error as JWTError {
+      return .refused(Self.reason(error))
+    } catch {
+      return .refused("the token could not be verified")
+    }
+    guard let exp = claims.number("exp") else { return .refused("the token has no 'exp' (expiry)") }
+    do {
+      try ExpirationClaim(value: Date(timeIntervalSince1970: exp)).verifyNotExpired(currentDate: now.addingTimeInterval(-leeway))
+    } catch {
+      return .refused("the token has expired")
+    }
+    let notBefore = claims.number("nbf").map { Date(timeIntervalSince1970: $0) }
+    if let notBefore {
+      do {
+        try NotBeforeClaim(value: notBefore).verifyNotBefore(currentDate: now.addingTimeInterval(leeway))
+      } catch {
+        return .refused("the token is not valid yet (nbf)")
+      }
+    }
+    guard claims.strings("iss") == [settings.issuer ?? ""] else { return .refused("the token's issuer ('iss') is not the one configured") }
+    do {
+      try AudienceClaim(value: claims.strings("aud") ?? []).verifyIntendedAudience(includes: settings.audience ?? "")
+    } catch {
+      return .refused("the token's audience ('aud') does not include this server's")
+    }
+    let names = claims.strings(settings.scopesClaim).map { $0.flatMap { $0.split(separator: " ").map(String.init) } } ?? []
+    // Unknown scope names are other services' (`openid`, `profile`): ignored, not refused.
+    let scopes = Set(names.compactMap(Scope.init(rawValue:)))
+    let caller = Caller(name: claims.strings("sub")?.first ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
+    accepted.withLock { cache in
+      if cache.count >= Self.remembered { cache.removeAll(keepingCapacity: true) }
+      cache[token] = (caller, Date(timeIntervalSince1970: exp), notBefore)
+    }
+    return .accepted(caller)
+  }
+
+  static func reason(_ error: JWTError) -> String {
+    switch error.errorType {
+    case .malformedToken: "the token is not a well-formed JWT"
+    case .signatureVerificationFailed: "the token's signature does not verify"
+    case .unknownKID, .missingKIDHeader: "the token names no key this server has ('kid')"
+    case .unsupportedAlgorithm, .signingAlgorithmFailure: "the token's algorithm is not its key's"
+    default: "the token could not be verified"
+    }
+  }
+}
+
+/// Every claim of a token, as far as verification needs them: strings, lists of strings, numbers.
+struct Claims: JWTPayload {
+  enum Value: Sendable {
+    case text(String), texts([String]), number(Double), other
+  }
+  let values: [String: Value]
+
+  struct Key: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: Key.self)
+    var values: [String: Value] = [:]
+    for key in container.allKeys {
+      if let text = try? container.decode(String.self, forKey: key) {
+        values[key.stringValue] = .text(text)
+      } else if let number = try? container.decode(Double.self, forKey: key) {
+        values[key.stringValue] = .number(number)
+      } else if let texts = try? container.decode([String].self, forKey: key) {
+        values[key.stringValue] = .texts(texts)
+      } else {
+        values[key.stringValue] = .other
+      }
+    }
+    self.values = values
+  }
+
+  func encode(to encoder: any Encoder) throws {}
+
+  /// Claims are checked by ``JWTVerifier`` against the server's settings after the signature.
+  func verify(using algorithm: some JWTAlgorithm) async throws {}
+
+  func number(_ name: String) -> Double? {
+    if case .number(let value)? = values[name] { return value }
+    return nil
+  }
+
+  /// A string claim as a one-element list, a list as it is.
+  func strings(_ name: String) -> [String]? {
+    switch values[name] {
+    case .text(let text)?: [text]
+    case .texts(let texts)?: texts
+    default: nil
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import SynseSupport
+import Yams
+
+/// The static bearer tokens of `auth.tokens_file` (docs/auth.md "Static tokens"): a YAML list
+/// (or a mapping with `tokens:`) of
+///
+/// ```yaml
+/// - name: ci-bot                      # who, in the audit log; unique
+///   sha256: 9f86d081884c7d65…         # hex SHA-256 of the token (64 digits): the file never holds a token
+///   scopes: [read, write]             # of read, write, admin
+/// ```
+///
+/// A presented token is hashed and compared with every entry in constant time (no early exit
+/// on the first differing byte or on the first matching entry), so the time taken tells
+/// nothing about how close a guess was.
+public struct StaticTokens: Sendable, Equatable {
+  public struct Entry: Sendable, Equatable {
+    public let name: String
+    /// The token's SHA-256 (32 bytes).
+    let digest: [UInt8]
+    public let scopes: Set<Scope>
+  }
+
+  public private(set) var entries: [Entry] = []
+  static let fields = ["name", "sha256", "scopes"]
+
+  public init() {}
+
+  init(entries: [Entry]) { self.entries = entries }
+
+  /// The entry whose token is `token`, or nil.
+  public func match(_ token: String) -> Entry? {
+    let digest = Array(SHA256.hash(data: Array(token.utf8)))
+    var found: Entry?
+    for entry in entries {
+      var difference: UInt8 = 0
+      for index in 0..<32 { difference |= entry.digest[index] ^ digest[index] }
+      // Both branches do the same work; only the matching entry is kept.
+      found = difference == 0 ? entry : found
+    }
+    return found
+  }
+
+  /// Reads `file`.
+  ///
+  /// - Throws: ``AuthConfigurationError`` naming the file and the entry's key
+  ///   (`tokens.yaml: 'tokens[2].sha256' must be …`); never a token or hash value.
+  static func load(file: String) throws(AuthConfigurationError) -> StaticTokens {
+    let key = "auth.tokens_file"
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw AuthConfigurationError(key: key, message: "cannot read \(file)")
+    }
+    let json: JSONValue
+    do {
+      guard let node = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) else {
+        throw AuthConfigurationError(key: key, message: "\(file) holds no tokens")
+      }
+      json = try texts(node, file: file)
+    } catch let error as AuthConfigurationError {
+      throw error
+    } catch {
+      throw AuthConfigurationError(key: key, message: "\(file) is not valid YAML: \((error as? YamlError)?.oneLine ?? "\(error)")")
+    }
+    let list = ServerConfiguration.value(at: ["tokens"], in: json) ?? json
+    guard case .array(let items) = list, !items.isEmpty else {
+      throw AuthConfigurationError(key: key, message: "\(file) must hold a non-empty list of tokens ({name, sha256, scopes})")
+    }
+    var entries: [Entry] = []
+    for (index, item) in items.enumerated() {
+      let at = "tokens[\(index + 1)]"
+      func problem(_ text: String) -> AuthConfigurationError { AuthConfigurationError(key: key, message: "\(file): \(text)") }
+      guard case .object(let pairs) = item else { throw problem("'\(at)' must be a mapping with name, sha256 and scopes") }
+      if let unknown = pairs.first(where: { !Self.fields.contains($0.0) }) {
+        throw problem("'\(at).\(unknown.0)' is not a token field (name, sha256, scopes)")
+      }
+      let values = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+      guard case .string(let name)? = values["name"], !name.allSatisfy(\.isWhitespace) else {
+        throw problem("'\(at).name' must be a non-blank string")
+      }
+      guard !entries.contains(where: { $0.name == name }) else { throw problem("'\(at).name' repeats the name '\(name)'") }
+      guard case .string(let hex)? = values["sha256"], let digest = Self.bytes(hex: hex) else {
+        throw problem("'\(at).sha256' must be the token's SHA-256 in hex (64 digits, e.g. from `printf %s TOKEN | sha256sum`)")
+      }
+      guard !entries.contains(where: { $0.digest == digest }) else {
+        throw problem("'\(at).sha256' is the same token as '\(entries.first { $0.digest == digest }!.name)'")
+      }
+      guard case .array(let scopeItems)? = values["scopes"], !scopeItems.isEmpty else {
+        throw problem("'\(at).scopes' must be a non-empty list of read, write, admin")
+      }
+      var names: [String] = []
+      for scopeItem in scopeItems {
+        guard case .string(let text) = scopeItem else { throw problem("'\(at).scopes' must be a non-empty list of read, write, admin") }
+        names.append(text)
+      }
+      let (scopes, unknown) = Scope.parse(names)
+      if let unknown { throw problem("'\(at).scopes' has unknown scope '\(unknown)' (read, write, admin)") }
+      entries.append(Entry(name: name, digest: digest, scopes: scopes))
+    }
+    return StaticTokens(entries: entries)
+  }
+
+  /// The file's tree with every scalar as text: a digest of digits only (or digits and one
+  /// `e`) is a number to YAML, and its text is what was meant.
+  private static func texts(_ node: Node, file: String) throws(AuthConfigurationError) -> JSONValue {
+    switch node {
+    case .scalar(let scalar): return .string(scalar.string)
+    case .sequence(let sequence):
+      var items: [JSONValue] = []
+      for item in sequence { items.append(try texts(item, file: file)) }
+      return .array(items)
+    case .mapping(let mapping):
+      var pairs: [(String, JSONValue)] = []
+      for (key, value) in mapping { pairs.append((key.string ?? "", try texts(value, file: file))) }
+      return .object(pairs)
+    case .alias: throw AuthConfigurationError(key: "auth.tokens_file", message: "\(file): YAML aliases are not supported")
+    }
+  }
+
+  static func bytes(hex: String) -> [UInt8]? {
+    let digits = Array(hex.lowercased().utf8)
+    guard digits.count == 64 else { return nil }
+    var bytes: [UInt8] = []
+    for index in stride(from: 0, to: 64, by: 2) {
+      guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+      bytes.append(high << 4 | low)
+    }
+    return bytes
+  }
+
+  private static func value(_ digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+    default: nil
+    }
+  }
+}
+
+/// A problem with an `auth.*` setting or the file it names; the message never holds a secret.
+public struct AuthConfigurationError: Error, Sendable, CustomStringConvertible {
+  public let key: String
+  public let message: String
+  public var description: String { message }
+}
