@@ -23,7 +23,7 @@ struct SynseServerCommand: AsyncParsableCommand {
     do {
       let port = try port.map(PortFlag.parse)
       let server = try SynseServerServices(configPath: config, environment: ProcessInfo.processInfo.environment)
-      try await server.checkAuthentication()
+      if let failure = await server.checkAuthentication() { throw failure }
       LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
       let logger = Logger(label: "synse-server")
       let services = try server.services(host: host, port: port, logger: logger)

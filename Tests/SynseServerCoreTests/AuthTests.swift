@@ -100,6 +100,14 @@ struct AuthTests {
     #expect(SynseError.notFound("x").challenge == nil)
   }
 
+  @Test(arguments: [
+    ("Bearer abc", "abc"), ("BEARER abc", "abc"), ("  bEaReR \t abc.def  ", "abc.def"), ("Bearer a b", "a b"),
+    ("Bearerabc", nil), ("Bearer ", nil), ("Bearer", nil), ("Basic abc", nil), ("", nil), ("Bearer\tabc", "abc"), ("Béarer abc", nil),
+  ] as [(String, String?)])
+  func theBearerSchemeIsReadInAnyCase(header: String, token: String?) {
+    #expect(Authenticator.bearerToken(header).map(String.init) == token)
+  }
+
   @Test func aDevicesWriteRateRefillsAndAnOversizeRequestNeverPasses() throws {
     let limiter = WriteRateLimiter(rate: 2, burst: 3)
     let start = ContinuousClock.now

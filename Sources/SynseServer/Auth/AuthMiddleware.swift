@@ -11,8 +11,12 @@ protocol AuthenticatedRequestContext: RequestContext {
 }
 
 extension AuthenticatedRequestContext {
-  /// The request's caller; anonymous (every scope) when authentication is off.
-  var callerOrAnonymous: Caller { caller ?? .anonymous(address: clientIP) }
+  /// The request's caller with its address; anonymous (every scope) when authentication is off.
+  var callerOrAnonymous: Caller {
+    var known = caller ?? .anonymous()
+    known.address = clientIP
+    return known
+  }
 }
 
 /// Authentication and scopes for the API port (docs/auth.md): every request but `/test` (and
@@ -31,8 +35,11 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     var context = context
     let authorization = request.headers[.authorization]
     var caller: Caller?
+    // The address is left out here (formatting it cost as much as the check): the audit lines,
+    // which show it, take it from the context.
     do throws(SynseError) {
-      caller = try await authenticator.authenticate(authorization: authorization, address: context.clientIP)
+      caller = try authenticator.knownCaller(authorization: authorization, address: "")
+      if caller == nil { caller = try await authenticator.authenticate(authorization: authorization, address: "") }
       if case .scope(let scope) = requirement, let caller { try authenticator.authorize(caller, scope) }
       context.caller = caller
     } catch {
@@ -55,15 +62,35 @@ enum AccessRequirement: Equatable {
   case scope(Scope)
 
   init(method: HTTPRequest.Method, path: String, query: String?) {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-    switch (parts.first, parts.dropFirst().first) {
-    case ("test"?, nil), ("metrics"?, nil): self = .open
-    case ("v3"?, "connect"?): self = .authenticated
-    case ("v3"?, "config"?): self = .scope(.admin)
-    case ("v3"?, "plugin"?) where parts.count == 2 && QueryParameters(query).flag("refresh"): self = .scope(.admin)
-    case ("v3"?, "write"?), ("v3"?, "transaction"?): self = .scope(.write)
-    case ("v3"?, "device"?) where method == .post: self = .scope(.write)
-    default: self = .scope(.read)
+    // The first two segments and whether more follow, compared as bytes: this runs on every
+    // request, and splitting the path or matching a tuple of optionals cost allocations.
+    var rest = Substring(path).utf8
+    func segment() -> Substring.UTF8View? {
+      while rest.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
+      guard !rest.isEmpty else { return nil }
+      let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+      defer { rest = rest[end...] }
+      return rest[..<end]
+    }
+    func equal(_ segment: Substring.UTF8View?, _ name: StaticString) -> Bool {
+      guard let segment else { return false }
+      return name.withUTF8Buffer { segment.elementsEqual($0) }
+    }
+    let first = segment(), second = segment()
+    let more = segment() != nil
+    if second == nil && (equal(first, "test") || equal(first, "metrics")) {
+      self = .open
+    } else if !equal(first, "v3") {
+      self = .scope(.read)
+    } else if equal(second, "connect") {
+      self = .authenticated
+    } else if equal(second, "config") || (equal(second, "plugin") && !more && QueryParameters(query).flag("refresh")) {
+      self = .scope(.admin)
+    } else if equal(second, "write") || equal(second, "transaction") || (equal(second, "device") && method == .post) {
+      self = .scope(.write)
+    } else {
+      self = .scope(.read)
     }
   }
+
 }

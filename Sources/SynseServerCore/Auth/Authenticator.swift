@@ -31,22 +31,12 @@ public final class Authenticator: Sendable {
   /// - Throws: ``SynseError/unauthenticated(_:invalidToken:)``: no header, not `Bearer`, or a
   ///   token that is neither a known static token nor a valid JWT (the reason, never the token).
   public func authenticate(authorization: String?, address: String) async throws(SynseError) -> Caller {
-    guard isEnabled else { return .anonymous(address: address) }
-    guard let authorization, !authorization.isEmpty else {
-      throw .unauthenticated("this server needs a bearer token: send 'Authorization: Bearer <token>'", invalidToken: false)
-    }
-    let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-    guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-      throw .unauthenticated("only bearer tokens are accepted: send 'Authorization: Bearer <token>'", invalidToken: false)
-    }
-    let token = parts[1].trimmingCharacters(in: .whitespaces)
-    if let entry = tokens.match(token) {
-      return Caller(name: entry.name, credential: .token, scopes: entry.scopes, address: address)
-    }
-    guard let jwt, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
+    if let caller = try knownCaller(authorization: authorization, address: address) { return caller }
+    // knownCaller answers everything but a JWT it has not seen.
+    guard let jwt, let authorization, let token = Self.bearerToken(authorization) else {
       throw .unauthenticated("the bearer token is not one this server knows", invalidToken: true)
     }
-    switch await jwt.verify(token) {
+    switch await jwt.verify(String(token)) {
     case .accepted(var caller):
       caller.address = address
       return caller
@@ -54,6 +44,54 @@ public final class Authenticator: Sendable {
       throw .unauthenticated("the bearer token is refused: \(reason)", invalidToken: true)
     }
   }
+
+  /// ``authenticate(authorization:address:)`` without suspending, for all but a JWT not seen
+  /// before (nil then): a hop off the event loop and back cost more than the check itself.
+  public func knownCaller(authorization: String?, address: String) throws(SynseError) -> Caller? {
+    guard isEnabled else { return .anonymous(address: address) }
+    guard let authorization, !authorization.isEmpty else {
+      throw .unauthenticated("this server needs a bearer token: send 'Authorization: Bearer <token>'", invalidToken: false)
+    }
+    guard let token = Self.bearerToken(authorization) else {
+      throw .unauthenticated("only bearer tokens are accepted: send 'Authorization: Bearer <token>'", invalidToken: false)
+    }
+    if let jwt, Self.isJWTShaped(token) {
+      switch jwt.cached(token) {
+      case .accepted(var caller)?:
+        caller.address = address
+        return caller
+      case .refused(let reason)?: throw .unauthenticated("the bearer token is refused: \(reason)", invalidToken: true)
+      case nil:
+        // A static token may have the shape of a JWT too.
+        if let entry = tokens.match(token) { return Caller(name: entry.name, credential: .token, scopes: entry.scopes, address: address) }
+        return nil
+      }
+    }
+    if let entry = tokens.match(token) {
+      return Caller(name: entry.name, credential: .token, scopes: entry.scopes, address: address)
+    }
+    throw .unauthenticated("the bearer token is not one this server knows", invalidToken: true)
+  }
+
+  /// The token of `Bearer <token>` (scheme in any case, RFC 7235 §2.1), blanks around it dropped.
+  static func bearerToken(_ authorization: String) -> Substring? {
+    // On the UTF-8 view: Character-wise trimming cost more than the token check.
+    let bytes = authorization.utf8
+    let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    guard let start = bytes.firstIndex(where: { !isBlank($0) }) else { return nil }
+    let scheme = bytes[start...].prefix(6)
+    // `bearer` in any case: each byte with its case bit set, without a lowercased copy.
+    guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+    let afterScheme = bytes.index(start, offsetBy: 6)
+    guard afterScheme < bytes.endIndex, isBlank(bytes[afterScheme]),
+      let first = bytes[afterScheme...].firstIndex(where: { !isBlank($0) }),
+      let last = bytes[first...].lastIndex(where: { !isBlank($0) })
+    else { return nil }
+    return Substring(bytes[first...last])
+  }
+
+
+  static func isJWTShaped(_ token: Substring) -> Bool { token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 }
 
   /// - Throws: ``SynseError/forbidden(_:scope:)`` naming the caller and the scope it lacks.
   public func authorize(_ caller: Caller, _ scope: Scope) throws(SynseError) {

@@ -34,14 +34,20 @@ final class JWTVerifier: Sendable {
     case refused(String)
   }
 
+  /// The verdict on a token verified before (its times checked again now), nil for a new one.
+  func cached(_ token: Substring, now: Date = Date()) -> Verdict? {
+    let key = String(token)
+    guard let known = accepted.withLock({ $0[key] }) else { return nil }
+    let leeway = TimeInterval(settings.leeway.components.seconds)
+    if now.addingTimeInterval(-leeway) >= known.expires { return .refused("the token has expired") }
+    if let notBefore = known.notBefore, now.addingTimeInterval(leeway) < notBefore { return .refused("the token is not valid yet (nbf)") }
+    return .accepted(known.caller)
+  }
+
   /// The caller a token names, or why it is refused.
   func verify(_ token: String, now: Date = Date()) async -> Verdict {
+    if let verdict = cached(Substring(token), now: now) { return verdict }
     let leeway = TimeInterval(settings.leeway.components.seconds)
-    if let known = accepted.withLock({ $0[token] }) {
-      if now.addingTimeInterval(-leeway) >= known.expires { return .refused("the token has expired") }
-      if let notBefore = known.notBefore, now.addingTimeInterval(leeway) < notBefore { return .refused("the token is not valid yet (nbf)") }
-      return .accepted(known.caller)
-    }
     let claims: Claims
     do {
       claims = try await keys.value.verify(token, as: Claims.self)

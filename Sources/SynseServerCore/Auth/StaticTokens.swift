@@ -21,26 +21,59 @@ public struct StaticTokens: Sendable, Equatable {
     /// The token's SHA-256 (32 bytes).
     let digest: [UInt8]
     public let scopes: Set<Scope>
+    /// ``digest`` as four words, compared at once.
+    let words: [UInt64]
+
+    init(name: String, digest: [UInt8], scopes: Set<Scope>) {
+      self.name = name
+      self.digest = digest
+      self.scopes = scopes
+      words = Entry.words(digest)
+    }
+
+    static func words(_ bytes: some Sequence<UInt8>) -> [UInt64] {
+      var words = [UInt64](repeating: 0, count: 4)
+      for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
+      return words
+    }
   }
 
   public private(set) var entries: [Entry] = []
+  /// Every entry's digest as four words, one entry after another: one flat run to compare.
+  private var words: [UInt64] = []
   static let fields = ["name", "sha256", "scopes"]
 
   public init() {}
 
-  init(entries: [Entry]) { self.entries = entries }
+  init(entries: [Entry]) {
+    self.entries = entries
+    words = entries.flatMap(\.words)
+  }
 
   /// The entry whose token is `token`, or nil.
-  public func match(_ token: String) -> Entry? {
-    let digest = Array(SHA256.hash(data: Array(token.utf8)))
-    var found: Entry?
-    for entry in entries {
-      var difference: UInt8 = 0
-      for index in 0..<32 { difference |= entry.digest[index] ^ digest[index] }
-      // Both branches do the same work; only the matching entry is kept.
-      found = difference == 0 ? entry : found
+  public func match(_ token: some StringProtocol) -> Entry? {
+    guard !entries.isEmpty else { return nil }
+    var hasher = SHA256()
+    if token.utf8.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+      hasher.update(data: Array(token.utf8))
     }
-    return found
+    // The digest's four words in the order Entry.words gives them (big-endian).
+    let (d0, d1, d2, d3) = hasher.finalize().withUnsafeBytes { raw in
+      (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+       UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+       UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+       UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+    }
+    var found = -1
+    words.withUnsafeBufferPointer { words in
+      for index in 0..<(words.count / 4) {
+        let base = index * 4
+        let difference = (words[base] ^ d0) | (words[base + 1] ^ d1) | (words[base + 2] ^ d2) | (words[base + 3] ^ d3)
+        // Both outcomes do the same work; only the matching entry is kept.
+        found = difference == 0 ? index : found
+      }
+    }
+    return found < 0 ? nil : entries[found]
   }
 
   /// Reads `file`.
