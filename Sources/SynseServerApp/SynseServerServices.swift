@@ -65,6 +65,7 @@ public struct SynseServerServices: Sendable {
   ///   an embedded plugin's own configuration error as it is.
   public func services(host: String?, port: Int?, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     for warning in configuration.unknownKeyWarnings { logger.warning("\(warning)") }
+    logAuthentication(logger)
     let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()
@@ -97,6 +98,28 @@ public struct SynseServerServices: Sendable {
     // Last, so that graceful shutdown (in reverse order) starts its clock first.
     services.append(.init(service: ShutdownDeadline(limit: .seconds(8), logger: logger), successTerminationBehavior: .ignore))
     return services
+  }
+
+  /// One line saying whether authentication is on and with what, so an operator can tell it
+  /// took; warnings for settings that do less than they seem to.
+  private func logAuthentication(_ logger: Logger) {
+    let auth = configuration.auth
+    var sources: [String] = []
+    if !auth.tokens.entries.isEmpty { sources.append("\(auth.tokens.entries.count) static tokens from \(auth.tokensFile ?? "")") }
+    if auth.jwt.isEnabled {
+      sources.append("JWTs from issuer '\(auth.jwt.issuer ?? "")' for audience '\(auth.jwt.audience ?? "")' (\(auth.jwt.jwksFile ?? auth.jwt.publicKeyFile ?? ""))")
+    }
+    if sources.isEmpty {
+      logger.info("authentication off: every request is allowed (set auth.tokens_file or auth.jwt.* to turn it on)")
+    } else {
+      logger.info("authentication on: \(sources.joined(separator: " and ")); /test needs none")
+      if configuration.metrics.enabled && configuration.metrics.token == nil && configuration.metrics.username == nil {
+        logger.warning("/metrics is open to anyone (device readings included): set metrics.auth.token or metrics.auth.username/password")
+      }
+    }
+    if configuration.writes.burst != nil && configuration.writes.rateLimit == 0 {
+      logger.warning("writes.burst does nothing without writes.rate_limit")
+    }
   }
 
   /// Server metrics when `metrics.enabled`, with a StatsD sink when `metrics.statsd.address` is set.

@@ -26,6 +26,9 @@ extension YamlError {
         return "line \(first.line), column \(first.column): duplicate key '\(key)'\(others)"
       }
       return "line \(again.line), column \(again.column): duplicate key '\(key)'\(others) (first at line \(first.line), column \(first.column))"
+    case .reader(let problem, let offset, _, _):
+      // Yams' own text quotes the offending line, which may be a password or token.
+      return offset.map { "character \($0 + 1): \(problem)" } ?? problem
     default:
       return "\(self)".split(whereSeparator: \.isNewline).joined(separator: " ")
     }

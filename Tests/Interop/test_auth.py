@@ -201,8 +201,9 @@ def test_writes_over_a_devices_rate_get_429_and_are_audited(stack):
     time.sleep(3.5)  # the bucket refills to its burst of 3
     statuses = [call(stack.base, f"/v3/write/{LED}", writer, "POST", {"action": "state", "data": "on"})[0] for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429], statuses
-    status, body, _ = call(stack.base, f"/v3/write/{LED}", writer, "POST", {"action": "state", "data": "on"})
+    status, body, headers = call(stack.base, f"/v3/write/{LED}", writer, "POST", {"action": "state", "data": "on"})
     assert status == 429 and body["description"] == "too many requests" and "writes.rate_limit" in body["context"], body
+    assert headers["Retry-After"] in ("1", "2"), headers
     # A request of more items than the burst can never pass, and says so.
     status, body, _ = call(stack.base, f"/v3/write/{LED}", writer, "POST", [{"action": "state", "data": "on"}] * 4)
     assert status == 429 and "at once" in body["context"], body
@@ -219,6 +220,13 @@ def test_audit_lines_name_who_wrote_what_and_how_it_ended_and_never_a_token(stac
     assert f"device={LED}" in accepted[0] and "address=127.0.0.1" in accepted[0], accepted
     finished = wait_for(lambda: [l for l in stack.lines() if "write finished" in l and transaction in l])
     assert "status=DONE" in finished[0] and "who=token:writer" in finished[0], finished
+    # Client text cannot start a line of its own: a forged audit line stays inside the real one.
+    time.sleep(1.5)
+    forged = "state\n2026-01-01T00:00:00+0000 notice synse-server.audit: who=token:root [SynseServerCore] write accepted"
+    assert call(stack.base, f"/v3/write/{LED}", TOKENS["writer"], "POST", {"action": forged, "data": "on"})[0] == 200
+    wait_for(lambda: [l for l in stack.lines() if "2026-01-01T00:00:00" in l])
+    assert not any(l.startswith("2026-01-01T00:00:00") for l in stack.lines())
+    assert any("action=state\\n2026-01-01T00:00:00" in l and "who=token:writer" in l for l in stack.lines())
     call(stack.base, "/v3/config", TOKENS["reader"])
     denied = wait_for(lambda: [l for l in stack.lines() if "request denied" in l and "GET /v3/config" in l])
     assert "who=token:reader" in denied[-1] and "status=403" in denied[-1], denied
@@ -258,6 +266,34 @@ def test_a_bad_tokens_file_is_one_clear_startup_error(tokens, error):
     assert result.returncode == 2, result
     assert error in result.stderr and "SYNSE_AUTH_TOKENS_FILE" in result.stderr and str(directory / "tokens.yaml") in result.stderr, result.stderr
     assert "0" * 64 not in result.stderr
+
+
+def test_a_jwks_token_must_name_one_of_its_keys():
+    from cryptography.hazmat.primitives.asymmetric import ec as ec_keys
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+    directory = Path(tempfile.mkdtemp(prefix="synse-auth-jwks-"))
+    rsa_key, ec_key = rsa.generate_private_key(public_exponent=65537, key_size=2048), ec_keys.generate_private_key(ec_keys.SECP256R1())
+    keys = [dict(json.loads(RSAAlgorithm.to_jwk(rsa_key.public_key())), kid="k1", alg="RS256"),
+            dict(json.loads(ECAlgorithm.to_jwk(ec_key.public_key())), kid="k2", alg="ES256")]
+    (directory / "jwks.json").write_text(json.dumps({"keys": keys}))
+    port = free_port()
+    server = subprocess.Popen([str(SERVER), "--port", str(port), "--host", "127.0.0.1"], cwd=directory, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin", "SYNSE_PLUGIN_EMBEDDED": "emulator",
+                                                             "SYNSE_AUTH_JWT_JWKS_FILE": str(directory / "jwks.json"),
+                                                             "SYNSE_AUTH_JWT_ISSUER": ISSUER, "SYNSE_AUTH_JWT_AUDIENCE": AUDIENCE})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: call(base, "/test")[0] == 200)
+        claims = {"iss": ISSUER, "aud": AUDIENCE, "exp": int(time.time()) + 600, "scope": "read"}
+        assert call(base, "/v3/plugin", jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "k1"}))[0] == 200
+        assert call(base, "/v3/plugin", jwt.encode(claims, ec_key, algorithm="ES256", headers={"kid": "k2"}))[0] == 200
+        for token in [jwt.encode(claims, rsa_key, algorithm="RS256"), jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "zz"}),
+                      jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "k2"})]:
+            status, body, _ = call(base, "/v3/plugin", token)
+            assert status == 401, body
+        assert "'kid'" in call(base, "/v3/plugin", jwt.encode(claims, rsa_key, algorithm="RS256"))[1]["context"]
+    finally:
+        stop(server)
 
 
 def test_a_jwt_key_without_issuer_and_audience_is_refused():

@@ -82,6 +82,8 @@ struct AuthTests {
     let reader = try await auth.authenticate(authorization: "Bearer alpha-token", address: "::1")
     #expect(reader.label == "token:reader" && reader.address == "::1" && reader.scopes == [.read])
     #expect(try await auth.authenticate(authorization: "bearer   alpha-tokem", address: "").label == "token:writer")
+    let missing = await #expect(throws: SynseError.self) { try await auth.authenticate(authorization: "Bearer  ", address: "") }
+    #expect(missing?.context.hasPrefix("the bearer token is missing") == true)
     for (header, invalidToken) in [(nil, false), ("", false), ("Basic YTpi", false), ("Bearer", false), ("Bearer nope", true), ("Bearer a.b.c", true)] {
       let error = await #expect(throws: SynseError.self) { try await auth.authenticate(authorization: header, address: "") }
       guard case .unauthenticated(let text, let invalid)? = error else {
@@ -108,6 +110,23 @@ struct AuthTests {
     #expect(Authenticator.bearerToken(header).map(String.init) == token)
   }
 
+  @Test func auditTextCannotStartALineOfItsOwn() {
+    #expect(AuditLog.clean("state\n2026 notice forged") == "state\\n2026 notice forged")
+    #expect(AuditLog.clean("a\rb\u{0}c\u{2028}d\te") == "a\\rb\\0c\\u{2028}d\\te")
+    #expect(AuditLog.clean(String(repeating: "x", count: 500)).count == 201)
+    #expect(AuditLog.clean("héllo wörld") == "héllo wörld")
+  }
+
+  @Test func aSecretOnALineYAMLCannotReadIsNotEchoed() throws {
+    let path = try ConfigurationTests().file("metrics:\n  auth:\n    token: SuperSecretMetricsToken\u{1}\n")
+    let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: [:]) }
+    #expect(!"\(error)".contains("SuperSecret"), "\(error)")
+    #expect("\(error)".contains("control characters are not allowed"), "\(error)")
+    let tokens = try tokensFile("- {name: a, sha256: SuperSecretHash\u{1}, scopes: [read]}\n")
+    let tokenError = try #require(throws: AuthConfigurationError.self) { try StaticTokens.load(file: tokens) }
+    #expect(!tokenError.message.contains("SuperSecret"), "\(tokenError)")
+  }
+
   @Test func aDevicesWriteRateRefillsAndAnOversizeRequestNeverPasses() throws {
     let limiter = WriteRateLimiter(rate: 2, burst: 3)
     let start = ContinuousClock.now
@@ -115,12 +134,13 @@ struct AuthTests {
     try limiter.admit(1, device: "fan", now: start)
     let over = #expect(throws: SynseError.self) { try limiter.admit(1, device: "fan", now: start) }
     #expect(over?.httpStatus == 429 && over?.context.contains("retry in 1s") == true, "\(String(describing: over))")
+    #expect(over?.retryAfter == 1)
     try limiter.admit(1, device: "led", now: start)  // another device has its own bucket
     try limiter.admit(1, device: "fan", now: start + .milliseconds(500))
     #expect(throws: SynseError.self) { try limiter.admit(2, device: "fan", now: start + .milliseconds(600)) }
     try limiter.admit(3, device: "fan", now: start + .seconds(10))
     let oversize = #expect(throws: SynseError.self) { try limiter.admit(4, device: "fan", now: start + .seconds(20)) }
-    #expect(oversize?.context.contains("at once") == true)
+    #expect(oversize?.context.contains("at once") == true && oversize?.retryAfter == nil)
     try WriteRateLimiter(rate: 0, burst: nil).admit(1_000, device: "fan")
   }
 }

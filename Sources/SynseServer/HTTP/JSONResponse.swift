@@ -18,6 +18,7 @@ struct JSONRenderer: Sendable {
   func error(_ error: SynseError) -> Response {
     var response = response(error.body, status: .init(code: error.httpStatus))
     if let challenge = error.challenge { response.headers[.wwwAuthenticate] = challenge }
+    if let seconds = error.retryAfter { response.headers[.retryAfter] = "\(seconds)" }
     return response
   }
 }

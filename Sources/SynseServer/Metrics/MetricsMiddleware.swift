@@ -15,8 +15,11 @@ struct MetricsMiddleware: RouterMiddleware {
           response.status != .methodNotAllowed, response.status != .switchingProtocols else {
       return response
     }
+    // A refused request (no or a bad token) is labelled by its route, not its path: clients
+    // without a token must not add a series per path they try.
+    let refused = response.status == .unauthorized || response.status == .forbidden
     metrics.httpResponse(
-      method: request.method.rawValue, route: route, endpoint: request.uri.path,
+      method: request.method.rawValue, route: route, endpoint: refused ? route : request.uri.path,
       status: response.status.code, ip: context.clientIP, latency: ContinuousClock.now - start,
       bytes: response.body.contentLength)
     return response

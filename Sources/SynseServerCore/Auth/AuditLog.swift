@@ -23,13 +23,28 @@ public final class AuditLog: Sendable {
   }
 
   public func accepted(_ caller: Caller, device: String, item: WriteItem, transaction: String) {
-    open.withLock { $0[transaction] = (caller.label, device, item.action) }
+    let (who, device, action) = (Self.clean(caller.label), Self.clean(device), Self.clean(item.action))
+    open.withLock { $0[transaction] = (who, device, action) }
     logger.notice(
       "write accepted",
       metadata: [
-        "who": "\(caller.label)", "address": "\(caller.address)", "device": "\(device)", "action": "\(item.action)",
-        "data_bytes": "\(item.data.utf8.count)", "transaction": "\(transaction)",
+        "who": "\(who)", "address": "\(caller.address)", "device": "\(device)", "action": "\(action)",
+        "data_bytes": "\(item.data.utf8.count)", "transaction": "\(Self.clean(transaction))",
       ])
+  }
+
+  /// Text a client chose (an action, a JWT's `sub`, a path), made safe for one log line:
+  /// control characters escaped (a newline would start a forged line), at most 200 characters.
+  static func clean(_ text: String) -> String {
+    var cleaned = ""
+    for scalar in text.unicodeScalars.prefix(200) {
+      if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+        cleaned += scalar.escaped(asASCII: true)
+      } else {
+        cleaned.unicodeScalars.append(scalar)
+      }
+    }
+    return text.unicodeScalars.count > 200 ? cleaned + "…" : cleaned
   }
 
   /// A write transaction reached its final status; writes accepted before the audit knew them
@@ -39,15 +54,18 @@ public final class AuditLog: Sendable {
     logger.notice(
       "write finished",
       metadata: [
-        "who": "\(known?.who ?? "unknown")", "device": "\(known?.device ?? device)", "action": "\(known?.action ?? "")",
-        "transaction": "\(transaction)", "status": "\(status)",
+        "who": "\(known?.who ?? "unknown")", "device": "\(known?.device ?? Self.clean(device))", "action": "\(known?.action ?? "")",
+        "transaction": "\(Self.clean(transaction))", "status": "\(Self.clean(status))",
       ])
   }
 
   public func denied(_ who: String, address: String, request: String, error: SynseError) {
     logger.notice(
       "request denied",
-      metadata: ["who": "\(who)", "address": "\(address)", "request": "\(request)", "status": "\(error.httpStatus)", "reason": "\(error.context)"])
+      metadata: [
+        "who": "\(Self.clean(who))", "address": "\(address)", "request": "\(Self.clean(request))", "status": "\(error.httpStatus)",
+        "reason": "\(Self.clean(error.context))",
+      ])
   }
 
   /// Transactions accepted and not yet finished.
@@ -87,7 +105,10 @@ public final class WriteRateLimiter: Sendable {
     }
     guard let wait else { return }
     let limit = "\(Int(rate)) writes per second, at most \(Int(burst)) at once (writes.rate_limit, writes.burst)"
-    if wait.isInfinite { throw .tooManyRequests("\(count) writes to device \(device) at once are more than its limit of \(limit)") }
-    throw .tooManyRequests("device \(device) is over its write limit of \(limit): retry in \(Int(wait.rounded(.up)))s")
+    if wait.isInfinite {
+      throw .tooManyRequests("\(count) writes to device \(device) at once are more than its limit of \(limit)", retryAfter: nil)
+    }
+    let seconds = Int(wait.rounded(.up))
+    throw .tooManyRequests("device \(device) is over its write limit of \(limit): retry in \(seconds)s", retryAfter: seconds)
   }
 }

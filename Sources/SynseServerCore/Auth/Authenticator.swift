@@ -53,6 +53,10 @@ public final class Authenticator: Sendable {
       throw .unauthenticated("this server needs a bearer token: send 'Authorization: Bearer <token>'", invalidToken: false)
     }
     guard let token = Self.bearerToken(authorization) else {
+      let scheme = authorization.trimmingCharacters(in: .whitespaces).prefix(7).lowercased()
+      if scheme == "bearer" || scheme == "bearer " {
+        throw .unauthenticated("the bearer token is missing: send 'Authorization: Bearer <token>'", invalidToken: false)
+      }
       throw .unauthenticated("only bearer tokens are accepted: send 'Authorization: Bearer <token>'", invalidToken: false)
     }
     if let jwt, Self.isJWTShaped(token) {

@@ -16,12 +16,15 @@ public struct JWTSettings: Sendable, Equatable {
   public var issuer: String?
   public var audience: String?
   public var scopesClaim = "scope"
-  public var leeway: Duration = .seconds(60)
+  /// Seconds of clock skew allowed on `exp` and `nbf` (0 to 3600).
+  public var leeway = 60
   /// The keys read at load: JWKS JSON or the PEM text.
   var keys: Keys?
 
   enum Keys: Sendable, Equatable {
-    case jwks(String)
+    /// The set's JSON and its keys' IDs: a token must name one (jwt-kit would fall back to
+    /// the first key for a missing or unknown `kid`).
+    case jwks(String, kids: Set<String>)
     case rsa(String)
     case ecdsa256(String), ecdsa384(String), ecdsa512(String)
   }
@@ -49,7 +52,7 @@ public struct JWTSettings: Sendable, Equatable {
         if set.keys.contains(where: { $0.keyIdentifier == nil }) {
           throw AuthConfigurationError(key: "", message: "a key has no 'kid' (tokens name their key by it)")
         }
-        keys = .jwks(text)
+        keys = .jwks(text, kids: Set(set.keys.compactMap { $0.keyIdentifier?.string }))
       } catch {
         throw AuthConfigurationError(key: "auth.jwt.jwks_file", message: "'auth.jwt.jwks_file' \(jwks) is not a usable JSON Web Key Set: \(error)")
       }
@@ -86,7 +89,7 @@ public struct JWTSettings: Sendable, Equatable {
   func keyCollection() async throws -> JWTKeyCollection {
     let keys = JWTKeyCollection()
     switch self.keys {
-    case .jwks(let json)?: try await keys.add(jwksJSON: json)
+    case .jwks(let json, _)?: try await keys.add(jwksJSON: json)
     case .rsa(let pem)?:
       let key = try (try? Insecure.RSA.PublicKey(pem: pem)) ?? Insecure.RSA.PublicKey(certificatePEM: pem)
       await keys.add(rsa: key, digestAlgorithm: .sha256)

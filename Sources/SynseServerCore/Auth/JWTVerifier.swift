@@ -38,7 +38,7 @@ final class JWTVerifier: Sendable {
   func cached(_ token: Substring, now: Date = Date()) -> Verdict? {
     let key = String(token)
     guard let known = accepted.withLock({ $0[key] }) else { return nil }
-    let leeway = TimeInterval(settings.leeway.components.seconds)
+    let leeway = TimeInterval(settings.leeway)
     if now.addingTimeInterval(-leeway) >= known.expires { return .refused("the token has expired") }
     if let notBefore = known.notBefore, now.addingTimeInterval(leeway) < notBefore { return .refused("the token is not valid yet (nbf)") }
     return .accepted(known.caller)
@@ -47,7 +47,10 @@ final class JWTVerifier: Sendable {
   /// The caller a token names, or why it is refused.
   func verify(_ token: String, now: Date = Date()) async -> Verdict {
     if let verdict = cached(Substring(token), now: now) { return verdict }
-    let leeway = TimeInterval(settings.leeway.components.seconds)
+    let leeway = TimeInterval(settings.leeway)
+    if case .jwks(_, let kids)? = settings.keys {
+      guard let kid = Self.keyID(token), kids.contains(kid) else { return .refused("the token names no key this server has ('kid')") }
+    }
     let claims: Claims
     do {
       claims = try await keys.value.verify(token, as: Claims.self)
@@ -56,7 +59,8 @@ final class JWTVerifier: Sendable {
     } catch {
       return .refused("the token could not be verified")
     }
-    guard let exp = claims.number("exp") else { return .refused("the token has no 'exp' (expiry)") }
+    guard let exp = claims.number("exp") else { return .refused("the token has no numeric 'exp' (expiry)") }
+    if claims.values["nbf"] != nil && claims.number("nbf") == nil { return .refused("the token's 'nbf' is not a number") }
     do {
       try ExpirationClaim(value: Date(timeIntervalSince1970: exp)).verifyNotExpired(currentDate: now.addingTimeInterval(-leeway))
     } catch {
@@ -70,7 +74,7 @@ final class JWTVerifier: Sendable {
         return .refused("the token is not valid yet (nbf)")
       }
     }
-    guard claims.strings("iss") == [settings.issuer ?? ""] else { return .refused("the token's issuer ('iss') is not the one configured") }
+    guard case .text(settings.issuer ?? "")? = claims.values["iss"] else { return .refused("the token's issuer ('iss') is not the one configured") }
     do {
       try AudienceClaim(value: claims.strings("aud") ?? []).verifyIntendedAudience(includes: settings.audience ?? "")
     } catch {
@@ -79,12 +83,24 @@ final class JWTVerifier: Sendable {
     let names = claims.strings(settings.scopesClaim).map { $0.flatMap { $0.split(separator: " ").map(String.init) } } ?? []
     // Unknown scope names are other services' (`openid`, `profile`): ignored, not refused.
     let scopes = Set(names.compactMap(Scope.init(rawValue:)))
-    let caller = Caller(name: claims.strings("sub")?.first ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
+    let subject = claims.strings("sub")?.first.flatMap { $0.isEmpty ? nil : $0 }
+    let caller = Caller(name: subject ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
     accepted.withLock { cache in
       if cache.count >= Self.remembered { cache.removeAll(keepingCapacity: true) }
       cache[token] = (caller, Date(timeIntervalSince1970: exp), notBefore)
     }
     return .accepted(caller)
+  }
+
+  /// The `kid` of a token's header (RFC 7515 §4.1.4), nil when it has none or is malformed.
+  static func keyID(_ token: String) -> String? {
+    guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+    var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    guard let data = Data(base64Encoded: base64),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return nil }
+    return object["kid"] as? String
   }
 
   static func reason(_ error: JWTError) -> String {

@@ -96,6 +96,9 @@ public struct StaticTokens: Sendable, Equatable {
     } catch {
       throw AuthConfigurationError(key: key, message: "\(file) is not valid YAML: \((error as? YamlError)?.oneLine ?? "\(error)")")
     }
+    if case .object(let pairs) = json, let other = pairs.first(where: { $0.0 != "tokens" }) {
+      throw AuthConfigurationError(key: key, message: "\(file): '\(other.0)' is not a tokens file key (a list, or 'tokens:' with the list)")
+    }
     let list = ServerConfiguration.value(at: ["tokens"], in: json) ?? json
     guard case .array(let items) = list, !items.isEmpty else {
       throw AuthConfigurationError(key: key, message: "\(file) must hold a non-empty list of tokens ({name, sha256, scopes})")
@@ -109,8 +112,10 @@ public struct StaticTokens: Sendable, Equatable {
         throw problem("'\(at).\(unknown.0)' is not a token field (name, sha256, scopes)")
       }
       let values = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-      guard case .string(let name)? = values["name"], !name.allSatisfy(\.isWhitespace) else {
-        throw problem("'\(at).name' must be a non-blank string")
+      guard case .string(let name)? = values["name"], !name.allSatisfy(\.isWhitespace),
+        !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+      else {
+        throw problem("'\(at).name' must be a non-blank string without control characters")
       }
       guard !entries.contains(where: { $0.name == name }) else { throw problem("'\(at).name' repeats the name '\(name)'") }
       guard case .string(let hex)? = values["sha256"], let digest = Self.bytes(hex: hex) else {

@@ -28,8 +28,9 @@ public enum SynseError: Error, Sendable, Equatable {
   case unauthenticated(String, invalidToken: Bool)
   /// 403 `insufficient scope` (docs/auth.md): the caller lacks `scope`.
   case forbidden(String, scope: Scope)
-  /// 429 `too many requests`: over a device's write rate (`writes.rate_limit`).
-  case tooManyRequests(String)
+  /// 429 `too many requests`: over a device's write rate (`writes.rate_limit`); `retryAfter`
+  /// seconds until it would pass (nil: never, more writes at once than the burst).
+  case tooManyRequests(String, retryAfter: Int?)
 
   /// The error a framework-level refusal (unknown path, wrong method, body too large)
   /// becomes, so it carries the same body as every other error.
@@ -84,9 +85,15 @@ public enum SynseError: Error, Sendable, Equatable {
     switch self {
     case .invalidUsage(let text), .notFound(let text), .unsupportedAction(let text), .serverError(let text), .unexpected(let text),
       .methodNotAllowed(let text), .payloadTooLarge(let text), .unsupportedEvent(let text), .malformedMessage(let text),
-      .refused(_, _, let text), .unauthenticated(let text, _), .forbidden(let text, _), .tooManyRequests(let text):
+      .refused(_, _, let text), .unauthenticated(let text, _), .forbidden(let text, _), .tooManyRequests(let text, _):
       return text
     }
+  }
+
+  /// The `Retry-After` seconds of a 429 (RFC 9110 §10.2.3), nil for other errors.
+  public var retryAfter: Int? {
+    if case .tooManyRequests(_, let seconds) = self { return seconds }
+    return nil
   }
 
   /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750 §3), nil for other errors.
