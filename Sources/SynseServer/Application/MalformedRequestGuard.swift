@@ -41,17 +41,23 @@ private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
   static let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    let pipeline = context.pipeline.syncOperations
-    guard error is HTTPParserError,
-      (try? pipeline.addHandler(RawWriter(), position: .first)) != nil,
-      let raw = try? pipeline.context(handlerType: RawWriter.self)
-    else {
+    guard error is HTTPParserError, answerAndClose(context, ByteBuffer(string: Self.response)) else {
       context.fireErrorCaught(error)
       return
     }
-    let channel = context.channel
-    raw.writeAndFlush(NIOAny(ByteBuffer(string: Self.response))).whenComplete { _ in channel.close(promise: nil) }
   }
+}
+
+/// Writes `bytes` straight to the socket (past the HTTP encoders, through ``RawWriter``) and
+/// closes the connection; false when the pipeline would not take the writer.
+private func answerAndClose(_ context: ChannelHandlerContext, _ bytes: ByteBuffer) -> Bool {
+  let pipeline = context.pipeline.syncOperations
+  guard (try? pipeline.addHandler(RawWriter(), position: .first)) != nil, let raw = try? pipeline.context(handlerType: RawWriter.self) else {
+    return false
+  }
+  let channel = context.channel
+  raw.writeAndFlush(NIOAny(bytes)).whenComplete { _ in channel.close(promise: nil) }
+  return true
 }
 
 /// Writes the 401/403 of a WebSocket upgrade that authentication refused (``UpgradeRefusals``)
@@ -61,16 +67,12 @@ private final class UpgradeRefusalResponder: ChannelInboundHandler, Sendable {
   typealias InboundIn = HTTPServerRequestPart
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    let pipeline = context.pipeline.syncOperations
     guard error is NIOWebSocketUpgradeError, let refusal = UpgradeRefusals.take(ObjectIdentifier(context.channel)),
-      (try? pipeline.addHandler(RawWriter(), position: .first)) != nil,
-      let raw = try? pipeline.context(handlerType: RawWriter.self)
+      answerAndClose(context, refusal)
     else {
       context.fireErrorCaught(error)
       return
     }
-    let channel = context.channel
-    raw.writeAndFlush(NIOAny(refusal)).whenComplete { _ in channel.close(promise: nil) }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
