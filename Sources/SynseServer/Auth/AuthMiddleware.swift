@@ -39,7 +39,7 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     // which show it, take it from the context.
     do throws(SynseError) {
       caller = try authenticator.knownCaller(authorization: authorization, address: "")
-      if caller == nil { caller = try await authenticator.authenticate(authorization: authorization, address: "") }
+      if caller == nil { caller = try await authenticator.newJWTCaller(authorization: authorization, address: "") }
       if case .scope(let scope) = requirement, let caller { try authenticator.authorize(caller, scope) }
       context.caller = caller
     } catch {

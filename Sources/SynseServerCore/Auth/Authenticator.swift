@@ -32,7 +32,12 @@ public final class Authenticator: Sendable {
   ///   token that is neither a known static token nor a valid JWT (the reason, never the token).
   public func authenticate(authorization: String?, address: String) async throws(SynseError) -> Caller {
     if let caller = try knownCaller(authorization: authorization, address: address) { return caller }
-    // knownCaller answers everything but a JWT it has not seen.
+    return try await newJWTCaller(authorization: authorization, address: address)
+  }
+
+  /// The caller of a JWT ``knownCaller(authorization:address:)`` has not seen (it answers
+  /// everything else), verified with the keys.
+  public func newJWTCaller(authorization: String?, address: String) async throws(SynseError) -> Caller {
     guard let jwt, let authorization, let token = Self.bearerToken(authorization) else {
       throw .unauthenticated("the bearer token is not one this server knows", invalidToken: true)
     }
