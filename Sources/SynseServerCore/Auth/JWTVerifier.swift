@@ -38,16 +38,29 @@ final class JWTVerifier: Sendable {
   func cached(_ token: Substring, now: Date = Date()) -> Verdict? {
     let key = String(token)
     guard let known = accepted.withLock({ $0[key] }) else { return nil }
+    return timeProblem(expires: known.expires, notBefore: known.notBefore, now: now).map(Verdict.refused) ?? .accepted(known.caller)
+  }
+
+  /// Why a token is out of its time (`exp`, `nbf`, with the leeway) now, nil when it is not;
+  /// for new and remembered tokens alike.
+  private func timeProblem(expires: Date, notBefore: Date?, now: Date) -> String? {
     let leeway = TimeInterval(settings.leeway)
-    if now.addingTimeInterval(-leeway) >= known.expires { return .refused("the token has expired") }
-    if let notBefore = known.notBefore, now.addingTimeInterval(leeway) < notBefore { return .refused("the token is not valid yet (nbf)") }
-    return .accepted(known.caller)
+    do {
+      try ExpirationClaim(value: expires).verifyNotExpired(currentDate: now.addingTimeInterval(-leeway))
+    } catch {
+      return "the token has expired"
+    }
+    do {
+      try notBefore.map { try NotBeforeClaim(value: $0).verifyNotBefore(currentDate: now.addingTimeInterval(leeway)) }
+    } catch {
+      return "the token is not valid yet (nbf)"
+    }
+    return nil
   }
 
   /// The caller a token names, or why it is refused.
   func verify(_ token: String, now: Date = Date()) async -> Verdict {
     if let verdict = cached(Substring(token), now: now) { return verdict }
-    let leeway = TimeInterval(settings.leeway)
     if case .jwks(_, let kids)? = settings.keys {
       guard let kid = Self.keyID(token), kids.contains(kid) else { return .refused("the token names no key this server has ('kid')") }
     }
@@ -61,19 +74,9 @@ final class JWTVerifier: Sendable {
     }
     guard let exp = claims.number("exp") else { return .refused("the token has no numeric 'exp' (expiry)") }
     if claims.values["nbf"] != nil && claims.number("nbf") == nil { return .refused("the token's 'nbf' is not a number") }
-    do {
-      try ExpirationClaim(value: Date(timeIntervalSince1970: exp)).verifyNotExpired(currentDate: now.addingTimeInterval(-leeway))
-    } catch {
-      return .refused("the token has expired")
-    }
+    let expires = Date(timeIntervalSince1970: exp)
     let notBefore = claims.number("nbf").map { Date(timeIntervalSince1970: $0) }
-    if let notBefore {
-      do {
-        try NotBeforeClaim(value: notBefore).verifyNotBefore(currentDate: now.addingTimeInterval(leeway))
-      } catch {
-        return .refused("the token is not valid yet (nbf)")
-      }
-    }
+    if let problem = timeProblem(expires: expires, notBefore: notBefore, now: now) { return .refused(problem) }
     guard case .text(settings.issuer ?? "")? = claims.values["iss"] else { return .refused("the token's issuer ('iss') is not the one configured") }
     do {
       try AudienceClaim(value: claims.strings("aud") ?? []).verifyIntendedAudience(includes: settings.audience ?? "")
@@ -87,7 +90,7 @@ final class JWTVerifier: Sendable {
     let caller = Caller(name: subject ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
     accepted.withLock { cache in
       if cache.count >= Self.remembered { cache.removeAll(keepingCapacity: true) }
-      cache[token] = (caller, Date(timeIntervalSince1970: exp), notBefore)
+      cache[token] = (caller, expires, notBefore)
     }
     return .accepted(caller)
   }

@@ -21,16 +21,8 @@ public struct StaticTokens: Sendable, Equatable {
     /// The token's SHA-256 (32 bytes).
     let digest: [UInt8]
     public let scopes: Set<Scope>
-    /// ``digest`` as four words, compared at once.
-    let words: [UInt64]
 
-    init(name: String, digest: [UInt8], scopes: Set<Scope>) {
-      self.name = name
-      self.digest = digest
-      self.scopes = scopes
-      words = Entry.words(digest)
-    }
-
+    /// A digest as four big-endian words, compared at once.
     static func words(_ bytes: some Sequence<UInt8>) -> [UInt64] {
       var words = [UInt64](repeating: 0, count: 4)
       for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
@@ -47,7 +39,7 @@ public struct StaticTokens: Sendable, Equatable {
 
   init(entries: [Entry]) {
     self.entries = entries
-    words = entries.flatMap(\.words)
+    words = entries.flatMap { Entry.words($0.digest) }
   }
 
   /// The entry whose token is `token`, or nil.
@@ -121,8 +113,8 @@ public struct StaticTokens: Sendable, Equatable {
       guard case .string(let hex)? = values["sha256"], let digest = Self.bytes(hex: hex) else {
         throw problem("'\(at).sha256' must be the token's SHA-256 in hex (64 digits, e.g. from `printf %s TOKEN | sha256sum`)")
       }
-      guard !entries.contains(where: { $0.digest == digest }) else {
-        throw problem("'\(at).sha256' is the same token as '\(entries.first { $0.digest == digest }!.name)'")
+      if let same = entries.first(where: { $0.digest == digest }) {
+        throw problem("'\(at).sha256' is the same token as '\(same.name)'")
       }
       guard case .array(let scopeItems)? = values["scopes"], !scopeItems.isEmpty else {
         throw problem("'\(at).scopes' must be a non-empty list of read, write, admin")
