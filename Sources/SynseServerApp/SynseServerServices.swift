@@ -66,6 +66,7 @@ public struct SynseServerServices: Sendable {
   public func services(host: String?, port: Int?, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     for warning in configuration.unknownKeyWarnings { logger.warning("\(warning)") }
     logAuthentication(logger)
+    DescriptorLimit.raise(for: configuration.http.maxConnections, logger: logger)
     let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()
@@ -109,8 +110,11 @@ public struct SynseServerServices: Sendable {
     if auth.jwt.isEnabled {
       sources.append("JWTs from issuer '\(auth.jwt.issuer ?? "")' for audience '\(auth.jwt.audience ?? "")' (\(auth.jwt.jwksFile ?? auth.jwt.publicKeyFile ?? ""))")
     }
+    if !auth.clientCertificates.entries.isEmpty {
+      sources.append("\(auth.clientCertificates.entries.count) client certificate entries (CAs of \(configuration.ssl.clientCA ?? ""))")
+    }
     if sources.isEmpty {
-      logger.info("authentication off: every request is allowed (set auth.tokens_file or auth.jwt.* to turn it on)")
+      logger.info("authentication off: every request is allowed (set auth.tokens_file, auth.jwt.* or auth.client_certificates to turn it on)")
     } else {
       logger.info("authentication on: \(sources.joined(separator: " and ")); /test needs none")
       if configuration.metrics.enabled && configuration.metrics.token == nil && configuration.metrics.username == nil {

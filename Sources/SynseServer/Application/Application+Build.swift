@@ -2,6 +2,7 @@ public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
+import NIOCore
 import NIOSSL
 public import Logging
 public import ServiceLifecycle
@@ -19,9 +20,9 @@ public func buildApplication(
   metrics: ServerMetrics? = nil, onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
 ) throws -> some ApplicationProtocol {
   let router = makeRouter(commands: commands, configuration: configuration, metrics: metrics, logger: logger)
-  var server = HTTPServerBuilder.guardedWebSocketUpgrade(webSocketRouter: router, configuration: webSocketChannelConfiguration(configuration))
-  if let cert = configuration.ssl.cert, let key = configuration.ssl.key {
-    server = try .tls(server, tlsConfiguration: try serverTLS(certificate: cert, key: key))
+  var server = HTTPServerBuilder.guardedWebSocketUpgrade(webSocketRouter: router, configuration: webSocketChannelConfiguration(configuration), limits: ConnectionLimits(configuration))
+  if let tls = try serverTLS(configuration.ssl) {
+    server = try .tls(server, tlsConfiguration: tls)
   }
   return Application(
     router: router,
@@ -49,11 +50,18 @@ public func buildMetricsApplication(
     onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }
 
-/// HTTPS from `ssl.cert` (PEM, chain allowed) and `ssl.key`.
-func serverTLS(certificate: String, key: String) throws -> TLSConfiguration {
+/// HTTPS from `ssl.cert` (PEM, chain allowed) and `ssl.key`; with `ssl.client_ca`, a client
+/// certificate is asked for and, when presented, must chain to one of those CAs (a client
+/// without one still connects, to use a bearer token or `/test`).
+func serverTLS(_ ssl: SynseServerCore.ServerConfiguration.SSL) throws -> TLSConfiguration? {
+  guard let certificate = ssl.cert, let key = ssl.key else { return nil }
   let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
   var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
   tls.minimumTLSVersion = .tlsv12
+  if let clientCA = ssl.clientCA {
+    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+    tls.certificateVerification = .optionalVerification
+  }
   return tls
 }
 
@@ -95,5 +103,7 @@ func makeRouter(
 }
 
 func webSocketChannelConfiguration(_ configuration: SynseServerCore.ServerConfiguration) -> HTTP1WebSocketUpgradeChannel.Configuration {
-  .init(ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.http.maxBodySize)))
+  .init(
+    http1: .init(idleTimeout: TimeAmount(configuration.http.idleTimeout)),
+    ws: .init(maxFrameSize: WebSocketConnection.frameLimit(messageLimit: configuration.http.maxBodySize)))
 }

@@ -11,8 +11,11 @@ import NIOWebSocket
 /// error handling off in its upgradable pipeline and leaves such a connection open with no
 /// answer, so the client hangs; a plain HTTP/1 Hummingbird server answers 400, as this does.
 /// A WebSocket upgrade that authentication refused gets its 401/403 (``UpgradeRefusals``).
+///
+/// It also applies the listener's ``ConnectionLimits``: the header timeout and the connection cap.
 struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
   let base: Base
+  let limits: ConnectionLimits
 
   func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
     base.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -20,12 +23,13 @@ struct MalformedRequestGuard<Base: ServerChildChannel>: ServerChildChannel {
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
       try pipeline.addHandler(ParserErrorResponder(), position: .after(decoder))
       try pipeline.addHandler(UpgradeRefusalResponder(), position: .last)
+      try limits.apply(to: channel, logger: logger)
       return value
     }
   }
 
   func handle(value: Base.Value, logger: Logger) async {
-    await base.handle(value: value, logger: logger)
+    await base.handle(value: value, logger: UpgradeNoiseFilter.wrapping(logger))
   }
 }
 
@@ -48,15 +52,22 @@ private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
   }
 }
 
-/// Writes `bytes` straight to the socket (past the HTTP encoders, through ``RawWriter``) and
-/// closes the connection; false when the pipeline would not take the writer.
-private func answerAndClose(_ context: ChannelHandlerContext, _ bytes: ByteBuffer) -> Bool {
+/// Writes `bytes` straight to the connection, past the HTTP encoders (through ``RawWriter``,
+/// placed just before the response encoder, so that TLS still encrypts them), and closes it
+/// (within a second even if the client reads nothing);
+/// false when the pipeline would not take the writer.
+func answerAndClose(_ context: ChannelHandlerContext, _ bytes: ByteBuffer) -> Bool {
   let pipeline = context.pipeline.syncOperations
-  guard (try? pipeline.addHandler(RawWriter(), position: .first)) != nil, let raw = try? pipeline.context(handlerType: RawWriter.self) else {
+  guard let encoder = try? pipeline.handler(type: HTTPResponseEncoder.self),
+    (try? pipeline.addHandler(RawWriter(), position: .before(encoder))) != nil,
+    let raw = try? pipeline.context(handlerType: RawWriter.self)
+  else {
     return false
   }
   let channel = context.channel
   raw.writeAndFlush(NIOAny(bytes)).whenComplete { _ in channel.close(promise: nil) }
+  // Under TLS the write waits for a handshake that a client may never make.
+  channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
   return true
 }
 
@@ -85,11 +96,51 @@ extension HTTPServerBuilder {
   /// HTTP/1 with WebSocket upgrade, answering malformed requests with 400 (see
   /// ``MalformedRequestGuard``).
   static func guardedWebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder & _HB_SendableMetatype>(
-    webSocketRouter: WSResponderBuilder, configuration: HTTP1WebSocketUpgradeChannel.Configuration
+    webSocketRouter: WSResponderBuilder, configuration: HTTP1WebSocketUpgradeChannel.Configuration, limits: ConnectionLimits
   ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
     let webSocketResponder = webSocketRouter.buildResponder()
     return .init { responder in
-      MalformedRequestGuard(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration))
+      MalformedRequestGuard(
+        base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+        limits: limits)
     }
+  }
+}
+
+/// Passes a connection's log lines on, but hummingbird-websocket's "Error handling upgrade
+/// result" at `debug`: it logs that at `error` whenever a connection closes before sending a
+/// request head, which is what a port check does and what the header timeout and connection
+/// cap do to a slow client: a thousand slow clients must not be a thousand error lines.
+struct UpgradeNoiseFilter: LogHandler {
+  var base: any LogHandler
+
+  var logLevel: Logger.Level {
+    get { base.logLevel }
+    set { base.logLevel = newValue }
+  }
+
+  var metadata: Logger.Metadata {
+    get { base.metadata }
+    set { base.metadata = newValue }
+  }
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { base[metadataKey: key] }
+    set { base[metadataKey: key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    var event = event
+    if event.level == .error && event.message.description == "Error handling upgrade result" {
+      guard base.logLevel <= .debug else { return }
+      event.level = .debug
+    }
+    base.log(event: event)
+  }
+
+  static func wrapping(_ logger: Logger) -> Logger {
+    var filtered = logger
+    filtered.handler = UpgradeNoiseFilter(base: logger.handler)
+    return filtered
   }
 }

@@ -32,9 +32,10 @@ public func buildSocketActivatedServer(
     try await responseWriter.write(response: response.head, body: response.body)
   }
   let plain = MalformedRequestGuard(
-    base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: routerResponder, configuration: webSocketChannelConfiguration(configuration)))
-  if let cert = configuration.ssl.cert, let key = configuration.ssl.key {
-    let secure = try TLSChannel(plain, tlsConfiguration: try serverTLS(certificate: cert, key: key))
+    base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: routerResponder, configuration: webSocketChannelConfiguration(configuration)),
+    limits: ConnectionLimits(configuration))
+  if let tls = try serverTLS(configuration.ssl) {
+    let secure = try TLSChannel(plain, tlsConfiguration: tls)
     return InheritedSocketServer(descriptor: descriptor, childChannel: secure, onServerRunning: onServerRunning, logger: logger)
   }
   return InheritedSocketServer(descriptor: descriptor, childChannel: plain, onServerRunning: onServerRunning, logger: logger)

@@ -12,13 +12,17 @@ struct SynseRequestContext: RequestContext, WebSocketRequestContext, RemoteAddre
   /// Who sent the request, set by ``AuthMiddleware`` when authentication is on.
   var caller: Caller?
   let connection: ObjectIdentifier?
+  let channel: any Channel
 
   init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     webSocket = .init()
     remoteAddress = source.channel.remoteAddress
     connection = ObjectIdentifier(source.channel)
+    channel = source.channel
   }
+
+  func clientCertificate() async -> ClientCertificateNames? { await ClientCertificateNames.of(channel) }
 
   /// The client IP as text ("" when unknown, e.g. over a Unix socket).
   var clientIP: String { remoteAddress?.ipAddress ?? "" }

@@ -8,6 +8,8 @@ protocol AuthenticatedRequestContext: RequestContext {
   var clientIP: String { get }
   /// The connection, to answer a refused WebSocket upgrade on (``UpgradeRefusals``).
   var connection: ObjectIdentifier? { get }
+  /// The names of the connection's verified TLS client certificate; nil without one.
+  func clientCertificate() async -> ClientCertificateNames?
 }
 
 extension AuthenticatedRequestContext {
@@ -20,7 +22,8 @@ extension AuthenticatedRequestContext {
 }
 
 /// Authentication and scopes for the API port (docs/auth.md): every request but `/test` (and
-/// `/metrics`, which has its own `metrics.auth`) needs a bearer token with the scope its route
+/// `/metrics`, which has its own `metrics.auth`) needs a bearer token (or, without one, a
+/// verified client certificate of `auth.client_certificates`) with the scope its route
 /// needs (``AccessRequirement``); refusals are 401/403 Synse JSON errors with a
 /// `WWW-Authenticate` challenge, and are audited. Does nothing while authentication is off.
 struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
@@ -38,7 +41,12 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     // The address is left out here (formatting it cost as much as the check): the audit lines,
     // which show it, take it from the context.
     do throws(SynseError) {
-      caller = try authenticator.knownCaller(authorization: authorization, address: "")
+      if authorization == nil && authenticator.acceptsCertificates {
+        let certificate = await context.clientCertificate()
+        caller = try authenticator.certificateCaller(commonName: certificate?.commonName, sans: certificate?.subjectAltNames, address: "")
+      } else {
+        caller = try authenticator.knownCaller(authorization: authorization, address: "")
+      }
       if caller == nil { caller = try await authenticator.newJWTCaller(authorization: authorization, address: "") }
       if case .scope(let scope) = requirement, let caller { try authenticator.authorize(caller, scope) }
       context.caller = caller

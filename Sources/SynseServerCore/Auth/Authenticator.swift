@@ -7,23 +7,48 @@ import Foundation
 public final class Authenticator: Sendable {
   let tokens: StaticTokens
   let jwt: JWTVerifier?
+  let certificates: ClientCertificates
 
   /// Authentication off.
   public init() {
     tokens = StaticTokens()
     jwt = nil
+    certificates = ClientCertificates()
   }
 
   /// From `auth.*`; reads nothing itself (the configuration read the files at load).
   public init(configuration: ServerConfiguration) {
     tokens = configuration.auth.tokens
     jwt = configuration.auth.jwt.isEnabled ? JWTVerifier(settings: configuration.auth.jwt) : nil
+    certificates = configuration.auth.clientCertificates
   }
 
   /// Why jwt-kit cannot use the configured JWT keys (checked at startup), or nil.
   public func keyProblem() async -> String? { await jwt?.keyProblem() }
 
-  public var isEnabled: Bool { !tokens.entries.isEmpty || jwt != nil }
+  public var isEnabled: Bool { !tokens.entries.isEmpty || jwt != nil || acceptsCertificates }
+
+  /// Whether client certificates name callers (`auth.client_certificates`): then a request
+  /// without `Authorization` is asked for its connection's verified certificate.
+  public var acceptsCertificates: Bool { !certificates.entries.isEmpty }
+
+  /// The caller a verified client certificate is (its subject CN and subjectAltNames), for a
+  /// request without `Authorization`.
+  ///
+  /// - Throws: ``SynseError/unauthenticated(_:invalidToken:)``: no certificate, or one that no
+  ///   `auth.client_certificates` entry matches (naming its CN, which is not a secret).
+  public func certificateCaller(commonName: String?, sans: [String]?, address: String) throws(SynseError) -> Caller {
+    guard let sans else {
+      throw .unauthenticated(
+        "this server needs a bearer token or a client certificate: send 'Authorization: Bearer <token>' or connect with a certificate", invalidToken: false)
+    }
+    guard var caller = certificates.caller(commonName: commonName, sans: sans) else {
+      let subject = AuditLog.clean(commonName.map { "CN=\($0)" } ?? "without a CN")
+      throw .unauthenticated("the client certificate (\(subject)) is not one auth.client_certificates names", invalidToken: false)
+    }
+    caller.address = address
+    return caller
+  }
 
   /// The caller a request's `Authorization` header names (anonymous, with every scope, when
   /// authentication is off).

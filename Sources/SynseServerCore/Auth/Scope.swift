@@ -25,9 +25,12 @@ public struct Caller: Sendable, Equatable {
     /// Authentication is off: nobody is asked.
     case none
     case token, jwt
+    /// A verified TLS client certificate (`auth.client_certificates`).
+    case certificate
   }
 
-  /// The token's `name`, the JWT's `sub` (or `iss` when it has none); `anonymous` without.
+  /// The token's `name`, the JWT's `sub` (or `iss` when it has none), the certificate entry's
+  /// `name`; `anonymous` without.
   public let name: String
   public let credential: Credential
   public let scopes: Set<Scope>
@@ -46,7 +49,7 @@ public struct Caller: Sendable, Equatable {
     Caller(name: "anonymous", credential: .none, scopes: Set(Scope.allCases), address: address)
   }
 
-  /// `token:ci-bot`, `jwt:alice`, `anonymous`.
+  /// `token:ci-bot`, `jwt:alice`, `certificate:rack-robot`, `anonymous`.
   public var label: String { credential == .none ? name : "\(credential.rawValue):\(name)" }
 
   public func allows(_ scope: Scope) -> Bool { scopes.contains(scope) }

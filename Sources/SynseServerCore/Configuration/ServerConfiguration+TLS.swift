@@ -17,6 +17,9 @@ extension ServerConfiguration {
         return (keyKey, "\(key) does not match the certificate in \(cert): \(error)")
       }
     }
+    if let ca = ssl.clientCA, (try? NIOSSLCertificate.fromPEMFile(ca))?.isEmpty ?? true {
+      return ("ssl.client_ca", "no PEM certificate in \(ca)")
+    }
     if let ca = grpc.tlsCert, (try? NIOSSLCertificate.fromPEMFile(ca))?.isEmpty ?? true {
       return ("grpc.tls.cert", "no PEM certificate in \(ca)")
     }

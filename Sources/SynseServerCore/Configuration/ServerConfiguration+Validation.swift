@@ -20,6 +20,12 @@ extension ServerConfiguration {
     if (ssl.cert == nil) != (ssl.key == nil) {
       throw fail("ssl.cert", "ssl.key", message: "'ssl' needs both 'cert' and 'key'")
     }
+    if ssl.clientCA != nil && ssl.cert == nil {
+      throw fail("ssl.client_ca", message: "'ssl.client_ca' needs 'ssl.cert' and 'ssl.key' (client certificates are a TLS feature)")
+    }
+    if !auth.clientCertificates.entries.isEmpty && ssl.clientCA == nil {
+      throw fail("auth.client_certificates", message: "'auth.client_certificates' needs 'ssl.client_ca' (the CA that signs the client certificates) and HTTPS")
+    }
     if (metrics.username == nil) != (metrics.password == nil) {
       throw fail("metrics.auth.username", "metrics.auth.password", message: "'metrics.auth' needs both 'username' and 'password'")
     }
@@ -30,7 +36,8 @@ extension ServerConfiguration {
     }
     // The original aborts when the TLS files are missing; say which one.
     for (path, key) in [(ssl.cert, "ssl.cert"), (ssl.key, "ssl.key"), (grpc.tlsCert, "grpc.tls.cert"),
-                        (grpc.tlsClientCert, "grpc.tls.client_cert"), (grpc.tlsClientKey, "grpc.tls.client_key")] {
+                        (grpc.tlsClientCert, "grpc.tls.client_cert"), (grpc.tlsClientKey, "grpc.tls.client_key"),
+                        (ssl.clientCA, "ssl.client_ca")] {
       if let path, !FileManager.default.fileExists(atPath: path) {
         throw fail(key, message: "\(key): no such file: \(path)")
       }

@@ -16,6 +16,13 @@ public struct ServerConfiguration: Sendable {
     public var port = 5000
     /// Request body limit in bytes (413 over it); also the WebSocket message limit.
     public var maxBodySize = 1_048_576
+    /// Time a client has to send a request's head once connected (TLS handshake included), and
+    /// the longest pause allowed while it sends a body; then the connection is closed (408).
+    public var headerTimeout: Duration = .seconds(10)
+    /// Time an idle keep-alive connection is kept between requests.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Connections served at once; more are answered 503 and closed.
+    public var maxConnections = 4096
     public init() {}
   }
 
@@ -58,6 +65,8 @@ public struct ServerConfiguration: Sendable {
   public struct SSL: Sendable, Equatable {
     public var cert: String?
     public var key: String?
+    /// CA certificates (PEM) whose client certificates are verified when a client presents one (mTLS).
+    public var clientCA: String?
     public init() {}
   }
 
@@ -92,6 +101,8 @@ public struct ServerConfiguration: Sendable {
     /// The tokens read from ``tokensFile`` at load.
     public var tokens = StaticTokens()
     public var jwt = JWTSettings()
+    /// Verified TLS client certificates and their scopes (needs `ssl.client_ca`).
+    public var clientCertificates = ClientCertificates()
     public init() {}
   }
 

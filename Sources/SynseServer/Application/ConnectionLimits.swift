@@ -1,0 +1,168 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import SynseServerCore
+
+/// What the API listener allows a connection (`http.header_timeout`, `http.max_connections`;
+/// `http.idle_timeout` is Hummingbird's own, between requests).
+struct ConnectionLimits: Sendable {
+  /// Time to send a request's head once connected (TLS handshake included), and the longest
+  /// pause while sending a body.
+  var headerTimeout: TimeAmount
+  /// Connections served at once.
+  var maxConnections: Int
+  /// The count shared by every connection of one listener.
+  let open = OpenConnections()
+
+  /// `http.header_timeout` and `http.max_connections`.
+  init(_ configuration: SynseServerCore.ServerConfiguration) {
+    headerTimeout = TimeAmount(configuration.http.headerTimeout)
+    maxConnections = configuration.http.maxConnections
+  }
+}
+
+/// The connections a listener serves, and whether the cap was hit, so that reaching it and
+/// recovering are one log line each rather than one per refused connection.
+final class OpenConnections: Sendable {
+  private struct State {
+    var count = 0
+    var refusedSinceCapHit = 0
+    var capHit = false
+  }
+
+  private let state = Mutex(State())
+
+  enum Admission { case admitted, refused(firstRefusal: Bool) }
+
+  /// Counts a new connection in, unless `cap` are open already.
+  func admit(cap: Int) -> Admission {
+    state.withLock { state in
+      guard state.count >= cap else {
+        state.count += 1
+        return .admitted
+      }
+      defer { state.capHit = true; state.refusedSinceCapHit += 1 }
+      return .refused(firstRefusal: !state.capHit)
+    }
+  }
+
+  /// Counts an admitted connection out; the number refused while at the cap when this was the
+  /// first connection to close since the cap was hit.
+  func close() -> Int? {
+    state.withLock { state in
+      state.count -= 1
+      guard state.capHit else { return nil }
+      defer { state.capHit = false; state.refusedSinceCapHit = 0 }
+      return state.refusedSinceCapHit
+    }
+  }
+
+  var count: Int { state.withLock { $0.count } }
+}
+
+/// Closes a connection that has not sent its first request head within the header timeout,
+/// or pauses longer than that inside a request body, with `408 Request Timeout`: Hummingbird
+/// times out nothing before the first request head, so a client that sent half a request was
+/// held for ever. Sits after the HTTP decoder; removes itself when a WebSocket upgrade is asked
+/// for, since frames, not HTTP parts, follow.
+final class SlowClientGuard: ChannelInboundHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPServerRequestPart
+
+  static let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+  private let timeout: TimeAmount
+  private let logger: Logger
+  private var deadline: Scheduled<Void>?
+  /// Between a head and its end: the body is being read.
+  private var inBody = false
+  /// Whether a head has been read at all (before it, the timer runs from the connection's start).
+  private var sawHead = false
+
+  init(timeout: TimeAmount, logger: Logger) {
+    self.timeout = timeout
+    self.logger = logger
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) { schedule(context, waitingFor: "the request head") }
+
+  func handlerRemoved(context: ChannelHandlerContext) { cancel() }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch unwrapInboundIn(data) {
+    case .head(let head):
+      cancel()
+      let upgrading = !sawHead && head.headers.contains(name: "upgrade")
+      sawHead = true
+      inBody = true
+      context.fireChannelRead(data)
+      if upgrading { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
+      return
+    case .body:
+      // Rescheduled at the end of the read burst rather than per part.
+      cancel()
+    case .end:
+      cancel()
+      inBody = false
+    }
+    context.fireChannelRead(data)
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    // A body still expected after this read: the client has `timeout` to send more.
+    if inBody && deadline == nil { schedule(context, waitingFor: "more of the request body") }
+    context.fireChannelReadComplete()
+  }
+
+  private func schedule(_ context: ChannelHandlerContext, waitingFor what: String) {
+    let loopBound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
+    deadline = context.eventLoop.scheduleTask(in: timeout) {
+      let (context, guardHandler) = loopBound.value
+      guardHandler.deadline = nil
+      guardHandler.logger.debug("closing a connection that did not send \(what) in time", metadata: [
+        "peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "timeout": "\(guardHandler.timeout)"])
+      // A response is under way once the head is read: a 408 then would corrupt it.
+      if guardHandler.sawHead || !answerAndClose(context, ByteBuffer(string: Self.response)) {
+        context.close(promise: nil)
+      }
+    }
+  }
+
+  private func cancel() {
+    deadline?.cancel()
+    deadline = nil
+  }
+}
+
+extension ConnectionLimits {
+  /// Adds the header timeout to a child channel's pipeline, or, with `maxConnections` open
+  /// already, answers 503 and closes it. Runs on the channel's event loop, after the HTTP
+  /// handlers were added.
+  func apply(to channel: any Channel, logger: Logger) throws {
+    let pipeline = channel.pipeline.syncOperations
+    switch open.admit(cap: maxConnections) {
+    case .admitted:
+      let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+      try pipeline.addHandler(SlowClientGuard(timeout: headerTimeout, logger: logger), position: .after(decoder))
+      let open = self.open
+      channel.closeFuture.whenComplete { _ in
+        if let refused = open.close() {
+          logger.notice("below the connection cap (http.max_connections) again; new connections are served", metadata: ["refused": "\(refused)"])
+        }
+      }
+    case .refused(let firstRefusal):
+      if firstRefusal {
+        logger.warning(
+          "connection cap reached (http.max_connections): new connections get 503 and are closed until one closes",
+          metadata: ["cap": "\(maxConnections)"])
+      }
+      let refusal = SynseError.refused(
+        status: 503, reason: "Service Unavailable",
+        context: "the server's connection cap (http.max_connections, \(maxConnections)) is reached: retry later")
+      let response = refusal.rawHTTPResponse(pretty: false)
+      let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+      let context = try pipeline.context(handler: decoder)
+      if !answerAndClose(context, response) { channel.close(promise: nil) }
+    }
+  }
+}
