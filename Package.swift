@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -48,6 +49,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
   ],
   targets: [
     .target(
@@ -280,6 +282,16 @@ let package = Package(
       dependencies: ["IPMIPlugin", "SynseSDK", "SynseSupport"],
       swiftSettings: swiftSettings
     ),
+    // The fuzz targets (Tests/Fuzz, scripts/fuzz.sh); the test suite replays their corpus.
+    .target(
+      name: "SynseFuzzTargets",
+      dependencies: [
+        "SynseServer", "SynseServerCore", "SynseSDK", "HwmonPlugin", .product(name: "HTTPTypes", package: "swift-http-types"),
+      ],
+      path: "Tests/Fuzz/Targets",
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "FuzzRegressionTests", dependencies: ["SynseFuzzTargets"], swiftSettings: swiftSettings),
     .testTarget(
       name: "EmulatorPluginTests",
       dependencies: [
@@ -292,3 +304,13 @@ let package = Package(
     ),
   ]
 )
+
+// The libFuzzer binary, only when scripts/fuzz.sh asks (SYNSE_FUZZ=1): it links only with
+// -sanitize=fuzzer.
+if ProcessInfo.processInfo.environment["SYNSE_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "synse-fuzz", dependencies: ["SynseFuzzTargets"], path: "Tests/Fuzz/Main",
+      swiftSettings: swiftSettings))
+  package.products.append(.executable(name: "synse-fuzz", targets: ["synse-fuzz"]))
+}

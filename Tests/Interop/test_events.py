@@ -136,10 +136,10 @@ def test_a_resume_beyond_the_journal_is_told_how_many_it_missed():
         assert [frame.split("\n")[0] for frame in frames[1:]] == ["id: 3", "id: 4"]
 
 
-def test_an_async_write_that_never_finishes_ends_as_unknown():
+def test_an_async_write_whose_plugin_cannot_say_how_it_ended_ends_as_error():
     """The server follows async writes itself: a plugin that dies before answering gets the
-    transaction an `unknown` event after cache.transaction.ttl; one that restarted and
-    forgot it gets it at the next poll."""
+    transaction an `ERROR` event (outcome unknown) after cache.transaction.ttl; one that
+    restarted and forgot it gets it at the next poll, and /v3/transaction answers the same."""
     with Stack(extra="cache: {transaction: {ttl: 2}}\n") as s:
         _, client = sse(s.base, "?type=transaction.finished")
         wait_for(lambda: s.log_lines("event stream opened"))
@@ -148,8 +148,11 @@ def test_an_async_write_that_never_finishes_ends_as_unknown():
         s.plugin.wait()
         s.plugin = s.start_plugin()
         (_, _, data), = take(client, 1)
-        assert (data["transaction"], data["status"]) == (forgotten, "unknown")
-        assert "no longer knows" in data["message"], data
+        assert (data["transaction"], data["status"]) == (forgotten, "ERROR")
+        assert "no longer knows" in data["message"] and "unknown" in data["message"], data
+        assert data["last_status"] in ("PENDING", "WRITING", None), data
+        status, body = get(s.base, f"/v3/transaction/{forgotten}")
+        assert status == 200 and body["status"] == "ERROR" and body["message"] == data["message"], body
 
         s.kill_plugin()
         started = time.time()
@@ -162,9 +165,23 @@ def test_an_async_write_that_never_finishes_ends_as_unknown():
         s.plugin.kill()
         s.plugin.wait()
         (_, _, data), = take(client, 1)
-        assert (data["transaction"], data["status"]) == (unreachable, "unknown"), data
+        assert (data["transaction"], data["status"]) == (unreachable, "ERROR"), data
         assert "not reachable" in data["message"] and "cache.transaction.ttl (2s)" in data["message"], data
         assert time.time() - started >= 2
+
+
+def test_a_finished_write_stays_finished_after_its_plugin_restarts():
+    """A restarted plugin forgets every transaction; the server keeps the final status it saw,
+    so a write that ended DONE is still DONE (found by scripts/soak.sh: they came back 500)."""
+    with Stack() as s:
+        done, = s.write("on")
+        wait_for(lambda: get(s.base, f"/v3/transaction/{done}")[1]["status"] == "DONE")
+        s.plugin.kill()
+        s.plugin.wait()
+        s.plugin = s.start_plugin()
+        wait_for(lambda: get(s.base, f"/v3/read/{LED}")[0] == 200)
+        status, body = get(s.base, f"/v3/transaction/{done}")
+        assert (status, body["status"]) == (200, "DONE"), body
 
 
 def test_filters_select_and_bad_filters_are_400():

@@ -7,6 +7,10 @@ public final class TransactionCache: Sendable {
     public let pluginID: String
     public let device: String
     let expires: ContinuousClock.Instant
+    /// The transaction's final status (DONE or ERROR) once seen, or decided by the server when
+    /// the plugin can no longer say (it forgot the transaction, or stayed unreachable):
+    /// answered from here from then on, so a plugin restart cannot lose it.
+    public internal(set) var final: TransactionRecord?
   }
 
   private let entries = Mutex<[String: Entry]>([:])
@@ -17,7 +21,18 @@ public final class TransactionCache: Sendable {
   }
 
   public func add(_ id: String, pluginID: String, device: String) {
-    entries.withLock { $0[id] = Entry(pluginID: pluginID, device: device, expires: .now + ttl) }
+    entries.withLock { $0[id] = Entry(pluginID: pluginID, device: device, expires: .now + ttl, final: nil) }
+  }
+
+  /// Keeps `record` as the transaction's final status; false when one was kept already (so
+  /// that it is announced once). An expired transaction has nothing to keep it in: true.
+  func settle(_ id: String, _ record: TransactionRecord) -> Bool {
+    entries.withLock { entries in
+      guard entries[id] != nil else { return true }
+      guard entries[id]?.final == nil else { return false }
+      entries[id]?.final = record
+      return true
+    }
   }
 
   public func entry(_ id: String) -> Entry? {

@@ -64,10 +64,24 @@ extension Commands {
 
   public func transaction(_ id: String) async throws(SynseError) -> JSONValue {
     guard let entry = transactions.entry(id) else { throw .notFound("transaction not found: \(id)") }
+    if let final = entry.final { return final.json(device: entry.device) }
     guard let plugin = await registry.plugin(id: entry.pluginID) else {
       throw .notFound("plugin not found for transaction: \(entry.pluginID)")
     }
-    let status = try await call(plugin, "transaction") { client throws(PluginCallError) in try await client.transaction(id: id) }
+    // A plugin that answers it does not know the transaction restarted since: it never will.
+    let status: TransactionRecord? = try await call(plugin, "transaction") { client throws(PluginCallError) in
+      do throws(PluginCallError) {
+        return try await client.transaction(id: id)
+      } catch {
+        guard error.isPluginLevel && !error.isBusy else { throw error }
+        return nil
+      }
+    }
+    guard let status else {
+      let lost = markLost(id, last: nil, plugin: plugin.id, device: entry.device, message: Self.forgotten(plugin.id))
+      return lost.json(device: entry.device)
+    }
+    if Self.finalStatuses.contains(status.status) { settle(status, plugin: plugin.id, device: entry.device) }
     return status.json(device: entry.device)
   }
 

@@ -7,7 +7,9 @@ import SynseSupport
 /// Sync writes publish when their wait sees the final status; async writes are followed in the
 /// background by polling the plugin's `Transaction` RPC (100 ms, doubling to 5 s) for at most
 /// `cache.transaction.ttl`. A transaction that is not final by then, or that its plugin no
-/// longer knows (restarted), is published with status `unknown` and a `message` saying why.
+/// longer knows (restarted), ends `ERROR` with a `message` saying why (whether the write was
+/// applied is unknown) and its `last_status`; `/v3/transaction/{id}` answers the same from then
+/// on: every accepted write ends DONE or ERROR.
 ///
 /// Data: `transaction` (its ID; `id` is the event's), `device`, `plugin`, `status`,
 /// `message`, `created`, `updated`, `timeout` and `context` as `/v3/transaction/{id}` gives them.
@@ -35,15 +37,12 @@ extension Commands {
         latest = try await plugin.client.transaction(id: handle.id)
         problem = ""
         if Self.finalStatuses.contains(latest.status) {
-          publishFinished(latest, plugin: plugin.id, device: device)
+          settle(latest, plugin: plugin.id, device: device)
           return latest
         }
       } catch {
-        guard !error.isPluginLevel else {
-          let message = "plugin no longer knows the transaction: \(error)"
-          publishUnknown(handle.id, last: latest, plugin: plugin.id, device: device, message: message)
-          latest.message = message
-          return latest
+        guard !error.isPluginLevel || error.isBusy else {
+          return markLost(handle.id, last: latest, plugin: plugin.id, device: device, message: Self.forgotten(plugin.id))
         }
         problem = ": plugin \(plugin.id) not reachable (\(error))"
       }
@@ -77,20 +76,39 @@ extension Commands {
           let status = try await plugin.client.transaction(id: id)
           last = status
           if Self.finalStatuses.contains(status.status) {
-            publishFinished(status, plugin: pluginID, device: device)
+            settle(status, plugin: pluginID, device: device)
             return
           }
         } catch {
           guard !error.isPluginLevel else {
             // The plugin answered that it does not know the transaction (restarted): it never will.
-            publishUnknown(id, last: last, plugin: pluginID, device: device, message: "plugin no longer knows the transaction: \(error)")
+            _ = markLost(id, last: last, plugin: pluginID, device: device, message: Self.forgotten(pluginID))
             return
           }
           lastProblem = "plugin \(pluginID) was not reachable until cache.transaction.ttl (\(ttl.components.seconds)s) passed: \(error)"
         }
       }
-      publishUnknown(id, last: last, plugin: pluginID, device: device, message: lastProblem)
+      _ = markLost(id, last: last, plugin: pluginID, device: device, message: lastProblem + "; whether the write was applied is unknown")
     }
+  }
+
+  static func forgotten(_ plugin: String) -> String {
+    "plugin \(plugin) no longer knows the transaction (it restarted before reporting a final status); whether the write was applied is unknown"
+  }
+
+  /// Ends a transaction whose plugin can no longer say how it ended: `ERROR` with `message`
+  /// and the `last_status` seen, kept by the transaction cache and published once.
+  func markLost(_ id: String, last: TransactionRecord?, plugin: String, device: String, message: String) -> TransactionRecord {
+    let record = TransactionRecord(
+      id: id, created: last?.created ?? "", updated: Timestamp.now(), timeout: last?.timeout ?? "", status: "ERROR",
+      context: last?.context, message: message)
+    if transactions.settle(id, record) { publishLost(record, lastStatus: last?.status, plugin: plugin, device: device) }
+    return transactions.entry(id)?.final ?? record
+  }
+
+  /// Keeps a final status the plugin reported, announcing it the first time.
+  func settle(_ status: TransactionRecord, plugin: String, device: String) {
+    if transactions.settle(status.id, status) { publishFinished(status, plugin: plugin, device: device) }
   }
 
   private func publishFinished(_ status: TransactionRecord, plugin: String, device: String) {
@@ -103,15 +121,13 @@ extension Commands {
     publishTransaction(fields, plugin: plugin, device: device)
   }
 
-  private func publishUnknown(_ id: String, last: TransactionRecord?, plugin: String, device: String, message: String) {
+  private func publishLost(_ record: TransactionRecord, lastStatus: String?, plugin: String, device: String) {
     var fields: [(String, JSONValue)] = [
-      ("transaction", .string(id)), ("device", .string(device)), ("plugin", .string(plugin)), ("status", .string("unknown")),
-      ("message", .string(message)),
+      ("transaction", .string(record.id)), ("device", .string(device)), ("plugin", .string(plugin)), ("status", .string(record.status)),
+      ("message", .string(record.message)), ("created", .string(record.created)), ("updated", .string(record.updated)),
+      ("timeout", .string(record.timeout)), ("last_status", lastStatus.map(JSONValue.string) ?? .null),
     ]
-    if let last {
-      fields += [("created", .string(last.created)), ("updated", .string(last.updated)), ("timeout", .string(last.timeout)), ("last_status", .string(last.status))]
-      if let context = last.context { fields.append(("context", context.json)) }
-    }
+    if let context = record.context { fields.append(("context", context.json)) }
     publishTransaction(fields, plugin: plugin, device: device)
   }
 

@@ -157,7 +157,8 @@ public struct HwmonPlugin: Sendable {
       guard channel.has(item), let text = try? files.read(channel.path(item)), let raw = Int64(text),
             !channel.family.isSentinel(raw, item: item, chip: channel.chip.name) else { return nil }
       let scaled = item == "div" ? Double(raw) : Double(raw) / channel.family.divisor
-      return (item, scaled == scaled.rounded() ? String(Int64(scaled)) : String(scaled))
+      // `Int64(exactly:)`: a value near Int64.max (a driver's garbage) is a Double above it.
+      return (item, Int64(exactly: scaled).map(String.init) ?? String(scaled))
     }
   }
 }

@@ -1,0 +1,377 @@
+"""Soak and fault run of the real server (issue 22; run by scripts/soak.sh, which builds first).
+
+For DURATION seconds, on loopback only: HTTP reads, scans and writes, 50 WebSocket read
+streams, SSE subscribers and /metrics scrapes run against synse-server and two emulator
+plugins, while plugin A is killed (SIGKILL) and restarted every KILL_EVERY seconds and plugin
+B is stopped (SIGSTOP) for STOP_FOR seconds every STOP_EVERY seconds. Every 10 s it records the
+server's RSS and open descriptors. At the end it checks that every accepted write ended DONE or
+ERROR, that no request outlived its deadline, and that memory and descriptors came back to
+their level; it prints the figures (and writes them as JSON) and exits 1 if a check failed.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".build" / "debug"
+DEVICES = ROOT / "plugins" / "emulator" / "config" / "client-integration" / "devices.yaml"
+DEADLINE = 10.0  # seconds any one request may take before it counts as hung
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Plugin:
+    def __init__(self, name, work):
+        self.name, self.port = name, free_port()
+        self.directory = work / name
+        self.directory.mkdir()
+        (self.directory / "config.yml").write_text(
+            "version: 3\n"
+            f"network: {{type: tcp, address: '127.0.0.1:{self.port}'}}\n"
+            "settings: {read: {interval: 200ms}, write: {interval: 100ms}, cache: {enabled: true, ttl: 1m}}\n"
+            f"id: {{useCustom: [soak-{name}]}}\nhealth: {{healthFile: ''}}\n")
+        self.process = None
+        self.start()
+
+    def start(self):
+        env = dict(os.environ, PLUGIN_CONFIG=str(self.directory / "config.yml"), PLUGIN_DEVICE_CONFIG=str(DEVICES))
+        log = open(self.directory / "plugin.log", "ab")
+        self.process = subprocess.Popen([str(BIN / "synse-emulator-plugin")], env=env, cwd=self.directory, stdout=log, stderr=log)
+
+
+class Stats:
+    def __init__(self):
+        self.latencies = {}  # endpoint -> [seconds]
+        self.errors = {}  # endpoint -> count of non-2xx/refused (expected during faults)
+        self.hung = {}  # endpoint -> requests past DEADLINE
+        self.writes_accepted = []  # transaction ids
+        self.final = {}  # transaction -> status
+        self.error_reasons = {}  # message of ERROR transactions -> count
+        self.samples = []  # (t, rss_kib, fds)
+        self.recoveries = []  # seconds from a plugin's restart to its devices reading again
+        self.stops = 0
+        self.stream_messages = 0
+        self.sse_events = 0
+
+    def record(self, endpoint, seconds, ok):
+        self.latencies.setdefault(endpoint, []).append(seconds)
+        if not ok:
+            self.errors[endpoint] = self.errors.get(endpoint, 0) + 1
+
+
+def sample(pid):
+    rss = next(int(line.split()[1]) for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS:"))
+    return rss, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+async def timed(stats, endpoint, call):
+    started = time.monotonic()
+    try:
+        ok = await asyncio.wait_for(call(), DEADLINE)
+    except asyncio.TimeoutError:
+        stats.hung[endpoint] = stats.hung.get(endpoint, 0) + 1
+        ok = False
+    except (aiohttp.ClientError, ConnectionError):
+        ok = False
+    stats.record(endpoint, time.monotonic() - started, ok)
+    return ok
+
+
+async def http_load(session, base, stats, stop, devices, leds):
+    async def get(path):
+        async with session.get(base + path) as response:
+            await response.read()
+            return response.status == 200
+
+    index = 0
+    while not stop.is_set():
+        index += 1
+        device = devices[index % len(devices)]
+        await timed(stats, "GET /v3/read", lambda: get("/v3/read"))
+        await timed(stats, "GET /v3/read/{id}", lambda: get(f"/v3/read/{device}"))
+        if index % 5 == 0:
+            await timed(stats, "GET /v3/scan", lambda: get("/v3/scan"))
+        if index % 10 == 0:
+            await timed(stats, "GET /v3/plugin/health", lambda: get("/v3/plugin/health"))
+        await asyncio.sleep(0.02)
+
+
+async def write_load(session, base, stats, stop, leds):
+    index = 0
+    while not stop.is_set():
+        index += 1
+        led = leds[index % len(leds)]
+
+        async def write():
+            body = [{"action": "state", "data": "on" if index % 2 else "off"}]
+            async with session.post(f"{base}/v3/write/{led}", json=body) as response:
+                payload = await response.json(content_type=None)
+                if response.status == 200:
+                    stats.writes_accepted.extend(item["id"] for item in payload)
+                    return True
+                return False
+
+        await timed(stats, "POST /v3/write/{id}", write)
+        await asyncio.sleep(0.2)
+
+
+async def settle_writes(session, base, stats, deadline):
+    """Polls every accepted write until it is DONE or ERROR (or the deadline passes)."""
+    pending = [t for t in stats.writes_accepted if t not in stats.final]
+    while pending and time.monotonic() < deadline:
+        for transaction in pending:
+            try:
+                async with session.get(f"{base}/v3/transaction/{transaction}") as response:
+                    payload = await response.json(content_type=None)
+                    if response.status == 200 and payload.get("status") in ("DONE", "ERROR"):
+                        stats.final[transaction] = payload["status"]
+                        if payload["status"] == "ERROR":
+                            reason = payload.get("message", "")[:120]
+                            stats.error_reasons[reason] = stats.error_reasons.get(reason, 0) + 1
+                    elif response.status == 404:
+                        stats.final[transaction] = "forgotten (404)"
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                pass
+        pending = [t for t in stats.writes_accepted if t not in stats.final]
+        if pending:
+            await asyncio.sleep(1)
+
+
+async def websocket_stream(session, base, stats, stop, number):
+    while not stop.is_set():
+        try:
+            async with session.ws_connect(base + "/v3/connect", heartbeat=20) as ws:
+                await ws.send_json({"id": number, "event": "request/read_stream", "data": {}})
+                while not stop.is_set():
+                    try:
+                        message = await asyncio.wait_for(ws.receive(), 1)
+                    except asyncio.TimeoutError:
+                        continue
+                    if message.type != aiohttp.WSMsgType.TEXT:
+                        break
+                    stats.stream_messages += 1
+        except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+            stats.record("WS /v3/connect", 0, False)
+            await asyncio.sleep(1)
+
+
+async def sse_subscriber(session, base, stats, stop):
+    while not stop.is_set():
+        try:
+            async with session.get(base + "/v3/events", timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as response:
+                if response.status != 200:
+                    stats.record("GET /v3/events", 0, False)
+                    await asyncio.sleep(1)
+                    continue
+                while not stop.is_set():
+                    try:
+                        line = await asyncio.wait_for(response.content.readline(), 1)
+                    except asyncio.TimeoutError:
+                        continue
+                    if not line:
+                        break
+                    if line.startswith(b"event:"):
+                        stats.sse_events += 1
+        except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+            await asyncio.sleep(1)
+
+
+async def scrapes(session, base, stats, stop):
+    async def scrape():
+        async with session.get(base + "/metrics") as response:
+            await response.read()
+            return response.status == 200
+
+    while not stop.is_set():
+        await timed(stats, "GET /metrics", scrape)
+        await asyncio.sleep(5)
+
+
+async def monitor(pid, stats, stop, started):
+    while not stop.is_set():
+        stats.samples.append((round(time.monotonic() - started), *sample(pid)))
+        try:
+            await asyncio.wait_for(stop.wait(), 10)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def faults(session, base, plugins, stats, stop, args, a_devices):
+    a, b = plugins
+    next_kill, next_stop = time.monotonic() + args.kill_every, time.monotonic() + args.stop_every
+    while not stop.is_set():
+        await asyncio.sleep(1)
+        now = time.monotonic()
+        if now >= next_kill:
+            next_kill = now + args.kill_every
+            a.process.send_signal(signal.SIGKILL)
+            a.process.wait()
+            await asyncio.sleep(5)
+            a.start()
+            restarted = time.monotonic()
+            while not stop.is_set() and time.monotonic() - restarted < 120:
+                try:
+                    async with session.get(f"{base}/v3/read/{a_devices[0]}") as response:
+                        if response.status == 200 and await response.json(content_type=None):
+                            stats.recoveries.append(round(time.monotonic() - restarted, 2))
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+        if now >= next_stop:
+            next_stop = now + args.stop_every
+            b.process.send_signal(signal.SIGSTOP)
+            stats.stops += 1
+            await asyncio.sleep(args.stop_for)
+            b.process.send_signal(signal.SIGCONT)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0
+
+
+async def main(args):
+    work = Path(tempfile.mkdtemp(prefix="synse-soak-"))
+    plugins = []
+    try:
+        return await soak(args, work, plugins)
+    finally:
+        for process in [p.process for p in plugins] + [SERVER.get("process")]:
+            if process and process.poll() is None:
+                process.send_signal(signal.SIGCONT)
+                process.kill()
+
+
+SERVER = {}
+
+
+async def soak(args, work, plugins):
+    plugins += [Plugin("a", work), Plugin("b", work)]
+    port = free_port()
+    (work / "server.yml").write_text(
+        "logging: info\npretty_json: false\ngrpc: {timeout: 3}\n"
+        f"plugin: {{tcp: ['127.0.0.1:{plugins[0].port}', '127.0.0.1:{plugins[1].port}']}}\n"
+        "cache: {plugin: {refresh_every: 10}, device: {rebuild_every: 30}}\n"
+        "metrics: {enabled: true, readings: true}\n")
+    server_log = open(work / "server.log", "wb")
+    server = subprocess.Popen([str(BIN / "synse-server"), "--config", str(work / "server.yml"), "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=work, stdout=server_log, stderr=server_log)
+    SERVER["process"] = server
+    base = f"http://127.0.0.1:{port}"
+    stats = Stats()
+    failures = []
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=DEADLINE * 2)) as session:
+        for _ in range(100):
+            try:
+                async with session.get(base + "/v3/scan") as response:
+                    devices = await response.json(content_type=None) if response.status == 200 else []
+                    if len({d["plugin"] for d in devices}) == 2:
+                        break
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.5)
+        else:
+            sys.exit("soak: the server did not see both plugins")
+        ids = [d["id"] for d in devices]
+        leds = [d["id"] for d in devices if d["type"] == "led"]
+        plugin_a = None
+        for plugin_id in {d["plugin"] for d in devices}:
+            async with session.get(f"{base}/v3/plugin/{plugin_id}") as response:
+                if (await response.json(content_type=None))["network"]["address"].endswith(f":{plugins[0].port}"):
+                    plugin_a = plugin_id
+        a_devices = [d["id"] for d in devices if d["plugin"] == plugin_a]
+        await asyncio.sleep(5)
+        start_sample = sample(server.pid)
+        started = time.monotonic()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(monitor(server.pid, stats, stop, started))]
+        tasks += [asyncio.create_task(http_load(session, base, stats, stop, ids, leds)) for _ in range(4)]
+        tasks += [asyncio.create_task(write_load(session, base, stats, stop, leds))]
+        tasks += [asyncio.create_task(websocket_stream(session, base, stats, stop, n)) for n in range(args.streams)]
+        tasks += [asyncio.create_task(sse_subscriber(session, base, stats, stop)) for _ in range(args.sse)]
+        tasks += [asyncio.create_task(scrapes(session, base, stats, stop))]
+        tasks += [asyncio.create_task(faults(session, base, plugins, stats, stop, args, a_devices))]
+        await asyncio.sleep(args.duration)
+        stop.set()
+        await asyncio.wait(tasks, timeout=DEADLINE * 3)
+        for plugin in plugins:
+            plugin.process.send_signal(signal.SIGCONT)
+        await settle_writes(session, base, stats, time.monotonic() + 60)
+    # Quiet again: the level memory and descriptors should come back to.
+    await asyncio.sleep(20)
+    end_sample = sample(server.pid)
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        failures.append("the server did not stop within 15 s of SIGTERM")
+    for plugin in plugins:
+        plugin.process.send_signal(signal.SIGCONT)
+        plugin.process.terminate()
+        plugin.process.wait()
+
+    peak_rss = max(s[1] for s in stats.samples)
+    peak_fds = max(s[2] for s in stats.samples)
+    finished = {t: s for t, s in stats.final.items() if s in ("DONE", "ERROR")}
+    report = {
+        "duration_s": args.duration,
+        "requests": {endpoint: len(values) for endpoint, values in stats.latencies.items()},
+        "refused_or_failed": stats.errors,
+        "hung_past_deadline": stats.hung,
+        "p50_ms": {endpoint: round(percentile(values, 0.5) * 1000, 1) for endpoint, values in stats.latencies.items()},
+        "p99_ms": {endpoint: round(percentile(values, 0.99) * 1000, 1) for endpoint, values in stats.latencies.items()},
+        "writes_accepted": len(stats.writes_accepted),
+        "writes_finished": len(finished),
+        "writes_done": sum(1 for s in finished.values() if s == "DONE"),
+        "writes_error": sum(1 for s in finished.values() if s == "ERROR"),
+        "write_error_reasons": stats.error_reasons,
+        "writes_unfinished": [t for t in stats.writes_accepted if t not in finished][:20],
+        "stream_messages": stats.stream_messages,
+        "sse_events": stats.sse_events,
+        "rss_kib": {"start": start_sample[0], "peak": peak_rss, "end": end_sample[0]},
+        "fds": {"start": start_sample[1], "peak": peak_fds, "end": end_sample[1]},
+        "plugin_kills": len(stats.recoveries), "recovery_s": stats.recoveries, "plugin_stops": stats.stops,
+        "server_exit": server.returncode,
+        "work": str(work),
+    }
+    if stats.hung:
+        failures.append(f"requests hung past {DEADLINE} s: {stats.hung}")
+    if len(finished) != len(stats.writes_accepted):
+        failures.append(f"{len(stats.writes_accepted) - len(finished)} accepted writes never ended DONE or ERROR")
+    if end_sample[1] > start_sample[1] + 10:
+        failures.append(f"descriptors did not come back: {start_sample[1]} at the start, {end_sample[1]} at the end")
+    if end_sample[0] > start_sample[0] * 1.5 + 20_000:
+        failures.append(f"RSS did not come back: {start_sample[0]} KiB at the start, {end_sample[0]} KiB at the end")
+    report["failures"] = failures
+    Path(args.report).write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=1800, help="seconds of load (default 1800)")
+    parser.add_argument("--kill-every", type=int, default=180, help="seconds between kills of plugin A")
+    parser.add_argument("--stop-every", type=int, default=240, help="seconds between SIGSTOPs of plugin B")
+    parser.add_argument("--stop-for", type=int, default=20, help="seconds plugin B stays stopped")
+    parser.add_argument("--streams", type=int, default=50, help="WebSocket read streams")
+    parser.add_argument("--sse", type=int, default=5, help="SSE subscribers of /v3/events")
+    parser.add_argument("--report", default="soak-report.json")
+    sys.exit(asyncio.run(main(parser.parse_args())))
