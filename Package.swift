@@ -305,9 +305,9 @@ let package = Package(
   ]
 )
 
-// The libFuzzer binary, only when scripts/fuzz.sh asks (SYNSE_FUZZ=1): it links only with
+// The libFuzzer binary, only when scripts/fuzz.sh asks (SYNSETEST_FUZZ=1): it links only with
 // -sanitize=fuzzer.
-if ProcessInfo.processInfo.environment["SYNSE_FUZZ"] == "1" {
+if ProcessInfo.processInfo.environment["SYNSETEST_FUZZ"] == "1" {
   package.targets.append(
     .executableTarget(
       name: "synse-fuzz", dependencies: ["SynseFuzzTargets"], path: "Tests/Fuzz/Main",

@@ -17,9 +17,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(websocket write-body query config device-config hwmon)
 
-SYNSE_FUZZ=1 swift build --scratch-path .build-fuzz --product synse-fuzz \
+SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --product synse-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -g 2>&1 | grep -E "error|warning: unre|Compiling synse|Build complete" || true
-binary=$(SYNSE_FUZZ=1 swift build --scratch-path .build-fuzz --show-bin-path)/synse-fuzz
+binary=$(SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --show-bin-path)/synse-fuzz
 [ -x "$binary" ] || { echo "fuzz: synse-fuzz did not build" >&2; exit 2; }
 
 failed=0
@@ -32,7 +32,7 @@ for target in "${targets[@]}"; do
   status=0
   # ASan's leak check is off: the parsers' caches (interned strings, type metadata) are meant
   # to live for the process.
-  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 SYNSE_FUZZ_TARGET=$target "$binary" "$work" "Tests/Fuzz/corpus/$target" \
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 SYNSETEST_FUZZ_TARGET=$target "$binary" "$work" "Tests/Fuzz/corpus/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" > "$log" 2>&1 || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)

@@ -9,4 +9,4 @@ swift build
 swift test
 SYNSE_TEST_FRESH_CLONE=1 .venv/bin/python -m pytest -q Tests/Interop
 # A short libFuzzer run of every parser target (docs/fuzzing.md); longer: scripts/fuzz.sh 600.
-if [ "${SYNSE_FUZZ_SECONDS:-5}" != 0 ]; then scripts/fuzz.sh "${SYNSE_FUZZ_SECONDS:-5}"; fi
+if [ "${SYNSETEST_FUZZ_SECONDS:-5}" != 0 ]; then scripts/fuzz.sh "${SYNSETEST_FUZZ_SECONDS:-5}"; fi

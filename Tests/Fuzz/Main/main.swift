@@ -3,7 +3,7 @@ import SynseFuzzTargets
 
 // libFuzzer's driver (https://llvm.org/docs/LibFuzzer.html), started through its
 // `LLVMFuzzerRunDriver`: SwiftPM gives an executable its own `main`, so libFuzzer's is left
-// out. One binary, one target per parser of outside input, chosen by `SYNSE_FUZZ_TARGET`
+// out. One binary, one target per parser of outside input, chosen by `SYNSETEST_FUZZ_TARGET`
 // (`scripts/fuzz.sh` runs each in turn). A target must not crash, trap or hang on any input;
 // every input that once did is kept in `Tests/Fuzz/corpus/<target>/` (`crash-…`) beside the
 // seeds, and the test suite replays them all.
@@ -14,9 +14,9 @@ func runDriver(
   _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 
-let name = ProcessInfo.processInfo.environment["SYNSE_FUZZ_TARGET"] ?? ""
+let name = ProcessInfo.processInfo.environment["SYNSETEST_FUZZ_TARGET"] ?? ""
 guard let chosen = FuzzTarget.all[name] else {
-  FileHandle.standardError.write(Data("SYNSE_FUZZ_TARGET must be one of: \(FuzzTarget.all.keys.sorted().joined(separator: ", "))\n".utf8))
+  FileHandle.standardError.write(Data("SYNSETEST_FUZZ_TARGET must be one of: \(FuzzTarget.all.keys.sorted().joined(separator: ", "))\n".utf8))
   exit(2)
 }
 nonisolated(unsafe) let target = chosen
