@@ -175,6 +175,36 @@ def test_an_idle_keep_alive_connection_is_closed_after_the_idle_timeout(server):
     sock.close()
 
 
+def test_pipelined_requests_are_all_answered_then_the_idle_timeout_closes(server):
+    _, port, _ = server
+    sock = connect(port)
+    sock.sendall(b"GET /test HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /test HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = read_until_closed(sock, IDLE_TIMEOUT + 5)
+    sock.close()
+    assert answer is not None and answer.count(b"HTTP/1.1 200 OK") == 3, answer
+
+
+@pytest.mark.parametrize("path, headers, status", [
+    ("/test", "Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n", 200),  # curl --http2
+    ("/test", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n", 200),
+    ("/v3/connect", "Upgrade: websocket\r\n", 400),
+    ("/v3/connect", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n", 400),
+    ("/v3/connect", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n", 400),
+])
+def test_an_upgrade_the_server_cannot_honour_is_answered_not_dropped(server, path, headers, status):
+    """NIO closed these connections without a byte; an unsupported Upgrade is ignored (RFC 9110
+    §7.8) and the request served, so /v3/connect says what a WebSocket upgrade needs."""
+    _, port, _ = server
+    sock = connect(port)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection-Test: 1\r\n\r\n".encode())
+    sock.settimeout(5)
+    answer = sock.recv(65536)
+    sock.close()
+    assert answer.startswith(f"HTTP/1.1 {status}".encode()), answer
+    if status == 400:
+        assert b"Sec-WebSocket-Key" in answer, answer
+
+
 def test_websocket_and_event_streams_outlive_both_timeouts(server):
     base, _, _ = server
 

@@ -89,7 +89,8 @@ func makeRouter(
   // A plain GET (no upgrade) gets a 400 error body (docs/api-v3.md §1.3) instead of an empty 200.
   router.ws("v3/connect") { request, _ in
     guard request.headers[.upgrade]?.lowercased() == "websocket" else {
-      throw SynseError.invalidUsage("/v3/connect is the WebSocket API: send a WebSocket upgrade request (Upgrade: websocket)")
+      throw SynseError.invalidUsage(
+        "/v3/connect is the WebSocket API: send a WebSocket upgrade request (GET with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13)")
     }
     return .upgrade([:])
   } onUpgrade: { inbound, outbound, context in

@@ -66,8 +66,15 @@ final class OpenConnections: Sendable {
 /// times out nothing before the first request head, so a client that sent half a request was
 /// held for ever. Sits after the HTTP decoder; removes itself when a WebSocket upgrade is asked
 /// for, since frames, not HTTP parts, follow.
-final class SlowClientGuard: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// It also drops an `Upgrade` header the server cannot honour (anything but a complete
+/// WebSocket upgrade of `/v3/connect`: `h2c` from `curl --http2`, a WebSocket upgrade of another
+/// path or without its key), as RFC 9110 §7.8 allows: NIO's upgrade handler closed such a
+/// connection without any answer; now the request is served as plain HTTP (and `/v3/connect`
+/// answers its 400).
+final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPServerRequestPart
+  typealias InboundOut = HTTPServerRequestPart
 
   static let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
@@ -90,14 +97,21 @@ final class SlowClientGuard: ChannelInboundHandler, RemovableChannelHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
-    case .head(let head):
+    case .head(var head):
       cancel()
-      let upgrading = !sawHead && head.headers.contains(name: "upgrade")
+      let first = !sawHead
       sawHead = true
       inBody = true
-      context.fireChannelRead(data)
-      if upgrading { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
-      return
+      if first && head.headers.contains(name: "upgrade") {
+        if Self.isWebSocketUpgrade(head) {
+          context.fireChannelRead(data)
+          context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+          return
+        }
+        head.headers.remove(name: "upgrade")
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+        return
+      }
     case .body:
       // Rescheduled at the end of the read burst rather than per part.
       cancel()
@@ -112,6 +126,19 @@ final class SlowClientGuard: ChannelInboundHandler, RemovableChannelHandler {
     // A body still expected after this read: the client has `timeout` to send more.
     if inBody && deadline == nil { schedule(context, waitingFor: "more of the request body") }
     context.fireChannelReadComplete()
+  }
+
+  /// A WebSocket opening handshake the server can complete (RFC 6455 §4.2.1): `GET
+  /// /v3/connect`, `Upgrade: websocket`, `Connection: Upgrade`, a `Sec-WebSocket-Key` and
+  /// `Sec-WebSocket-Version: 13`. Anything else NIO would refuse by closing the connection.
+  static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+    let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    let headers = head.headers
+    return head.method == .GET && (path == "/v3/connect" || path == "/v3/connect/")
+      && headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+      && headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+      && !(headers.first(name: "sec-websocket-key") ?? "").isEmpty
+      && headers.first(name: "sec-websocket-version") == "13"
   }
 
   private func schedule(_ context: ChannelHandlerContext, waitingFor what: String) {
@@ -143,7 +170,7 @@ extension ConnectionLimits {
     switch open.admit(cap: maxConnections) {
     case .admitted:
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-      try pipeline.addHandler(SlowClientGuard(timeout: headerTimeout, logger: logger), position: .after(decoder))
+      try pipeline.addHandler(RequestHeadGuard(timeout: headerTimeout, logger: logger), position: .after(decoder))
       let open = self.open
       channel.closeFuture.whenComplete { _ in
         if let refused = open.close() {
