@@ -56,17 +56,10 @@ public struct ClientCertificates: Sendable, Equatable {
     for (index, item) in items.enumerated() {
       let at = "\(key)[\(index)]"
       func problem(_ text: String) -> AuthConfigurationError { AuthConfigurationError(key: key, message: text) }
-      guard case .object(let pairs) = item else { throw problem("'\(at)' must be a mapping with name, common_name or san, and scopes") }
-      if let unknown = pairs.first(where: { !Self.fields.contains($0.0) }) {
-        throw problem("'\(at).\(unknown.0)' is not a client certificate field (name, common_name, san, scopes)")
-      }
-      let values = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-      guard case .string(let name)? = values["name"], !name.allSatisfy(\.isWhitespace),
-        !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-      else {
-        throw problem("'\(at).name' must be a non-blank string without control characters")
-      }
-      guard !entries.contains(where: { $0.name == name }) else { throw problem("'\(at).name' repeats the name '\(name)'") }
+      let fields = try AuthEntryFields(
+        item, at: at, kind: "client certificate", fields: Self.fields, shape: "name, common_name or san, and scopes", problem: problem)
+      let values = fields.values
+      let name = try fields.name(taken: entries.map(\.name))
       let match: Entry.Match
       switch (values["common_name"], values["san"]) {
       case (.string(let text)?, nil) where !text.isEmpty: match = .commonName(text)
@@ -77,15 +70,7 @@ public struct ClientCertificates: Sendable, Equatable {
       if let same = entries.first(where: { $0.match == match }) {
         throw problem("'\(at)' matches the same certificates as '\(same.name)'")
       }
-      guard case .array(let scopeItems)? = values["scopes"], !scopeItems.isEmpty else {
-        throw problem("'\(at).scopes' must be a non-empty list of read, write, admin")
-      }
-      let names = scopeItems.map { item -> String in
-        if case .string(let text) = item { return text }
-        return item.serialized(pretty: false)
-      }
-      let (scopes, unknown) = Scope.parse(names)
-      if let unknown { throw problem("'\(at).scopes' has unknown scope '\(unknown)' (read, write, admin)") }
+      let scopes = try fields.scopes()
       entries.append(Entry(name: name, match: match, scopes: scopes))
     }
     return ClientCertificates(entries)

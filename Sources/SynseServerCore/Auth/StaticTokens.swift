@@ -99,33 +99,16 @@ public struct StaticTokens: Sendable, Equatable {
     for (index, item) in items.enumerated() {
       let at = "tokens[\(index + 1)]"
       func problem(_ text: String) -> AuthConfigurationError { AuthConfigurationError(key: key, message: "\(file): \(text)") }
-      guard case .object(let pairs) = item else { throw problem("'\(at)' must be a mapping with name, sha256 and scopes") }
-      if let unknown = pairs.first(where: { !Self.fields.contains($0.0) }) {
-        throw problem("'\(at).\(unknown.0)' is not a token field (name, sha256, scopes)")
-      }
-      let values = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-      guard case .string(let name)? = values["name"], !name.allSatisfy(\.isWhitespace),
-        !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-      else {
-        throw problem("'\(at).name' must be a non-blank string without control characters")
-      }
-      guard !entries.contains(where: { $0.name == name }) else { throw problem("'\(at).name' repeats the name '\(name)'") }
+      let fields = try AuthEntryFields(item, at: at, kind: "token", fields: Self.fields, shape: "name, sha256 and scopes", problem: problem)
+      let values = fields.values
+      let name = try fields.name(taken: entries.map(\.name))
       guard case .string(let hex)? = values["sha256"], let digest = Self.bytes(hex: hex) else {
         throw problem("'\(at).sha256' must be the token's SHA-256 in hex (64 digits, e.g. from `printf %s TOKEN | sha256sum`)")
       }
       if let same = entries.first(where: { $0.digest == digest }) {
         throw problem("'\(at).sha256' is the same token as '\(same.name)'")
       }
-      guard case .array(let scopeItems)? = values["scopes"], !scopeItems.isEmpty else {
-        throw problem("'\(at).scopes' must be a non-empty list of read, write, admin")
-      }
-      var names: [String] = []
-      for scopeItem in scopeItems {
-        guard case .string(let text) = scopeItem else { throw problem("'\(at).scopes' must be a non-empty list of read, write, admin") }
-        names.append(text)
-      }
-      let (scopes, unknown) = Scope.parse(names)
-      if let unknown { throw problem("'\(at).scopes' has unknown scope '\(unknown)' (read, write, admin)") }
+      let scopes = try fields.scopes()
       entries.append(Entry(name: name, digest: digest, scopes: scopes))
     }
     return StaticTokens(entries: entries)
