@@ -17,8 +17,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(websocket write-body query config device-config hwmon)
 
+echo "fuzz: building synse-fuzz with -sanitize=fuzzer,address in .build-fuzz (about 5 minutes the first time)"
 SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --product synse-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -g 2>&1 | grep -E "error|warning: unre|Compiling synse|Build complete" || true
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -g 2>&1 | grep -E "error:|Build of product" || true
 binary=$(SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --show-bin-path)/synse-fuzz
 [ -x "$binary" ] || { echo "fuzz: synse-fuzz did not build" >&2; exit 2; }
 

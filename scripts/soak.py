@@ -129,26 +129,10 @@ async def write_load(session, base, stats, stop, leds):
         await asyncio.sleep(0.2)
 
 
-async def settle_writes(session, base, stats, deadline):
-    """Polls every accepted write until it is DONE or ERROR (or the deadline passes)."""
-    pending = [t for t in stats.writes_accepted if t not in stats.final]
-    while pending and time.monotonic() < deadline:
-        for transaction in pending:
-            try:
-                async with session.get(f"{base}/v3/transaction/{transaction}") as response:
-                    payload = await response.json(content_type=None)
-                    if response.status == 200 and payload.get("status") in ("DONE", "ERROR"):
-                        stats.final[transaction] = payload["status"]
-                        if payload["status"] == "ERROR":
-                            reason = payload.get("message", "")[:120]
-                            stats.error_reasons[reason] = stats.error_reasons.get(reason, 0) + 1
-                    elif response.status == 404:
-                        stats.final[transaction] = "forgotten (404)"
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-                pass
-        pending = [t for t in stats.writes_accepted if t not in stats.final]
-        if pending:
-            await asyncio.sleep(1)
+async def settle_writes(stats, deadline):
+    """Waits until every accepted write's `transaction.finished` event came (or the deadline)."""
+    while time.monotonic() < deadline and any(t not in stats.final for t in stats.writes_accepted):
+        await asyncio.sleep(1)
 
 
 async def websocket_stream(session, base, stats, stop, number):
@@ -187,6 +171,38 @@ async def sse_subscriber(session, base, stats, stop):
                     if line.startswith(b"event:"):
                         stats.sse_events += 1
         except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+            await asyncio.sleep(1)
+
+
+async def finished_events(session, base, stats, done):
+    """Every `transaction.finished` event (one per accepted write, docs/api-v3.md §11): a write
+    has ended when its event came, whatever the transaction cache's TTL has forgotten since."""
+    url = base + "/v3/events?type=transaction.finished"
+    last_id = None
+    while not done.is_set():
+        headers = {"Last-Event-ID": last_id} if last_id else {}
+        try:
+            async with session.get(url, headers=headers, timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as response:
+                data = None
+                while not done.is_set():
+                    try:
+                        line = await asyncio.wait_for(response.content.readline(), 1)
+                    except asyncio.TimeoutError:
+                        continue
+                    if not line:
+                        break
+                    text = line.decode().rstrip("\n")
+                    if text.startswith("id:"):
+                        last_id = text[3:].strip()
+                    elif text.startswith("data:"):
+                        data = json.loads(text[5:])
+                    elif text == "" and data:
+                        stats.final[data["transaction"]] = data["status"]
+                        if data["status"] == "ERROR":
+                            reason = data.get("message", "")[:120]
+                            stats.error_reasons[reason] = stats.error_reasons.get(reason, 0) + 1
+                        data = None
+        except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError, ValueError):
             await asyncio.sleep(1)
 
 
@@ -300,6 +316,9 @@ async def soak(args, work, plugins):
         start_sample = sample(server.pid)
         started = time.monotonic()
         stop = asyncio.Event()
+        done = asyncio.Event()
+        follower = asyncio.create_task(finished_events(session, base, stats, done))
+        await asyncio.sleep(1)
         tasks = [asyncio.create_task(monitor(server.pid, stats, stop, started))]
         tasks += [asyncio.create_task(http_load(session, base, stats, stop, ids, leds)) for _ in range(4)]
         tasks += [asyncio.create_task(write_load(session, base, stats, stop, leds))]
@@ -312,7 +331,9 @@ async def soak(args, work, plugins):
         await asyncio.wait(tasks, timeout=DEADLINE * 3)
         for plugin in plugins:
             plugin.process.send_signal(signal.SIGCONT)
-        await settle_writes(session, base, stats, time.monotonic() + 60)
+        await settle_writes(stats, time.monotonic() + 90)
+        done.set()
+        await asyncio.wait([follower], timeout=5)
     # Quiet again: the level memory and descriptors should come back to.
     await asyncio.sleep(20)
     end_sample = sample(server.pid)
@@ -343,6 +364,7 @@ async def soak(args, work, plugins):
         "writes_error": sum(1 for s in finished.values() if s == "ERROR"),
         "write_error_reasons": stats.error_reasons,
         "writes_unfinished": [t for t in stats.writes_accepted if t not in finished][:20],
+        "samples_t_rss_fds": stats.samples,
         "stream_messages": stats.stream_messages,
         "sse_events": stats.sse_events,
         "rss_kib": {"start": start_sample[0], "peak": peak_rss, "end": end_sample[0]},

@@ -12,7 +12,7 @@ enum DescriptorLimit {
   static func raise(for maxConnections: Int, logger: Logger) {
     var limit = rlimit()
     guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
-    let wanted = rlim_t(clamping: maxConnections + reserve)
+    let wanted = rlim_t(clamping: maxConnections.addingReportingOverflow(reserve).overflow ? .max : maxConnections + reserve)
     if limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max {
       var raised = limit
       raised.rlim_cur = min(limit.rlim_max, max(wanted, limit.rlim_cur))

@@ -106,12 +106,12 @@ public struct SynseServerServices: Sendable {
   private func logAuthentication(_ logger: Logger) {
     let auth = configuration.auth
     var sources: [String] = []
-    if !auth.tokens.entries.isEmpty { sources.append("\(auth.tokens.entries.count) static tokens from \(auth.tokensFile ?? "")") }
+    if !auth.tokens.entries.isEmpty { sources.append("\(auth.tokens.entries.count) static token\(auth.tokens.entries.count == 1 ? "" : "s") from \(auth.tokensFile ?? "")") }
     if auth.jwt.isEnabled {
       sources.append("JWTs from issuer '\(auth.jwt.issuer ?? "")' for audience '\(auth.jwt.audience ?? "")' (\(auth.jwt.jwksFile ?? auth.jwt.publicKeyFile ?? ""))")
     }
     if !auth.clientCertificates.entries.isEmpty {
-      sources.append("\(auth.clientCertificates.entries.count) client certificate entries (CAs of \(configuration.ssl.clientCA ?? ""))")
+      sources.append("\(auth.clientCertificates.entries.count) client certificate entr\(auth.clientCertificates.entries.count == 1 ? "y" : "ies") (CAs of \(configuration.ssl.clientCA ?? ""))")
     }
     if sources.isEmpty {
       logger.info("authentication off: every request is allowed (set auth.tokens_file, auth.jwt.* or auth.client_certificates to turn it on)")

@@ -226,7 +226,13 @@ def test_audit_lines_name_who_wrote_what_and_how_it_ended_and_never_a_token(stac
     assert call(stack.base, f"/v3/write/{LED}", TOKENS["writer"], "POST", {"action": forged, "data": "on"})[0] == 200
     wait_for(lambda: [l for l in stack.lines() if "2026-01-01T00:00:00" in l])
     assert not any(l.startswith("2026-01-01T00:00:00") for l in stack.lines())
-    assert any("action=state\\n2026-01-01T00:00:00" in l and "who=token:writer" in l for l in stack.lines())
+    assert any('action="state\\n2026-01-01T00:00:00' in l and "who=token:writer" in l for l in stack.lines())
+    # Nor can it pass for another field: text with a blank or '=' is quoted.
+    time.sleep(1.5)
+    assert call(stack.base, f"/v3/write/{LED}", TOKENS["writer"], "POST", {"action": "state who=token:admin", "data": "on"})[0] == 200
+    line, = wait_for(lambda: [l for l in stack.lines() if "write accepted" in l and "token:admin" in l])
+    assert 'action="state who=token:admin"' in line and " who=token:writer" in line, line
+    assert "who=token:admin" not in line.replace('action="state who=token:admin"', ""), line
     call(stack.base, "/v3/config", TOKENS["reader"])
     denied = wait_for(lambda: [l for l in stack.lines() if "request denied" in l and "GET /v3/config" in l])
     assert "who=token:reader" in denied[-1] and "status=403" in denied[-1], denied

@@ -41,7 +41,7 @@ def stack():
     s = Stack()
     s.pki = pki
     s.certs = {
-        "robot": client_certificate(pki, "robot", "a", san="robot.rack12.example"),
+        "robot": client_certificate(pki, "robot", "a", san="Robot.Rack12.example"),  # DNS names compare without case
         "viewer": client_certificate(pki, "viewer", "a"),
         "stranger": client_certificate(pki, "stranger", "a"),
         "robot-other-ca": client_certificate(pki, "robot", "b", san="robot.rack12.example"),
@@ -107,6 +107,7 @@ def test_a_certificate_named_by_subject_alt_name_writes(stack):
 def test_a_verified_certificate_no_entry_names_gets_401(stack):
     status, body = call(stack, "/v3/scan", cert="stranger")
     assert status == 401 and "CN=stranger" in body["context"] and "auth.client_certificates" in body["context"], body
+    assert any("request denied" in line and "who=unauthenticated" in line for line in stack.log.read_text().splitlines())
 
 
 def test_a_certificate_of_another_ca_fails_the_handshake(stack):

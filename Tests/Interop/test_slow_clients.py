@@ -19,6 +19,7 @@ from helpers import CLIENT_DEVICES, make_pki, start_plugin, start_server, stop, 
 
 HEADER_TIMEOUT = 2
 IDLE_TIMEOUT = 2
+BODY_TIMEOUT = 4
 HALF_SENT = 1000
 
 # A client holds a descriptor per connection: 1,000 of them need more than a 1,024 soft limit.
@@ -47,7 +48,7 @@ def serve(plugin_port, tmp_path_factory, extra):
 def server(plugin_port, tmp_path_factory):
     server, base, port, log = serve(
         plugin_port, tmp_path_factory,
-        f"http: {{header_timeout: {HEADER_TIMEOUT}, idle_timeout: {IDLE_TIMEOUT}, max_connections: {HALF_SENT + 200}}}\n")
+        f"http: {{header_timeout: {HEADER_TIMEOUT}, body_timeout: {BODY_TIMEOUT}, idle_timeout: {IDLE_TIMEOUT}, max_connections: {HALF_SENT + 200}}}\n")
     yield base, port, log
     stop(server)
     assert server.returncode == 0
@@ -153,6 +154,40 @@ def test_a_stalled_body_is_closed_after_the_header_timeout(server):
     assert time.monotonic() - started >= HEADER_TIMEOUT - 0.5
 
 
+def test_a_body_trickled_within_the_pause_limit_is_cut_at_the_body_timeout(server):
+    """A byte every second never pauses for the header timeout; the body as a whole has
+    http.body_timeout (the newcomer trial held every slot under the cap this way)."""
+    _, port, _ = server
+    sock = connect(port)
+    sock.sendall(b"POST /v3/write/wait/f041883c-cf87-55d7-a978-3d3103836412 HTTP/1.1\r\nHost: x\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
+    started = time.monotonic()
+    closed = None
+    while time.monotonic() - started < BODY_TIMEOUT + 5:
+        try:
+            sock.sendall(b" ")
+        except (BrokenPipeError, ConnectionResetError):
+            closed = time.monotonic()
+            break
+        if read_until_closed(sock, 1) is not None:
+            closed = time.monotonic()
+            break
+    sock.close()
+    assert closed is not None, "a body trickled a byte a second was never cut off"
+    assert BODY_TIMEOUT - 0.5 <= closed - started <= BODY_TIMEOUT + 2.5
+
+
+def test_http_1_0_without_keep_alive_is_closed_after_its_answer(server):
+    _, port, _ = server
+    sock = connect(port)
+    started = time.monotonic()
+    sock.sendall(b"GET /test HTTP/1.0\r\n\r\n")
+    answer = read_until_closed(sock, 5)
+    sock.close()
+    assert answer is not None and b" 200 OK" in answer, answer
+    assert time.monotonic() - started < 1.5, "held open after the answer"
+
+
 def test_an_idle_keep_alive_connection_is_closed_after_the_idle_timeout(server):
     _, port, _ = server
     sock = connect(port)
@@ -188,6 +223,7 @@ def test_pipelined_requests_are_all_answered_then_the_idle_timeout_closes(server
     ("/test", "Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n", 200),  # curl --http2
     ("/test", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n", 200),
     ("/v3/connect", "Upgrade: websocket\r\n", 400),
+    ("/v3/connect", "Upgrade: foo, websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n", 400),
     ("/v3/connect", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n", 400),
     ("/v3/connect", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n", 400),
 ])
@@ -252,6 +288,16 @@ def test_the_connection_cap_answers_503_logs_once_and_recovers(plugin_port, tmp_
     finally:
         stop(server)
     assert server.returncode == 0
+
+
+@pytest.mark.parametrize("value", ["9223372036854775807", "0", "1000001", "-1", "abc"])
+def test_a_bad_connection_cap_is_one_startup_error(value):
+    """The trial's 2^63-1 overflowed while raising the open-file limit (SIGILL)."""
+    from helpers import SERVER, free_port
+    import subprocess
+    result = subprocess.run([str(SERVER), "--port", str(free_port())], capture_output=True, text=True, timeout=30,
+                            env={"SYNSE_HTTP_MAX_CONNECTIONS": value, "SYNSE_PLUGIN_EMBEDDED": "", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2 and "SYNSE_HTTP_MAX_CONNECTIONS" in result.stderr, result
 
 
 def test_over_tls_a_half_sent_request_gets_an_encrypted_408(plugin_port, tmp_path_factory):

@@ -111,10 +111,17 @@ struct AuthTests {
   }
 
   @Test func auditTextCannotStartALineOfItsOwn() {
-    #expect(AuditLog.clean("state\n2026 notice forged") == "state\\n2026 notice forged")
-    #expect(AuditLog.clean("a\rb\u{0}c\u{2028}d\te") == "a\\rb\\0c\\u{2028}d\\te")
+    #expect(AuditLog.clean("state\n2026 notice forged") == #""state\n2026 notice forged""#)
+    #expect(AuditLog.clean("a\rb\u{0}c\u{2028}d\te") == #""a\rb\0c\u{2028}d\te""#)
+    #expect(AuditLog.clean("a\u{0}b") == #"a\0b"#)
     #expect(AuditLog.clean(String(repeating: "x", count: 500)).count == 201)
-    #expect(AuditLog.clean("héllo wörld") == "héllo wörld")
+    #expect(AuditLog.clean("héllo-wörld") == "héllo-wörld")
+  }
+
+  @Test func auditTextCannotPassForAnotherField() {
+    #expect(AuditLog.clean("state who=token:admin") == #""state who=token:admin""#)
+    #expect(AuditLog.clean(#"a"b\c"#) == #""a\"b\\c""#)
+    #expect(AuditLog.clean("CN=x y", quoting: false) == "CN=x y")
   }
 
   @Test func aSecretOnALineYAMLCannotReadIsNotEchoed() throws {

@@ -14,7 +14,8 @@ struct ClientCertificatesTests {
     let certificates = try ClientCertificates.parse(Self.entries)
     #expect(certificates.caller(commonName: "x", sans: ["a.example", "robot.example"])?.label == "certificate:robot")
     #expect(certificates.caller(commonName: "viewer", sans: [])?.scopes == [.read])
-    #expect(certificates.caller(commonName: "Viewer", sans: []) == nil, "matching is exact")
+    #expect(certificates.caller(commonName: "Viewer", sans: []) == nil, "a CN matches exactly")
+    #expect(certificates.caller(commonName: nil, sans: ["ROBOT.Example"])?.label == "certificate:robot", "DNS names compare without case")
     #expect(certificates.caller(commonName: "robot.example", sans: []) == nil, "a san entry does not match the CN")
     #expect(certificates.caller(commonName: nil, sans: ["viewer"]) == nil, "a common_name entry does not match a SAN")
   }
@@ -30,7 +31,8 @@ struct ClientCertificatesTests {
   }
 
   @Test(arguments: [
-    (JSONValue.object([]), "must be a list"),
+    (JSONValue.object([]), "must be a non-empty list"),
+    (.array([]), "must be a non-empty list"),
     (.array([.object([("name", .string("a")), ("scopes", .array([.string("read")]))])]), "needs 'common_name'"),
     (.array([.object([("name", .string("a")), ("common_name", .string("a")), ("san", .string("b")), ("scopes", .array([.string("read")]))])]), "not both"),
     (.array([.object([("name", .string("a")), ("common_name", .string("a")), ("scopes", .array([.string("root")]))])]), "unknown scope 'root'"),

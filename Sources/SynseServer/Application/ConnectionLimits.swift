@@ -10,6 +10,8 @@ struct ConnectionLimits: Sendable {
   /// Time to send a request's head once connected (TLS handshake included), and the longest
   /// pause while sending a body.
   var headerTimeout: TimeAmount
+  /// Time to send a whole request body, once it started.
+  var bodyTimeout: TimeAmount
   /// Connections served at once.
   var maxConnections: Int
   /// The count shared by every connection of one listener.
@@ -18,6 +20,7 @@ struct ConnectionLimits: Sendable {
   /// `http.header_timeout` and `http.max_connections`.
   init(_ configuration: SynseServerCore.ServerConfiguration) {
     headerTimeout = TimeAmount(configuration.http.headerTimeout)
+    bodyTimeout = TimeAmount(configuration.http.bodyTimeout)
     maxConnections = configuration.http.maxConnections
   }
 }
@@ -62,9 +65,10 @@ final class OpenConnections: Sendable {
 }
 
 /// Closes a connection that has not sent its first request head within the header timeout,
-/// or pauses longer than that inside a request body, with `408 Request Timeout`: Hummingbird
-/// times out nothing before the first request head, so a client that sent half a request was
-/// held for ever. Sits after the HTTP decoder; removes itself when a WebSocket upgrade is asked
+/// or pauses longer than that inside a request body, or has not sent a whole body within the
+/// body timeout, with `408 Request Timeout` (a bare close once the head is read): Hummingbird
+/// times out nothing before the first request head, so a client that sent half a request (or
+/// a body a byte at a time) was held for ever. Sits after the HTTP decoder; removes itself when a WebSocket upgrade is asked
 /// for, since frames, not HTTP parts, follow.
 ///
 /// It also drops an `Upgrade` header the server cannot honour (anything but a complete
@@ -79,19 +83,23 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
   static let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
   private let timeout: TimeAmount
+  private let bodyTimeout: TimeAmount
   private let logger: Logger
+  /// When the body of the request being read started arriving.
+  private var bodyStarted: NIODeadline?
   private var deadline: Scheduled<Void>?
   /// Between a head and its end: the body is being read.
   private var inBody = false
   /// Whether a head has been read at all (before it, the timer runs from the connection's start).
   private var sawHead = false
 
-  init(timeout: TimeAmount, logger: Logger) {
+  init(timeout: TimeAmount, bodyTimeout: TimeAmount, logger: Logger) {
     self.timeout = timeout
+    self.bodyTimeout = bodyTimeout
     self.logger = logger
   }
 
-  func handlerAdded(context: ChannelHandlerContext) { schedule(context, waitingFor: "the request head") }
+  func handlerAdded(context: ChannelHandlerContext) { schedule(context, in: timeout, waitingFor: "the request head") }
 
   func handlerRemoved(context: ChannelHandlerContext) { cancel() }
 
@@ -102,6 +110,16 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
       let first = !sawHead
       sawHead = true
       inBody = true
+      // HTTP/1.0 closes after the response unless it asks to be kept alive (RFC 1945);
+      // Hummingbird keeps every connection open until `Connection: close`.
+      if head.version.major == 1 && head.version.minor == 0
+        && !head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "keep-alive" }) {
+        head.headers.replaceOrAdd(name: "connection", value: "close")
+        if !head.headers.contains(name: "upgrade") {
+          context.fireChannelRead(wrapInboundOut(.head(head)))
+          return
+        }
+      }
       if first && head.headers.contains(name: "upgrade") {
         if Self.isWebSocketUpgrade(head) {
           context.fireChannelRead(data)
@@ -118,13 +136,21 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     case .end:
       cancel()
       inBody = false
+      bodyStarted = nil
     }
     context.fireChannelRead(data)
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
-    // A body still expected after this read: the client has `timeout` to send more.
-    if inBody && deadline == nil { schedule(context, waitingFor: "more of the request body") }
+    // A body still expected after this read: the client has `timeout` to send more, and the
+    // body as a whole `bodyTimeout`, so a byte now and then cannot hold a connection for ever.
+    if inBody && deadline == nil {
+      let now = NIODeadline.now()
+      let started = bodyStarted ?? now
+      bodyStarted = started
+      let pause = now + timeout, whole = started + bodyTimeout
+      schedule(context, in: min(pause, whole) - now, waitingFor: pause <= whole ? "more of the request body" : "the whole request body")
+    }
     context.fireChannelReadComplete()
   }
 
@@ -135,15 +161,15 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
     let headers = head.headers
     return head.method == .GET && (path == "/v3/connect" || path == "/v3/connect/")
-      && headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+      && headers[canonicalForm: "upgrade"].map { $0.lowercased() } == ["websocket"]
       && headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
       && !(headers.first(name: "sec-websocket-key") ?? "").isEmpty
       && headers.first(name: "sec-websocket-version") == "13"
   }
 
-  private func schedule(_ context: ChannelHandlerContext, waitingFor what: String) {
+  private func schedule(_ context: ChannelHandlerContext, in delay: TimeAmount, waitingFor what: String) {
     let loopBound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
-    deadline = context.eventLoop.scheduleTask(in: timeout) {
+    deadline = context.eventLoop.scheduleTask(in: delay) {
       let (context, guardHandler) = loopBound.value
       guardHandler.deadline = nil
       guardHandler.logger.debug("closing a connection that did not send \(what) in time", metadata: [
@@ -170,7 +196,8 @@ extension ConnectionLimits {
     switch open.admit(cap: maxConnections) {
     case .admitted:
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-      try pipeline.addHandler(RequestHeadGuard(timeout: headerTimeout, logger: logger), position: .after(decoder))
+      try pipeline.addHandler(
+        RequestHeadGuard(timeout: headerTimeout, bodyTimeout: bodyTimeout, logger: logger), position: .after(decoder))
       let open = self.open
       channel.closeFuture.whenComplete { _ in
         if let refused = open.close() {

@@ -38,11 +38,13 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     var context = context
     let authorization = request.headers[.authorization]
     var caller: Caller?
+    var presented = authorization != nil
     // The address is left out here (formatting it cost as much as the check): the audit lines,
     // which show it, take it from the context.
     do throws(SynseError) {
       if authorization == nil && authenticator.acceptsCertificates {
         let certificate = await context.clientCertificate()
+        presented = certificate != nil
         caller = try authenticator.certificateCaller(commonName: certificate?.commonName, sans: certificate?.subjectAltNames, address: "")
       } else {
         caller = try authenticator.knownCaller(authorization: authorization, address: "")
@@ -51,7 +53,7 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
       if case .scope(let scope) = requirement, let caller { try authenticator.authorize(caller, scope) }
       context.caller = caller
     } catch {
-      let who = caller?.label ?? (authorization == nil ? "anonymous" : "unauthenticated")
+      let who = caller?.label ?? (presented ? "unauthenticated" : "anonymous")
       audit.denied(who, address: context.clientIP, request: "\(request.method) \(request.uri.path)", error: error)
       if request.headers[.upgrade]?.lowercased() == "websocket", let connection = context.connection {
         UpgradeRefusals.record(error, channel: connection, pretty: prettyJSON)

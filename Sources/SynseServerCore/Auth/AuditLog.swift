@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -34,17 +35,22 @@ public final class AuditLog: Sendable {
   }
 
   /// Text a client chose (an action, a JWT's `sub`, a path), made safe for one log line:
-  /// control characters escaped (a newline would start a forged line), at most 200 characters.
-  static func clean(_ text: String) -> String {
-    var cleaned = ""
+  /// control characters escaped (a newline would start a forged line), at most 200 characters,
+  /// and, with `quoting`, in double quotes (`"` and `\` escaped) when it holds a blank, `=` or
+  /// `"`, so that `action=state who=token:admin` cannot pass for a second field.
+  static func clean(_ text: String, quoting: Bool = true) -> String {
+    let quoted = quoting && text.unicodeScalars.prefix(200).contains { $0.properties.isWhitespace || $0 == "=" || $0 == "\"" }
+    var cleaned = quoted ? "\"" : ""
     for scalar in text.unicodeScalars.prefix(200) {
       if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
         cleaned += scalar.escaped(asASCII: true)
       } else {
+        if quoted && (scalar == "\"" || scalar == "\\") { cleaned += "\\" }
         cleaned.unicodeScalars.append(scalar)
       }
     }
-    return text.unicodeScalars.count > 200 ? cleaned + "…" : cleaned
+    if text.unicodeScalars.count > 200 { cleaned += "…" }
+    return quoted ? cleaned + "\"" : cleaned
   }
 
   /// A write transaction reached its final status; writes accepted before the audit knew them

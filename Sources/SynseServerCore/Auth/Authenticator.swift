@@ -43,8 +43,9 @@ public final class Authenticator: Sendable {
         "this server needs a bearer token or a client certificate: send 'Authorization: Bearer <token>' or connect with a certificate", invalidToken: false)
     }
     guard var caller = certificates.caller(commonName: commonName, sans: sans) else {
-      let subject = AuditLog.clean(commonName.map { "CN=\($0)" } ?? "without a CN")
-      throw .unauthenticated("the client certificate (\(subject)) is not one auth.client_certificates names", invalidToken: false)
+      let names = (commonName.map { ["CN=\($0)"] } ?? ["no CN"]) + (sans.isEmpty ? [] : ["subjectAltName " + sans.prefix(5).joined(separator: ", ")])
+      let subject = AuditLog.clean(names.joined(separator: "; "), quoting: false)
+      throw .unauthenticated("the client certificate (\(subject)) is not one auth.client_certificates names", invalidToken: true)
     }
     caller.address = address
     return caller

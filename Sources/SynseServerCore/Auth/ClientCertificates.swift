@@ -1,3 +1,4 @@
+import Foundation
 import SynseSupport
 
 /// The `auth.client_certificates` key (docs/auth.md "Client certificates"): which verified TLS
@@ -12,8 +13,9 @@ import SynseSupport
 /// ```
 ///
 /// `common_name` matches the subject's CN; `san` any DNS name, e-mail address, URI or IP
-/// address of the subjectAltName extension (RFC 5280 §4.2.1.6); both exactly. The first entry
-/// that matches names the caller.
+/// address of the subjectAltName extension (RFC 5280 §4.2.1.6); the CN exactly, a SAN without
+/// regard to case (as DNS names compare). The first entry that matches names the caller; a
+/// subject with several CNs is matched on the first.
 public struct ClientCertificates: Sendable, Equatable {
   public struct Entry: Sendable, Equatable {
     public enum Match: Sendable, Equatable {
@@ -38,7 +40,8 @@ public struct ClientCertificates: Sendable, Equatable {
     for entry in entries {
       switch entry.match {
       case .commonName(let name) where name == commonName: break
-      case .subjectAltName(let name) where sans.contains(name): break
+      // DNS names compare without case (RFC 5280 §7.2, RFC 4343); so do the others here.
+      case .subjectAltName(let name) where sans.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }): break
       default: continue
       }
       return Caller(name: entry.name, credential: .certificate, scopes: entry.scopes)
@@ -49,8 +52,10 @@ public struct ClientCertificates: Sendable, Equatable {
   /// - Throws: ``AuthConfigurationError`` naming the entry's key (`auth.client_certificates[2].scopes`).
   static func parse(_ json: JSONValue) throws(AuthConfigurationError) -> ClientCertificates {
     let key = "auth.client_certificates"
-    guard case .array(let items) = json else {
-      throw AuthConfigurationError(key: key, message: "'\(key)' must be a list of {name, common_name or san, scopes}")
+    guard case .array(let items) = json, !items.isEmpty else {
+      // An empty list would leave authentication off while its author meant to turn mTLS on.
+      throw AuthConfigurationError(
+        key: key, message: "'\(key)' must be a non-empty list of {name, common_name or san, scopes} (leave the key out for no client certificates)")
     }
     var entries: [Entry] = []
     for (index, item) in items.enumerated() {

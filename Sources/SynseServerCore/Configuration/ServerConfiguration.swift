@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// Time a client has to send a request's head once connected (TLS handshake included), and
     /// the longest pause allowed while it sends a body; then the connection is closed (408).
     public var headerTimeout: Duration = .seconds(10)
+    /// Time a client has to send a whole request body once it started (1 MiB at 17 KiB/s).
+    public var bodyTimeout: Duration = .seconds(60)
     /// Time an idle keep-alive connection is kept between requests.
     public var idleTimeout: Duration = .seconds(60)
     /// Connections served at once; more are answered 503 and closed.
