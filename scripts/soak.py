@@ -153,23 +153,31 @@ async def websocket_stream(session, base, stats, stop, number):
             await asyncio.sleep(1)
 
 
+async def sse_lines(session, url, stop, headers=None):
+    """The lines of an SSE stream until `stop` is set or the stream ends; None when refused."""
+    async with session.get(url, headers=headers or {}, timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as response:
+        if response.status != 200:
+            yield None
+            return
+        while not stop.is_set():
+            try:
+                line = await asyncio.wait_for(response.content.readline(), 1)
+            except asyncio.TimeoutError:
+                continue
+            if not line:
+                return
+            yield line.decode().rstrip("\n")
+
+
 async def sse_subscriber(session, base, stats, stop):
     while not stop.is_set():
         try:
-            async with session.get(base + "/v3/events", timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as response:
-                if response.status != 200:
+            async for line in sse_lines(session, base + "/v3/events", stop):
+                if line is None:
                     stats.record("GET /v3/events", 0, False)
                     await asyncio.sleep(1)
-                    continue
-                while not stop.is_set():
-                    try:
-                        line = await asyncio.wait_for(response.content.readline(), 1)
-                    except asyncio.TimeoutError:
-                        continue
-                    if not line:
-                        break
-                    if line.startswith(b"event:"):
-                        stats.sse_events += 1
+                elif line.startswith("event:"):
+                    stats.sse_events += 1
         except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
             await asyncio.sleep(1)
 
@@ -182,26 +190,20 @@ async def finished_events(session, base, stats, done):
     while not done.is_set():
         headers = {"Last-Event-ID": last_id} if last_id else {}
         try:
-            async with session.get(url, headers=headers, timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as response:
-                data = None
-                while not done.is_set():
-                    try:
-                        line = await asyncio.wait_for(response.content.readline(), 1)
-                    except asyncio.TimeoutError:
-                        continue
-                    if not line:
-                        break
-                    text = line.decode().rstrip("\n")
-                    if text.startswith("id:"):
-                        last_id = text[3:].strip()
-                    elif text.startswith("data:"):
-                        data = json.loads(text[5:])
-                    elif text == "" and data:
-                        stats.final[data["transaction"]] = data["status"]
-                        if data["status"] == "ERROR":
-                            reason = data.get("message", "")[:120]
-                            stats.error_reasons[reason] = stats.error_reasons.get(reason, 0) + 1
-                        data = None
+            data = None
+            async for text in sse_lines(session, url, done, headers):
+                if text is None:
+                    await asyncio.sleep(1)
+                elif text.startswith("id:"):
+                    last_id = text[3:].strip()
+                elif text.startswith("data:"):
+                    data = json.loads(text[5:])
+                elif text == "" and data:
+                    stats.final[data["transaction"]] = data["status"]
+                    if data["status"] == "ERROR":
+                        reason = data.get("message", "")[:120]
+                        stats.error_reasons[reason] = stats.error_reasons.get(reason, 0) + 1
+                    data = None
         except (aiohttp.ClientError, ConnectionError, asyncio.TimeoutError, ValueError):
             await asyncio.sleep(1)
 

@@ -75,6 +75,30 @@ def read_until_closed(sock, timeout):
         return data
 
 
+def trickle(sock, chunks, wait, limit):
+    """Sends `chunks` one by one, waiting `wait` s for the close after each, for at most
+    `limit` s; when the server closed the connection (seconds after the start), or None."""
+    started = time.monotonic()
+    for chunk in chunks:
+        if time.monotonic() - started > limit:
+            break
+        try:
+            sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            return time.monotonic() - started
+        if read_until_closed(sock, wait) is not None:
+            return time.monotonic() - started
+    return None
+
+
+def start_write(port, length, first):
+    """A connection that sent a write's head announcing `length` body bytes, and `first` of them."""
+    sock = connect(port)
+    sock.sendall(b"POST /v3/write/wait/f041883c-cf87-55d7-a978-3d3103836412 HTTP/1.1\r\nHost: x\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % length + first)
+    return sock
+
+
 def timed_test(port):
     started = time.monotonic()
     sock = connect(port)
@@ -124,29 +148,17 @@ def test_a_thousand_half_sent_requests_are_closed_after_the_header_timeout_while
 def test_a_trickled_head_is_timed_from_the_connection_not_per_byte(server):
     _, port, _ = server
     sock = connect(port)
-    started = time.monotonic()
     line = b"GET /test HTTP/1.1\r\nX-Slow: " + b"a" * 100
-    closed = None
-    for byte in line:
-        try:
-            sock.sendall(bytes([byte]))
-        except (BrokenPipeError, ConnectionResetError):
-            closed = time.monotonic()
-            break
-        if read_until_closed(sock, 0.1) is not None:
-            closed = time.monotonic()
-            break
+    closed = trickle(sock, [bytes([byte]) for byte in line], 0.1, HEADER_TIMEOUT + 5)
     sock.close()
     assert closed is not None, "a head sent a byte every 0.1 s was never cut off"
-    assert HEADER_TIMEOUT - 0.5 <= closed - started <= HEADER_TIMEOUT + 2
+    assert HEADER_TIMEOUT - 0.5 <= closed <= HEADER_TIMEOUT + 2
 
 
 def test_a_stalled_body_is_closed_after_the_header_timeout(server):
     _, port, _ = server
-    sock = connect(port)
     body = json.dumps([{"action": "state", "data": "on"}]).encode()
-    sock.sendall(b"POST /v3/write/wait/f041883c-cf87-55d7-a978-3d3103836412 HTTP/1.1\r\nHost: x\r\n"
-                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (len(body) + 50) + body)
+    sock = start_write(port, len(body) + 50, body)
     started = time.monotonic()
     answer = read_until_closed(sock, HEADER_TIMEOUT + 5)
     sock.close()
@@ -158,23 +170,11 @@ def test_a_body_trickled_within_the_pause_limit_is_cut_at_the_body_timeout(serve
     """A byte every second never pauses for the header timeout; the body as a whole has
     http.body_timeout (the newcomer trial held every slot under the cap this way)."""
     _, port, _ = server
-    sock = connect(port)
-    sock.sendall(b"POST /v3/write/wait/f041883c-cf87-55d7-a978-3d3103836412 HTTP/1.1\r\nHost: x\r\n"
-                 b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
-    started = time.monotonic()
-    closed = None
-    while time.monotonic() - started < BODY_TIMEOUT + 5:
-        try:
-            sock.sendall(b" ")
-        except (BrokenPipeError, ConnectionResetError):
-            closed = time.monotonic()
-            break
-        if read_until_closed(sock, 1) is not None:
-            closed = time.monotonic()
-            break
+    sock = start_write(port, 1000, b"[")
+    closed = trickle(sock, [b" "] * 100, 1, BODY_TIMEOUT + 5)
     sock.close()
     assert closed is not None, "a body trickled a byte a second was never cut off"
-    assert BODY_TIMEOUT - 0.5 <= closed - started <= BODY_TIMEOUT + 2.5
+    assert BODY_TIMEOUT - 0.5 <= closed <= BODY_TIMEOUT + 2.5
 
 
 def test_http_1_0_without_keep_alive_is_closed_after_its_answer(server):
