@@ -4,8 +4,8 @@ import NIOHTTP1
 import Synchronization
 import SynseServerCore
 
-/// What the API listener allows a connection (`http.header_timeout`, `http.max_connections`;
-/// `http.idle_timeout` is Hummingbird's own, between requests).
+/// What the API listener allows a connection (`http.header_timeout`, `http.body_timeout`,
+/// `http.max_connections`; `http.idle_timeout` is Hummingbird's own, between requests).
 struct ConnectionLimits: Sendable {
   /// Time to send a request's head once connected (TLS handshake included), and the longest
   /// pause while sending a body.
@@ -17,7 +17,7 @@ struct ConnectionLimits: Sendable {
   /// The count shared by every connection of one listener.
   let open = OpenConnections()
 
-  /// `http.header_timeout` and `http.max_connections`.
+  /// From `http.header_timeout`, `http.body_timeout` and `http.max_connections`.
   init(_ configuration: SynseServerCore.ServerConfiguration) {
     headerTimeout = TimeAmount(configuration.http.headerTimeout)
     bodyTimeout = TimeAmount(configuration.http.bodyTimeout)
@@ -61,15 +61,14 @@ final class OpenConnections: Sendable {
     }
   }
 
-  var count: Int { state.withLock { $0.count } }
 }
 
 /// Closes a connection that has not sent its first request head within the header timeout,
 /// or pauses longer than that inside a request body, or has not sent a whole body within the
 /// body timeout, with `408 Request Timeout` (a bare close once the head is read): Hummingbird
 /// times out nothing before the first request head, so a client that sent half a request (or
-/// a body a byte at a time) was held for ever. Sits after the HTTP decoder; removes itself when a WebSocket upgrade is asked
-/// for, since frames, not HTTP parts, follow.
+/// a body a byte at a time) was held for ever. Sits after the HTTP decoder; removes itself
+/// when a WebSocket upgrade is asked for, since frames, not HTTP parts, follow.
 ///
 /// It also drops an `Upgrade` header the server cannot honour (anything but a complete
 /// WebSocket upgrade of `/v3/connect`: `h2c` from `curl --http2`, a WebSocket upgrade of another
@@ -110,23 +109,24 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
       let first = !sawHead
       sawHead = true
       inBody = true
+      if first && Self.isWebSocketUpgrade(head) {
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        return
+      }
+      var changed = false
       // HTTP/1.0 closes after the response unless it asks to be kept alive (RFC 1945);
       // Hummingbird keeps every connection open until `Connection: close`.
       if head.version.major == 1 && head.version.minor == 0
         && !head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "keep-alive" }) {
         head.headers.replaceOrAdd(name: "connection", value: "close")
-        if !head.headers.contains(name: "upgrade") {
-          context.fireChannelRead(wrapInboundOut(.head(head)))
-          return
-        }
+        changed = true
       }
       if first && head.headers.contains(name: "upgrade") {
-        if Self.isWebSocketUpgrade(head) {
-          context.fireChannelRead(data)
-          context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-          return
-        }
         head.headers.remove(name: "upgrade")
+        changed = true
+      }
+      if changed {
         context.fireChannelRead(wrapInboundOut(.head(head)))
         return
       }
@@ -154,14 +154,16 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     context.fireChannelReadComplete()
   }
 
-  /// A WebSocket opening handshake the server can complete (RFC 6455 §4.2.1): `GET
+  /// A WebSocket opening handshake the server can complete (RFC 6455 §4.2.1): HTTP/1.1 `GET
   /// /v3/connect`, `Upgrade: websocket`, `Connection: Upgrade`, a `Sec-WebSocket-Key` and
   /// `Sec-WebSocket-Version: 13`. Anything else NIO would refuse by closing the connection.
   static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
-    let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
     let headers = head.headers
-    return head.method == .GET && (path == "/v3/connect" || path == "/v3/connect/")
-      && headers[canonicalForm: "upgrade"].map { $0.lowercased() } == ["websocket"]
+    guard headers[canonicalForm: "upgrade"].map({ $0.lowercased() }) == ["websocket"], head.method == .GET, head.version != .http1_0 else {
+      return false
+    }
+    let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    return (path == "/v3/connect" || path == "/v3/connect/")
       && headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
       && !(headers.first(name: "sec-websocket-key") ?? "").isEmpty
       && headers.first(name: "sec-websocket-version") == "13"
