@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -96,5 +97,30 @@ struct WriteOrderTests {
     #expect(!queue.enqueue(contentsOf: items(2)))
     #expect(queue.count == 2)
     #expect(queue.enqueue(contentsOf: items(1)) && queue.count == 3)
+  }
+}
+
+/// Transactions live `settings.transaction.ttl` from creation; expiry happens as new ones are
+/// created as well as on lookup, and a transaction's ID may be taken again once it expired.
+struct TransactionStoreExpiryTests {
+  @Test func createsForgetTransactionsPastTheirTTL() throws {
+    let clock = Mutex(Date(timeIntervalSince1970: 1_000))
+    let store = TransactionStore(ttl: .seconds(60), now: { clock.withLock { $0 } })
+    let write = WriteData(action: "state", data: [], transaction: "")
+    let first = try store.create(deviceID: "d", write: write, timeout: .seconds(30))
+    clock.withLock { $0 += 30 }
+    let second = try store.create(deviceID: "d", write: write, timeout: .seconds(30))
+    clock.withLock { $0 += 31 }
+    #expect(store.transaction(first.id) == nil)
+    #expect(store.transaction(second.id) != nil)
+    #expect(store.all().map(\.id) == [second.id])
+    // A caller's own ID, expired, can be used again and then lives its full TTL.
+    let named = WriteData(action: "state", data: [], transaction: "mine")
+    _ = try store.create(deviceID: "d", write: named, timeout: .seconds(30))
+    #expect(throws: TransactionStore.CreateError.self) { try store.create(deviceID: "d", write: named, timeout: .seconds(30)) }
+    clock.withLock { $0 += 61 }
+    _ = try store.create(deviceID: "d", write: named, timeout: .seconds(30))
+    clock.withLock { $0 += 59 }
+    #expect(store.transaction("mine") != nil)
   }
 }

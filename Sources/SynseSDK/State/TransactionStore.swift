@@ -1,11 +1,14 @@
 import Foundation
 import Synchronization
+import SynseSupport
 
 /// Write transactions, kept for `settings.transaction.ttl` after creation.
 final class TransactionStore: Sendable {
   private struct State {
     var transactions: [String: Transaction] = [:]
     var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// IDs by creation time, which is expiry order: all live the one TTL.
+    var byAge = ExpiryQueue<String, Date>()
   }
 
   private let state = Mutex(State())
@@ -30,6 +33,7 @@ final class TransactionStore: Sendable {
       expire(&state, at: date)
       guard state.transactions[id] == nil else { return false }
       state.transactions[id] = transaction
+      state.byAge.append(id, expires: date)
       return true
     }
     guard inserted else { throw .duplicate(id) }
@@ -83,8 +87,9 @@ final class TransactionStore: Sendable {
 
   private func expire(_ state: inout State, at date: Date) {
     let seconds = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
-    let expired = state.transactions.filter { date.timeIntervalSince($0.value.created) > seconds }.map(\.key)
-    for id in expired {
+    let isDue = { (created: Date) in date.timeIntervalSince(created) > seconds }
+    state.byAge.expire(isDue: isDue) { id in
+      guard let created = state.transactions[id]?.created, isDue(created) else { return }
       state.transactions.removeValue(forKey: id)
       // Expiry is final too: waking waiters keeps WriteSync from hanging on a lost record.
       for waiter in state.waiters.removeValue(forKey: id) ?? [] { waiter.resume() }

@@ -1,4 +1,5 @@
 import Synchronization
+import SynseSupport
 
 /// Which plugin and device each write transaction belongs to, for `cache.transaction.ttl`
 /// after it was written (docs/api-v3.md §8.8).
@@ -13,45 +14,61 @@ public final class TransactionCache: Sendable {
     public internal(set) var final: TransactionRecord?
   }
 
-  private let entries = Mutex<[String: Entry]>([:])
+  private struct State {
+    var entries: [String: Entry] = [:]
+    var byExpiry = ExpiryQueue<String, ContinuousClock.Instant>()
+  }
+
+  private let state = Mutex(State())
   private let ttl: Duration
 
   public init(ttl: Duration) {
     self.ttl = ttl
   }
 
+  /// Remembers a transaction for the TTL, forgetting those whose TTL passed: a server that
+  /// only takes writes must not keep them all.
   public func add(_ id: String, pluginID: String, device: String) {
-    entries.withLock { $0[id] = Entry(pluginID: pluginID, device: device, expires: .now + ttl, final: nil) }
+    let now = ContinuousClock.now
+    state.withLock { state in
+      expire(&state, at: now)
+      state.entries[id] = Entry(pluginID: pluginID, device: device, expires: now + ttl, final: nil)
+      state.byExpiry.append(id, expires: now + ttl)
+    }
   }
 
   /// Keeps `record` as the transaction's final status; false when one was kept already (so
   /// that it is announced once). An expired transaction has nothing to keep it in: true.
   func settle(_ id: String, _ record: TransactionRecord) -> Bool {
-    entries.withLock { entries in
-      guard entries[id] != nil else { return true }
-      guard entries[id]?.final == nil else { return false }
-      entries[id]?.final = record
+    state.withLock { state in
+      guard state.entries[id] != nil else { return true }
+      guard state.entries[id]?.final == nil else { return false }
+      state.entries[id]?.final = record
       return true
     }
   }
 
   public func entry(_ id: String) -> Entry? {
-    entries.withLock { entries in
-      expire(&entries)
-      return entries[id]
+    state.withLock { state in
+      expire(&state, at: .now)
+      return state.entries[id]
     }
   }
 
   /// Live transaction IDs, sorted.
   public var ids: [String] {
-    entries.withLock { entries in
-      expire(&entries)
-      return entries.keys.sorted()
+    state.withLock { state in
+      expire(&state, at: .now)
+      return state.entries.keys.sorted()
     }
   }
 
-  private func expire(_ entries: inout [String: Entry]) {
-    let now = ContinuousClock.now
-    entries = entries.filter { $0.value.expires > now }
+  /// Transactions remembered now.
+  var count: Int { state.withLock { $0.entries.count } }
+
+  private func expire(_ state: inout State, at now: ContinuousClock.Instant) {
+    state.byExpiry.expire(isDue: { $0 <= now }) { id in
+      if let entry = state.entries[id], entry.expires <= now { state.entries.removeValue(forKey: id) }
+    }
   }
 }

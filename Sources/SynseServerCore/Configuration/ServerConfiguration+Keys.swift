@@ -41,7 +41,7 @@ extension ServerConfiguration {
     .init("health.rules", \.health.rules, "threshold rules by device, alias, tags or plugin, over what plugins declare; JSON in the variable",
           shownDefault: "none"),
     .init("health.rules_file", \.health.rulesFile, "a YAML file of such rules, applied before `health.rules`"),
-    .init("events.journal_size", \.events.journalSize, "events kept for `Last-Event-ID` resumes of `/v3/events`", rule: .positive),
+    .init("events.journal_size", \.events.journalSize, "events kept for `Last-Event-ID` resumes of `/v3/events` (about 2 KB of memory each)", rule: .positive),
     .init("events.heartbeat", \.events.heartbeat, "seconds between `/v3/events` heartbeat comments"),
     .init("webhooks", \.webhooks, "destinations events are POSTed to, signed and retried (see [Webhooks](#webhooks)); JSON in the variable",
           shownDefault: "none"),
