@@ -68,6 +68,23 @@ struct AuthTests {
     #expect("\(jwt)".contains("no key: set 'auth.jwt.jwks_file' or 'auth.jwt.public_key_file'"), "\(jwt)")
   }
 
+  /// Remembered JWTs are found by their length and last 32 bytes, but only an identical token
+  /// is the same key: one differing anywhere else (a forged payload under a copied signature)
+  /// is not.
+  @Test func aRememberedTokenMatchesOnlyItself() {
+    let signature = String(repeating: "s", count: 40)
+    let token = "header.payload." + signature
+    var remembered: [TokenKey: Int] = [:]
+    remembered[TokenKey(Substring(token))] = 1
+    // The same text, another string (and a substring of a longer one): found.
+    #expect(remembered[TokenKey(Substring(String(token.reversed().reversed())))] == 1)
+    #expect(remembered[TokenKey("Bearer \(token)".dropFirst(7))] == 1)
+    // Same length and tail, another payload: not found.
+    #expect(remembered[TokenKey(Substring("header.paylOad." + signature))] == nil)
+    #expect(remembered[TokenKey(Substring(token + "x"))] == nil)
+    #expect(TokenKey("") == TokenKey(""))
+  }
+
   @Test func offAuthenticationLetsEveryoneInAsAnonymous() async throws {
     let caller = try await Authenticator().authenticate(authorization: nil, address: "10.0.0.9")
     #expect(caller == .anonymous(address: "10.0.0.9"))

@@ -9,7 +9,14 @@ final class JWTVerifier: Sendable {
   private let settings: JWTSettings
   /// The key collection, filled once in the background (jwt-kit's collection is an actor).
   private let keys: Task<JWTKeyCollection, any Error>
-  private let accepted = Mutex<[String: (caller: Caller, expires: Date, notBefore: Date?)]>([:])
+  /// A struct, not a tuple: a tuple's type metadata was looked up at run time on every hit.
+  private struct Remembered {
+    let caller: Caller
+    let expires: Date
+    let notBefore: Date?
+  }
+
+  private let accepted = Mutex<[TokenKey: Remembered]>([:])
   static let remembered = 4096
 
   init(settings: JWTSettings) {
@@ -36,25 +43,18 @@ final class JWTVerifier: Sendable {
 
   /// The verdict on a token verified before (its times checked again now), nil for a new one.
   func cached(_ token: Substring, now: Date = Date()) -> Verdict? {
-    let key = String(token)
-    guard let known = accepted.withLock({ $0[key] }) else { return nil }
+    guard let known = accepted.withLock({ $0[TokenKey(token)] }) else { return nil }
     return timeProblem(expires: known.expires, notBefore: known.notBefore, now: now).map(Verdict.refused) ?? .accepted(known.caller)
   }
 
   /// Why a token is out of its time (`exp`, `nbf`, with the leeway) now, nil when it is not;
   /// for new and remembered tokens alike.
+  /// As jwt-kit's `ExpirationClaim`/`NotBeforeClaim` checks (RFC 7519 §4.1.4, §4.1.5), compared
+  /// directly: this runs on every request of a remembered token.
   private func timeProblem(expires: Date, notBefore: Date?, now: Date) -> String? {
     let leeway = TimeInterval(settings.leeway)
-    do {
-      try ExpirationClaim(value: expires).verifyNotExpired(currentDate: now.addingTimeInterval(-leeway))
-    } catch {
-      return "the token has expired"
-    }
-    do {
-      try notBefore.map { try NotBeforeClaim(value: $0).verifyNotBefore(currentDate: now.addingTimeInterval(leeway)) }
-    } catch {
-      return "the token is not valid yet (nbf)"
-    }
+    if expires <= now.addingTimeInterval(-leeway) { return "the token has expired" }
+    if let notBefore, notBefore >= now.addingTimeInterval(leeway) { return "the token is not valid yet (nbf)" }
     return nil
   }
 
@@ -90,7 +90,7 @@ final class JWTVerifier: Sendable {
     let caller = Caller(name: subject ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
     accepted.withLock { cache in
       if cache.count >= Self.remembered { cache.removeAll(keepingCapacity: true) }
-      cache[token] = (caller, expires, notBefore)
+      cache[TokenKey(Substring(token))] = Remembered(caller: caller, expires: expires, notBefore: notBefore)
     }
     return .accepted(caller)
   }
@@ -165,5 +165,35 @@ struct Claims: JWTPayload {
     case .texts(let texts)?: texts
     default: nil
     }
+  }
+}
+
+/// A remembered token as a dictionary key without copying it, hashed by its length and last
+/// 32 bytes (in a JWT, its signature's) instead of all of its hundreds, and equal only when
+/// every byte is: looking a token up is the whole per-request cost of JWT authentication.
+struct TokenKey: Hashable, Sendable {
+  let token: Substring
+
+  init(_ token: Substring) { self.token = token }
+
+  func hash(into hasher: inout Hasher) {
+    let bytes = token.utf8
+    hasher.combine(bytes.count)
+    if bytes.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0.suffix(32)))) }) == nil {
+      for byte in bytes.suffix(32) { hasher.combine(byte) }
+    }
+  }
+
+  /// On the bytes in memory where both have them (a native string's always does): walking two
+  /// `UTF8View`s byte by byte cost more than the rest of the request's authentication.
+  static func == (lhs: TokenKey, rhs: TokenKey) -> Bool {
+    let (left, right) = (lhs.token.utf8, rhs.token.utf8)
+    guard left.count == right.count else { return false }
+    let equal = left.withContiguousStorageIfAvailable { left in
+      right.withContiguousStorageIfAvailable { right in
+        left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+      }
+    }
+    return (equal ?? nil) ?? left.elementsEqual(right)
   }
 }
