@@ -180,6 +180,26 @@ def test_the_official_client_with_a_token_in_its_session(stack):
     run(scenario())
 
 
+def test_a_websocket_connection_outlives_its_jwt_but_not_its_scopes(stack):
+    """A JWT accepted on the upgrade stops working at its exp (plus the 60 s leeway) on the
+    open connection too: each later request is a 401 error event, and the connection stays."""
+    token = mint(stack.key, exp=int(time.time()) - 57)
+
+    async def scenario():
+        async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session:
+            async with session.ws_connect(f"ws://127.0.0.1:{stack.port}/v3/connect") as ws:
+                await ws.send_json({"id": 1, "event": "request/scan"})
+                assert (await ws.receive_json(timeout=10))["event"] == "response/device_summary"
+                await asyncio.sleep(4.5)
+                await ws.send_json({"id": 2, "event": "request/scan"})
+                refused = await ws.receive_json(timeout=10)
+                assert refused["event"] == "response/error" and refused["data"]["http_code"] == 401, refused
+                assert "expired" in refused["data"]["context"], refused
+                await ws.send_json({"id": 3, "event": "request/status"})
+                assert (await ws.receive_json(timeout=10))["id"] == 3 and not ws.closed
+    run(scenario())
+
+
 def test_websocket_scopes_are_checked_per_request(stack):
     async def scenario():
         async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKENS['robot']}"}) as session:
@@ -233,6 +253,10 @@ def test_audit_lines_name_who_wrote_what_and_how_it_ended_and_never_a_token(stac
     line, = wait_for(lambda: [l for l in stack.lines() if "write accepted" in l and "token:admin" in l])
     assert 'action="state who=token:admin"' in line and " who=token:writer" in line, line
     assert "who=token:admin" not in line.replace('action="state who=token:admin"', ""), line
+    # A write nothing of which was accepted is audited too, with why.
+    assert call(stack.base, "/v3/write/no-such-device", TOKENS["writer"], "POST", {"action": "state", "data": "on"})[0] == 404
+    refused, = wait_for(lambda: [l for l in stack.lines() if "write refused" in l and "no-such-device" in l])
+    assert "who=token:writer" in refused and "status=404" in refused and "action=state" in refused and "items=1" in refused, refused
     call(stack.base, "/v3/config", TOKENS["reader"])
     denied = wait_for(lambda: [l for l in stack.lines() if "request denied" in l and "GET /v3/config" in l])
     assert "who=token:reader" in denied[-1] and "status=403" in denied[-1], denied
@@ -258,10 +282,10 @@ def test_metrics_keep_their_own_auth(stack):
 
 
 @pytest.mark.parametrize("tokens, error", [
-    ("- {name: a, sha256: abc, scopes: [read]}\n", "'tokens[1].sha256' must be the token's SHA-256"),
+    ("- {name: a, sha256: abc, scopes: [read]}\n", "'tokens[0].sha256' must be the token's SHA-256"),
     (f"- {{name: a, sha256: {'0' * 64}, scopes: [raed]}}\n", "unknown scope 'raed'"),
     (f"- {{name: a, sha256: {'0' * 64}, scopes: [read]}}\n- {{name: a, sha256: {'1' * 64}, scopes: [read]}}\n", "repeats the name"),
-    (f"- {{name: a, sha256: {'0' * 64}, scopes: [read], token: x}}\n", "'tokens[1].token' is not a token field"),
+    (f"- {{name: a, sha256: {'0' * 64}, scopes: [read], token: x}}\n", "'tokens[0].token' is not a token field"),
     ("[]\n", "non-empty list of tokens"),
 ])
 def test_a_bad_tokens_file_is_one_clear_startup_error(tokens, error):

@@ -104,6 +104,27 @@ def test_raw_http_errors(stack):
     assert status == 200 and body == ["system/type:led", "system/type:temperature"]
 
 
+def test_path_parameters_are_percent_decoded(stack):
+    """docs/api-v3.md §1.2: every path parameter is URL-decoded before it is looked up; one
+    that does not decode is looked up as sent, and its 404 names it."""
+    base, _ = stack
+    encoded = "".join(f"%{ord(c):02X}" if c in "-l" else c for c in "emulator-led")
+    for path in ("/v3/read/{}", "/v3/info/{}", "/v3/device/{}", "/v3/device/{}/thresholds"):
+        plain, decoded = get(base, path.format("emulator-led")), get(base, path.format(encoded))
+        # Readings and info carry their own timestamps: the device they are of is compared.
+        devices = lambda body: sorted({item.get("device", item.get("id")) for item in (body if isinstance(body, list) else [body])})
+        assert plain[0] == decoded[0] == 200 and devices(decoded[1]) == devices(plain[1]) != [], path
+    status, body = request(base, f"/v3/write/{encoded}", "POST", [{"action": "state", "data": "on"}])
+    assert status == 200 and body[0]["device"] == LED
+    status, body = get(base, f"/v3/transaction/{body[0]['id'].replace('-', '%2d')}")
+    assert status == 200 and body["status"] in ("PENDING", "WRITING", "DONE")
+    status, body = get(base, f"/v3/plugin/{PLUGIN.replace('-', '%2D')}")
+    assert status == 200 and body["id"] == PLUGIN
+    for raw, named in (("bad%ZZid", "bad%ZZid"), ("%ff%fe", "%ff%fe"), ("a%2Fb", "a/b")):
+        status, body = get(base, f"/v3/read/{raw}")
+        assert status == 404 and f"device not found: {named} " in body["context"], raw
+
+
 def test_embedded_default_config():
     """The repository's config.yaml: the emulator in-process, devices on /v3/scan."""
     port = free_port()

@@ -290,6 +290,44 @@ def test_the_connection_cap_answers_503_logs_once_and_recovers(plugin_port, tmp_
     assert server.returncode == 0
 
 
+def test_the_separate_metrics_listener_has_the_same_limits(plugin_port, tmp_path_factory):
+    """`metrics.port`'s listener: a half-sent request gets 408 after the header timeout, its
+    own cap of http.max_connections answers 503, and scrapes go on meanwhile."""
+    from helpers import free_port
+    metrics_port = free_port()
+    server, base, port, log = serve(plugin_port, tmp_path_factory,
+                                    f"http: {{header_timeout: 2, max_connections: 5}}\nmetrics: {{enabled: true, port: {metrics_port}}}\n")
+    try:
+        wait_for(lambda: b"200" in scrape_status(metrics_port))
+        started = time.monotonic()
+        half = [connect(metrics_port) for _ in range(5)]
+        for sock in half:
+            sock.sendall(b"GET /metrics HTTP/1.1\r\n")
+        time.sleep(0.5)  # accepted and counted before the next one comes
+        over = connect(metrics_port)
+        answer = read_until_closed(over, 5)
+        assert answer is not None and answer.startswith(b"HTTP/1.1 503"), answer
+        for sock in half:
+            answer = read_until_closed(sock, 10)
+            assert answer is not None and answer.startswith(b"HTTP/1.1 408"), answer
+            sock.close()
+        assert time.monotonic() - started < 8
+        wait_for(lambda: b"200" in scrape_status(metrics_port), timeout=10)
+        # The API port's own cap was not touched by the metrics listener's connections.
+        assert timed_test(port) < 2
+    finally:
+        stop(server)
+    assert server.returncode == 0
+
+
+def scrape_status(port):
+    sock = connect(port)
+    sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = read_until_closed(sock, 10) or b""
+    sock.close()
+    return answer.split(b"\r\n", 1)[0]
+
+
 @pytest.mark.parametrize("value", ["9223372036854775807", "0", "1000001", "-1", "abc"])
 def test_a_bad_connection_cap_is_one_startup_error(value):
     """The trial's 2^63-1 overflowed while raising the open-file limit (SIGILL)."""

@@ -33,15 +33,15 @@ struct AuthTests {
   }
 
   @Test(arguments: [
-    ("- {name: a, sha256: 12, scopes: [read]}", "'tokens[1].sha256' must be the token's SHA-256"),
-    ("- {name: a, sha256: \(String(repeating: "g", count: 64)), scopes: [read]}", "'tokens[1].sha256' must be"),
-    ("- {name: ' ', sha256: \(String(repeating: "0", count: 64)), scopes: [read]}", "'tokens[1].name' must be a non-blank string"),
-    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: []}", "'tokens[1].scopes' must be a non-empty list"),
+    ("- {name: a, sha256: 12, scopes: [read]}", "'tokens[0].sha256' must be the token's SHA-256"),
+    ("- {name: a, sha256: \(String(repeating: "g", count: 64)), scopes: [read]}", "'tokens[0].sha256' must be"),
+    ("- {name: ' ', sha256: \(String(repeating: "0", count: 64)), scopes: [read]}", "'tokens[0].name' must be a non-blank string"),
+    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: []}", "'tokens[0].scopes' must be a non-empty list"),
     ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: [read, root]}", "unknown scope 'root'"),
-    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: read}", "'tokens[1].scopes' must be a non-empty list"),
+    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: read}", "'tokens[0].scopes' must be a non-empty list"),
     ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: [read]}\n- {name: b, sha256: \(String(repeating: "0", count: 64)), scopes: [read]}",
-     "'tokens[2].sha256' is the same token as 'a'"),
-    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: [read], tokne: x}", "'tokens[1].tokne' is not a token field"),
+     "'tokens[1].sha256' is the same token as 'a'"),
+    ("- {name: a, sha256: \(String(repeating: "0", count: 64)), scopes: [read], tokne: x}", "'tokens[0].tokne' is not a token field"),
     ("tokens: {a: 1}", "must hold a non-empty list"),
     ("- [", "is not valid YAML"),
     ("", "holds no tokens"),
@@ -115,6 +115,11 @@ struct AuthTests {
     #expect(forbidden == .forbidden("token:reader lacks the 'write' scope (it has: read)", scope: .write))
     #expect(forbidden?.challenge == #"Bearer realm="synse", error="insufficient_scope", scope="write""#)
     #expect(forbidden?.httpStatus == 403 && forbidden?.description == "insufficient scope")
+    // A credential with an end (a JWT) is refused from that moment, whatever its scopes.
+    let jwtCaller = Caller(name: "alice", credential: .jwt, scopes: [.read], expires: Date(timeIntervalSince1970: 1_000))
+    #expect(throws: Never.self) { try auth.authorize(jwtCaller, .read, now: Date(timeIntervalSince1970: 999)) }
+    let expired = #expect(throws: SynseError.self) { try auth.authorize(jwtCaller, .read, now: Date(timeIntervalSince1970: 1_000)) }
+    #expect(expired?.httpStatus == 401 && expired?.context.contains("expired") == true)
     #expect(SynseError.unauthenticated("x", invalidToken: false).challenge == #"Bearer realm="synse""#)
     #expect(SynseError.notFound("x").challenge == nil)
   }

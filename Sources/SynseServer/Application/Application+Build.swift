@@ -45,8 +45,12 @@ public func buildMetricsApplication(
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
   routes.fill(from: router)
+  // The header and body timeouts, idle timeout and connection cap of the API port apply here too
+  // (a cap of its own): a scraper port left open to slow clients would hold descriptors as well.
   return Application(
-    router: router, configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
+    router: router,
+    server: .guardedHTTP1(idleTimeout: TimeAmount(configuration.http.idleTimeout), limits: ConnectionLimits(configuration)),
+    configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
     onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }
 

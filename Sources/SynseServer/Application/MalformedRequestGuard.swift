@@ -107,6 +107,16 @@ extension HTTPServerBuilder {
   }
 }
 
+extension HTTPServerBuilder {
+  /// HTTP/1 without upgrades (the separate `/metrics` listener), with the same 400 for
+  /// malformed requests and the same ``ConnectionLimits`` as the API port.
+  static func guardedHTTP1(idleTimeout: TimeAmount, limits: ConnectionLimits) -> HTTPServerBuilder {
+    .init { responder in
+      MalformedRequestGuard(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)), limits: limits)
+    }
+  }
+}
+
 /// Passes a connection's log lines on, but hummingbird-websocket's "Error handling upgrade
 /// result" at `debug`: it logs that at `error` whenever a connection closes before sending a
 /// request head, which is what a port check does and what the header timeout and connection

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOSSL
 import SwiftASN1
+import Synchronization
 import X509
 
 /// What identifies a TLS client certificate to `auth.client_certificates`: the subject's CN
@@ -12,7 +13,22 @@ struct ClientCertificateNames: Sendable {
 
   /// The names of `channel`'s peer certificate, which NIOSSL verified against `ssl.client_ca`
   /// during the handshake; nil without TLS, without a certificate or when it cannot be read.
+  ///
+  /// Read once per connection (a TLS connection's peer certificate cannot change: NIOSSL
+  /// refuses renegotiation) and kept until it closes.
   static func of(_ channel: any Channel) async -> ClientCertificateNames? {
+    let key = ObjectIdentifier(channel)
+    if let known = perConnection.withLock({ $0[key] }) { return known }
+    let names = await read(channel)
+    let added = perConnection.withLock { known in known.updateValue(names, forKey: key) == nil }
+    if added { channel.closeFuture.whenComplete { _ in _ = perConnection.withLock { $0.removeValue(forKey: key) } } }
+    return names
+  }
+
+  /// Each open connection's names (nil inside: it presented none), by channel.
+  private static let perConnection = Mutex<[ObjectIdentifier: ClientCertificateNames?]>([:])
+
+  private static func read(_ channel: any Channel) async -> ClientCertificateNames? {
     guard let certificate = try? await channel.nioSSL_peerCertificate().get(), let der = try? certificate.toDERBytes(),
       let parsed = try? Certificate(derEncoded: der)
     else { return nil }

@@ -15,7 +15,7 @@ struct V3Routes<Context: AuthenticatedRequestContext> {
     }
     v3.get("plugin/health") { _, _ in renderer.response(await commands.pluginHealth()) }
     v3.get("plugin/:plugin_id") { _, context in
-      renderer.response(try await commands.plugin(id: try context.parameters.require("plugin_id")))
+      renderer.response(try await commands.plugin(id: try context.parameters.decoded("plugin_id")))
     }
     v3.get("scan") { request, _ in try await scan(request) }
     v3.get("device") { request, _ in try await scan(request) }
@@ -25,7 +25,7 @@ struct V3Routes<Context: AuthenticatedRequestContext> {
       return renderer.response(commands.tags(namespaces: namespaces, includeIDs: query.flag("ids")))
     }
     v3.get("info/:device_id") { _, context in
-      renderer.response(try commands.info(deviceID: try context.parameters.require("device_id")))
+      renderer.response(try commands.info(deviceID: try context.parameters.decoded("device_id")))
     }
     v3.get("read") { request, _ in
       let query = QueryParameters(request.uri.query)
@@ -40,25 +40,25 @@ struct V3Routes<Context: AuthenticatedRequestContext> {
       return renderer.response(try commands.alarms(severities: severities, plugin: query.first("plugin"), namespace: namespace, tagGroups: query.tagGroups))
     }
     v3.get("read/:device_id") { _, context in
-      renderer.response(try await commands.readDevice(try context.parameters.require("device_id")))
+      renderer.response(try await commands.readDevice(try context.parameters.decoded("device_id")))
     }
     v3.get("device/:device_id/thresholds") { _, context in
-      renderer.response(try commands.thresholds(deviceID: try context.parameters.require("device_id")))
+      renderer.response(try commands.thresholds(deviceID: try context.parameters.decoded("device_id")))
     }
     v3.get("device/:device_id") { _, context in
-      renderer.response(try await commands.readDevice(try context.parameters.require("device_id")))
+      renderer.response(try await commands.readDevice(try context.parameters.decoded("device_id")))
     }
     v3.post("write/:device_id") { request, context in
       let items = try await writeItems(request)
       return renderer.response(
-        try await commands.writeAsync(deviceID: try context.parameters.require("device_id"), items: items, caller: context.callerOrAnonymous))
+        try await commands.writeAsync(deviceID: try context.parameters.decoded("device_id"), items: items, caller: context.callerOrAnonymous))
     }
     v3.post("write/wait/:device_id") { request, context in try await writeSync(request, context) }
     v3.post("device/:device_id") { request, context in try await writeSync(request, context) }
     v3.get("events") { request, _ in try EventStreamRoute(commands: commands).response(request) }
     v3.get("transaction") { _, _ in renderer.response(commands.transactionIDs()) }
     v3.get("transaction/:transaction_id") { _, context in
-      renderer.response(try await commands.transaction(try context.parameters.require("transaction_id")))
+      renderer.response(try await commands.transaction(try context.parameters.decoded("transaction_id")))
     }
   }
 
@@ -72,7 +72,7 @@ struct V3Routes<Context: AuthenticatedRequestContext> {
   private func writeSync(_ request: Request, _ context: Context) async throws -> Response {
     let items = try await writeItems(request)
     return renderer.response(
-      try await commands.writeSync(deviceID: try context.parameters.require("device_id"), items: items, caller: context.callerOrAnonymous))
+      try await commands.writeSync(deviceID: try context.parameters.decoded("device_id"), items: items, caller: context.callerOrAnonymous))
   }
 
   private func writeItems(_ request: Request) async throws -> [WriteItem] {

@@ -9,6 +9,9 @@ import Synchronization
 ///   `data_bytes`, `transaction`;
 /// - its end: `write finished` with the same `who`, `device`, `action`, `transaction` and the
 ///   final `status` (`DONE`, `ERROR`, or `unknown` when its plugin forgot it);
+/// - a write nothing of which was accepted (no such device, not writable, its plugin busy or
+///   unreachable): `write refused` with `who`, `address`, `device`, `action` (the first item's;
+///   `items` counts them), `status` and `reason`;
 /// - every refused request: `request denied` with `who` (or `anonymous`), `address`, `request`,
 ///   `status` (401, 403, 429) and `reason`.
 ///
@@ -62,6 +65,16 @@ public final class AuditLog: Sendable {
       metadata: [
         "who": "\(known?.who ?? "unknown")", "device": "\(known?.device ?? Self.clean(device))", "action": "\(known?.action ?? "")",
         "transaction": "\(Self.clean(transaction))", "status": "\(Self.clean(status))",
+      ])
+  }
+
+  public func refused(_ caller: Caller, device: String, items: [WriteItem], error: SynseError) {
+    logger.notice(
+      "write refused",
+      metadata: [
+        "who": "\(Self.clean(caller.label))", "address": "\(caller.address)", "device": "\(Self.clean(device))",
+        "action": "\(Self.clean(items.first?.action ?? ""))", "items": "\(items.count)", "status": "\(error.httpStatus)",
+        "reason": "\(Self.clean(error.context))",
       ])
   }
 

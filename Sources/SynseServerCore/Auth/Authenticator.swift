@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Authentication of API requests (docs/auth.md): off unless `auth.tokens_file` or a JWT key is
 /// set; then every request but `/test` needs `Authorization: Bearer <token>`, a static token of
@@ -130,8 +130,13 @@ public final class Authenticator: Sendable {
     return (token.utf8.withContiguousStorageIfAvailable { $0.count(where: isDot) } ?? token.utf8.count(where: isDot)) == 2
   }
 
-  /// - Throws: ``SynseError/forbidden(_:scope:)`` naming the caller and the scope it lacks.
-  public func authorize(_ caller: Caller, _ scope: Scope) throws(SynseError) {
+  /// - Throws: ``SynseError/unauthenticated(_:invalidToken:)`` once the caller's credential
+  ///   expired (a JWT on a WebSocket connection opened before its `exp`);
+  ///   ``SynseError/forbidden(_:scope:)`` naming the caller and the scope it lacks.
+  public func authorize(_ caller: Caller, _ scope: Scope, now: Date = Date()) throws(SynseError) {
+    if let expires = caller.expires, expires <= now {
+      throw .unauthenticated("the bearer token has expired since this connection was opened: open a new one with a fresh token", invalidToken: true)
+    }
     guard !caller.allows(scope) else { return }
     let has = caller.scopes.isEmpty ? "none" : caller.scopes.sorted().map(\.rawValue).joined(separator: ", ")
     throw .forbidden("\(caller.label) lacks the '\(scope.rawValue)' scope (it has: \(has))", scope: scope)

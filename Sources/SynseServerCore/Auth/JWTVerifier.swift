@@ -87,7 +87,8 @@ final class JWTVerifier: Sendable {
     // Unknown scope names are other services' (`openid`, `profile`): ignored, not refused.
     let scopes = Set(names.compactMap(Scope.init(rawValue:)))
     let subject = claims.strings("sub")?.first.flatMap { $0.isEmpty ? nil : $0 }
-    let caller = Caller(name: subject ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes)
+    let caller = Caller(
+      name: subject ?? settings.issuer ?? "jwt", credential: .jwt, scopes: scopes, expires: expires.addingTimeInterval(TimeInterval(settings.leeway)))
     accepted.withLock { cache in
       if cache.count >= Self.remembered { cache.removeAll(keepingCapacity: true) }
       cache[TokenKey(Substring(token))] = Remembered(caller: caller, expires: expires, notBefore: notBefore)

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What a credential may do (docs/auth.md "Scopes"). Scopes are independent: a token needs
 /// each one it uses (`write` does not imply `read`), so a write-only robot cannot scan.
 ///
@@ -36,12 +38,17 @@ public struct Caller: Sendable, Equatable {
   public let scopes: Set<Scope>
   /// The client's IP address ("" when unknown).
   public var address: String
+  /// When the credential stops being accepted (a JWT's `exp` plus the leeway); nil when it
+  /// does not expire. A WebSocket connection outlives its upgrade's token: each of its
+  /// requests is refused from then on.
+  public let expires: Date?
 
-  public init(name: String, credential: Credential, scopes: Set<Scope>, address: String = "") {
+  public init(name: String, credential: Credential, scopes: Set<Scope>, address: String = "", expires: Date? = nil) {
     self.name = name
     self.credential = credential
     self.scopes = scopes
     self.address = address
+    self.expires = expires
   }
 
   /// Authentication off: everything allowed, named `anonymous`.

@@ -97,7 +97,8 @@ public struct StaticTokens: Sendable, Equatable {
     }
     var entries: [Entry] = []
     for (index, item) in items.enumerated() {
-      let at = "tokens[\(index + 1)]"
+      // Counted from 0, as every other list in the configuration's errors is.
+      let at = "tokens[\(index)]"
       func problem(_ text: String) -> AuthConfigurationError { AuthConfigurationError(key: key, message: "\(file): \(text)") }
       let fields = try AuthEntryFields(item, at: at, kind: "token", fields: Self.fields, shape: "name, sha256 and scopes", problem: problem)
       let values = fields.values

@@ -4,10 +4,7 @@ extension Commands {
   /// Queues writes; each transaction is remembered with the device the plugin reports.
   /// `caller` is who the audit log names; over the device's write rate → 429.
   public func writeAsync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
-    let plugin = try await writableOwner(of: deviceID)
-    try limit(items.count, deviceID: deviceID, caller: caller)
-    let handles = try await call(plugin, "async write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
-    auditAccepted(handles, items: items, device: deviceID, caller: caller)
+    let (plugin, handles) = try await accept(deviceID: deviceID, items: items, caller: caller, operation: "async write")
     for handle in handles {
       transactions.add(handle.id, pluginID: plugin.id, device: handle.device)
       follow(handle.id, plugin: plugin.id, device: devices.device(handle.device)?.id ?? handle.device)
@@ -24,10 +21,7 @@ extension Commands {
   ///   (plugin unreachable) its latest status with a `message` saying so; it stays cached and
   ///   followed, so its `transaction.finished` event still comes.
   public func writeSync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
-    let plugin = try await writableOwner(of: deviceID)
-    try limit(items.count, deviceID: deviceID, caller: caller)
-    let handles = try await call(plugin, "sync write") { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
-    auditAccepted(handles, items: items, device: deviceID, caller: caller)
+    let (plugin, handles) = try await accept(deviceID: deviceID, items: items, caller: caller, operation: "sync write")
     let device = devices.device(deviceID)?.id ?? deviceID
     for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: deviceID) }
     let statuses = await withTaskGroup(of: (Int, TransactionRecord).self) { group in
@@ -39,6 +33,25 @@ extension Commands {
       return statuses.compactMap { $0 }
     }
     return .array(statuses.map { $0.json(device: deviceID) })
+  }
+
+  /// Hands `items` to the device's plugin within the device's write rate; the audit log gets
+  /// each accepted transaction, or one `write refused` line naming why nothing was accepted
+  /// (no such device, not writable, plugin busy or unreachable; over the rate is a `request
+  /// denied` of its own).
+  private func accept(deviceID: String, items: [WriteItem], caller: Caller, operation: String) async throws(SynseError)
+    -> (PluginHandle, [WriteTransactionRecord])
+  {
+    do throws(SynseError) {
+      let plugin = try await writableOwner(of: deviceID)
+      try limit(items.count, deviceID: deviceID, caller: caller)
+      let handles = try await call(plugin, operation) { client throws(PluginCallError) in try await client.writeAsync(deviceID: deviceID, items: items) }
+      auditAccepted(handles, items: items, device: deviceID, caller: caller)
+      return (plugin, handles)
+    } catch {
+      if error.httpStatus != 429 { audit.refused(caller, device: devices.device(deviceID)?.id ?? deviceID, items: items, error: error) }
+      throw error
+    }
   }
 
   /// The device's write rate (`writes.rate_limit`); a refusal is audited.
