@@ -6,7 +6,7 @@
 # Builds synse-fuzz with -sanitize=fuzzer,address in .build-fuzz (its own build folder: the
 # sanitizers would rebuild everything in .build). Seeds come from Tests/Fuzz/corpus/<target>;
 # inputs that reach new code go to .build-fuzz/corpus/<target> (kept between runs, never
-# committed). A crash, trap, leak or hang (over 10 s) stops that target and keeps its input as
+# committed). A crash, trap or hang (over 10 s) stops that target and keeps its input as
 # Tests/Fuzz/corpus/<target>/crash-<sha1>: commit it with the fix, and the test suite
 # (FuzzRegressionTests) replays it for good. Prints the executions per target; exits 1 if a
 # target failed.

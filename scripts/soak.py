@@ -11,7 +11,8 @@ their level; it prints the figures (and writes them as JSON) and exits 1 if a ch
 Memory's level is the one after WARMUP seconds of load, not before it: the server keeps the
 latest `events.journal_size` events (about 2 KB each) and every write transaction for
 `cache.transaction.ttl`, by design, so RSS rises until those bounded stores are full. The soak
-makes them small (JOURNAL_SIZE events, TRANSACTION_TTL seconds) so that they fill early, and
+makes them small (JOURNAL_SIZE events, TRANSACTION_TTL seconds) so that they fill within the
+warm-up, and
 a leak shows as RSS still rising after the warm-up. The start level is reported too.
 """
 import argparse
@@ -360,7 +361,7 @@ async def soak(args, work, plugins):
         plugin.process.wait()
 
     peak_rss = max(s[1] for s in stats.samples)
-    warm = [s for s in stats.samples if s[0] >= args.warmup] or stats.samples[-1:]
+    warm = [s for s in stats.samples if s[0] >= args.warmup] or stats.samples[-1:]  # the argument check leaves samples after it
     warm_rss = warm[0][1]
     peak_fds = max(s[2] for s in stats.samples)
     finished = {t: s for t, s in stats.final.items() if s in ("DONE", "ERROR")}
@@ -394,8 +395,10 @@ async def soak(args, work, plugins):
         failures.append(f"{len(stats.writes_accepted) - len(finished)} accepted writes never ended DONE or ERROR")
     if end_sample[1] > start_sample[1] + 10:
         failures.append(f"descriptors did not come back: {start_sample[1]} at the start, {end_sample[1]} at the end")
-    if stats.last_event_id < args.journal_size:
-        failures.append(f"the event journal never filled ({stats.last_event_id} of {args.journal_size} events): the warm level means nothing")
+    events_at_warm = warm[0][3]
+    if events_at_warm < args.journal_size:
+        failures.append(f"the event journal was not full after the warm-up ({events_at_warm} of {args.journal_size} events): "
+                        "the warm level means nothing (a smaller --journal-size or a longer --warmup)")
     if end_sample[0] > warm_rss * 1.1 + 5_000:
         failures.append(f"RSS did not come back: {warm_rss} KiB after the warm-up, {end_sample[0]} KiB at the end")
     report["failures"] = failures
@@ -407,13 +410,26 @@ async def soak(args, work, plugins):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=1800, help="seconds of load (default 1800)")
-    parser.add_argument("--kill-every", type=int, default=180, help="seconds between kills of plugin A")
-    parser.add_argument("--stop-every", type=int, default=240, help="seconds between SIGSTOPs of plugin B")
-    parser.add_argument("--stop-for", type=int, default=20, help="seconds plugin B stays stopped")
-    parser.add_argument("--streams", type=int, default=50, help="WebSocket read streams")
-    parser.add_argument("--sse", type=int, default=5, help="SSE subscribers of /v3/events")
-    parser.add_argument("--journal-size", type=int, default=1000, help="the server's events.journal_size")
-    parser.add_argument("--transaction-ttl", type=int, default=60, help="the server's cache.transaction.ttl, seconds")
-    parser.add_argument("--warmup", type=int, default=300, help="seconds of load before memory's level is taken")
-    parser.add_argument("--report", default="soak-report.json")
-    sys.exit(asyncio.run(main(parser.parse_args())))
+    parser.add_argument("--kill-every", type=int, default=180, help="seconds between kills of plugin A (default 180)")
+    parser.add_argument("--stop-every", type=int, default=240, help="seconds between SIGSTOPs of plugin B (default 240)")
+    parser.add_argument("--stop-for", type=int, default=20, help="seconds plugin B stays stopped (default 20)")
+    parser.add_argument("--streams", type=int, default=50, help="WebSocket read streams (default 50)")
+    parser.add_argument("--sse", type=int, default=5, help="SSE subscribers of /v3/events (default 5)")
+    parser.add_argument("--journal-size", type=int, default=None,
+                        help="the server's events.journal_size (default: 1000, or 3 per second of a shorter warm-up: a write is ~4 a second)")
+    parser.add_argument("--transaction-ttl", type=int, default=None, help="the server's cache.transaction.ttl, seconds (default 60, or the warm-up if shorter)")
+    parser.add_argument("--warmup", type=int, default=None,
+                        help="seconds of load before memory's level is taken (default: 300, or a third of a shorter run; at least --transaction-ttl)")
+    parser.add_argument("--report", default="soak-report.json", help="where the JSON report goes (default soak-report.json)")
+    arguments = parser.parse_args()
+    if arguments.warmup is None:
+        arguments.warmup = min(300, arguments.duration // 3)
+    if arguments.transaction_ttl is None:
+        arguments.transaction_ttl = max(1, min(60, arguments.warmup))
+    if arguments.journal_size is None:
+        arguments.journal_size = max(1, min(1000, 3 * arguments.warmup))
+    if arguments.warmup < arguments.transaction_ttl or arguments.warmup + 30 > arguments.duration:
+        parser.error(f"--warmup ({arguments.warmup} s) must be at least --transaction-ttl ({arguments.transaction_ttl} s), "
+                     f"so that the transaction cache is full when memory's level is taken, and 30 s shorter than --duration "
+                     f"({arguments.duration} s), so that there is load after it to judge")
+    sys.exit(asyncio.run(main(arguments)))

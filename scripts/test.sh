@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 swift build
 swift test
-SYNSE_TEST_FRESH_CLONE=1 .venv/bin/python -m pytest -q Tests/Interop
+SYNSETEST_FRESH_CLONE=1 .venv/bin/python -m pytest -q Tests/Interop
 # A short libFuzzer run of every parser target (docs/fuzzing.md); longer: scripts/fuzz.sh 600.
 if [ "${SYNSETEST_FUZZ_SECONDS:-5}" != 0 ]; then scripts/fuzz.sh "${SYNSETEST_FUZZ_SECONDS:-5}"; fi

@@ -182,21 +182,39 @@ def test_the_official_client_with_a_token_in_its_session(stack):
 
 def test_a_websocket_connection_outlives_its_jwt_but_not_its_scopes(stack):
     """A JWT accepted on the upgrade stops working at its exp (plus the 60 s leeway) on the
-    open connection too: each later request is a 401 error event, and the connection stays."""
-    token = mint(stack.key, exp=int(time.time()) - 57)
+    open connection too: each later request is a 401 error event, and the connection stays;
+    a stream started before can still be stopped."""
+    token = mint(stack.key, exp=int(time.time()) - 56)
+
+    async def reply(ws, id):
+        while True:
+            message = await ws.receive_json(timeout=10)
+            if message["id"] == id:
+                return message
 
     async def scenario():
         async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session:
             async with session.ws_connect(f"ws://127.0.0.1:{stack.port}/v3/connect") as ws:
                 await ws.send_json({"id": 1, "event": "request/scan"})
-                assert (await ws.receive_json(timeout=10))["event"] == "response/device_summary"
+                assert (await reply(ws, 1))["event"] == "response/device_summary"
+                await ws.send_json({"id": 9, "event": "request/read_stream", "data": {"ids": [LED]}})
+                assert (await reply(ws, 9))["event"] == "response/reading"
                 await asyncio.sleep(4.5)
                 await ws.send_json({"id": 2, "event": "request/scan"})
-                refused = await ws.receive_json(timeout=10)
+                refused = await reply(ws, 2)
                 assert refused["event"] == "response/error" and refused["data"]["http_code"] == 401, refused
                 assert "expired" in refused["data"]["context"], refused
-                await ws.send_json({"id": 3, "event": "request/status"})
-                assert (await ws.receive_json(timeout=10))["id"] == 3 and not ws.closed
+                await ws.send_json({"id": 3, "event": "request/read_stream", "data": {"stop": True}})
+                await asyncio.sleep(1.5)
+                while True:  # what was sent before the stop
+                    try:
+                        message = await ws.receive_json(timeout=0.2)
+                    except asyncio.TimeoutError:
+                        break
+                    assert message["id"] != 3, message  # a stop gets no reply, not a refusal
+                with pytest.raises(asyncio.TimeoutError):
+                    await ws.receive_json(timeout=2.5)
+                assert not ws.closed
     run(scenario())
 
 

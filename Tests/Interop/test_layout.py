@@ -62,8 +62,7 @@ def test_tooling_variables_are_not_the_servers():
     """A variable the test tooling reads must not look like server configuration: the server
     warns about every unknown `SYNSE_*` variable, so a `SYNSE_SERVER_BIN` exported for the
     tests would warn in every server they start. Tooling reads `SYNSETEST_*`; the `SYNSE_*`
-    names it reads are the server's own (README's table) and `SYNSE_TEST_FRESH_CLONE`
-    (set only by scripts/test.sh for one test)."""
+    names it reads are the server's own (README's table)."""
     root = HERE.parents[1]
     server = set(re.findall(r"`(SYNSE_[A-Z0-9_]+)`", (root / "README.md").read_text()))
     read = re.compile(r"""environ(?:ment)?(?:\.get\(|\[)\s*["'](SYNSE_[A-Z0-9_]+)|\$\{?(SYNSE_[A-Z0-9_]+)""")
@@ -73,7 +72,7 @@ def test_tooling_variables_are_not_the_servers():
             if path.suffix in (".py", ".swift", ".sh") and ".build" not in path.parts and path.is_file():
                 for match in read.finditer(path.read_text(errors="replace")):
                     found.setdefault(match.group(1) or match.group(2), path.relative_to(root))
-    assert {name: str(path) for name, path in found.items() if name not in server | {"SYNSE_TEST_FRESH_CLONE"}} == {}
+    assert {name: str(path) for name, path in found.items() if name not in server} == {}
 
 
 def test_readme_names_every_source_directory():

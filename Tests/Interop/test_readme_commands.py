@@ -60,8 +60,8 @@ def test_bootstrap_build_names_its_packages_and_installs_nothing_for_tests():
     assert bad.returncode == 2 and "usage" in bad.stderr
 
 
-@pytest.mark.skipif(os.environ.get("SYNSE_TEST_FRESH_CLONE") != "1",
-                    reason="a cold build of a fresh clone (15 min on 2 cores): scripts/test.sh sets SYNSE_TEST_FRESH_CLONE=1")
+@pytest.mark.skipif(os.environ.get("SYNSETEST_FRESH_CLONE") != "1",
+                    reason="a cold build of a fresh clone (15 min on 2 cores): scripts/test.sh sets SYNSETEST_FRESH_CLONE=1")
 def test_readme_run_command_from_a_fresh_clone_serves_devices(tmp_path):
     """What CI's newcomer does: clone, run the README's first command, ask /v3/scan.
 

@@ -92,6 +92,8 @@ def test_raw_http_errors(stack):
     assert status == 200 and len(body) == 3
     status, body = get(base, "/v3/plugin/nope")
     assert status == 404 and body["context"] == "plugin not found: nope"
+    status, body = get(base, "/v3/plugin/")  # plugin info with an empty ID, as the original
+    assert status == 404 and body["context"] == "plugin not found: ", body
     status, body = get(base, "/v3/%ff%fe/../..")
     assert status == 404
     status, _ = get(base, "/test/")

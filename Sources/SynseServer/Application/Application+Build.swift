@@ -49,7 +49,7 @@ public func buildMetricsApplication(
   // (a cap of its own): a scraper port left open to slow clients would hold descriptors as well.
   return Application(
     router: router,
-    server: .guardedHTTP1(idleTimeout: TimeAmount(configuration.http.idleTimeout), limits: ConnectionLimits(configuration)),
+    server: .guardedHTTP1(idleTimeout: TimeAmount(configuration.http.idleTimeout), limits: ConnectionLimits(configuration, listener: "metrics")),
     configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
     onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }

@@ -16,9 +16,12 @@ struct ConnectionLimits: Sendable {
   var maxConnections: Int
   /// The count shared by every connection of one listener.
   let open = OpenConnections()
+  /// Which listener, in its log lines (`api`, `metrics`): both have a cap of this size.
+  let listener: String
 
   /// From `http.header_timeout`, `http.body_timeout` and `http.max_connections`.
-  init(_ configuration: SynseServerCore.ServerConfiguration) {
+  init(_ configuration: SynseServerCore.ServerConfiguration, listener: String = "api") {
+    self.listener = listener
     headerTimeout = TimeAmount(configuration.http.headerTimeout)
     bodyTimeout = TimeAmount(configuration.http.bodyTimeout)
     maxConnections = configuration.http.maxConnections
@@ -194,6 +197,9 @@ extension ConnectionLimits {
   /// already, answers 503 and closes it. Runs on the channel's event loop, after the HTTP
   /// handlers were added.
   func apply(to channel: any Channel, logger: Logger) throws {
+    var tagged = logger
+    tagged[metadataKey: "listener"] = "\(listener)"
+    let logger = tagged
     let pipeline = channel.pipeline.syncOperations
     switch open.admit(cap: maxConnections) {
     case .admitted:
@@ -213,7 +219,7 @@ extension ConnectionLimits {
           metadata: ["cap": "\(maxConnections)"])
       }
       let refusal = SynseError.refused(
-        status: 503, reason: "Service Unavailable",
+        status: 503, reason: "service unavailable",
         context: "the server's connection cap (http.max_connections, \(maxConnections)) is reached: retry later")
       let response = refusal.rawHTTPResponse(pretty: false)
       let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)

@@ -11,7 +11,10 @@ struct V3Routes<Context: AuthenticatedRequestContext> {
     let v3 = router.group("v3")
     v3.get("config") { _, _ in renderer.response(commands.config()) }
     v3.get("plugin") { request, _ in
-      renderer.response(await commands.plugins(refresh: QueryParameters(request.uri.query).flag("refresh")))
+      // `/v3/plugin/` is plugin info with an empty ID in the original (docs/api-v3.md §1.2):
+      // the router's trailing-slash tolerance would make it the list.
+      if request.uri.path.hasSuffix("/") { throw SynseError.notFound("plugin not found: ") }
+      return renderer.response(await commands.plugins(refresh: QueryParameters(request.uri.query).flag("refresh")))
     }
     v3.get("plugin/health") { _, _ in renderer.response(await commands.pluginHealth()) }
     v3.get("plugin/:plugin_id") { _, context in

@@ -76,8 +76,10 @@ struct WebSocketConnection {
     _ data: Data, streams: StreamStopper, group: inout ThrowingDiscardingTaskGroup<any Error>, outbound: WebSocketOutboundWriter
   ) async -> WebSocketReply? {
     let envelope = Self.envelope(data)
-    if case .request(let id, let name, _) = envelope, name == "request/read_stream" || name == "request/event_stream",
-      let refused = refusal(.read, event: name)
+    // Stopping streams needs no scope: it gives access up, and must still work after the
+    // connection's JWT expired.
+    if case .request(let id, let name, let fields) = envelope, name == "request/read_stream" || name == "request/event_stream",
+      !fields.truthy("stop"), let refused = refusal(.read, event: name)
     {
       return WebSocketReply(id: id, error: refused)
     }
