@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "HwmonPlugin", targets: ["HwmonPlugin"]),
     .library(name: "RedfishPlugin", targets: ["RedfishPlugin"]),
     .library(name: "IPMIPlugin", targets: ["IPMIPlugin"]),
+    .library(name: "SNMPPlugin", targets: ["SNMPPlugin"]),
     .library(name: "SynseSupport", targets: ["SynseSupport"]),
     // For Benchmarks/HealthEvaluation (the health evaluation's cost per reading).
     .library(name: "SynseServerCore", targets: ["SynseServerCore"]),
@@ -27,6 +28,7 @@ let package = Package(
     .executable(name: "synse-hwmon-plugin", targets: ["synse-hwmon-plugin"]),
     .executable(name: "synse-redfish-plugin", targets: ["synse-redfish-plugin"]),
     .executable(name: "synse-ipmi-plugin", targets: ["synse-ipmi-plugin"]),
+    .executable(name: "synse-snmp-plugin", targets: ["synse-snmp-plugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -218,6 +220,23 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .systemLibrary(name: "CFreeIPMI", pkgConfig: "libfreeipmi", providers: [.apt(["libfreeipmi-dev"])]),
+    .target(
+      name: "SNMPPlugin",
+      dependencies: ["SynseSDK", "SynseSupport", "CNetSNMP", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
+      path: "plugins/snmp/Sources/SNMPPlugin",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "synse-snmp-plugin",
+      dependencies: [
+        "SNMPPlugin", "SynseSDK",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "plugins/snmp/Sources/synse-snmp-plugin",
+      swiftSettings: swiftSettings
+    ),
+    .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
     .executableTarget(
       name: "synse-example-plugin",
       dependencies: ["SynseSDK", .product(name: "Logging", package: "swift-log")],
@@ -279,9 +298,16 @@ let package = Package(
     ),
     .testTarget(
       name: "IPMIPluginTests",
-      dependencies: ["IPMIPlugin", "SynseSDK", "SynseSupport"],
+      dependencies: ["IPMIPlugin", "SynseSDK", "SynseSupport", "PeerSupport"],
       swiftSettings: swiftSettings
     ),
+    .testTarget(
+      name: "SNMPPluginTests",
+      dependencies: ["SNMPPlugin", "SynseSDK", "SynseSupport", "PeerSupport", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    // Starting and reaching the real peers of the plugin tests (ipmi_sim, snmpsim).
+    .target(name: "PeerSupport", path: "Tests/PeerSupport", swiftSettings: swiftSettings),
     // The fuzz targets (Tests/Fuzz, scripts/fuzz.sh); the test suite replays their corpus.
     .target(
       name: "SynseFuzzTargets",

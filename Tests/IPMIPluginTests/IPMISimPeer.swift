@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import Testing
 
 #if canImport(Glibc)
@@ -23,9 +24,9 @@ final class IPMISimPeer: Sendable {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipmi-sim-\(UUID().uuidString.prefix(8))")
     let state = directory.appendingPathComponent("state/ipmi_sim/sim")
     try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-    try Self.shell("sdrcomp -8 -o '\(state.path)/sdr.20.main' '\(Self.fixtures.path)/sim.sdrs'")
-    port = try Self.freePort(SOCK_DGRAM)
-    consolePort = try Self.freePort(SOCK_STREAM)
+    try PeerProcess.shell("sdrcomp -8 -o '\(state.path)/sdr.20.main' '\(Self.fixtures.path)/sim.sdrs'")
+    port = try PeerProcess.freePort(SOCK_DGRAM)
+    consolePort = try PeerProcess.freePort(SOCK_STREAM)
     let lan = """
       name "sim"
       set_working_mc 0x20
@@ -60,10 +61,10 @@ final class IPMISimPeer: Sendable {
     process.standardError = handle
     try process.run()
     let started = ContinuousClock.now
-    while !Self.accepts(port: consolePort) {
+    while !PeerProcess.accepts(port: consolePort) {
       guard process.isRunning, ContinuousClock.now - started < .seconds(20) else {
         stop()
-        throw Failure("ipmi_sim did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        throw PeerProcess.Failure("ipmi_sim did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
       }
       usleep(50_000)
     }
@@ -81,11 +82,11 @@ final class IPMISimPeer: Sendable {
   func console(_ commands: String...) throws {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
-    var address = Self.loopback(port: UInt16(consolePort))
+    var address = PeerProcess.loopback(port: UInt16(consolePort))
     let connected = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw Failure("console connect failed: errno \(errno)") }
+    guard connected == 0 else { throw PeerProcess.Failure("console connect failed: errno \(errno)") }
     let text = commands.joined(separator: "\n") + "\n"
     _ = text.withCString { send(fd, $0, strlen($0), 0) }
     // The console answers each command with a prompt; reading it back means it was run.
@@ -100,7 +101,7 @@ final class IPMISimPeer: Sendable {
   func ipmiSensors() throws -> [[String]] {
     let cache = directory.appendingPathComponent("ipmi-sensors-cache").path
     try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    let output = try Self.shell(
+    let output = try PeerProcess.shell(
       "ipmi-sensors -h 127.0.0.1:\(port) -u admin -p secret -l admin -W opensesspriv --sdr-cache-directory '\(cache)' "
         + "--output-sensor-thresholds --no-header-output --comma-separated-output --quiet-cache")
     return output.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -108,62 +109,11 @@ final class IPMISimPeer: Sendable {
 
   /// `ipmitool chassis status`'s `System Power` (`on`/`off`): the second independent client.
   func ipmitoolPower() throws -> String {
-    let output = try Self.shell("ipmitool -I lanplus -H 127.0.0.1 -p \(port) -U admin -P secret chassis status 2>/dev/null")
+    let output = try PeerProcess.shell("ipmitool -I lanplus -H 127.0.0.1 -p \(port) -U admin -P secret chassis status 2>/dev/null")
     let line = output.split(separator: "\n").first { $0.hasPrefix("System Power") } ?? ""
     return line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
   }
 
-  @discardableResult
-  static func shell(_ command: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw Failure("\(command): exit \(process.terminationStatus): \(text)") }
-    return text
-  }
-
-  static func freePort(_ type: __socket_type) throws -> Int {
-    let fd = socket(AF_INET, Int32(type.rawValue), 0)
-    defer { close(fd) }
-    var address = loopback(port: 0)
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw Failure("bind failed: errno \(errno)") }
-    var bound4 = sockaddr_in()
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &bound4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: bound4.sin_port))
-  }
-
-  static func accepts(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = loopback(port: UInt16(port))
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
-  }
-
-  static func loopback(port: UInt16) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    return address
-  }
-
-  struct Failure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-  }
 }
 
 /// One ``IPMISimPeer`` for a whole suite, started off the Swift cooperative pool.

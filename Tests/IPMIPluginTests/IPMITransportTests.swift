@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import SynseSDK
 import Testing
 
@@ -138,7 +139,7 @@ struct IPMITransportTests {
 
   @Test func anUnreachableBMCDoesNotDelayAnother() async throws {
     let sim = try IPMISimTrait.peer()
-    let silent = try IPMISimPeer.freePort(SOCK_DGRAM)
+    let silent = try PeerProcess.freePort(SOCK_DGRAM)
     let dead = BMCConnection(try settings(port: silent, timeout: "3s"), cacheDirectory: try cacheDirectory())
     let live = BMCConnection(try settings(port: sim.port), cacheDirectory: try cacheDirectory())
     let start = ContinuousClock.now

@@ -114,6 +114,27 @@ public enum ConfigField {
     return duration
   }
 
+  /// A whole number within `range`, or `fallback` when absent.
+  /// - Throws: ``ConfigError`` `.invalidValue` naming `key` and the range.
+  public static func integer(_ value: ConfigValue?, key: String, in range: ClosedRange<Int>, default fallback: Int) throws(ConfigError) -> Int {
+    guard let value = present(value) else { return fallback }
+    guard case .int(let number) = value, range.contains(Int(clamping: number)) else {
+      throw ConfigError(.invalidValue, key: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return Int(number)
+  }
+
+  /// One of an enumeration's raw values (case ignored), or `fallback` when absent.
+  /// - Throws: ``ConfigError`` `.invalidValue` naming `key` and every choice.
+  public static func choice<T: RawRepresentable & CaseIterable>(_ value: ConfigValue?, key: String, default fallback: T) throws(ConfigError) -> T
+  where T.RawValue == String {
+    guard let value = present(value) else { return fallback }
+    guard case .string(let text) = value, let chosen = T.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+      throw ConfigError(.invalidValue, key: key, message: "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return chosen
+  }
+
   private static func longestDigitRun(_ text: String) -> Int {
     var longest = 0
     var run = 0

@@ -72,10 +72,10 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
       throw ConfigError(.missingValue, key: "host", message: "required: the BMC's address, such as 10.0.0.7")
     }
     host = try Self.host(hostValue)
-    port = try Self.integer(item["port"], key: "port", in: 1...65535, default: 623)
-    protocolVersion = try Self.choice(item["protocol"], key: "protocol", default: .lanplus)
+    port = try ConfigField.integer(item["port"], key: "port", in: 1...65535, default: 623)
+    protocolVersion = try ConfigField.choice(item["protocol"], key: "protocol", default: .lanplus)
     (username, password) = try Self.credentials(item, protocolVersion: protocolVersion)
-    privilege = try Self.choice(item["privilege"], key: "privilege", default: .admin)
+    privilege = try ConfigField.choice(item["privilege"], key: "privilege", default: .admin)
     cipherSuite = try Self.cipherSuite(item["cipherSuite"])
     // Refused rather than ignored: whoever sets it believes the session uses it.
     if protocolVersion == .lan, ConfigField.present(item["cipherSuite"]) != nil {
@@ -87,24 +87,6 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
   public var description: String {
     "IPMIEndpointSettings(endpoint: \(endpoint), privilege: \(privilege.rawValue), protocol: \(protocolVersion.rawValue), "
       + "cipherSuite: \(cipherSuite), timeout: \(GoDuration.format(timeout)), credentials not shown)"
-  }
-
-  private static func integer(_ value: ConfigValue?, key: String, in range: ClosedRange<Int>, default fallback: Int) throws(ConfigError) -> Int {
-    guard let value = ConfigField.present(value) else { return fallback }
-    guard case .int(let number) = value, range.contains(Int(clamping: number)) else {
-      throw ConfigError(.invalidValue, key: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
-    }
-    return Int(number)
-  }
-
-  private static func choice<T: RawRepresentable & CaseIterable>(_ value: ConfigValue?, key: String, default fallback: T) throws(ConfigError) -> T
-  where T.RawValue == String {
-    guard let value = ConfigField.present(value) else { return fallback }
-    let names = T.allCases.map(\.rawValue)
-    guard case .string(let text) = value, let chosen = T(rawValue: text.lowercased()) else {
-      throw ConfigError(.invalidValue, key: key, message: "expected one of \(names.joined(separator: ", "))")
-    }
-    return chosen
   }
 
   /// A host name, an IPv4 address or an IPv6 address (in brackets or not); `host:port` is

@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 
 /// What one poll of a BMC found.
 public struct BMCPoll: Sendable {
@@ -23,12 +24,12 @@ public struct BMCPoll: Sendable {
 /// ```
 public final class BMCConnection: Sendable {
   public let settings: IPMIEndpointSettings
-  private let thread: IPMIThread
+  private let thread: SerialThread
   private let state: ThreadConfined
 
   public init(_ settings: IPMIEndpointSettings, cacheDirectory: String) {
     self.settings = settings
-    thread = IPMIThread(name: "ipmi \(settings.endpoint)")
+    thread = SerialThread(name: "ipmi \(settings.endpoint)")
     state = ThreadConfined(settings: settings, cacheDirectory: cacheDirectory)
   }
 
@@ -119,5 +120,12 @@ public final class BMCConnection: Sendable {
         throw error
       }
     }
+  }
+}
+
+extension SerialThread {
+  /// Runs `body` on the BMC's thread.
+  func run<T: Sendable>(_ body: @escaping @Sendable () throws(IPMIError) -> T) async throws(IPMIError) -> T {
+    try await run(body, ifStopped: IPMIError(.bmc, "the BMC's thread has stopped"))
   }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// (`ipmi_ctx_open_outofband`, `_2_0`).
 ///
 /// Not thread-safe, and every call blocks until the BMC answers or `timeout` passes: one
-/// session belongs to one thread (``IPMIThread``), never to the Swift cooperative pool.
+/// session belongs to one thread (a ``SerialThread``), never to the Swift cooperative pool.
 final class IPMISession {
   let settings: IPMIEndpointSettings
   private let context: ipmi_ctx_t

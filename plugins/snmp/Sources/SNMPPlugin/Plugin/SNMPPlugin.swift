@@ -1,0 +1,174 @@
+public import Logging
+public import SynseSDK
+import Foundation
+import Synchronization
+import SynseSupport
+
+/// The SNMP plugin: PDUs, UPSs and environmental sensors of every agent in the plugin config's
+/// `dynamicRegistration.config` list as Synse devices, over net-snmp (docs/snmp.md, issue 20).
+///
+/// Each agent has a poller (its own task, and its own thread for the blocking net-snmp calls);
+/// read handlers answer from the latest poll, health has one check per agent naming it and
+/// net-snmp's reason, writes are SETs confirmed by reading back.
+///
+/// ```swift
+/// let snmp = SNMPPlugin(logger: logger)            // profiles: shipped + SNMP_PROFILES_DIR
+/// try await snmp.plugin.run(flags: flags, logger: logger)
+/// snmp.shutdown()
+/// ```
+public struct SNMPPlugin: Sendable {
+  public private(set) var plugin: Plugin
+  let fleet: SNMPFleet
+
+  /// - Parameter profilesDirectory: YAML profiles over the shipped ones (`SNMP_PROFILES_DIR`).
+  public init(logger: Logger, profilesDirectory: String? = nil) {
+    var plugin = Plugin(
+      metadata: PluginMetadata(name: "snmp", maintainer: "synse-swift", description: "PDUs, UPSs and environmental sensors over SNMP", vcs: ""),
+      version: PluginVersion(pluginVersion: "1.0.0"))
+    let fleet = SNMPFleet(directory: profilesDirectory ?? ProcessInfo.processInfo.environment["SNMP_PROFILES_DIR"], outputs: plugin.outputs, logger: logger)
+    self.fleet = fleet
+    plugin.defaultPluginConfig = """
+      version: 3
+      network: {type: tcp, address: ":5005"}
+      settings: {read: {interval: 10s}, write: {interval: 1s}}
+      """
+    plugin.rescanInterval = .seconds(30)
+    let outputs = plugin.outputs
+    let read: DeviceHandler.Read = { device in
+      let (poller, key) = try Self.locate(device, in: fleet)
+      guard let poll = poller.current, let output = device.output ?? outputs["number"],
+        let reading = SNMPDevices.reading(key: key, in: poll, output: output)
+      else { return [] }
+      return [reading]
+    }
+    for type in SNMPDevices.readTypes { plugin.register(handler: DeviceHandler(name: type, read: read)) }
+    plugin.register(handler: DeviceHandler(name: SNMPDevices.controlHandler, read: read, write: { device, data in
+      let (poller, key) = try Self.locate(device, in: fleet)
+      guard let polled = poller.inventory?.device(key), let profile = poller.inventory.flatMap({ fleet.library?.profiles[$0.profile] }) else {
+        throw HandlerError("\(key) of \(poller.target.settings.endpoint) is not in the agent's latest poll")
+      }
+      try await SNMPWrites.state(data, device: key, spec: profile.devices[polled.spec], index: polled.index.flatMap { OID($0) }, on: poller.target)
+    }, actions: ["state"]))
+    plugin.deviceIdentifier = { data in
+      if case .string(let identity)? = data["identity"] { return identity }
+      return DeviceIdentifier.dataComponent(data)
+    }
+    plugin.prepare = { config in try await fleet.prepare(config) }
+    plugin.dynamicRegistrar = { item throws(ConfigError) in
+      let settings = try SNMPTargetSettings(item)
+      guard let poller = fleet.poller(settings), let poll = poller.inventory, let profile = fleet.library?.profiles[poll.profile] else { return [] }
+      return SNMPDevices.prototypes(poll, profile: profile, settings: settings, outputs: outputs)
+    }
+    plugin.configuredHealthChecks = { config in
+      config.dynamicRegistration.compactMap { item in
+        guard let settings = try? SNMPTargetSettings(item) else { return nil }
+        return HealthCheck(name: "snmp \(settings.endpoint)", interval: min(config.read.interval, .seconds(30))) {
+          guard let poller = fleet.poller(settings) else { throw HandlerError("snmp \(settings.endpoint): not configured") }
+          try poller.peer.health()
+        }
+      }
+    }
+    self.plugin = plugin
+  }
+
+  /// Stops every poller; call once the plugin has stopped.
+  public func shutdown() { fleet.shutdown() }
+
+  static func locate(_ device: Device, in fleet: SNMPFleet) throws(HandlerError) -> (SNMPFleet.Poller, String) {
+    guard case .string(let key)? = device.data["key"], case .string(let identity)? = device.data["identity"],
+      let poller = fleet.poller(identity: identity, key: key)
+    else { throw HandlerError("device \(device.id) is not a known SNMP device") }
+    return (poller, key)
+  }
+}
+
+/// The plugin's agents, each with its target and poller, by endpoint and context.
+final class SNMPFleet: Sendable {
+  struct Poller: Sendable {
+    let target: SNMPTarget
+    let peer: PeerPoller<SNMPPoll, SNMPError>
+    var current: SNMPPoll? { peer.current }
+    var inventory: SNMPPoll? { peer.inventory }
+  }
+
+  private let directory: String?
+  private let outputs: [String: Output]
+  private let logger: Logger
+  private let pollers = Mutex<[String: Poller]>([:])
+  private let loaded = Mutex<SNMPProfileLibrary?>(nil)
+
+  init(directory: String?, outputs: [String: Output], logger: Logger) {
+    self.directory = directory
+    self.outputs = outputs
+    self.logger = logger
+  }
+
+  var library: SNMPProfileLibrary? { loaded.withLock { $0 } }
+
+  /// Targets by address and context: one agent can serve several contexts.
+  private static func name(_ settings: SNMPTargetSettings) -> String { SNMPDevices.identity(endpoint: settings.endpoint, context: settings.contextName, key: "") }
+
+  func poller(_ settings: SNMPTargetSettings) -> Poller? { pollers.withLock { $0[Self.name(settings)] } }
+
+  /// The poller whose device `identity` is: the identity is the target's name and the key.
+  func poller(identity: String, key: String) -> Poller? {
+    guard identity.hasSuffix(key) else { return nil }
+    return pollers.withLock { $0[String(identity.dropLast(key.count))] }
+  }
+
+  /// Loads the profiles, starts one poller per valid target and waits, all at once, for each
+  /// first poll up to its timeout × (retries + 1) and a second, so that the devices served from
+  /// the start include every agent that answered. Items with bad settings are left to the
+  /// registrar, which names the key.
+  ///
+  /// - Throws: ``ConfigError`` for no target, a target listed twice, a `profile:` no profile
+  ///   has, or a bad profile file.
+  func prepare(_ config: PluginConfig) async throws(ConfigError) {
+    guard !config.dynamicRegistration.isEmpty else {
+      throw ConfigError(.missingValue, key: "dynamicRegistration.config", message: "no SNMP target configured: add one item per agent with address and community (or v3 user)")
+    }
+    let library = try SNMPProfileLibrary.load(directory: directory, outputs: outputs)
+    loaded.withLock { $0 = library }
+    var started: [(Poller, Duration)] = []
+    var seen: [String: Int] = [:]
+    for (index, item) in config.dynamicRegistration.enumerated() {
+      guard let settings = try? SNMPTargetSettings(item) else { continue }
+      let name = Self.name(settings).lowercased()
+      if let first = seen[name] {
+        throw ConfigError(.invalidValue, key: "dynamicRegistration.config[\(index)].address", message: "\(settings.endpoint) is already dynamicRegistration.config[\(first)]")
+      }
+      seen[name] = index
+      if let profile = settings.profile, library.profiles[profile] == nil {
+        throw ConfigError(
+          .invalidValue, key: "dynamicRegistration.config[\(index)].profile",
+          message: "no profile named '\(profile)'; known: \(library.profiles.keys.sorted().joined(separator: ", "))")
+      }
+      guard poller(settings) == nil else { continue }
+      let target = SNMPTarget(settings, library: library)
+      var logger = logger
+      logger[metadataKey: "endpoint"] = "\(settings.endpoint)"
+      let peer = PeerPoller(name: "snmp \(settings.endpoint)", interval: config.read.interval, logger: logger) { () throws(SNMPError) in
+        try await target.poll()
+      }
+      let poller = Poller(target: target, peer: peer)
+      pollers.withLock { $0[Self.name(settings)] = poller }
+      peer.start()
+      started.append((poller, settings.timeout * (settings.retries + 1) + .seconds(1)))
+    }
+    await withTaskGroup(of: Void.self) { group in
+      for (poller, wait) in started { group.addTask { await poller.peer.firstPoll(within: wait) } }
+    }
+    for (poller, _) in started {
+      let endpoint = poller.target.settings.endpoint
+      if let poll = poller.inventory {
+        logger.info("SNMP agent answered its first poll", metadata: ["endpoint": "\(endpoint)", "profile": "\(poll.profile)", "devices": "\(poll.devices.count)"])
+      } else {
+        logger.warning("SNMP agent did not answer its first poll; still polled, its devices appear once it answers", metadata: ["endpoint": "\(endpoint)"])
+      }
+    }
+  }
+
+  func shutdown() {
+    for poller in pollers.withLock({ Array($0.values) }) { poller.peer.stop() }
+  }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import SynseSupport
+
+/// Reads one profile's devices from an agent: every column the profile names in one walk
+/// (GETBULK, a varbind a column), every scalar in GETs of up to ``getChunk`` varbinds.
+enum ProfileReader {
+  static let getChunk = 40
+
+  static func read(_ profile: SNMPProfile, from session: SNMPSession, bulk: Bool) throws(SNMPError) -> SNMPPoll {
+    let time = Date()
+    let before = session.requests
+    var columns: Set<OID> = []
+    var scalars: Set<OID> = []
+    for spec in profile.devices {
+      if let rows = spec.rows {
+        columns.formUnion([rows, spec.value] + (spec.label.map { [$0] } ?? []))
+        for (_, source) in spec.thresholds { if case .oid(let oid, _) = source { columns.insert(oid) } }
+        if spec.entitySensor { columns.formUnion(EntitySensor.columns(of: spec.value)) }
+      } else {
+        scalars.insert(spec.value)
+        if let label = spec.label { scalars.insert(label) }
+        for (_, source) in spec.thresholds { if case .oid(let oid, _) = source { scalars.insert(oid) } }
+      }
+    }
+    let ordered = columns.sorted()
+    let walked = ordered.isEmpty ? [:] : try session.walk(ordered, bulk: bulk)
+    var values: [OID: SNMPValue] = [:]
+    for (column, rows) in walked {
+      for (index, value) in rows { values[column.appending(index)] = value }
+    }
+    let scalarList = scalars.sorted()
+    for start in stride(from: 0, to: scalarList.count, by: getChunk) {
+      values.merge(try session.get(Array(scalarList[start..<min(start + getChunk, scalarList.count)]))) { _, new in new }
+    }
+    var devices: [PolledDevice] = []
+    for (position, spec) in profile.devices.enumerated() {
+      if let rows = spec.rows {
+        for (index, _) in walked[rows] ?? [] {
+          if let device = device(spec, position, index: index, values) { devices.append(device) }
+        }
+      } else if let device = device(spec, position, index: nil, values) {
+        devices.append(device)
+      }
+    }
+    return SNMPPoll(profile: profile.name, devices: devices, time: time, requests: session.requests - before)
+  }
+
+  /// One device of `spec` (one row, or the scalar); nil for an ENTITY-SENSOR row that is not
+  /// a measurement Synse has an output for.
+  private static func device(_ spec: SNMPProfile.DeviceSpec, _ position: Int, index: OID?, _ values: [OID: SNMPValue]) -> PolledDevice? {
+    func at(_ oid: OID) -> SNMPValue? { values[index.map { oid.appending($0) } ?? oid].flatMap { $0.isPresent ? $0 : nil } }
+    let indexText = index?.description
+    var label = spec.label.flatMap { at($0)?.text } ?? ""
+    // Device text is rendered as Go templates by the SDK: an agent's text must stay literal.
+    label = label.replacingOccurrences(of: "{{", with: "{ {")
+    let info = spec.info.replacingOccurrences(of: "{index}", with: indexText ?? "").replacingOccurrences(of: "{label}", with: label)
+    var device = PolledDevice(
+      key: indexText.map { "\(spec.key).\($0)" } ?? spec.key, spec: position, index: indexText, type: spec.type, output: spec.output,
+      info: info.trimmingCharacters(in: .whitespaces))
+    let raw = at(spec.value)
+    if spec.entitySensor {
+      guard let index, let sensor = EntitySensor(values: values, entry: EntitySensor.entry(of: spec.value), index: index) else { return nil }
+      (device.type, device.output) = (sensor.type, sensor.output)
+      device.value = raw?.number.flatMap { sensor.operational ? sensor.value(raw: $0) : nil }
+      return device
+    }
+    if let raw {
+      if !spec.states.isEmpty {
+        if case .integer(let number) = raw { device.value = .text(spec.states[number] ?? String(number)) } else { device.value = raw.text.map { .text($0) } }
+      } else if ["state", "status", "string"].contains(spec.output) {
+        device.value = raw.text.map { .text($0) }
+      } else if let number = raw.number {
+        device.value = .number(scaled(number, by: spec.scale))
+      }
+    }
+    var thresholds = Thresholds()
+    for (kind, source) in spec.thresholds {
+      switch source {
+      case .fixed(let reading): thresholds[kind] = Threshold(reading: reading)
+      case .oid(let oid, let scale): if let number = at(oid)?.number { thresholds[kind] = Threshold(reading: scaled(number, by: scale)) }
+      }
+    }
+    // A threshold set the agent reports inconsistently (a caution above the critical) is left
+    // out rather than raising alarms no one set.
+    if !thresholds.isEmpty, (try? thresholds.validate()) != nil { device.thresholds = thresholds }
+    return device
+  }
+
+  /// raw × scale, divided by 10ⁿ where scale is 10⁻ⁿ: tenths read 38 are 3.8, where
+  /// 38 × 0.1 is 3.8000000000000003.
+  static func scaled(_ raw: Double, by scale: Double) -> Double {
+    let inverse = (1 / scale).rounded()
+    if abs(scale) < 1, inverse != 0, abs(inverse * scale - 1) < 1e-12 { return raw / inverse }
+    return raw * scale
+  }
+}
+
+/// One row of ENTITY-SENSOR-MIB's entPhySensorTable (RFC 3433 §4): its type, scale and
+/// precision say what the value means.
+struct EntitySensor {
+  let type: String
+  let output: String
+  let exponent: Int
+  let operational: Bool
+
+  /// entPhySensorType, entPhySensorScale, entPhySensorPrecision, entPhySensorOperStatus.
+  static func columns(of value: OID) -> [OID] {
+    let entry = entry(of: value)
+    return [1, 2, 3, 5].map { entry.appending(OID([$0])) }
+  }
+
+  static func entry(of value: OID) -> OID { OID(Array(value.parts.dropLast())) }
+
+  /// EntitySensorDataType → (Synse type, output); other(1), unknown(2) are plain numbers,
+  /// cmm(11) has no Synse output and is skipped.
+  static let types: [Int64: (String, String)] = [
+    1: ("number", "number"), 2: ("number", "number"), 3: ("voltage", "voltage"), 4: ("voltage", "voltage"),
+    5: ("current", "electric-current"), 6: ("power", "watt"), 7: ("frequency", "frequency"), 8: ("temperature", "temperature"),
+    9: ("humidity", "humidity"), 10: ("fan", "rpm"), 12: ("status", "status"),
+  ]
+
+  /// EntitySensorDataScale → power of ten; RFC 3433 lists exa(14) before peta(15).
+  static let exponents: [Int64: Int] = [
+    1: -24, 2: -21, 3: -18, 4: -15, 5: -12, 6: -9, 7: -6, 8: -3, 9: 0, 10: 3, 11: 6, 12: 9, 13: 12, 14: 18, 15: 15, 16: 21, 17: 24,
+  ]
+
+  init?(values: [OID: SNMPValue], entry: OID, index: OID) {
+    func integer(_ column: UInt) -> Int64? {
+      if case .integer(let number)? = values[entry.appending(OID([column])).appending(index)] { return number }
+      return nil
+    }
+    guard let code = integer(1), let (type, output) = Self.types[code] else { return nil }
+    (self.type, self.output) = (type, output)
+    // Precision: digits after the decimal point (RFC 3433 EntitySensorPrecision, -8…9).
+    exponent = (Self.exponents[integer(2) ?? 9] ?? 0) - Int(max(-8, min(9, integer(3) ?? 0)))
+    // ok(1); unavailable(2) and nonoperational(3) values are not readings.
+    operational = (integer(5) ?? 1) == 1
+  }
+
+  func value(raw: Double) -> PolledDevice.Value {
+    if type == "status" { return .text(raw == 1 ? "true" : "false") }
+    return .number(exponent < 0 ? raw / pow(10, Double(-exponent)) : raw * pow(10, Double(exponent)))
+  }
+}
