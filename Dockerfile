@@ -3,7 +3,7 @@
 #   docker build -t synse-swift .
 #   docker run -p 5000:5000 synse-swift          # the embedded emulator: curl localhost:5000/v3/scan
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsystemd-dev libfreeipmi-dev pkg-config && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libsystemd-dev libfreeipmi-dev libsnmp-dev pkg-config && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources Sources

@@ -106,6 +106,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(name: "ProcessMetrics", swiftSettings: swiftSettings),
+    // The flags and start-up every plugin executable shares.
+    .target(
+      name: "PluginCommand",
+      dependencies: [
+        "SynseSDK", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .target(name: "SynseSupport", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
     .target(
       name: "SynseServer",
@@ -158,7 +166,7 @@ let package = Package(
       name: "synse-emulator-plugin",
       dependencies: [
         "EmulatorPlugin", "SynseSDK",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PluginCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "plugins/emulator/Sources/synse-emulator-plugin",
       swiftSettings: swiftSettings
@@ -173,7 +181,7 @@ let package = Package(
       name: "synse-hwmon-plugin",
       dependencies: [
         "HwmonPlugin", "SynseSDK",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PluginCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "plugins/hwmon/Sources/synse-hwmon-plugin",
@@ -197,7 +205,7 @@ let package = Package(
       name: "synse-redfish-plugin",
       dependencies: [
         "RedfishPlugin", "SynseSDK",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PluginCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "plugins/redfish/Sources/synse-redfish-plugin",
@@ -213,7 +221,7 @@ let package = Package(
       name: "synse-ipmi-plugin",
       dependencies: [
         "IPMIPlugin", "SynseSDK",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PluginCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "plugins/ipmi/Sources/synse-ipmi-plugin",
@@ -230,7 +238,7 @@ let package = Package(
       name: "synse-snmp-plugin",
       dependencies: [
         "SNMPPlugin", "SynseSDK",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "PluginCommand", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "plugins/snmp/Sources/synse-snmp-plugin",
@@ -293,7 +301,7 @@ let package = Package(
     ),
     .testTarget(
       name: "RedfishPluginTests",
-      dependencies: ["RedfishPlugin", "SynseSDK", "SynseSupport", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["RedfishPlugin", "SynseSDK", "SynseSupport", "PeerSupport", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -49,6 +49,9 @@ let package = Package(
     benchmark("ipmi-poll-bench", path: "IPMIPollBench", [
       .product(name: "IPMIPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"), "PollRounds",
     ]),
+    benchmark("snmp-poll-bench", path: "SNMPPollBench", [
+      .product(name: "SNMPPlugin", package: "synse-swift"), .product(name: "SynseSDK", package: "synse-swift"), "PollRounds",
+    ]),
     .target(name: "PollRounds", path: "PollRounds", swiftSettings: swiftSettings),
     benchmark("sse-latency-bench", path: "SSELatencyBench", [
       .product(name: "SynseProtocol", package: "synse-swift"),

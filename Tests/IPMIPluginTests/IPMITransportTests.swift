@@ -1,3 +1,4 @@
+import SynseSupport
 import Foundation
 import PeerSupport
 import SynseSDK

@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import Logging
 import Synchronization
 import Testing
@@ -46,7 +47,7 @@ final class TransportPeer: Sendable {
     process.standardError = handle
     try process.run()
     let started = ContinuousClock.now
-    while !Self.accepts(port: port) {
+    while !PeerProcess.accepts(port: port) {
       guard process.isRunning, ContinuousClock.now - started < .seconds(30) else {
         stop()
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -72,29 +73,12 @@ final class TransportPeer: Sendable {
   static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
-    var address = loopback(port: 0)
+    var address = PeerProcess.loopback(port: 0)
     let bound = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard bound == 0 else { throw PeerFailed(description: "bind failed: errno \(errno)") }
     return Int(boundPort(fd))
-  }
-
-  static func accepts(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = loopback(port: UInt16(port))
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
-  }
-
-  static func loopback(port: UInt16) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    return address
   }
 
   static func boundPort(_ fd: Int32) -> UInt16 {
@@ -139,7 +123,7 @@ final class SilentListener: Sendable {
 
   init() throws {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = TransportPeer.loopback(port: 0)
+    var address = PeerProcess.loopback(port: 0)
     let bound = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }

@@ -57,6 +57,14 @@ let outputs = Plugin(metadata: PluginMetadata(name: "t", maintainer: "t"), versi
     #expect(error.file?.hasSuffix("other.yaml") == true, "\(error)")
   }
 
+  @Test func oidsAreDottedDecimalAndIndexesMayBeOneNumber() {
+    #expect(OID(".1.3.6.1.2.1.1.2.0")?.parts == [1, 3, 6, 1, 2, 1, 1, 2, 0])
+    for bad in ["", "1", "1..3", "1.3.x", "1.3.4294967296", "1.3.-1", " 1.3"] { #expect(OID(bad) == nil, "\(bad)") }
+    #expect(OID(index: "5")?.parts == [5])
+    #expect(OID("1.3.6.1.2.1.2.2.1.2.10")?.suffix(after: OID("1.3.6.1.2.1.2.2.1.2")!) == OID(index: "10"))
+    #expect(OID("1.3.6.2")! > OID("1.3.6.1.9")!)
+  }
+
   @Test func scalesOfTenthsAreExact() {
     #expect(ProfileReader.scaled(38, by: 0.1) == 3.8)
     #expect(ProfileReader.scaled(121, by: 10) == 1210)
@@ -67,10 +75,11 @@ let outputs = Plugin(metadata: PluginMetadata(name: "t", maintainer: "t"), versi
   @Test func entitySensorScaleAndPrecisionFollowRFC3433() {
     func row(type: Int64, scale: Int64, precision: Int64, status: Int64 = 1) -> EntitySensor? {
       let entry = OID("1.3.6.1.2.1.99.1.1.1")!, index = OID([7])
-      let values: [OID: SNMPValue] = [
-        entry.appending(OID([1])).appending(index): .integer(type), entry.appending(OID([2])).appending(index): .integer(scale),
-        entry.appending(OID([3])).appending(index): .integer(precision), entry.appending(OID([5])).appending(index): .integer(status),
+      let columns: [OID: [OID: SNMPValue]] = [
+        entry.appending(OID([1])): [index: .integer(type)], entry.appending(OID([2])): [index: .integer(scale)],
+        entry.appending(OID([3])): [index: .integer(precision)], entry.appending(OID([5])): [index: .integer(status)],
       ]
+      let values = ProfileReader.Values(scalars: [:], columns: columns)
       return EntitySensor(values: values, entry: entry, index: index)
     }
     // milli (8), precision 1: 12345 → 1.2345 V.

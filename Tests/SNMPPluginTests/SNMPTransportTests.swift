@@ -128,6 +128,15 @@ struct SNMPTransportTests {
     await failed
   }
 
+  @Test func aGeistSetToFahrenheitReadsCelsius() async throws {
+    let sim = try SNMPSimTrait.peer()
+    let poll = try await SNMPTarget(try settings(port: sim.ports[2], community: "geist-f"), library: library).poll()
+    #expect(poll.device("temperature-units")?.value == .text("fahrenheit"))
+    #expect(poll.device("internal-temperature.1")?.value == .number(25))
+    let celsius = try await SNMPTarget(try settings(port: sim.ports[3], community: "geist"), library: library).poll()
+    #expect(celsius.device("internal-dew-point.1")?.value == .number(0.8))
+  }
+
   @Test func entitySensorRowsTakeTheirTypeScaleAndPrecision() async throws {
     let sim = try SNMPSimTrait.peer()
     let poll = try await SNMPTarget(try settings(port: sim.ports[1], community: "paloalto", [("profile", .string("entity-sensor"))]), library: library).poll()

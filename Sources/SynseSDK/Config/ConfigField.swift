@@ -34,6 +34,25 @@ public enum ConfigField {
     }
   }
 
+  /// One item of a plugin's `dynamicRegistration.config` list (a BMC, an agent): a mapping of
+  /// only `known` keys, each once, with the key `required`.
+  /// - Parameters:
+  ///   - name: the item as the messages name it, e.g. "an SNMP target".
+  ///   - meaning: what `required` holds, e.g. "the agent's host:port, such as 10.0.0.9:161".
+  /// - Returns: the value of `required`.
+  /// - Throws: ``ConfigError`` `.invalidValue` for no mapping or a bad key; `.missingValue`
+  ///   for no `required`.
+  public static func registrationItem(_ item: ConfigValue, known: [String], name: String, required: String, meaning: String) throws(ConfigError)
+    -> ConfigValue
+  {
+    guard let pairs = item.mapPairs else {
+      throw ConfigError(.invalidValue, message: "\(name) entry must be a mapping with the keys \(known.joined(separator: ", "))")
+    }
+    try checkKeys(pairs, known: known, item: name)
+    guard let value = present(item[required]) else { throw ConfigError(.missingValue, key: required, message: "required: \(meaning)") }
+    return value
+  }
+
   /// A string value. Credentials and names must be quoted strings: YAML would turn
   /// `password: 0123` into the integer 83.
   /// - Throws: ``ConfigError`` `.invalidValue` naming `key` for any other value.

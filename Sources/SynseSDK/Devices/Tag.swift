@@ -58,3 +58,14 @@ public struct Tag: Sendable, Hashable, CustomStringConvertible {
     return annotation == deviceTag.annotation && label == deviceTag.label
   }
 }
+
+extension Tag {
+  /// `<namespace>/endpoint:<host-port>`: which peer (BMC, SNMP agent) a device is read from, as
+  /// two of one model have the same sensors. Characters a tag does not take become `-`; nil
+  /// when the result is still not a tag.
+  public static func endpoint(_ namespace: String, _ endpoint: String) -> String? {
+    let label = String(endpoint.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "-" })
+    let tag = "\(namespace)/endpoint:" + label
+    return (try? Tag(parsing: tag)) != nil ? tag : nil
+  }
+}

@@ -198,3 +198,17 @@ extension Plugin {
     return try build(config: config, deviceConfig: deviceConfig, environment: [:], logger: logger)
   }
 }
+
+extension Plugin {
+  /// The defaults of a plugin whose devices come from peers it polls (BMCs, SNMP agents): the
+  /// plugin config's network `tcp :port`, reads (each peer's poll) every 10 s, writes every 1 s,
+  /// and a rescan every 30 s, at which peers that answered late become devices.
+  public mutating func pollsPeers(port: Int) {
+    defaultPluginConfig = """
+      version: 3
+      network: {type: tcp, address: ":\(port)"}
+      settings: {read: {interval: 10s}, write: {interval: 1s}}
+      """
+    rescanInterval = .seconds(30)
+  }
+}

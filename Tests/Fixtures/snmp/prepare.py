@@ -8,6 +8,8 @@ snmpsim-data package), the community (v2c) or context (v3) that selects it being
   apc-8641-rw    the same PDU with its outlet control column (rPDU2OutletSwitchedControlCommand)
                  writable (snmpsim's writecache variation), for the outlet-switching tests
   geist          GEIST-V4-MIB, Geist Watchdog 15 climate monitor
+  geist-f        the same set to Fahrenheit (temperatureUnits.0 = 0), its internal temperature
+                 held at 770 (77.0 °F, 25 °C), for the unit conversion tests
   paloalto       ENTITY-SENSOR-MIB (RFC 3433), Palo Alto PA-5000
 """
 import bz2
@@ -41,12 +43,25 @@ def writable(recording: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fahrenheit(recording: str) -> str:
+    lines = []
+    for line in recording.splitlines():
+        oid = line.split("|", 1)[0]
+        if oid == "1.3.6.1.4.1.21239.5.1.1.7.0":
+            line = f"{oid}|2|0"
+        elif oid == "1.3.6.1.4.1.21239.5.1.2.1.5.1":
+            line = f"{oid}|2|770"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def main(directory: str) -> None:
     target = pathlib.Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     for name, relative in RECORDINGS.items():
         (target / f"{name}.snmprec").write_text(text(relative))
     (target / "apc-8641-rw.snmprec").write_text(writable(text(RECORDINGS["apc-8641"])))
+    (target / "geist-f.snmprec").write_text(fahrenheit(text(RECORDINGS["geist"])))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 import ArgumentParser
 import EmulatorPlugin
-import Logging
+import PluginCommand
 import SynseSDK
 
 /// `synse-emulator-plugin`: the Go SDK's flags, config from `PLUGIN_CONFIG` and
@@ -10,19 +10,11 @@ struct EmulatorCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "synse-emulator-plugin", abstract: "Synse plugin with emulated devices and data.")
 
-  @Flag(name: .long, help: "Enable debug logging.") var debug = false
-  @Flag(name: .long, help: "Print version information and exit.") var version = false
-  @Flag(name: .customLong("dry-run"), help: "Load config and build devices, then exit.") var dryRun = false
+  @OptionGroup var options: PluginOptions
 
   func run() async throws {
-    PluginLogging.bootstrap(identifier: "synse-emulator-plugin", debug: debug)
-    let logger = Logger(label: "synse-emulator-plugin")
-    do {
-      try await EmulatorPlugin.make().run(flags: PluginFlags(debug: debug, version: version, dryRun: dryRun), logger: logger)
-    } catch let error as ConfigError {
-      logger.critical("\(error)")
-      throw ExitCode(2)
+    try await options.run(as: "synse-emulator-plugin") { logger, flags in
+      try await EmulatorPlugin.make().run(flags: flags, logger: logger)
     }
   }
 }
-

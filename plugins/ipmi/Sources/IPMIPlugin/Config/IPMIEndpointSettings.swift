@@ -64,13 +64,8 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
   ///   `.missingValue` for no `host`, `username` or password; `.missingFile` for a password
   ///   file that cannot be read.
   public init(_ item: ConfigValue) throws(ConfigError) {
-    guard let pairs = item.mapPairs else {
-      throw ConfigError(.invalidValue, message: "an IPMI BMC entry must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
-    }
-    try ConfigField.checkKeys(pairs, known: Self.keys, item: "an IPMI BMC")
-    guard let hostValue = ConfigField.present(item["host"]) else {
-      throw ConfigError(.missingValue, key: "host", message: "required: the BMC's address, such as 10.0.0.7")
-    }
+    let hostValue = try ConfigField.registrationItem(
+      item, known: Self.keys, name: "an IPMI BMC", required: "host", meaning: "the BMC's address, such as 10.0.0.7")
     host = try Self.host(hostValue)
     port = try ConfigField.integer(item["port"], key: "port", in: 1...65535, default: 623)
     protocolVersion = try ConfigField.choice(item["protocol"], key: "protocol", default: .lanplus)

@@ -60,7 +60,7 @@ enum IPMIDevices {
       // Device config text is rendered as Go templates; a BMC's text must stay literal.
       instance.context = ([("endpoint", endpoint)] + context).filter { !$0.1.contains("{{") }
       instance.location = endpoint
-      if let tag = endpointTag(endpoint) { instance.tags.append(tag) }
+      if let tag = Tag.endpoint("ipmi", endpoint) { instance.tags.append(tag) }
       if let thresholds, let type = outputs[output]?.type { instance.thresholds = [ReadingSelector(readingType: type): thresholds] }
       // A power cycle is confirmed once the chassis reads on again: servers take their time.
       if handler == powerHandler { instance.writeTimeout = .seconds(120) }
@@ -85,13 +85,6 @@ enum IPMIDevices {
     add(key: powerKey(poll.guid), type: "power", handler: powerHandler, info: "Chassis power", output: "state", context: [], thresholds: nil)
     add(key: identifyKey(poll.guid), type: "led", handler: identifyHandler, info: "Chassis identify", output: "state", context: [], thresholds: nil)
     return prototypes
-  }
-
-  /// `ipmi/endpoint:<host-port>`: which BMC (two of one model have the same sensor names).
-  static func endpointTag(_ endpoint: String) -> String? {
-    let label = String(endpoint.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "-" })
-    let tag = "ipmi/endpoint:" + label
-    return (try? Tag(parsing: tag)) != nil ? tag : nil
   }
 
   /// The device's reading in `poll`, stamped with the poll's time; nil when the sensor is gone

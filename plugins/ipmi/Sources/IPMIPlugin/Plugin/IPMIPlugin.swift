@@ -36,12 +36,7 @@ public struct IPMIPlugin: Sendable {
     var plugin = Plugin(
       metadata: PluginMetadata(name: "ipmi", maintainer: "synse-swift", description: "Sensors, chassis power and identify of IPMI BMCs", vcs: ""),
       version: PluginVersion(pluginVersion: "1.0.0"))
-    plugin.defaultPluginConfig = """
-      version: 3
-      network: {type: tcp, address: ":5004"}
-      settings: {read: {interval: 10s}, write: {interval: 1s}}
-      """
-    plugin.rescanInterval = .seconds(30)
+    plugin.pollsPeers(port: 5004)
     let outputs = plugin.outputs
     let read: DeviceHandler.Read = { device in
       let (poller, key) = try Self.locate(device, in: fleet)

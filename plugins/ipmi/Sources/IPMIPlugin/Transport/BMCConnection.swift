@@ -1,5 +1,5 @@
 import Foundation
-import SynseSupport
+public import SynseSupport
 
 /// What one poll of a BMC found.
 public struct BMCPoll: Sendable {

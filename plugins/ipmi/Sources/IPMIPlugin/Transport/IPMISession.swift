@@ -1,3 +1,4 @@
+import SynseSupport
 import CFreeIPMI
 import Foundation
 

@@ -56,13 +56,8 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
   ///   or a bad timeout; `.missingValue` for no `endpoint` or half the credentials;
   ///   `.missingFile` for a password or CA file that cannot be read.
   public init(_ item: ConfigValue) throws(ConfigError) {
-    guard let pairs = item.mapPairs else {
-      throw ConfigError(.invalidValue, message: "a Redfish endpoint entry must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
-    }
-    try ConfigField.checkKeys(pairs, known: Self.keys, item: "a Redfish endpoint")
-    guard let endpointValue = ConfigField.present(item["endpoint"]) else {
-      throw ConfigError(.missingValue, key: "endpoint", message: "required: the BMC's base URL, such as https://10.0.0.5")
-    }
+    let endpointValue = try ConfigField.registrationItem(
+      item, known: Self.keys, name: "a Redfish endpoint", required: "endpoint", meaning: "the BMC's base URL, such as https://10.0.0.5")
     let (endpoint, isHTTPS) = try Self.endpoint(ConfigField.string(endpointValue, key: "endpoint"))
     self.endpoint = endpoint
     (username, password) = try Self.credentials(item)

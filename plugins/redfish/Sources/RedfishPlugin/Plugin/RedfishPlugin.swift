@@ -30,15 +30,10 @@ public struct RedfishPlugin: Sendable {
       metadata: PluginMetadata(
         name: "redfish", maintainer: "synse-swift", description: "Sensors, LEDs, power and PDU outlets of Redfish BMCs", vcs: ""),
       version: PluginVersion(pluginVersion: "1.0.0"))
-    // BMCs take 1–6 s per request and a walk is tens of requests: poll every 10 s.
-    plugin.defaultPluginConfig = """
-      version: 3
-      network: {type: tcp, address: ":5003"}
-      settings: {read: {interval: 10s}, write: {interval: 1s}}
-      """
-    // Rescans read the pollers' latest inventories (no request): late BMCs and resources
-    // that came or went become devices at the next one.
-    plugin.rescanInterval = .seconds(30)
+    // BMCs take 1–6 s per request and a walk is tens of requests: poll every 10 s. Rescans
+    // read the pollers' latest inventories (no request): late BMCs and resources that came or
+    // went become devices at the next one.
+    plugin.pollsPeers(port: 5003)
     let outputs = plugin.outputs
     let read: DeviceHandler.Read = { device in
       let (poller, key) = try Self.locate(device, in: fleet)

@@ -74,13 +74,8 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
   ///   authentication; `.missingValue` for no `address`, no community (v2c), no user (v3), or
   ///   a protocol without its key.
   public init(_ item: ConfigValue) throws(ConfigError) {
-    guard let pairs = item.mapPairs else {
-      throw ConfigError(.invalidValue, message: "an SNMP target entry must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
-    }
-    try ConfigField.checkKeys(pairs, known: Self.keys, item: "an SNMP target")
-    guard let addressValue = ConfigField.present(item["address"]) else {
-      throw ConfigError(.missingValue, key: "address", message: "required: the agent's host:port, such as 10.0.0.9:161")
-    }
+    let addressValue = try ConfigField.registrationItem(
+      item, known: Self.keys, name: "an SNMP target", required: "address", meaning: "the agent's host:port, such as 10.0.0.9:161")
     address = try Self.address(ConfigField.string(addressValue, key: "address"))
     version = try ConfigField.choice(item["version"], key: "version", default: .v2c)
     timeout = try ConfigField.duration(item["timeout"], key: "timeout", default: Self.defaultTimeout, in: .milliseconds(100) ... .seconds(60))

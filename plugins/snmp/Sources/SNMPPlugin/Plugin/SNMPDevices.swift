@@ -28,9 +28,9 @@ enum SNMPDevices {
         ("key", .string(device.key)), ("endpoint", .string(settings.endpoint)),
         ("identity", .string(identity(endpoint: settings.endpoint, context: settings.contextName, key: device.key))),
       ])
-      instance.context = [("endpoint", settings.endpoint), ("profile", profile.name)] + (device.index.map { [("index", $0)] } ?? [])
+      instance.context = [("endpoint", settings.endpoint), ("profile", profile.name), ("key", device.key)] + (device.index.map { [("index", $0)] } ?? [])
       instance.location = settings.endpoint
-      if let tag = endpointTag(settings.endpoint) { instance.tags.append(tag) }
+      if let tag = Tag.endpoint("snmp", settings.endpoint) { instance.tags.append(tag) }
       if let thresholds = device.thresholds, let type = outputs[device.output]?.type {
         instance.thresholds = [ReadingSelector(readingType: type): thresholds]
       }
@@ -41,13 +41,6 @@ enum SNMPDevices {
       prototypes.append(prototype)
     }
     return prototypes
-  }
-
-  /// `snmp/endpoint:<host-port>`: which agent (two PDUs of one model have the same outlets).
-  static func endpointTag(_ endpoint: String) -> String? {
-    let label = String(endpoint.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "-" })
-    let tag = "snmp/endpoint:" + label
-    return (try? Tag(parsing: tag)) != nil ? tag : nil
   }
 
   /// The device's reading in `poll`, stamped with the poll's time; nil when the row is gone or

@@ -27,12 +27,7 @@ public struct SNMPPlugin: Sendable {
       version: PluginVersion(pluginVersion: "1.0.0"))
     let fleet = SNMPFleet(directory: profilesDirectory ?? ProcessInfo.processInfo.environment["SNMP_PROFILES_DIR"], outputs: plugin.outputs, logger: logger)
     self.fleet = fleet
-    plugin.defaultPluginConfig = """
-      version: 3
-      network: {type: tcp, address: ":5005"}
-      settings: {read: {interval: 10s}, write: {interval: 1s}}
-      """
-    plugin.rescanInterval = .seconds(30)
+    plugin.pollsPeers(port: 5005)
     let outputs = plugin.outputs
     let read: DeviceHandler.Read = { device in
       let (poller, key) = try Self.locate(device, in: fleet)
@@ -47,7 +42,9 @@ public struct SNMPPlugin: Sendable {
       guard let polled = poller.inventory?.device(key), let profile = poller.inventory.flatMap({ fleet.library?.profiles[$0.profile] }) else {
         throw HandlerError("\(key) of \(poller.target.settings.endpoint) is not in the agent's latest poll")
       }
-      try await SNMPWrites.state(data, device: key, spec: profile.devices[polled.spec], index: polled.index.flatMap { OID($0) }, on: poller.target)
+      let index = polled.index.flatMap { OID(index: $0) }
+      guard (index == nil) == (polled.index == nil) else { throw HandlerError("\(key): row index '\(polled.index ?? "")' is not an OID") }
+      try await SNMPWrites.state(data, device: key, spec: profile.devices[polled.spec], index: index, on: poller.target)
     }, actions: ["state"]))
     plugin.deviceIdentifier = { data in
       if case .string(let identity)? = data["identity"] { return identity }

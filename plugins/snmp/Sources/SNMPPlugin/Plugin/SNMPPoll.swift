@@ -10,8 +10,15 @@ public struct SNMPPoll: Sendable {
   public var time: Date
   /// SNMP requests the poll sent (GET, GETBULK/GETNEXT), for the GETBULK benchmark.
   public var requests: Int
+  /// Positions in ``devices`` by key: reads look devices up one at a time.
+  private let positions: [String: Int]
 
-  public func device(_ key: String) -> PolledDevice? { devices.first { $0.key == key } }
+  public init(profile: String, devices: [PolledDevice], time: Date, requests: Int) {
+    (self.profile, self.devices, self.time, self.requests) = (profile, devices, time, requests)
+    positions = Dictionary(devices.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  public func device(_ key: String) -> PolledDevice? { positions[key].map { devices[$0] } }
 }
 
 /// One device of a poll.
@@ -25,9 +32,19 @@ public struct PolledDevice: Sendable {
   public var index: String?
   public var type: String
   public var output: String
-  public var info: String
+  /// The profile's `info`, and the row's label value for its `{label}`.
+  var template: String
+  var label: SNMPValue?
   public var value: Value?
   public var thresholds: Thresholds?
+
+  /// The profile's `info` with `{index}` and `{label}` filled in.
+  public var info: String {
+    // Device text is rendered as Go templates by the SDK: an agent's text must stay literal.
+    let label = (label?.text ?? "").replacingOccurrences(of: "{{", with: "{ {")
+    return template.replacingOccurrences(of: "{index}", with: index ?? "").replacingOccurrences(of: "{label}", with: label)
+      .trimmingCharacters(in: .whitespaces)
+  }
 
   public enum Value: Sendable, Equatable {
     case number(Double)

@@ -1,5 +1,5 @@
 import Foundation
-import SynseSupport
+public import SynseSupport
 
 /// One agent: its net-snmp session and thread, and the profile chosen for it. The session opens
 /// at the first call and again after a failure to open; every call runs on the target's own

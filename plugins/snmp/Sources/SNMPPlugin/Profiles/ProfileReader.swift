@@ -12,6 +12,7 @@ enum ProfileReader {
     var columns: Set<OID> = []
     var scalars: Set<OID> = []
     for spec in profile.devices {
+      if let fahrenheit = spec.fahrenheitWhen { scalars.insert(fahrenheit.oid) }
       if let rows = spec.rows {
         columns.formUnion([rows, spec.value] + (spec.label.map { [$0] } ?? []))
         for (_, source) in spec.thresholds { if case .oid(let oid, _) = source { columns.insert(oid) } }
@@ -24,40 +25,54 @@ enum ProfileReader {
     }
     let ordered = columns.sorted()
     let walked = ordered.isEmpty ? [:] : try session.walk(ordered, bulk: bulk)
-    var values: [OID: SNMPValue] = [:]
+    var table = Values(scalars: [:], columns: [:])
     for (column, rows) in walked {
-      for (index, value) in rows { values[column.appending(index)] = value }
+      var byIndex = [OID: SNMPValue](minimumCapacity: rows.count)
+      for (index, value) in rows { byIndex[index] = value }
+      table.columns[column] = byIndex
     }
     let scalarList = scalars.sorted()
     for start in stride(from: 0, to: scalarList.count, by: getChunk) {
-      values.merge(try session.get(Array(scalarList[start..<min(start + getChunk, scalarList.count)]))) { _, new in new }
+      table.scalars.merge(try session.get(Array(scalarList[start..<min(start + getChunk, scalarList.count)]))) { _, new in new }
     }
     var devices: [PolledDevice] = []
     for (position, spec) in profile.devices.enumerated() {
       if let rows = spec.rows {
         for (index, _) in walked[rows] ?? [] {
-          if let device = device(spec, position, index: index, values) { devices.append(device) }
+          if let device = device(spec, position, index: index, table) { devices.append(device) }
         }
-      } else if let device = device(spec, position, index: nil, values) {
+      } else if let device = device(spec, position, index: nil, table) {
         devices.append(device)
       }
     }
     return SNMPPoll(profile: profile.name, devices: devices, time: time, requests: session.requests - before)
   }
 
+  /// What a poll read: scalars by OID, columns by column OID then row index (a row's lookup
+  /// hashes its short index, not the whole OID).
+  struct Values {
+    var scalars: [OID: SNMPValue]
+    var columns: [OID: [OID: SNMPValue]]
+
+    /// The value of `oid` (a column when `index` is given), nil for none or an exception.
+    func at(_ oid: OID, _ index: OID?) -> SNMPValue? {
+      let value = index.map { columns[oid]?[$0] } ?? scalars[oid]
+      return value.flatMap { $0.isPresent ? $0 : nil }
+    }
+  }
+
   /// One device of `spec` (one row, or the scalar); nil for an ENTITY-SENSOR row that is not
-  /// a measurement Synse has an output for.
-  private static func device(_ spec: SNMPProfile.DeviceSpec, _ position: Int, index: OID?, _ values: [OID: SNMPValue]) -> PolledDevice? {
-    func at(_ oid: OID) -> SNMPValue? { values[index.map { oid.appending($0) } ?? oid].flatMap { $0.isPresent ? $0 : nil } }
+  /// a measurement Synse has an output for. Its info text is made only when asked for
+  /// (``PolledDevice/info``): registration needs it, a poll does not.
+  private static func device(_ spec: SNMPProfile.DeviceSpec, _ position: Int, index: OID?, _ values: Values) -> PolledDevice? {
+    func at(_ oid: OID) -> SNMPValue? { values.at(oid, index) }
     let indexText = index?.description
-    var label = spec.label.flatMap { at($0)?.text } ?? ""
-    // Device text is rendered as Go templates by the SDK: an agent's text must stay literal.
-    label = label.replacingOccurrences(of: "{{", with: "{ {")
-    let info = spec.info.replacingOccurrences(of: "{index}", with: indexText ?? "").replacingOccurrences(of: "{label}", with: label)
     var device = PolledDevice(
       key: indexText.map { "\(spec.key).\($0)" } ?? spec.key, spec: position, index: indexText, type: spec.type, output: spec.output,
-      info: info.trimmingCharacters(in: .whitespaces))
+      template: spec.info, label: spec.label.flatMap { at($0) })
     let raw = at(spec.value)
+    let fahrenheit = spec.fahrenheitWhen.map { values.scalars[$0.oid] == .integer($0.equals) } ?? false
+    let convert = { (value: Double) in fahrenheit ? (value - 32) * 5 / 9 : value }
     if spec.entitySensor {
       guard let index, let sensor = EntitySensor(values: values, entry: EntitySensor.entry(of: spec.value), index: index) else { return nil }
       (device.type, device.output) = (sensor.type, sensor.output)
@@ -70,14 +85,14 @@ enum ProfileReader {
       } else if ["state", "status", "string"].contains(spec.output) {
         device.value = raw.text.map { .text($0) }
       } else if let number = raw.number {
-        device.value = .number(scaled(number, by: spec.scale))
+        device.value = .number(convert(scaled(number, by: spec.scale)))
       }
     }
     var thresholds = Thresholds()
     for (kind, source) in spec.thresholds {
       switch source {
-      case .fixed(let reading): thresholds[kind] = Threshold(reading: reading)
-      case .oid(let oid, let scale): if let number = at(oid)?.number { thresholds[kind] = Threshold(reading: scaled(number, by: scale)) }
+      case .fixed(let reading): thresholds[kind] = Threshold(reading: reading)  // in the output's unit
+      case .oid(let oid, let scale): if let number = at(oid)?.number { thresholds[kind] = Threshold(reading: convert(scaled(number, by: scale))) }
       }
     }
     // A threshold set the agent reports inconsistently (a caution above the critical) is left
@@ -124,9 +139,9 @@ struct EntitySensor {
     1: -24, 2: -21, 3: -18, 4: -15, 5: -12, 6: -9, 7: -6, 8: -3, 9: 0, 10: 3, 11: 6, 12: 9, 13: 12, 14: 18, 15: 15, 16: 21, 17: 24,
   ]
 
-  init?(values: [OID: SNMPValue], entry: OID, index: OID) {
+  init?(values: ProfileReader.Values, entry: OID, index: OID) {
     func integer(_ column: UInt) -> Int64? {
-      if case .integer(let number)? = values[entry.appending(OID([column])).appending(index)] { return number }
+      if case .integer(let number)? = values.at(entry.appending(OID([column])), index) { return number }
       return nil
     }
     guard let code = integer(1), let (type, output) = Self.types[code] else { return nil }

@@ -37,6 +37,9 @@ public struct SNMPProfile: Sendable {
     public let write: WriteSpec?
     /// RFC 3433 rows: type, unit, scale and precision from entPhySensorType/Scale/Precision.
     public let entitySensor: Bool
+    /// For agents with a unit setting (Geist's temperatureUnits.0): while this scalar reads
+    /// `equals`, values and thresholds are Fahrenheit and are converted to Celsius.
+    public let fahrenheitWhen: (oid: OID, equals: Int64)?
   }
 
   public enum ThresholdSource: Sendable {

@@ -8,7 +8,7 @@ import Yams
 /// file and key path.
 public enum SNMPProfileParser {
   static let profileKeys = ["name", "description", "sysObjectID", "probe", "devices"]
-  static let deviceKeys = ["key", "type", "output", "info", "rows", "value", "scale", "label", "states", "thresholds", "write", "entitySensor"]
+  static let deviceKeys = ["key", "type", "output", "info", "rows", "value", "scale", "label", "states", "thresholds", "write", "entitySensor", "fahrenheitWhen"]
 
   /// - Parameter outputs: the SDK's outputs by name, which `output:` must name.
   public static func parse(_ text: String, file: String, outputs: [String: Output]) throws(ConfigError) -> SNMPProfile {
@@ -104,7 +104,8 @@ public enum SNMPProfileParser {
         key: key, type: type, output: output, info: try mapping["info"].map { node throws(ConfigError) in try string(node, at: "\(path).info") } ?? key,
         rows: rows, value: value, scale: scale, label: label, states: states,
         thresholds: try thresholds(mapping["thresholds"], at: "\(path).thresholds"),
-        write: try write(mapping["write"], at: "\(path).write"), entitySensor: entitySensor)
+        write: try write(mapping["write"], at: "\(path).write"), entitySensor: entitySensor,
+        fahrenheitWhen: try fahrenheit(mapping["fahrenheitWhen"], at: "\(path).fahrenheitWhen"))
     }
 
     func thresholds(_ node: Node?, at path: String) throws(ConfigError) -> [(kind: ThresholdKind, source: SNMPProfile.ThresholdSource)] {
@@ -126,6 +127,14 @@ public enum SNMPProfileParser {
         }
       }
       return result
+    }
+
+    func fahrenheit(_ node: Node?, at path: String) throws(ConfigError) -> (oid: OID, equals: Int64)? {
+      guard let node else { return nil }
+      guard let mapping = node.mapping else { throw error(path, "expected {oid: …, equals: …}") }
+      try checkKeys(mapping, ["oid", "equals"], at: path)
+      guard let equals = mapping["equals"]?.scalar.flatMap({ Int64($0.string) }) else { throw error("\(path).equals", "expected an INTEGER") }
+      return (try oid(mapping["oid"], at: "\(path).oid"), equals)
     }
 
     func write(_ node: Node?, at path: String) throws(ConfigError) -> SNMPProfile.WriteSpec? {

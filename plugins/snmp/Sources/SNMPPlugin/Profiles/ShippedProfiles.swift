@@ -136,8 +136,8 @@ devices:
 # GEIST-MIB-V3 tree (21239.2); the OIDs below are the V4 ones.
 # Temperatures are tenths of a degree in whatever unit temperatureUnits.0 says
 # (0 = Fahrenheit, 1 = Celsius); the MIB has no separate Celsius columns.
-# The readings below are Celsius only while that object is 1, which is why it
-# is exposed as its own device: alert on it not reading "celsius".
+# fahrenheitWhen converts the temperatures (and dew point) to Celsius while the
+# unit is set to Fahrenheit; the setting itself is a device too.
 name: geist
 description: "Geist/Vertiv Watchdog (GEIST-V4-MIB, enterprise 21239.5.1): internal temperature/humidity/dew point and remote temperature probes"
 sysObjectID: [1.3.6.1.4.1.21239.42]     # Watchdog 15 in the recording: 1.3.6.1.4.1.21239.42.1.31
@@ -157,6 +157,7 @@ devices:
     rows: 1.3.6.1.4.1.21239.5.1.2.1.5
     value: 1.3.6.1.4.1.21239.5.1.2.1.5  # internalTemp, UNITS "0.1 Degrees"
     scale: 0.1
+    fahrenheitWhen: {oid: 1.3.6.1.4.1.21239.5.1.1.7.0, equals: 0}
     label: 1.3.6.1.4.1.21239.5.1.2.1.3  # internalName
   - key: internal-humidity
     type: humidity
@@ -172,6 +173,7 @@ devices:
     rows: 1.3.6.1.4.1.21239.5.1.2.1.7
     value: 1.3.6.1.4.1.21239.5.1.2.1.7  # internalDewPoint, UNITS "0.1 Degrees"
     scale: 0.1
+    fahrenheitWhen: {oid: 1.3.6.1.4.1.21239.5.1.1.7.0, equals: 0}
     label: 1.3.6.1.4.1.21239.5.1.2.1.3
   # --- tempSensorTable: remote temperature probes on the sensor bus ---
   - key: remote-temperature
@@ -181,6 +183,7 @@ devices:
     rows: 1.3.6.1.4.1.21239.5.1.4.1.5
     value: 1.3.6.1.4.1.21239.5.1.4.1.5  # tempSensorTemp, UNITS "0.1 Degrees"
     scale: 0.1
+    fahrenheitWhen: {oid: 1.3.6.1.4.1.21239.5.1.1.7.0, equals: 0}
     label: 1.3.6.1.4.1.21239.5.1.4.1.3  # tempSensorName
 """#),
     ("ups-mib.yaml", #"""

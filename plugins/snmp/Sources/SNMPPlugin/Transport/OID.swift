@@ -6,9 +6,14 @@ public struct OID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
   public init(_ parts: [UInt]) { self.parts = parts }
 
-  /// Parses dotted decimal (a leading `.` allowed); nil for anything else, an empty OID, or a
-  /// sub-identifier over 2³²−1 (RFC 2578 §7.1.3).
-  public init?(_ text: String) {
+  /// Parses dotted decimal (a leading `.` allowed); nil for anything else, an OID of fewer than
+  /// two sub-identifiers, or a sub-identifier over 2³²−1 (RFC 2578 §7.1.3).
+  public init?(_ text: String) { self.init(text, minimumLength: 2) }
+
+  /// Parses a table row's index (RFC 2578 §7.7): one sub-identifier or more, dotted.
+  public init?(index text: String) { self.init(text, minimumLength: 1) }
+
+  private init?(_ text: String, minimumLength: Int) {
     var body = Substring(text)
     if body.hasPrefix(".") { body = body.dropFirst() }
     var parts: [UInt] = []
@@ -18,11 +23,11 @@ public struct OID: Hashable, Sendable, Comparable, CustomStringConvertible {
       else { return nil }
       parts.append(number)
     }
-    guard parts.count >= 2, parts.count <= 128 else { return nil }
+    guard parts.count >= minimumLength, parts.count <= 128 else { return nil }
     self.parts = parts
   }
 
-  public var description: String { parts.map(String.init).joined(separator: ".") }
+  public var description: String { parts.count == 1 ? String(parts[0]) : parts.map(String.init).joined(separator: ".") }
 
   public func hasPrefix(_ prefix: OID) -> Bool {
     parts.count >= prefix.parts.count && parts.starts(with: prefix.parts)

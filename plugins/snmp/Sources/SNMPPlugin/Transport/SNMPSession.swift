@@ -1,5 +1,6 @@
 import CNetSNMP
 import Foundation
+import SynseSupport
 import Synchronization
 
 /// One net-snmp session to one agent (the single-session API, `snmp_sess_*`), used by one
