@@ -14,6 +14,9 @@ build_release() {  # PRODUCT...; sets bin (root package: server, plugins) and be
   local product
   for product in "$@"; do
     if grep -q "benchmark(\"$product\"" Benchmarks/Package.swift; then
+      # SwiftPM keeps the build plan of the root package (a path dependency here) across
+      # source files added to it, then fails on a missing type: the plan is made anew.
+      rm -f Benchmarks/.build/release.yaml
       swift build -c release --package-path Benchmarks --product "$product"
       bench_bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
     else
