@@ -1,12 +1,13 @@
 """The readings exporter of /metrics: every device reading as a Prometheus sample (several
 readings of one device included), and a dead plugin's devices left out."""
+import os
 import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from helpers import (CLIENT_DEVICES, LED, free_port, get, parsed_samples, samples, scrape, start_plugin, start_server,
+from helpers import (CLIENT_DEVICES, LED, SERVER, free_port, get, parsed_samples, samples, scrape, start_plugin, start_server,
                      stop, value, wait_for, wait_until_serving)
 
 
@@ -29,6 +30,10 @@ def test_device_readings_exported_and_a_dead_plugin_left_out():
         assert any(name == "synse_device_fan_rpm" for name, _ in parsed)
         # LED readings are strings: not exported.
         assert not [labels for (name, labels) in parsed if name.startswith("synse_device_") and ("id", LED) in labels]
+        # Each plugin's part in the scrape (issue 21): both answered.
+        plugin_ids = {d["id"] for d in get(base, "/v3/plugin")[1]}
+        assert {p: value(parsed, "synse_readings_scrape_success", plugin=p) for p in plugin_ids} == {p: 1 for p in plugin_ids}
+        assert all(0 <= value(parsed, "synse_readings_scrape_duration_seconds", plugin=p) < 1 for p in plugin_ids)
 
         external.send_signal(signal.SIGSTOP)  # a plugin that hangs rather than refuses
         try:
@@ -38,6 +43,9 @@ def test_device_readings_exported_and_a_dead_plugin_left_out():
             parsed = samples(text)
             plugins = {dict(labels)["plugin"] for (name, labels) in parsed if name == "synse_device_temperature_celsius"}
             assert len(plugins) == 1 and external_plugin not in plugins  # only the embedded one answered
+            # Visible as such, not only as missing series: it missed the 1 s deadline.
+            assert value(parsed, "synse_readings_scrape_success", plugin=external_plugin) == 0
+            assert value(parsed, "synse_readings_scrape_duration_seconds", plugin=external_plugin) >= 1
         finally:
             external.send_signal(signal.SIGCONT)
     finally:
@@ -157,3 +165,41 @@ def test_every_reading_of_a_device_reaches_prometheus():
     finally:
         stop(server)
         stop(plugin)
+
+
+def test_build_info_a_stopped_plugins_scrape_and_the_name_prefix():
+    """synse_build_info; a stopped (inactive) plugin's scrape success 0, not asked; with
+    metrics.prefix every family of the body carries the prefix (issue 21)."""
+    external_port = free_port()
+    external, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{external_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")
+    wait_until_serving(external)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{external_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator",
+                                    "SYNSE_METRICS_ENABLED": "true", "SYNSE_METRICS_PREFIX": "site1_"})
+    try:
+        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 34)
+        status, text = scrape(base)
+        assert status == 200
+        parsed = samples(text)
+        names = {name for name, _ in parsed}
+        assert names and all(name.startswith("site1_") for name in names), sorted(n for n in names if not n.startswith("site1_"))
+        assert all(line.split(" ")[2].startswith("site1_") for line in text.splitlines() if line.startswith(("# HELP ", "# TYPE ")))
+        version = get(base, "/version")[1]
+        assert value(parsed, "site1_synse_build_info", version=version["version"], api_version=version["api_version"]) == 1
+        assert "site1_synse_device_temperature_celsius" in names and "site1_process_open_fds" in names
+        external_plugin = next(p["id"] for p in get(base, "/v3/plugin")[1]
+                               if get(base, f"/v3/plugin/{p['id']}")[1]["network"]["address"].endswith(str(external_port)))
+        stop(external)
+        wait_for(lambda: value(samples(scrape(base)[1]), "site1_synse_plugin_active_state", plugin=external_plugin) == 0, timeout=30)
+        parsed = samples(scrape(base)[1])
+        assert value(parsed, "site1_synse_readings_scrape_success", plugin=external_plugin) == 0
+        assert value(parsed, "site1_synse_readings_scrape_duration_seconds", plugin=external_plugin) == 0
+        assert [p for p in get(base, "/v3/plugin")[1] if p["id"] != external_plugin and
+                value(parsed, "site1_synse_readings_scrape_success", plugin=p["id"]) != 1] == []
+        # A prefix Prometheus would refuse stops startup with the key named.
+        done = subprocess.run([str(SERVER), "--port", str(free_port())], env=dict(os.environ, SYNSE_METRICS_PREFIX="1site"),
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 2 and "metrics.prefix" in done.stdout + done.stderr, (done.stdout, done.stderr)
+    finally:
+        stop(server)
+        if external.poll() is None:
+            stop(external)

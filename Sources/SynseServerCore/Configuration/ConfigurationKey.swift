@@ -172,3 +172,14 @@ extension ConfigurationRule where Value == [String] {
     }
   }
 }
+
+extension ConfigurationRule where Value == String {
+  /// What may stand before a Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`, or nothing.
+  static var metricNamePrefix: Self {
+    .init(expected: "letters, digits, '_' and ':', not starting with a digit (or empty for none)") { text in
+      text.isEmpty
+        || (text.first.map { !$0.isNumber } ?? true)
+          && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") }
+    }
+  }
+}

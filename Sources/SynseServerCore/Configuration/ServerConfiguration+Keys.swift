@@ -70,6 +70,8 @@ extension ServerConfiguration {
     .init("metrics.statsd.address", \.metrics.statsdAddress, "also push metrics to StatsD/DogStatsD at `host:port` (UDP)",
           rule: .dialledHostPort),
     .init("metrics.statsd.prefix", \.metrics.statsdPrefix, "StatsD key prefix", shownDefault: "`synse.<hostname>`"),
+    .init("metrics.prefix", \.metrics.prefix, "put before every family name of `/metrics` (`site1_` gives `site1_synse_device_temperature_celsius`), for a Prometheus shared with other servers",
+          shownDefault: "none", rule: .metricNamePrefix),
   ]
 
   /// The mappings that hold keys (`plugin`, `metrics.auth`, …), dotted paths split.

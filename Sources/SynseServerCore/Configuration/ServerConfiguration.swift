@@ -161,6 +161,8 @@ public struct MetricsOptions: Sendable, Equatable {
   public var statsdAddress: String?
   /// nil: `synse.<hostname>`, computed where StatsD is set up.
   public var statsdPrefix: String?
+  /// Put before every family name of `/metrics` (empty: the names as documented).
+  public var prefix = ""
 
   public init() {}
 }
@@ -192,7 +194,7 @@ extension MetricsOptions: CustomStringConvertible, CustomDebugStringConvertible 
     let hidden = { (value: String?) in value == nil ? "nil" : ServerConfiguration.redactedValue }
     return "MetricsOptions(enabled: \(enabled), ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
       + "port: \(port.map(String.init) ?? "nil"), username: \(username ?? "nil"), password: \(hidden(password)), token: \(hidden(token)), "
-      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"))"
+      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"), prefix: \(prefix))"
   }
   public var debugDescription: String { description }
 }
