@@ -1,5 +1,11 @@
 // net-snmp (Debian libsnmp-dev), for the SNMP plugin: its single-session API
 // (snmp_sess_*), one session per target, each used by one thread only.
+// glibc's feature set first, as every other module of the build sees it: net-snmp-config.h
+// defines _GNU_SOURCE, which would give this module an fd_set with another member name
+// (fds_bits, not __fds_bits) than Dispatch's, and clang refuses the two definitions in one
+// build (a fresh clone's first `swift build` failed in SynseServerCore).
+#include <features.h>
+#include <sys/select.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <string.h>

@@ -11,14 +11,21 @@ from helpers import (CLIENT_DEVICES, LED, SERVER, free_port, get, parsed_samples
                      stop, value, wait_for, wait_until_serving)
 
 
-def test_device_readings_exported_and_a_dead_plugin_left_out():
+def external_and_embedded(**env):
+    """An external emulator (the client devices) and a server with the emulator embedded, metrics
+    on, every device scanned: (external process, its port, server process, base URL)."""
     external_port = free_port()
     external, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{external_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")
     wait_until_serving(external)
     server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{external_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator",
-                                    "SYNSE_METRICS_ENABLED": "true", "SYNSE_METRICS_READINGS_TIMEOUT": "1"})
+                                    "SYNSE_METRICS_ENABLED": "true", **env})
+    wait_for(lambda: len(get(base, "/v3/scan")[1]) == 34)
+    return external, external_port, server, base
+
+
+def test_device_readings_exported_and_a_dead_plugin_left_out():
+    external, _, server, base = external_and_embedded(SYNSE_METRICS_READINGS_TIMEOUT="1")
     try:
-        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 34)
         parsed = samples(scrape(base)[1])
         temperatures = {dict(labels)["id"]: (dict(labels), v) for (name, labels), v in parsed.items() if name == "synse_device_temperature_celsius"}
         external_id = next(d["id"] for d in get(base, "/v3/scan?tags=foo/bar")[1] if d["info"] == "Synse Temperature Sensor 1")
@@ -170,13 +177,8 @@ def test_every_reading_of_a_device_reaches_prometheus():
 def test_build_info_a_stopped_plugins_scrape_and_the_name_prefix():
     """synse_build_info; a stopped (inactive) plugin's scrape success 0, not asked; with
     metrics.prefix every family of the body carries the prefix (issue 21)."""
-    external_port = free_port()
-    external, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{external_port}'}}", CLIENT_DEVICES, "id: {useCustom: [external]}\n")
-    wait_until_serving(external)
-    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{external_port}", "SYNSE_PLUGIN_EMBEDDED": "emulator",
-                                    "SYNSE_METRICS_ENABLED": "true", "SYNSE_METRICS_PREFIX": "site1_"})
+    external, external_port, server, base = external_and_embedded(SYNSE_METRICS_PREFIX="site1_")
     try:
-        wait_for(lambda: len(get(base, "/v3/scan")[1]) == 34)
         status, text = scrape(base)
         assert status == 200
         parsed = samples(text)

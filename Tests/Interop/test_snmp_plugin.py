@@ -215,9 +215,16 @@ def test_an_outlet_switched_off_through_the_api_reads_back_off(fleet):
         done = run(write(state))
         assert done.status == "DONE", (state, done.status, done.message)
         assert snmpget(fleet.ports["pdu-rw"], "apc-8641-rw", control) == raw, state
-        wait_for(lambda: get(fleet.base, f"/v3/read/{outlet['id']}")[1][0]["value"] == state, timeout=10)
+        # Polled again at once: the new state is read before the next poll (the plugin reads
+        # every second, its read loop every 100 ms).
+        wait_for(lambda: get(fleet.base, f"/v3/read/{outlet['id']}")[1][0]["value"] == state, timeout=0.9)
     refused = run(write("sideways"))
     assert refused.status == "ERROR" and "sideways" in refused.message and "off, on, reboot" in refused.message, refused
+    # A reboot has no end state to confirm: done once the PDU took the SET (snmpsim keeps the 3).
+    done = run(write("REBOOT"))
+    assert done.status == "DONE", (done.status, done.message)
+    assert snmpget(fleet.ports["pdu-rw"], "apc-8641-rw", control) == "3"
+    run(write("on"))
     # The read-only recording refuses the SET: the write ends in ERROR naming the agent.
     readonly = next(d for d in devices(fleet, "pdu") if d["metadata"]["key"] == "outlet-switch.5")
 
@@ -231,15 +238,17 @@ def test_an_outlet_switched_off_through_the_api_reads_back_off(fleet):
 def test_health_names_the_wrong_community_the_wrong_key_and_the_silent_target(fleet):
     def checks():
         return {c["name"]: c for c in get(fleet.base, f"/v3/plugin/{fleet.plugin_id}")[1]["health"]["checks"]}
-    bad = {name: f"127.0.0.1:{fleet.ports[name]}" for name in ("wrong-community", "wrong-key")}
-    bad["dead"] = f"127.0.0.1:{fleet.dead_port}"
+    # A v3 target with a context is named with it: one agent may serve several contexts.
+    bad = {"wrong-community": f"127.0.0.1:{fleet.ports['wrong-community']}", "wrong-key": f"127.0.0.1:{fleet.ports['wrong-key']} context geist",
+           "dead": f"127.0.0.1:{fleet.dead_port}"}
     wait_for(lambda: all(checks()[f"snmp {e}"]["status"] != "OK" for e in bad.values()), timeout=30)
     current = checks()
-    for name, endpoint in bad.items():
-        assert endpoint in current[f"snmp {endpoint}"]["message"], current[f"snmp {endpoint}"]
+    for name, target in bad.items():
+        assert target in current[f"snmp {target}"]["message"], current[f"snmp {target}"]
     assert "credentials" in current[f"snmp {bad['wrong-key']}"]["message"], current
     assert WRONG_KEY not in current[f"snmp {bad['wrong-key']}"]["message"]
     assert "unreachable" in current[f"snmp {bad['wrong-community']}"]["message"], current
+    assert "wrong community" in current[f"snmp {bad['wrong-community']}"]["message"], current
     for name in TARGETS:
         assert current[f"snmp 127.0.0.1:{fleet.ports[name]}"]["status"] == "OK", current
 

@@ -36,6 +36,11 @@ let outputs = Plugin(metadata: PluginMetadata(name: "t", maintainer: "t"), versi
     ("name: x\nsysObjectID: 1.3.6\ndevices: [{key: a, type: t, output: voltage, value: 1.3.6}]", "sysObjectID"),
     ("name: x\ndevices: []", "devices"),
     ("nmae: x", "nmae"),
+    ("name: x\ndevices: [{key: a, type: t, output: voltage, value: 1.3.6, info: '{label} {nope}'}]", "devices[0].info"),
+    ("name: x\ndevices: [{key: a, type: t, output: state, value: 1.3.6, states: {1: a, 01: b}}]", "devices[0].states"),
+    ("name: x\ndevices: [{key: a, type: t, output: voltage, value: 1.3.6, thresholds: {UpperCritical: {reading: 3, oid: 1.3.6}}}]", "devices[0].thresholds.UpperCritical"),
+    ("name: x\ndevices: [{key: a, type: t, output: state, value: 1.3.6, write: {oid: 1.3.6, values: {On: 1, on: 2}}}]", "devices[0].write.values"),
+    ("name: x\ndevices: [{key: a, type: t, output: state, value: 1.3.6, write: {oid: 1.3.6, values: {On: 1}, confirm: {Of: Off}}}]", "devices[0].write.confirm"),
   ])
   func aBadProfileNamesTheKey(yaml: String, key: String) throws {
     let error = try #require(throws: ConfigError.self) { try SNMPProfileParser.parse(yaml, file: "p.yaml", outputs: outputs) }

@@ -39,9 +39,15 @@ import Testing
     ([("address", .string("::1")), ("community", .string("x"))], "address"),
     ([("address", .string("h")), ("community", .string("x")), ("retries", .int(11))], "retries"),
     ([("address", .string("h")), ("community", .string("x")), ("timeout", .string("5"))], "timeout"),
+    ([("address", .string("h")), ("community", .string(""))], "community"),
+    ([("address", .string("h")), ("version", .string("v3")), ("user", .string(String(repeating: "u", count: 33)))], "user"),
+    ([("address", .string("[::1:6161")), ("community", .string("x"))], "address"),
+    ([("address", .string("h:0")), ("community", .string("x"))], "address"),
   ] as [([(String, ConfigValue)], String)])
   func aBadTargetNamesTheKey(pairs: [(String, ConfigValue)], key: String) throws {
     let error = try #require(throws: ConfigError.self) { try parse(pairs) }
     #expect(error.key == key, "\(error)")
+    // The message speaks of what was given, never of a port the parser added.
+    #expect(!error.message.contains(":161:"), "\(error)")
   }
 }

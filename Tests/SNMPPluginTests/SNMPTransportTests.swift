@@ -117,6 +117,38 @@ struct SNMPTransportTests {
     }
   }
 
+  @Test func writeDataMatchesAProfilesValuesIgnoringCase() async throws {
+    let sim = try SNMPSimTrait.peer()
+    let profile = try SNMPProfileParser.parse(
+      """
+      name: capitals
+      devices:
+        - {key: sw, type: power, output: state, rows: 1.3.6.1.4.1.318.1.1.26.9.2.4.1.5, value: 1.3.6.1.4.1.318.1.1.26.9.2.4.1.5,
+           states: {1: "On", 2: "Off"}, write: {oid: 1.3.6.1.4.1.318.1.1.26.9.2.4.1.5, values: {"On": 1, "Off": 2}, confirm: {"On": "On", "Off": "Off"}}}
+      """, file: "capitals.yaml", outputs: outputs)
+    let target = SNMPTarget(try settings(port: sim.ports[1], community: "apc-8641-rw"), library: library)
+    for (data, raw) in [("off", Int64(2)), ("On", 1)] {
+      try await SNMPWrites.state(WriteData(action: "state", data: Array(data.utf8)), device: "sw.7", spec: profile.devices[0], index: OID(index: "7"), on: target)
+      #expect(try await target.get(OID("1.3.6.1.4.1.318.1.1.26.9.2.4.1.5.7")!) == .integer(raw))
+    }
+  }
+
+  @Test func aSecondTargetWithOtherKeysForTheSameUserAndEngineIsRefusedByName() async throws {
+    let sim = try SNMPSimTrait.peer()
+    _ = try await SNMPTarget(try v3(port: sim.ports[0], context: "geist"), library: library).poll()
+    let other = try settings(
+      port: sim.ports[1],
+      [
+        ("version", .string("v3")), ("user", .string(SNMPSimPeer.user)), ("authProtocol", .string("SHA")), ("authKey", .string("another-auth-key")),
+        ("privProtocol", .string("AES")), ("privKey", .string(SNMPSimPeer.privKey)), ("contextName", .string("geist")), ("timeout", .string("1s")),
+      ])
+    let refused = await #expect(throws: SNMPError.self) { try await SNMPTarget(other, library: library).poll() }
+    #expect(refused?.kind == .credentials)
+    #expect(refused?.message.contains("same SNMP engine as user synse") == true, "\(String(describing: refused))")
+    // The first target's keys still work.
+    #expect(try await SNMPTarget(try v3(port: sim.ports[2], context: "geist"), library: library).poll().profile == "geist")
+  }
+
   @Test func aDeadTargetDoesNotDelayTheOthers() async throws {
     let sim = try SNMPSimTrait.peer()
     let dead = SNMPTarget(try settings(port: 9, community: "geist", [("timeout", .string("3s")), ("retries", .int(0))]), library: library)

@@ -64,8 +64,11 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
   public var timeout: Duration
   public var retries: Int
 
-  /// `host:port`, the target's name in health checks, logs, tags and device identities.
+  /// `host:port`, the target's name in logs, tags and device identities.
   public var endpoint: String { address.description }
+
+  /// `host:port`, and the context when there is one: the target's name in health checks.
+  public var name: String { contextName.isEmpty ? endpoint : "\(endpoint) context \(contextName)" }
 
   /// Parses one `dynamicRegistration.config` item.
   /// - Throws: ``ConfigError`` naming the bad key: `.invalidValue` for an unknown key, a value
@@ -93,14 +96,16 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
       guard let community = try text("community") else {
         throw ConfigError(.missingValue, key: "community", message: "required for version v2c")
       }
+      guard !community.isEmpty else { throw ConfigError(.invalidValue, key: "community", message: "must not be empty") }
       self.community = community
     case .v3:
       if ConfigField.present(item["community"]) != nil {
         throw ConfigError(.invalidValue, key: "community", message: "applies only to version v2c (v3 uses user and keys)")
       }
-      guard let user = try text("user"), !user.isEmpty, user.utf8.count <= 32 else {
+      guard let user = try text("user"), !user.isEmpty else {
         throw ConfigError(.missingValue, key: "user", message: "required for version v3: the USM user name (1 to 32 bytes)")
       }
+      guard user.utf8.count <= 32 else { throw ConfigError(.invalidValue, key: "user", message: "longer than 32 bytes (SnmpAdminString, RFC 3414)") }
       self.user = user
       contextName = try text("contextName") ?? ""
       authProtocol = try ConfigField.present(item["authProtocol"]).map { value throws(ConfigError) in
@@ -125,16 +130,19 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
   /// `host:port` or `host` (port 161, RFC 3417 §4); an IPv6 address in brackets.
   private static func address(_ text: String) throws(ConfigError) -> HostPort {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
-    let hasPort = trimmed.hasPrefix("[") ? trimmed.contains("]:") : trimmed.contains(":")
+    if !trimmed.hasPrefix("["), trimmed.filter({ $0 == ":" }).count > 1 {
+      throw ConfigError(.invalidValue, key: "address", message: "'\(text)': an IPv6 address goes in brackets, such as [fd00::9]:161")
+    }
+    // A bracket left open is HostPort's to name, on the text as given.
+    let hasPort = trimmed.hasPrefix("[") ? (trimmed.contains("]:") || !trimmed.contains("]")) : trimmed.contains(":")
     let parsed: HostPort
     do throws(HostPortError) {
       parsed = try HostPort(parsing: hasPort ? trimmed : trimmed + ":161")
     } catch {
       throw ConfigError(.invalidValue, key: "address", message: "'\(text)' is not host:port: \(error)")
     }
-    guard !parsed.host.isEmpty, parsed.port > 0 else {
-      throw ConfigError(.invalidValue, key: "address", message: "'\(text)' has no host or a port 0")
-    }
+    guard !parsed.host.isEmpty else { throw ConfigError(.invalidValue, key: "address", message: "'\(text)' has no host") }
+    guard parsed.port > 0 else { throw ConfigError(.invalidValue, key: "address", message: "'\(text)': expected a port from 1 to 65535") }
     return parsed
   }
 

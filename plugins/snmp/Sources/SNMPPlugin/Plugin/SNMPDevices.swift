@@ -28,7 +28,9 @@ enum SNMPDevices {
         ("key", .string(device.key)), ("endpoint", .string(settings.endpoint)),
         ("identity", .string(identity(endpoint: settings.endpoint, context: settings.contextName, key: device.key))),
       ])
-      instance.context = [("endpoint", settings.endpoint), ("profile", profile.name), ("key", device.key)] + (device.index.map { [("index", $0)] } ?? [])
+      instance.context =
+        [("endpoint", settings.endpoint), ("profile", profile.name), ("key", device.key)] + (device.index.map { [("index", $0)] } ?? [])
+        + (settings.contextName.isEmpty ? [] : [("context", settings.contextName)])
       instance.location = settings.endpoint
       if let tag = Tag.endpoint("snmp", settings.endpoint) { instance.tags.append(tag) }
       if let thresholds = device.thresholds, let type = outputs[device.output]?.type {

@@ -45,6 +45,8 @@ public struct SNMPPlugin: Sendable {
       let index = polled.index.flatMap { OID(index: $0) }
       guard (index == nil) == (polled.index == nil) else { throw HandlerError("\(key): row index '\(polled.index ?? "")' is not an OID") }
       try await SNMPWrites.state(data, device: key, spec: profile.devices[polled.spec], index: index, on: poller.target)
+      // Read at once what the write changed, not at the next poll.
+      await poller.peer.pollOnce()
     }, actions: ["state"]))
     plugin.deviceIdentifier = { data in
       if case .string(let identity)? = data["identity"] { return identity }
@@ -59,8 +61,8 @@ public struct SNMPPlugin: Sendable {
     plugin.configuredHealthChecks = { config in
       config.dynamicRegistration.compactMap { item in
         guard let settings = try? SNMPTargetSettings(item) else { return nil }
-        return HealthCheck(name: "snmp \(settings.endpoint)", interval: min(config.read.interval, .seconds(30))) {
-          guard let poller = fleet.poller(settings) else { throw HandlerError("snmp \(settings.endpoint): not configured") }
+        return HealthCheck(name: "snmp \(settings.name)", interval: min(config.read.interval, .seconds(30))) {
+          guard let poller = fleet.poller(settings) else { throw HandlerError("snmp \(settings.name): not configured") }
           try poller.peer.health()
         }
       }
@@ -144,7 +146,8 @@ final class SNMPFleet: Sendable {
       let target = SNMPTarget(settings, library: library)
       var logger = logger
       logger[metadataKey: "endpoint"] = "\(settings.endpoint)"
-      let peer = PeerPoller(name: "snmp \(settings.endpoint)", interval: config.read.interval, logger: logger) { () throws(SNMPError) in
+      if !settings.contextName.isEmpty { logger[metadataKey: "context"] = "\(settings.contextName)" }
+      let peer = PeerPoller(name: "snmp \(settings.name)", interval: config.read.interval, logger: logger) { () throws(SNMPError) in
         try await target.poll()
       }
       let poller = Poller(target: target, peer: peer)

@@ -14,12 +14,13 @@ enum SNMPWrites {
     guard let write = spec.write else { throw HandlerError("this device takes no writes") }
     let text = data.text.trimmingCharacters(in: .whitespaces).lowercased()
     let choices = write.values.keys.sorted().joined(separator: ", ")
-    guard data.action == "state", let integer = write.values[text] else {
+    let chosen = write.values.first { $0.key.lowercased() == text }
+    guard data.action == "state", let (name, integer) = chosen else {
       throw HandlerError("\(key) takes action 'state' with data \(choices) (got action '\(data.action)', data '\(data.text)')")
     }
     let at = { (oid: OID) in index.map { oid.appending($0) } ?? oid }
     try await target.set(at(write.oid), integer: integer)
-    guard let wanted = write.confirm[text] else { return }
+    guard let wanted = write.confirm[name] else { return }
     while true {
       // An agent busy with the change may miss one read: the write timeout ends the wait.
       if let value = try? await target.get(at(spec.value)), reads(value, spec) == wanted { return }

@@ -72,7 +72,8 @@ enum ProfileReader {
       template: spec.info, label: spec.label.flatMap { at($0) })
     let raw = at(spec.value)
     let fahrenheit = spec.fahrenheitWhen.map { values.scalars[$0.oid] == .integer($0.equals) } ?? false
-    let convert = { (value: Double) in fahrenheit ? (value - 32) * 5 / 9 : value }
+    // To hundredths of a degree: the agents give tenths of °F, 0.056 °C apart.
+    let convert = { (value: Double) in fahrenheit ? (((value - 32) * 5 / 9) * 100).rounded() / 100 : value }
     if spec.entitySensor {
       guard let index, let sensor = EntitySensor(values: values, entry: EntitySensor.entry(of: spec.value), index: index) else { return nil }
       (device.type, device.output) = (sensor.type, sensor.output)

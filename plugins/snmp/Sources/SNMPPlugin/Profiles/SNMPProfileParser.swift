@@ -88,7 +88,7 @@ public enum SNMPProfileParser {
       let rows = try mapping["rows"].map { node throws(ConfigError) in try oid(node, at: "\(path).rows") }
       let value = try oid(mapping["value"], at: "\(path).value")
       let scale = try mapping["scale"].map { node throws(ConfigError) in try number(node, at: "\(path).scale") } ?? 1
-      guard scale != 0 else { throw error("\(path).scale", "must not be 0") }
+      guard scale != 0 else { throw error("\(path).scale", "must not be 0 (nor so small a double rounds it to 0)") }
       let label = try mapping["label"].map { node throws(ConfigError) in try oid(node, at: "\(path).label") }
       var states: [Int64: String] = [:]
       if let node = mapping["states"] {
@@ -97,11 +97,17 @@ public enum SNMPProfileParser {
           guard let number = k.scalar.flatMap({ Int64($0.string) }), let text = v.scalar?.string else {
             throw error("\(path).states", "expected INTEGER: text pairs")
           }
-          states[number] = text
+          guard states.updateValue(text, forKey: number) == nil else { throw error("\(path).states", "\(number) is given twice") }
         }
       }
+      let info = try mapping["info"].map { node throws(ConfigError) in try string(node, at: "\(path).info") } ?? key
+      var placeholders = info
+      for known in ["{index}", "{label}"] { placeholders = placeholders.replacingOccurrences(of: known, with: "") }
+      if let open = placeholders.firstIndex(of: "{"), placeholders[open...].contains("}") {
+        throw error("\(path).info", "only {index} and {label} are filled in")
+      }
       return SNMPProfile.DeviceSpec(
-        key: key, type: type, output: output, info: try mapping["info"].map { node throws(ConfigError) in try string(node, at: "\(path).info") } ?? key,
+        key: key, type: type, output: output, info: info,
         rows: rows, value: value, scale: scale, label: label, states: states,
         thresholds: try thresholds(mapping["thresholds"], at: "\(path).thresholds"),
         write: try write(mapping["write"], at: "\(path).write"), entitySensor: entitySensor,
@@ -119,6 +125,9 @@ public enum SNMPProfileParser {
         }
         guard let entry = v.mapping else { throw error("\(path).\(name)", "expected {oid: …, scale: …} or {reading: …}") }
         try checkKeys(entry, ["oid", "scale", "reading"], at: "\(path).\(name)")
+        if entry["reading"] != nil, entry["oid"] != nil || entry["scale"] != nil {
+          throw error("\(path).\(name)", "give reading (a fixed value) or oid and scale, not both")
+        }
         if let fixed = entry["reading"] {
           result.append((kind, .fixed(try number(fixed, at: "\(path).\(name).reading"))))
         } else {
@@ -153,6 +162,9 @@ public enum SNMPProfileParser {
         confirm[name] = text
       }
       guard !values.isEmpty else { throw error("\(path).values", "expected at least one data: INTEGER pair") }
+      // Write data is matched ignoring case: two values alike but for case could not be told apart.
+      guard Set(values.keys.map { $0.lowercased() }).count == values.count else { throw error("\(path).values", "two values differ only in case") }
+      if let stray = confirm.keys.first(where: { values[$0] == nil }) { throw error("\(path).confirm", "'\(stray)' is not one of values") }
       return SNMPProfile.WriteSpec(oid: target, values: values, confirm: confirm)
     }
   }

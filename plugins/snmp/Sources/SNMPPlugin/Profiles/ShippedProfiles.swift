@@ -110,7 +110,9 @@ devices:
     write:
       oid: 1.3.6.1.4.1.318.1.1.26.9.2.4.1.5
       values: {"on": 1, "off": 2, "reboot": 3}        # immediateOn, immediateOff, immediateReboot
-      confirm: {"on": "on", "off": "off", "reboot": "on"}   # a reboot ends with the outlet back on
+      # A reboot has no end state to wait for (the outlet reads on before it starts and after it
+      # ends): it is done once the PDU takes the SET.
+      confirm: {"on": "on", "off": "off"}
 """#),
     ("entity-sensor.yaml", #"""
 # ENTITY-SENSOR-MIB (RFC 3433): a generic sensor table found on switches,

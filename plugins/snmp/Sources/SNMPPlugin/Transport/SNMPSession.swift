@@ -15,41 +15,85 @@ import Synchronization
 final class SNMPSession {
   private let handle: UnsafeMutableRawPointer
   let endpoint: String
+  /// What a timeout may also mean: SNMPv2c agents drop a wrong community's requests unanswered.
+  private let hint: String
   /// Requests sent (each GET, GETNEXT, GETBULK or SET PDU, retries not counted).
   private(set) var requests = 0
 
   /// The USM user list and engine-time cache of net-snmp are process-wide, and Debian's
   /// library is built without `NETSNMP_REENTRANT`: sessions open (which is when SNMPv3 engine
   /// discovery fills them) one at a time. Requests on open sessions run in parallel.
-  private static let opening = Mutex(false)
+  private static let opening = Mutex(Opening())
+
+  private struct Opening {
+    var initialized = false
+    /// Which target's keys each SNMPv3 user has on each engine: net-snmp keeps one localized
+    /// key per user and engine, so a second target with other keys would silently use the
+    /// first one's (or spoil them).
+    var keys: [String: (fingerprint: Int, target: String)] = [:]
+  }
 
   /// - Throws: ``SNMPError`` `.unreachable` when the host does not resolve or (SNMPv3) engine
   ///   discovery gets no answer; `.credentials` when the agent refuses the user.
   init(_ settings: SNMPTargetSettings) throws(SNMPError) {
     endpoint = settings.endpoint
+    hint = settings.version == .v2c ? " (a wrong community is not answered either)" : ""
     var error = [CChar](repeating: 0, count: 512)
     let timeout = settings.timeout.components
     let micros = Int(timeout.seconds) * 1_000_000 + Int(timeout.attoseconds / 1_000_000_000_000)
-    let opened: UnsafeMutableRawPointer? = Self.opening.withLock { initialized in
-      if !initialized {
+    let result: Result<UnsafeMutableRawPointer, SNMPError> = Self.opening.withLock { opening in
+      if !opening.initialized {
         synse_snmp_init()
-        initialized = true
+        opening.initialized = true
       }
-      return settings.withCredentials { community, authKey, privKey in
+      let opened = settings.withCredentials { community, authKey, privKey in
         synse_snmp_open(
           settings.peerName, settings.version == .v3 ? synse_snmp_version_3() : synse_snmp_version_2c(), community,
           settings.user, settings.authProtocol?.code ?? 0, authKey, settings.privProtocol?.code ?? 0, privKey, settings.contextName,
           micros, Int32(settings.retries), &error, error.count)
       }
+      guard let opened else {
+        let text = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return .failure(Self.classify(text.isEmpty ? "cannot open the session" : text))
+      }
+      return .success(opened)
     }
-    guard let opened else {
-      let text = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      throw Self.classify(text.isEmpty ? "cannot open the session" : text)
-    }
-    handle = opened
+    handle = try result.get()
+    if settings.version == .v3 { try claimKeys(settings) }
   }
 
   deinit { snmp_sess_close(handle) }
+
+  /// The authoritative engine ID of the latest answer (SNMPv3, RFC 3414 §3.1.1), empty for v2c.
+  private(set) var engineID: [UInt8] = []
+
+  /// Registers this SNMPv3 session's protocols and keys for its user on the agent's engine
+  /// (the engine ID of an answer to a GET of sysObjectID.0), or refuses them when
+  /// another target of the process reaches that engine as that user with other ones: net-snmp
+  /// keeps one localized key per user and engine, and would use the first target's for both.
+  private func claimKeys(_ settings: SNMPTargetSettings) throws(SNMPError) {
+    _ = try get([OID([1, 3, 6, 1, 2, 1, 1, 2, 0])])
+    guard !engineID.isEmpty else { return }
+    let key = engineID.map { String($0, radix: 16) }.joined(separator: ":") + " " + settings.user
+    let fingerprint = settings.withCredentials { _, authKey, privKey in
+      var hasher = Hasher()
+      hasher.combine(settings.authProtocol?.rawValue)
+      hasher.combine(authKey)
+      hasher.combine(settings.privProtocol?.rawValue)
+      hasher.combine(privKey)
+      return hasher.finalize()
+    }
+    let owner = Self.opening.withLock { opening in
+      if let owner = opening.keys[key] { return owner.fingerprint == fingerprint ? nil : owner.target }
+      opening.keys[key] = (fingerprint, settings.name)
+      return nil
+    }
+    if let owner {
+      throw SNMPError(
+        .credentials,
+        "\(owner) reaches the same SNMP engine as user \(settings.user) with other protocols or keys; net-snmp keeps one key per user and engine, so both targets must give the same ones")
+    }
+  }
 
   /// GET of `oids` (at most as many as one PDU carries; callers chunk): each OID's value, the
   /// exceptions (`noSuchObject`…) included.
@@ -140,13 +184,16 @@ final class SNMPSession {
     defer { if let response { snmp_free_pdu(response) } }
     guard status == synse_snmp_success_status(), let response else {
       if status == synse_snmp_timeout_status() {
-        throw SNMPError(.unreachable, "no answer from \(endpoint) (a wrong community is not answered either)")
+        throw SNMPError(.unreachable, "no answer from \(endpoint)\(hint)")
       }
       throw Self.classify(lastError())
     }
     if response.pointee.errstat != 0 {
       let text = String(cString: snmp_errstring(Int32(response.pointee.errstat)))
       throw SNMPError(.agent, "\(endpoint) answered \(text) (error index \(response.pointee.errindex))")
+    }
+    if let engine = response.pointee.securityEngineID, response.pointee.securityEngineIDLen > 0 {
+      engineID = Array(UnsafeBufferPointer(start: engine, count: response.pointee.securityEngineIDLen))
     }
     var result: [(OID, SNMPValue)] = []
     var variable = response.pointee.variables
