@@ -157,6 +157,29 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
     }
   }
 
+  /// The target as each numeric address its host resolves to, with port and context
+  /// (`127.0.0.1:161 context pdu`): two names of one agent share one. Empty when the host does
+  /// not resolve now.
+  var resolvedNames: [String] {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+    var result: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(address.host, nil, &hints, &result) == 0 else { return [] }
+    defer { freeaddrinfo(result) }
+    var names: [String] = []
+    var entry = result
+    while let current = entry {
+      var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+      if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
+        let numeric = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let endpoint = HostPort(host: numeric, port: address.port).description
+        names.append(contextName.isEmpty ? endpoint : "\(endpoint) context \(contextName)")
+      }
+      entry = current.pointee.ai_next
+    }
+    return Array(Set(names)).sorted()
+  }
+
   /// net-snmp's peer name: transport, host and port.
   var peerName: String { address.host.contains(":") ? "udp6:[\(address.host)]:\(address.port)" : "udp:\(address.host):\(address.port)" }
 

@@ -115,40 +115,64 @@ final class SNMPFleet: Sendable {
     return pollers.withLock { $0[String(identity.dropLast(key.count))] }
   }
 
-  /// Loads the profiles, starts one poller per valid target and waits, all at once, for each
-  /// first poll up to its timeout × (retries + 1) and a second, so that the devices served from
-  /// the start include every agent that answered. Items with bad settings are left to the
-  /// registrar, which names the key.
+  /// Loads the profiles, checks every target, then starts one poller per target and waits, all
+  /// at once, for each first poll up to its timeout × (retries + 1) and a second, so that the
+  /// devices served from the start include every agent that answered.
   ///
-  /// - Throws: ``ConfigError`` for no target, a target listed twice, a `profile:` no profile
-  ///   has, or a bad profile file.
+  /// - Throws: ``ConfigError`` for no target, a bad target (its key named), a target listed
+  ///   twice, a `profile:` no profile has, or a bad profile file.
   func prepare(_ config: PluginConfig) async throws(ConfigError) {
     guard !config.dynamicRegistration.isEmpty else {
       throw ConfigError(.missingValue, key: "dynamicRegistration.config", message: "no SNMP target configured: add one item per agent with address and community (or v3 user)")
     }
     let library = try SNMPProfileLibrary.load(directory: directory, outputs: outputs)
     loaded.withLock { $0 = library }
-    var started: [(Poller, Duration)] = []
+    // Every item is checked before any agent is asked: a process that stops for a bad item
+    // must not stop with net-snmp calls (and its OpenSSL) in flight on pollers' threads.
+    var targets: [SNMPTargetSettings] = []
     var seen: [String: Int] = [:]
     for (index, item) in config.dynamicRegistration.enumerated() {
-      guard let settings = try? SNMPTargetSettings(item) else { continue }
+      let place = "dynamicRegistration.config[\(index)]"
+      let settings: SNMPTargetSettings
+      do throws(ConfigError) {
+        settings = try SNMPTargetSettings(item)
+      } catch {
+        throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? place : "\(place).\($0)" } ?? place, message: error.message)
+      }
       let name = Self.name(settings).lowercased()
       if let first = seen[name] {
-        throw ConfigError(.invalidValue, key: "dynamicRegistration.config[\(index)].address", message: "\(settings.endpoint) is already dynamicRegistration.config[\(first)]")
+        throw ConfigError(.invalidValue, key: "\(place).address", message: "\(settings.endpoint) is already dynamicRegistration.config[\(first)]")
       }
       seen[name] = index
+      // The same agent under two names (localhost, 127.0.0.1) would serve every device twice.
+      let resolved = settings.resolvedNames
+      if let shared = resolved.first(where: { seen[$0] != nil }), let first = seen[shared] {
+        throw ConfigError(
+          .invalidValue, key: "\(place).address",
+          message: "\(settings.endpoint) is the agent of dynamicRegistration.config[\(first)] (both resolve to \(shared))")
+      }
+      for name in resolved { seen[name] = index }
       if let profile = settings.profile, library.profiles[profile] == nil {
         throw ConfigError(
-          .invalidValue, key: "dynamicRegistration.config[\(index)].profile",
-          message: "no profile named '\(profile)'; known: \(library.profiles.keys.sorted().joined(separator: ", "))")
+          .invalidValue, key: "\(place).profile", message: "no profile named '\(profile)'; known: \(library.profiles.keys.sorted().joined(separator: ", "))")
       }
+      targets.append(settings)
+    }
+    var started: [(Poller, Duration)] = []
+    for settings in targets {
       guard poller(settings) == nil else { continue }
       let target = SNMPTarget(settings, library: library)
       var logger = logger
       logger[metadataKey: "endpoint"] = "\(settings.endpoint)"
       if !settings.contextName.isEmpty { logger[metadataKey: "context"] = "\(settings.contextName)" }
+      let noted = Mutex<Set<String>>([])
+      let targetLogger = logger
       let peer = PeerPoller(name: "snmp \(settings.name)", interval: config.read.interval, logger: logger) { () throws(SNMPError) in
-        try await target.poll()
+        let poll = try await target.poll()
+        for problem in poll.problems where noted.withLock({ $0.insert(problem).inserted }) {
+          targetLogger.warning("SNMP agent lacks part of its profile", metadata: ["problem": "\(problem)"])
+        }
+        return poll
       }
       let poller = Poller(target: target, peer: peer)
       pollers.withLock { $0[Self.name(settings)] = poller }

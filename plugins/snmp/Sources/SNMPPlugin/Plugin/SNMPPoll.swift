@@ -10,6 +10,9 @@ public struct SNMPPoll: Sendable {
   public var time: Date
   /// SNMP requests the poll sent (GET, GETBULK/GETNEXT), for the GETBULK benchmark.
   public var requests: Int
+  /// What of the profile the agent lacks (a table with no rows, a scalar with no value): the
+  /// plugin logs each once, so a profile that does not fit an agent is not silent.
+  public var problems: [String] = []
   /// Positions in ``devices`` by key: reads look devices up one at a time.
   private let positions: [String: Int]
 

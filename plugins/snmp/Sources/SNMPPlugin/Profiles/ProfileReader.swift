@@ -36,16 +36,22 @@ enum ProfileReader {
       table.scalars.merge(try session.get(Array(scalarList[start..<min(start + getChunk, scalarList.count)]))) { _, new in new }
     }
     var devices: [PolledDevice] = []
+    var problems: [String] = []
     for (position, spec) in profile.devices.enumerated() {
       if let rows = spec.rows {
-        for (index, _) in walked[rows] ?? [] {
+        let found = walked[rows] ?? []
+        if found.isEmpty { problems.append("profile \(profile.name) device \(spec.key): the agent has no rows under \(rows)") }
+        for (index, _) in found {
           if let device = device(spec, position, index: index, table) { devices.append(device) }
         }
       } else if let device = device(spec, position, index: nil, table) {
+        if device.value == nil { problems.append("profile \(profile.name) device \(spec.key): the agent has no value at \(spec.value)") }
         devices.append(device)
       }
     }
-    return SNMPPoll(profile: profile.name, devices: devices, time: time, requests: session.requests - before)
+    var poll = SNMPPoll(profile: profile.name, devices: devices, time: time, requests: session.requests - before)
+    poll.problems = problems
+    return poll
   }
 
   /// What a poll read: scalars by OID, columns by column OID then row index (a row's lookup
