@@ -12,7 +12,7 @@ extension Commands {
     if live.monitor.enabled { body += Array(HealthMetrics.render(live.monitor.sensors, devices: devices).utf8) }
     if configuration.metrics.readings {
       let scrapes = await currentReadings(timeout: configuration.metrics.readingsTimeout)
-      body += Array(ReadingMetrics.render(scrapes.compactMap { scrape in scrape.readings.map { (scrape.plugin, $0) } }, devices: devices).utf8)
+      body += Array(ReadingMetrics.render(scrapes.compactMap { scrape in scrape.readings.map { (scrape.plugin, $0) } }, devices: devices, naming: configuration.metrics.readingsNaming).utf8)
       body += Array(ScrapeMetrics.render(scrapes.map { .init(plugin: $0.plugin, success: $0.readings != nil, seconds: $0.seconds) }).utf8)
     }
     return ScrapeMetrics.prefixed(body, with: configuration.metrics.prefix)

@@ -144,7 +144,10 @@ extension Optional: ConfigurationValue where Wrapped: ConfigurationValue {
   var blankEntry: Int? { self?.blankEntry }
 }
 
-extension ServerConfiguration.LogLevel: ConfigurationValue {
+/// A key that takes one of a few words (`logging`, `metrics.readings_naming`).
+protocol ConfigurationChoice: ConfigurationValue, RawRepresentable, CaseIterable where RawValue == String {}
+
+extension ConfigurationChoice {
   init?(configuration json: JSONValue) {
     guard case .string(let text) = json else { return nil }
     self.init(rawValue: text)
@@ -153,3 +156,6 @@ extension ServerConfiguration.LogLevel: ConfigurationValue {
   static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { .value(.string(raw)) }
   static var expected: String { "one of \(allCases.map(\.rawValue).joined(separator: ", "))" }
 }
+
+extension ServerConfiguration.LogLevel: ConfigurationChoice {}
+extension MetricsOptions.ReadingsNaming: ConfigurationChoice {}

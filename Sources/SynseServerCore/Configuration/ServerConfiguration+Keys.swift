@@ -62,6 +62,8 @@ extension ServerConfiguration {
     .init("metrics.ip_label", \.metrics.ipLabel, "label HTTP metrics with the client IP"),
     .init("metrics.readings", \.metrics.readings, "export device readings on each scrape"),
     .init("metrics.readings_timeout", \.metrics.readingsTimeout, "seconds a scrape waits for each plugin's readings"),
+    .init("metrics.readings_naming", \.metrics.readingsNaming,
+          "`synse`, or `node_exporter`: hwmon readings under node_exporter's names (see [node_exporter names](#node_exporter-names))"),
     .init("metrics.host", \.metrics.host, "a separate listener for `/metrics`"),
     .init("metrics.port", \.metrics.port, "its port", rule: .port),
     .init("metrics.auth.token", \.metrics.token, "bearer token for `/metrics`", secret: true, rule: .credential),

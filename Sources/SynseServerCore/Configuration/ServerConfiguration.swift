@@ -163,6 +163,16 @@ public struct MetricsOptions: Sendable, Equatable {
   public var statsdPrefix: String?
   /// Put before every family name of `/metrics` (empty: the names as documented).
   public var prefix = ""
+  /// Series names of exported readings.
+  public var readingsNaming = ReadingsNaming.synse
+
+  public enum ReadingsNaming: String, Sendable, CaseIterable {
+    /// `synse_device_<type>_<unit>` for every reading.
+    case synse
+    /// node_exporter's hwmon collector names (`node_hwmon_temp_celsius{chip, sensor}`) for
+    /// readings of hwmon devices; `synse_device_*` for the rest.
+    case nodeExporter = "node_exporter"
+  }
 
   public init() {}
 }
@@ -194,7 +204,7 @@ extension MetricsOptions: CustomStringConvertible, CustomDebugStringConvertible 
     let hidden = { (value: String?) in value == nil ? "nil" : ServerConfiguration.redactedValue }
     return "MetricsOptions(enabled: \(enabled), ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
       + "port: \(port.map(String.init) ?? "nil"), username: \(username ?? "nil"), password: \(hidden(password)), token: \(hidden(token)), "
-      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"), prefix: \(prefix))"
+      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"), prefix: \(prefix), readingsNaming: \(readingsNaming.rawValue))"
   }
   public var debugDescription: String { description }
 }

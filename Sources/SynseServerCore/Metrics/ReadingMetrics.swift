@@ -5,6 +5,7 @@ import Foundation
 /// `synse_device_fan_rpm`), values converted to the base unit (kWh → joules, ms → seconds),
 /// labelled `id`, `info`, `device_type`, `plugin` and `tags` (the device's own tags,
 /// comma-joined, `system/` ones left out). Readings without a numeric value are not exported.
+/// `metrics.readings_naming: node_exporter` names hwmon readings as node_exporter does.
 ///
 /// Every numeric reading becomes a sample, and no two samples share a name and label set: when
 /// one device returns several readings that map to one metric (a power meter's voltage per
@@ -25,10 +26,18 @@ enum ReadingMetrics {
 
   /// The exposition text of every plugin's answer (`plugin` is its ID), one family per metric
   /// name in first-seen order.
-  static func render(_ answers: [(plugin: String, readings: [ReadingRecord])], devices: DeviceCache) -> String {
+  /// With `naming` `.nodeExporter`, hwmon readings take ``NodeExporterNames``' names instead.
+  static func render(
+    _ answers: [(plugin: String, readings: [ReadingRecord])], devices: DeviceCache, naming: MetricsOptions.ReadingsNaming = .synse
+  ) -> String {
     var series: [ReadingSeries] = []
+    var seen: Set<String> = []
     for (plugin, readings) in answers {
       for reading in readings {
+        if naming == .nodeExporter, let named = NodeExporterNames.series(reading, seen: &seen) {
+          series += named
+          continue
+        }
         guard let raw = number(reading.value) else { continue }
         let unit = reading.unit.flatMap { units[$0.name.lowercased()] }
         // Tags only from this plugin's device: the cache keeps one device per ID (or alias),

@@ -9,6 +9,8 @@ struct ReadingSeries {
   var labels: [(String, String)]
   let context: [(String, String)]
   let value: Double
+  /// The family's TYPE: `gauge`, or `counter` (node_exporter's energy totals).
+  var type = "gauge"
 
   /// Label added when context does not tell a group's readings apart: the reading's 0-based
   /// position among the readings of its device and metric, in the order the plugin sent them.
@@ -73,14 +75,14 @@ struct ReadingSeries {
   static func exposition(_ series: [ReadingSeries], empty: [(name: String, help: String)] = []) -> String {
     var families: [String: [String]] = [:]
     var order: [String] = []
-    func open(_ name: String, _ help: String) {
+    func open(_ name: String, _ help: String, _ type: String) {
       guard families[name] == nil else { return }
       order.append(name)
-      families[name] = ["# HELP \(name) \(ReadingMetrics.escapeHelp(help))", "# TYPE \(name) gauge"]
+      families[name] = ["# HELP \(name) \(ReadingMetrics.escapeHelp(help))", "# TYPE \(name) \(type)"]
     }
-    for family in empty { open(family.name, family.help) }
+    for family in empty { open(family.name, family.help, "gauge") }
     for sample in series {
-      open(sample.name, sample.help)
+      open(sample.name, sample.help, sample.type)
       let labels = sample.labels.map { "\($0.0)=\"\(ReadingMetrics.escape($0.1))\"" }.joined(separator: ",")
       families[sample.name]!.append("\(sample.name){\(labels)} \(ProcessMetrics.format(sample.value))")
     }

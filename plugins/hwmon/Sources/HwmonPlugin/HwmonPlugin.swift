@@ -124,6 +124,10 @@ public struct HwmonPlugin: Sendable {
         var context: [(key: String, value: String)] = [("chip", channel.chip.displayName), ("channel", channel.stem)]
         if let driver = channel.chip.driver { context.append(("driver", driver)) }
         if let subsystem = channel.chip.subsystem { context.append(("subsystem", subsystem)) }
+        context.append(("hwmon_chip", channel.chip.exporterChip))
+        if let name = channel.chip.exporterChipName { context.append(("hwmon_chip_name", name)) }
+        if let label = channel.label { context.append(("label", label)) }
+        if let file = channel.valuePath { context.append(("value_file", (file as NSString).lastPathComponent)) }
         instance.context = (context + thresholds(channel)).map { ($0.key, SysfsText.contextValue($0.value)) }
         instance.location = "hwmon \(channel.chip.hwmon)/\(channel.stem)"
         instance.thresholds = limits(channel)

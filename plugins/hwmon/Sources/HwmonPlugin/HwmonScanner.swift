@@ -20,6 +20,11 @@ public struct HwmonChip: Sendable, Equatable {
   /// The parent's subsystem (platform, pci, i2c, scsi…): its `subsystem` link (sd-device's
   /// answer where `/sys` is real).
   public var subsystem: String?
+  /// node_exporter's `chip` label for it, unique among the chips found (``ExporterChip``).
+  public var exporterChip: String = ""
+  /// node_exporter's `chip_name`: the cleaned `name` of the hwmon directory itself (not a
+  /// legacy chip's device directory), if any.
+  public var exporterChipName: String?
 }
 
 /// One channel of a chip (`temp3`, `in0`, `pwm1`): a Synse device.
@@ -84,6 +89,7 @@ public struct HwmonScanner: Sendable {
       let parentPath = FileManager.default.fileExists(atPath: deviceLink) ? realPath(deviceLink) : nil
       var attributes = directory
       var name = try? files.read("\(directory)/name")
+      let ownName = name
       if name == nil, let parentPath, let legacy = try? files.read("\(parentPath)/name") {
         name = legacy
         attributes = parentPath
@@ -99,7 +105,9 @@ public struct HwmonScanner: Sendable {
       }
       let chip = HwmonChip(
         name: chipName, hwmon: entry, attributeDirectory: attributes, parent: parent, key: "\(stable.stable(path))/\(chipName)",
-        displayName: ChipName.libsensors(name: chipName, parent: parentPath, root: root, files: files), driver: driver, subsystem: subsystem)
+        displayName: ChipName.libsensors(name: chipName, parent: parentPath, root: root, files: files), driver: driver, subsystem: subsystem,
+        exporterChip: ExporterChip.name(directory: directory, parent: parentPath, nameFile: ownName),
+        exporterChipName: ownName.map(ExporterChip.clean).flatMap { $0.isEmpty ? nil : $0 })
       found.append((chip, path))
     }
     // Chips with one key (same name on one parent; docs/hwmon.md §1.1, §1.8): ranked by their
@@ -113,7 +121,9 @@ public struct HwmonScanner: Sendable {
       }
       for (rank, index) in ordered.enumerated() { found[index].chip.key += "#\(rank)" }
     }
-    return found.map(\.chip)
+    var chips = found.map(\.chip)
+    ExporterChip.disambiguate(&chips)
+    return chips
   }
 
   public func channels(of chip: HwmonChip) -> [HwmonChannel] {
