@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(websocket write-body query config device-config hwmon)
+[ ${#targets[@]} -gt 0 ] || targets=(websocket write-body query config device-config hwmon web-config)
 
 echo "fuzz: building synse-fuzz with -sanitize=fuzzer,address in .build-fuzz (about 5 minutes the first time)"
 SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --product synse-fuzz \

@@ -41,11 +41,17 @@ struct Listeners {
     var services = [ListenerService(app, address: address, listening: listened)]
     if let metrics {
       let metricsListened = ListeningFlag()
-      if let metricsApp = buildMetricsApplication(
-        commands: commands, configuration: configuration, metrics: metrics,
-        onServerRunning: { metricsListened.set(); listeningContinuation.yield() }, logger: logger) {
-        let metricsAddress = "\(configuration.metrics.host ?? "0.0.0.0"):\(configuration.metrics.port ?? 0)"
-        services.append(ListenerService(metricsApp, address: metricsAddress, listening: metricsListened))
+      do {
+        let webConfig = try configuration.metrics.webConfigFile.map { path throws(WebConfigError) in try WebConfigStore(path: path, logger: logger) }
+        if let metricsApp = try buildMetricsApplication(
+          commands: commands, configuration: configuration, metrics: metrics, webConfig: webConfig,
+          onServerRunning: { metricsListened.set(); listeningContinuation.yield() }, logger: logger) {
+          let metricsAddress = "\(configuration.metrics.host ?? "0.0.0.0"):\(configuration.metrics.port ?? 0)"
+          services.append(ListenerService(metricsApp, address: metricsAddress, listening: metricsListened))
+        }
+      } catch {
+        logger.critical("cannot set up the /metrics listener from metrics.web_config_file: \(error)")
+        throw SynseServerFailure(exitCode: 2)
       }
     }
     self.services = services

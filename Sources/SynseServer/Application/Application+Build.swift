@@ -34,22 +34,26 @@ public func buildApplication(
 /// The separate `/metrics` listener of `metrics.host`/`metrics.port`, or nil when metrics are
 /// served on the API port.
 public func buildMetricsApplication(
-  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics,
+  commands: Commands, configuration: SynseServerCore.ServerConfiguration, metrics: ServerMetrics, webConfig: WebConfigStore? = nil,
   onServerRunning: @escaping @Sendable () async -> Void = {}, logger: Logger
-) -> (some ApplicationProtocol)? {
+) throws -> (some ApplicationProtocol)? {
   guard let port = configuration.metrics.port else { return nil as Application<RouterResponder<BasicRequestContext>>? }
   let router = Router(context: BasicRequestContext.self)
   let renderer = JSONRenderer(pretty: configuration.prettyJSON)
   let routes = RouteTable()
   // Its own refusals (unknown path, wrong method) are Synse JSON errors too, as on the API port.
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
-  MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer).add(to: router)
+  MetricsRoute(commands: commands, metrics: metrics, options: configuration.metrics, renderer: renderer, webConfig: webConfig).add(to: router)
   routes.fill(from: router)
+  var server = HTTPServerBuilder.guardedHTTP1(idleTimeout: TimeAmount(configuration.http.idleTimeout), limits: ConnectionLimits(configuration, listener: "metrics"))
+  if let tls = webConfig?.tlsConfiguration() {
+    server = try .tls(server, tlsConfiguration: tls)
+  }
   // The header and body timeouts, idle timeout and connection cap of the API port apply here too
   // (a cap of its own): a scraper port left open to slow clients would hold descriptors as well.
   return Application(
     router: router,
-    server: .guardedHTTP1(idleTimeout: TimeAmount(configuration.http.idleTimeout), limits: ConnectionLimits(configuration, listener: "metrics")),
+    server: server,
     configuration: .init(address: .hostname(configuration.metrics.host ?? "0.0.0.0", port: port), serverName: "synse-server-metrics"),
     onServerRunning: { _ in await onServerRunning() }, logger: logger)
 }

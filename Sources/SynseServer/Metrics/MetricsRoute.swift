@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SynseServerCore
 
@@ -11,9 +12,27 @@ struct MetricsRoute<Context: RequestContext> {
   let metrics: ServerMetrics
   let options: MetricsOptions
   let renderer: JSONRenderer
+  /// `metrics.web_config_file` on the separate listener: its users and security headers.
+  var webConfig: WebConfigStore?
 
   func add(to router: Router<Context>) {
     router.get("metrics") { request, _ -> Response in
+      var response = await respond(request)
+      for (name, value) in webConfig?.config.headers ?? [:] {
+        if let field = HTTPField.Name(name) { response.headers[field] = value }
+      }
+      return response
+    }
+  }
+
+  private func respond(_ request: Request) async -> Response {
+      if let webConfig, !(await webConfig.authorized(request.headers[.authorization])) {
+        let status = HTTPResponse.Status.unauthorized
+        var response = renderer.error(.refusal(
+          status: status.code, reasonPhrase: status.reasonPhrase, context: "GET /metrics: missing or wrong credentials (Authorization: Basic)"))
+        response.headers[.wwwAuthenticate] = "Basic realm=\"synse metrics\""
+        return response
+      }
       guard authorized(request) else {
         let scheme = options.token != nil ? "Bearer" : "Basic"
         let status = HTTPResponse.Status.unauthorized
@@ -27,7 +46,6 @@ struct MetricsRoute<Context: RequestContext> {
       return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
         body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
   }
 
   func authorized(_ request: Request) -> Bool {

@@ -66,6 +66,8 @@ extension ServerConfiguration {
           "`synse`, or `node_exporter`: hwmon readings under node_exporter's names (see [node_exporter names](#node_exporter-names))"),
     .init("metrics.host", \.metrics.host, "a separate listener for `/metrics`"),
     .init("metrics.port", \.metrics.port, "its port", rule: .port),
+    .init("metrics.web_config_file", \.metrics.webConfigFile,
+          "Prometheus web config file (`tls_server_config`, bcrypt `basic_auth_users`) for the `metrics.port` listener, re-read when it or its certificate changes"),
     .init("metrics.auth.token", \.metrics.token, "bearer token for `/metrics`", secret: true, rule: .credential),
     .init("metrics.auth.username", \.metrics.username, "basic auth for `/metrics`", rule: .credential),
     .init("metrics.auth.password", \.metrics.password, "its password", secret: true, rule: .credential),

@@ -34,6 +34,22 @@ extension ServerConfiguration {
     if metrics.host != nil && metrics.port == nil {
       throw fail("metrics.host", message: "'metrics.host' needs 'metrics.port' (the separate /metrics listener's port)")
     }
+    if let file = metrics.webConfigFile {
+      // Like node_exporter's --web.config.file, it configures a listener of its own: TLS there
+      // must not depend on whether /metrics shares the API port.
+      if metrics.port == nil {
+        throw fail("metrics.web_config_file", message: "'metrics.web_config_file' needs 'metrics.port' (the separate /metrics listener it configures)")
+      }
+      if metrics.username != nil || metrics.token != nil {
+        throw fail("metrics.web_config_file", "metrics.auth.username", "metrics.auth.token",
+                   message: "'metrics.web_config_file' and 'metrics.auth' both protect /metrics: keep one (the file's basic_auth_users)")
+      }
+      do {
+        _ = try WebConfig.load(file)
+      } catch {
+        throw fail("metrics.web_config_file", message: "metrics.web_config_file: \(error)")
+      }
+    }
     // The original aborts when the TLS files are missing; say which one.
     for (path, key) in [(ssl.cert, "ssl.cert"), (ssl.key, "ssl.key"), (grpc.tlsCert, "grpc.tls.cert"),
                         (grpc.tlsClientCert, "grpc.tls.client_cert"), (grpc.tlsClientKey, "grpc.tls.client_key"),

@@ -163,6 +163,9 @@ public struct MetricsOptions: Sendable, Equatable {
   public var statsdPrefix: String?
   /// Put before every family name of `/metrics` (empty: the names as documented).
   public var prefix = ""
+  /// A Prometheus exporter-toolkit web config file (TLS, basic auth users) for the separate
+  /// `/metrics` listener (``WebConfig``).
+  public var webConfigFile: String?
   /// Series names of exported readings.
   public var readingsNaming = ReadingsNaming.synse
 
@@ -204,7 +207,7 @@ extension MetricsOptions: CustomStringConvertible, CustomDebugStringConvertible 
     let hidden = { (value: String?) in value == nil ? "nil" : ServerConfiguration.redactedValue }
     return "MetricsOptions(enabled: \(enabled), ipLabel: \(ipLabel), readings: \(readings), readingsTimeout: \(readingsTimeout), host: \(host ?? "nil"), "
       + "port: \(port.map(String.init) ?? "nil"), username: \(username ?? "nil"), password: \(hidden(password)), token: \(hidden(token)), "
-      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"), prefix: \(prefix), readingsNaming: \(readingsNaming.rawValue))"
+      + "statsdAddress: \(statsdAddress ?? "nil"), statsdPrefix: \(statsdPrefix ?? "nil"), prefix: \(prefix), webConfigFile: \(webConfigFile ?? "nil"), readingsNaming: \(readingsNaming.rawValue))"
   }
   public var debugDescription: String { description }
 }

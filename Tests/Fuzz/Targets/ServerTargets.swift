@@ -17,6 +17,7 @@ public struct FuzzTarget: Sendable {
     "config": .config,
     "device-config": .deviceConfig,
     "hwmon": .hwmon,
+    "web-config": .webConfig,
   ]
 }
 
@@ -65,6 +66,13 @@ extension FuzzTarget {
   static let config = FuzzTarget { bytes in
     let path = FuzzFiles.write(bytes, name: "config.yml")
     _ = try? ServerConfiguration.load(path: path, environment: [:])
+  }
+}
+
+extension FuzzTarget {
+  /// A Prometheus web config file (`metrics.web_config_file`, ``WebConfig``): its YAML and keys.
+  static let webConfig = FuzzTarget { bytes in
+    _ = try? WebConfig.parse(String(decoding: bytes, as: UTF8.self), directory: FuzzFiles.directory)
   }
 }
 
