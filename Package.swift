@@ -54,6 +54,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
   ],
   targets: [
     .target(
@@ -68,8 +70,9 @@ let package = Package(
     .target(
       name: "SynseSDK",
       dependencies: [
-        "SynseProtocol", "Systemd", "ProcessMetrics", "SynseSupport",
+        "SynseProtocol", "Systemd", "ProcessMetrics", "SynseSupport", "SynseTelemetry",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -87,7 +90,7 @@ let package = Package(
     .target(
       name: "SynseServerCore",
       dependencies: [
-        "SynseProtocol", "SynseSupport",
+        "SynseProtocol", "SynseSupport", "SynseTelemetry",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -117,6 +120,20 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(name: "SynseSupport", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+    // OpenTelemetry for the server and the SDK alike: the OTLP backends, gRPC trace propagation.
+    .target(
+      name: "SynseTelemetry",
+      dependencies: [
+        .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .target(
       name: "SynseServer",
       dependencies: [
@@ -126,6 +143,7 @@ let package = Package(
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -143,7 +161,7 @@ let package = Package(
     .target(
       name: "SynseServerApp",
       dependencies: [
-        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK", "Systemd",
+        "SynseServer", "SynseServerCore", "EmulatorPlugin", "SynseSDK", "Systemd", "SynseTelemetry",
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import SynseServer
 import SynseServerCore
+public import SynseTelemetry
 import Systemd
 
 /// The composition root of synse-server: loads the configuration, then builds every part
@@ -20,6 +21,8 @@ import Systemd
 /// Two steps, because logging is set up from the configuration before any logger exists.
 public struct SynseServerServices: Sendable {
   let configuration: ServerConfiguration
+  /// OTLP export (`otel.enabled`): logging, tracing and the services that send.
+  public let telemetry: Telemetry?
 
   /// Loads the configuration from `configPath` (nil: the default locations) and the
   /// `SYNSE_*` variables of `environment`.
@@ -31,6 +34,20 @@ public struct SynseServerServices: Sendable {
     } catch {
       throw SynseServerFailure(exitCode: 2, message: "\(error)")
     }
+    do {
+      telemetry = configuration.otel.enabled
+        ? try Telemetry(serviceName: "synse-server", attributes: configuration.otel.resourceAttributes, environment: environment) : nil
+    } catch {
+      throw SynseServerFailure(exitCode: 2, message: "invalid OpenTelemetry configuration (the OTEL_* variables): \(error)")
+    }
+  }
+
+  /// Logging to stderr or the journal, and with `otel.enabled` to OTLP too, with the current
+  /// span's trace and span IDs on every line; the process's tracer. Once, before any logger.
+  public func bootstrapLogging(identifier: String) {
+    LoggingBootstrap.bootstrap(
+      identifier: identifier, level: logLevel, also: telemetry?.logHandler, metadataProvider: telemetry.map { _ in Telemetry.metadataProvider })
+    telemetry?.bootstrapTracing()
   }
 
   /// Checks that jwt-kit can use the configured JWT keys (`auth.jwt.*`), which the
@@ -86,9 +103,14 @@ public struct SynseServerServices: Sendable {
     let listeners = try Listeners(
       commands: commands, configuration: configuration, host: host ?? configuration.http.host, port: port ?? configuration.http.port,
       metrics: metrics, logger: logger)
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = embedded.services.map { .init(service: $0) }
+    // First, so that they stop last and send what the others logged and traced on the way out.
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = (telemetry?.services ?? []).map { .init(service: $0) }
+    services += embedded.services.map { .init(service: $0) }
     services += [.init(service: connections), .init(service: maintenance), .init(service: LiveFeeds(commands: commands))]
     services += listeners.services.map { .init(service: $0) }
+    if let telemetry {
+      services.append(.init(service: HardwareMetricsExporter(commands: commands, factory: telemetry.metrics, interval: telemetry.metricExportInterval)))
+    }
     if !configuration.webhooks.destinations.isEmpty {
       services.append(.init(service: WebhookService(destinations: configuration.webhooks.destinations, journal: events, metrics: metrics, logger: logger)))
     }
@@ -137,6 +159,8 @@ public struct SynseServerServices: Sendable {
       }
       statsd.append(factory)
     }
-    return ServerMetrics(ipLabel: configuration.metrics.ipLabel, additionalFactories: statsd)
+    // With otel.enabled the server's own metrics go to OTLP too.
+    let otlp = telemetry.map { [$0.metrics] } ?? []
+    return ServerMetrics(ipLabel: configuration.metrics.ipLabel, additionalFactories: statsd + otlp, exportFailures: telemetry?.failures)
   }
 }

@@ -8,12 +8,15 @@ public import Logging
 public struct JournalLogHandler: LogHandler {
   public var metadata: Logger.Metadata = [:]
   public var logLevel: Logger.Level = .info
+  /// Adds metadata of the moment (OpenTelemetry's `trace_id`, `span_id`) to every entry.
+  public var metadataProvider: Logger.MetadataProvider?
   let label: String
   let identifier: String
 
-  public init(label: String, identifier: String) {
+  public init(label: String, identifier: String, metadataProvider: Logger.MetadataProvider? = nil) {
     self.label = label
     self.identifier = identifier
+    self.metadataProvider = metadataProvider
   }
 
   /// Whether stderr is connected to the journal (`JOURNAL_STREAM` names its device and inode),
@@ -38,7 +41,8 @@ public struct JournalLogHandler: LogHandler {
       "MESSAGE=\(event.message)", "PRIORITY=\(Self.priority(event.level))", "SYSLOG_IDENTIFIER=\(identifier)",
       "LOGGER=\(label)", "CODE_FILE=\(event.file)", "CODE_LINE=\(event.line)", "CODE_FUNC=\(event.function)",
     ]
-    for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
+    let provided = metadataProvider?.get() ?? [:]
+    for (key, value) in provided.merging(metadata) { _, new in new }.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
       fields.append("\(Self.fieldName(key))=\(value)")
     }
     Self.send(fields)

@@ -4,19 +4,27 @@ public import Logging
 /// entries (``JournalLogHandler``, `SYSLOG_IDENTIFIER=identifier`) when systemd connected
 /// stderr to the journal, plain stderr lines otherwise; every handler at `level`.
 ///
+/// `also` adds a second destination for every line (OpenTelemetry's OTLP log exporter), and
+/// `metadataProvider` metadata of the moment (the current span's `trace_id` and `span_id`).
+///
 /// Call once, first thing after reading the level, before any `Logger` is made.
 public enum LoggingBootstrap {
-  public static func bootstrap(identifier: String, level: Logger.Level) {
+  public static func bootstrap(
+    identifier: String, level: Logger.Level, also: (@Sendable (String) -> any LogHandler)? = nil, metadataProvider: Logger.MetadataProvider? = nil
+  ) {
     let toJournal = JournalLogHandler.stderrIsJournal()
-    LoggingSystem.bootstrap { label in
+    LoggingSystem.bootstrap({ label, provider in
+      var local: any LogHandler
       if toJournal {
-        var handler = JournalLogHandler(label: label, identifier: identifier)
-        handler.logLevel = level
-        return handler
+        local = JournalLogHandler(label: label, identifier: identifier, metadataProvider: provider)
+      } else {
+        local = StreamLogHandler.standardError(label: label, metadataProvider: provider)
       }
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
-    }
+      local.logLevel = level
+      guard let also else { return local }
+      var remote = also(label)
+      remote.logLevel = level
+      return MultiplexLogHandler([local, remote])
+    }, metadataProvider: metadataProvider)
   }
 }

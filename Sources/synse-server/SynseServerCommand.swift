@@ -24,7 +24,7 @@ struct SynseServerCommand: AsyncParsableCommand {
       let port = try port.map(PortFlag.parse)
       let server = try SynseServerServices(configPath: config, environment: ProcessInfo.processInfo.environment)
       if let failure = await server.checkAuthentication() { throw failure }
-      LoggingBootstrap.bootstrap(identifier: "synse-server", level: server.logLevel)
+      server.bootstrapLogging(identifier: "synse-server")
       let logger = Logger(label: "synse-server")
       let services = try server.services(host: host, port: port, logger: logger)
       let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -7,7 +7,7 @@ import Testing
 /// table (docs/plugin-protocol.md §3.1.2): same names, same defaults.
 struct PluginConfigKeyTests {
   /// Our keys beyond the Go SDK's.
-  static let extensions: Set<String> = ["metrics.address", "dynamicRegistration.rescanInterval"]
+  static let extensions: Set<String> = ["metrics.address", "dynamicRegistration.rescanInterval", "otel.enabled"]
   /// The Go SDK's keys read outside ``PluginConfig/keys`` (`network`, opaque registrar input),
   /// or not at all (the deprecated listener loop the SDK does not have).
   static let readApart: Set<String> = [

@@ -15,6 +15,7 @@ extension PluginConfig {
     .init("id.useCustom", \.id.useCustom, "literal strings included"),
     .init("metrics.enabled", \.metricsEnabled, "Prometheus metrics on `metrics.address`"),
     .init("metrics.address", \.metricsAddress, "where plugin metrics are served (an extension; the Go SDK's is fixed)"),
+    .init("otel.enabled", \.otelEnabled, "export traces, logs and metrics over OTLP, configured by the `OTEL_*` variables (an extension)"),
     .init("settings.mode", \.mode, "`parallel` or `serial`"),
     .init("settings.read.disable", \.read.disable, "disable the read loop"),
     .init("settings.read.interval", \.read.interval, "sleep between read passes", rule: loopInterval),

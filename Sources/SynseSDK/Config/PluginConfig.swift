@@ -111,6 +111,10 @@ public struct PluginConfig: Sendable, Equatable {
   public var debug = false
   /// `id.*`: what the plugin ID is made of.
   public var id = Identity()
+  /// `otel.enabled`, bool, default `false` (`PLUGIN_OTEL_ENABLED`; an extension): traces (a
+  /// span per RPC, continuing the server's trace, and per handler call), logs and the plugin's
+  /// metrics to an OTLP endpoint, configured by the standard `OTEL_*` variables.
+  public var otelEnabled = false
   /// `metrics.enabled`, bool, default `false`: serve Prometheus metrics at ``metricsAddress``.
   public var metricsEnabled = false
   /// `metrics.address`, `host:port`, default `:2112` (every interface): where metrics are

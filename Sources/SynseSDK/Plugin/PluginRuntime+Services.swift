@@ -2,6 +2,7 @@ import GRPCCore
 import Logging
 public import ServiceLifecycle
 import Synchronization
+import SynseTelemetry
 import Systemd
 
 extension PluginRuntime {
@@ -46,6 +47,8 @@ extension PluginRuntime {
     transport: Transport, whenListening: @escaping @Sendable () async throws -> Void
   ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
     var parts = [PluginServing(name: "health checks", run: monitorHealth)]
+    // Exporters first: they stop last, and send what the others logged and traced on the way out.
+    let exporters: [ServiceGroupConfiguration.ServiceConfiguration] = (telemetry?.services ?? []).map { .init(service: $0) }
     if let metrics {
       let address = config.metricsAddress
       parts.append(PluginServing(name: "metrics on \(address)") { try await serveMetrics(metrics, at: address) })
@@ -55,8 +58,10 @@ extension PluginRuntime {
     }
     parts.append(PluginServing(name: "read and write loops", run: scheduler.run))
     // Loops that have nothing to do return at once; that must not stop the others.
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = parts.map { .init(service: $0, successTerminationBehavior: .ignore) }
-    let server = GRPCServer(transport: transport, services: [service], interceptors: metrics.map { [PluginMetricsInterceptor(metrics: $0)] } ?? [])
+    var services = exporters + parts.map { .init(service: $0, successTerminationBehavior: .ignore) }
+    var interceptors: [any ServerInterceptor] = telemetry != nil ? [TracingServerInterceptor()] : []
+    if let metrics { interceptors.append(PluginMetricsInterceptor(metrics: metrics)) }
+    let server = GRPCServer(transport: transport, services: [service], interceptors: interceptors)
     let readings = self.readings
     let grpc = PluginServing(name: "gRPC server") {
       try await withGracefulShutdownHandler {

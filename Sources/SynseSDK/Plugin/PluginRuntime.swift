@@ -4,6 +4,7 @@ import GRPCCore
 public import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 public import Logging
+import SynseTelemetry
 import ServiceLifecycle
 import SynseProtocol
 import Systemd
@@ -27,6 +28,8 @@ public struct PluginRuntime: Sendable {
   let logger: Logger
   let rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])?
   let metrics: PluginMetrics?
+  /// OTLP export (`otel.enabled`); nil when off or when the `OTEL_*` variables are unusable (logged).
+  let telemetry: Telemetry?
 
   init(
     plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager,
@@ -39,6 +42,18 @@ public struct PluginRuntime: Sendable {
     self.logger = logger
     let readings = ReadingState(cacheTTL: config.cacheEnabled ? config.cacheTTL : nil)
     let transactions = TransactionStore(ttl: config.transactionTTL)
+    var telemetry: Telemetry?
+    if config.otelEnabled {
+      do {
+        let started = try Telemetry(serviceName: Self.serviceName(plugin.metadata.name), attributes: ["synse.plugin.id": pluginID])
+        DeferredLogs.install(started.logHandler)
+        started.bootstrapTracing()
+        telemetry = started
+      } catch {
+        logger.error("otel.enabled, but OpenTelemetry cannot start (check the OTEL_* variables): \(error)")
+      }
+    }
+    self.telemetry = telemetry
     let metrics = config.metricsEnabled ? PluginMetrics() : nil
     self.metrics = metrics
     if let metrics {
@@ -206,4 +221,16 @@ public struct PluginListenError: Error, CustomStringConvertible {
   public let address: String
   public let underlying: any Error
   public var description: String { "cannot listen on \(address): \(underlying)" }
+
+}
+
+extension PluginRuntime {
+  /// `service.name` for a plugin named `name`: `synse-<name>-plugin` as its executable is
+  /// called ("emulator plugin" → `synse-emulator-plugin`); `OTEL_SERVICE_NAME` wins.
+  static func serviceName(_ name: String) -> String {
+    var base = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "-")
+    if base.hasSuffix("-plugin") { base.removeLast("-plugin".count) }
+    if base == "plugin" || base.isEmpty { base = "unnamed" }
+    return "synse-\(base)-plugin"
+  }
 }

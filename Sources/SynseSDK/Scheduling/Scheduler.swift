@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SynseSupport
+import Tracing
 
 /// The read and write loops (docs/plugin-protocol.md §4.1 and §4.5).
 struct Scheduler: Sendable {
@@ -206,7 +207,15 @@ struct Scheduler: Sendable {
           message: "rpc error: code = InvalidArgument desc = unsupported write action '\(item.write.action)' for device \(item.device.id)")
         return
       }
-      let outcome = await Self.run(write, device: item.device, data: item.write, timeout: item.device.writeTimeout)
+      let outcome = await withSpan("write \(item.device.handler)", context: item.context ?? .topLevel, ofKind: .internal) { span in
+        span.attributes["synse.device"] = item.device.id
+        span.attributes["synse.handler"] = item.device.handler
+        span.attributes["synse.write.action"] = item.write.action
+        span.attributes["synse.transaction"] = item.transactionID
+        let outcome = await Self.run(write, device: item.device, data: item.write, timeout: item.device.writeTimeout)
+        if case .done = outcome {} else { span.setStatus(SpanStatus(code: .error)) }
+        return outcome
+      }
       switch outcome {
       case .done: transactions.update(item.transactionID, to: .done)
       case .failed(let message): transactions.update(item.transactionID, to: .error, message: message)
@@ -258,6 +267,7 @@ struct Scheduler: Sendable {
 }
 
 import Synchronization
+import Tracing
 
 /// A monotonic timestamp of the last sign of life.
 final class Heartbeat: Sendable {

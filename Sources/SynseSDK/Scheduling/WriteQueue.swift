@@ -1,3 +1,4 @@
+import ServiceContextModule
 import Synchronization
 
 /// Writes accepted by `WriteAsync`/`WriteSync`, waiting for the write loop.
@@ -6,6 +7,8 @@ final class WriteQueue: Sendable {
     let transactionID: String
     let device: Device
     let write: WriteData
+    /// The RPC's trace context: the write's handler span continues the caller's trace.
+    var context: ServiceContext? = ServiceContext.current
   }
 
   private let items = Mutex<[Item]>([])

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import Tracing
 import Logging
 import SynseProtocol
 import SynseSupport
@@ -62,7 +63,19 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
   /// Unlike the Go SDK, a request without a selector reads every device instead of failing.
   func read(request: Synse_V3ReadRequest, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {
     let selected = try select(id: request.selector.id, tags: request.selector.tags)
-    try await response.write(contentsOf: readings.currentMessages(for: selected))
+    // The handler's part of the call: the reading it took last (the read loop's), served now.
+    let messages = withSpan(selected.count == 1 ? "read \(selected[0].handler)" : "read", ofKind: .internal) { span in
+      let messages = readings.currentMessages(for: selected)
+      if selected.count == 1 {
+        span.attributes["synse.device"] = selected[0].id
+        span.attributes["synse.handler"] = selected[0].handler
+        if let taken = messages.first?.timestamp { span.attributes["synse.reading.timestamp"] = taken }
+      }
+      span.attributes["synse.devices"] = selected.count
+      span.attributes["synse.readings"] = messages.count
+      return messages
+    }
+    try await response.write(contentsOf: messages)
   }
 
   func readCache(request: Synse_V3Bounds, response: RPCWriter<Synse_V3Reading>, context: ServerContext) async throws {

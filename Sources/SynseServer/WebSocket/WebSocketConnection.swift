@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
 import SynseServerCore
+import Tracing
 
 /// One `/v3/connect` connection: requests are handled strictly in arrival order, each
 /// answered before the next is read (docs/api-v3.md §7.1); a bad message gets an error event and
@@ -124,9 +125,16 @@ struct WebSocketConnection {
       return nil
     case .request(let id, let name, let fields):
       let start = ContinuousClock.now
-      let reply = await respond(id: id, event: name, data: fields)
       // Unknown names come from clients: one label value for all of them keeps the series bounded.
       let label = WebSocketEvent(rawValue: name) != nil ? name : ServerMetrics.unknownEvent
+      // A trace of its own per request (with `otel.enabled`), not a child of the connection's
+      // upgrade request, which may last for days.
+      let reply = await withSpan("websocket \(label)", context: .topLevel, ofKind: .server) { span in
+        span.attributes["synse.websocket.event"] = label
+        let reply = await respond(id: id, event: name, data: fields)
+        if reply.event == "response/error" { span.setStatus(SpanStatus(code: .error)) }
+        return reply
+      }
       metrics?.websocketRequest(event: label, bytes: data.count, latency: ContinuousClock.now - start)
       return reply
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ProcessMetrics
+import SynseTelemetry
 
 extension Commands {
   /// The `/metrics` body: application metrics, build info, process metrics, sensor health
@@ -10,6 +11,7 @@ extension Commands {
     body += Array(ScrapeMetrics.buildInfo(version: Self.serverVersion, apiVersion: ServerVersion(version: Self.serverVersion).apiVersion).utf8)
     body += Array(ProcessMetrics.exposition().utf8)
     if live.monitor.enabled { body += Array(HealthMetrics.render(live.monitor.sensors, devices: devices).utf8) }
+    if let failures = metrics.exportFailures { body += Array(ScrapeMetrics.exportFailures(failures.snapshot).utf8) }
     if configuration.metrics.readings {
       let scrapes = await currentReadings(timeout: configuration.metrics.readingsTimeout)
       body += Array(ReadingMetrics.render(scrapes.compactMap { scrape in scrape.readings.map { (scrape.plugin, $0) } }, devices: devices, naming: configuration.metrics.readingsNaming).utf8)

@@ -76,6 +76,9 @@ extension ServerConfiguration {
     .init("metrics.statsd.prefix", \.metrics.statsdPrefix, "StatsD key prefix", shownDefault: "`synse.<hostname>`"),
     .init("metrics.prefix", \.metrics.prefix, "put before every family name of `/metrics` (`site1_` gives `site1_synse_device_temperature_celsius`), for a Prometheus shared with other servers",
           shownDefault: "none", rule: .metricNamePrefix),
+    .init("otel.enabled", \.otel.enabled, "export device readings (`hw.*`), traces and logs over OTLP (see [OpenTelemetry](#opentelemetry))"),
+    .init("otel.resource_attributes", \.otel.resourceAttributes,
+          "resource attributes that tell this server apart (`{site: dc1, rack: r12}`); `OTEL_RESOURCE_ATTRIBUTES` adds to them", shownDefault: "none"),
   ]
 
   /// The mappings that hold keys (`plugin`, `metrics.auth`, …), dotted paths split.

@@ -108,6 +108,16 @@ public struct ServerConfiguration: Sendable {
     public init() {}
   }
 
+  /// `otel.*`: OpenTelemetry export over OTLP (README "OpenTelemetry"); endpoint, protocol,
+  /// sampler and intervals come from the standard `OTEL_*` variables.
+  public struct OTel: Sendable, Equatable {
+    /// Export metrics (device readings as `hw.*`), traces and logs.
+    public var enabled = false
+    /// Resource attributes telling this server apart at a gateway (`site`, `rack`, …).
+    public var resourceAttributes: [String: String] = [:]
+    public init() {}
+  }
+
   /// `writes.*`: limits on device writes, whoever sends them.
   public struct Writes: Sendable, Equatable {
     /// Writes a device accepts per second (0: no limit); over it a write gets 429.
@@ -129,6 +139,7 @@ public struct ServerConfiguration: Sendable {
   public var health = Health()
   public var auth = Auth()
   public var writes = Writes()
+  public var otel = OTel()
   /// `webhooks`: where events are POSTed (docs/health.md "Webhooks").
   public var webhooks = WebhookDestinations()
   /// The merged configuration tree, for `/v3/config` (unknown keys included).

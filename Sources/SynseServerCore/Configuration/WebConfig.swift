@@ -3,7 +3,7 @@ public import NIOSSL
 import Yams
 
 /// The Prometheus exporter-toolkit web configuration file (`--web.config.file` of node_exporter
-/// and the other exporters; prometheus/exporter-toolkit docs/web-configuration.md), for the
+/// and the other exporters; the "web configuration" document of prometheus/exporter-toolkit), for the
 /// separate `/metrics` listener (`metrics.web_config_file`):
 ///
 /// ```yaml

@@ -36,6 +36,19 @@ enum ScrapeMetrics {
     return text
   }
 
+  /// `synse_otel_export_failures_total` and `synse_otel_dropped_total` by `signal` (with
+  /// `otel.enabled`): exports that failed after swift-otel's retries, and times a full queue
+  /// dropped spans or log records; the API never waits on either.
+  static func exportFailures(_ counts: [(signal: String, failed: Int, dropped: Int)]) -> String {
+    var text = "# HELP synse_otel_export_failures_total OTLP exports that failed (receiver down or refusing), by signal.\n"
+      + "# TYPE synse_otel_export_failures_total counter\n"
+    for entry in counts { text += "synse_otel_export_failures_total{signal=\"\(entry.signal)\"} \(entry.failed)\n" }
+    text += "# HELP synse_otel_dropped_total Times OTLP export queues were full and dropped spans or log records, by signal.\n"
+      + "# TYPE synse_otel_dropped_total counter\n"
+    for entry in counts { text += "synse_otel_dropped_total{signal=\"\(entry.signal)\"} \(entry.dropped)\n" }
+    return text
+  }
+
   /// `body` with `prefix` before the name of every family: on `# HELP` and `# TYPE` lines and
   /// every sample (`metrics.prefix`, for a Prometheus shared with other servers' metrics).
   static func prefixed(_ body: [UInt8], with prefix: String) -> [UInt8] {

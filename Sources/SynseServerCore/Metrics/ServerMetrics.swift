@@ -1,6 +1,7 @@
 public import CoreMetrics
 import Foundation
 public import Prometheus
+public import SynseTelemetry
 import Synchronization
 
 /// The `synse_*` metrics of docs/api-v3.md §10, recorded through swift-metrics into a Prometheus
@@ -21,7 +22,11 @@ public final class ServerMetrics: Sendable {
     .nanoseconds(Int64($0 * 1e9))
   }
 
-  public init(ipLabel: Bool, additionalFactories: [any MetricsFactory] = []) {
+  /// OTLP export failures and drops (`otel.enabled`), rendered on `/metrics`.
+  public let exportFailures: ExportFailures?
+
+  public init(ipLabel: Bool, additionalFactories: [any MetricsFactory] = [], exportFailures: ExportFailures? = nil) {
+    self.exportFailures = exportFailures
     registry = PrometheusCollectorRegistry()
     var prometheus = PrometheusMetricsFactory(registry: registry)
     prometheus.defaultDurationHistogramBuckets = Self.buckets

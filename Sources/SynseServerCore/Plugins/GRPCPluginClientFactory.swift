@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import NIOCore
 import Synchronization
 import SynseSupport
+import SynseTelemetry
 
 /// The server's ``PluginClientFactory``: gRPC clients over HTTP/2 for TCP and Unix-socket
 /// plugins (TLS when `grpc.tls.cert` is set), and over an in-process transport for embedded
@@ -18,14 +19,17 @@ public struct GRPCPluginClientFactory: PluginClientFactory {
   let timeout: Duration
   let tls: (ca: String, clientCert: String?, clientKey: String?)?
   let metrics: ServerMetrics?
+  /// `otel.enabled`: a client span per call, its trace context sent to the plugin.
+  let tracing: Bool
 
   /// - Parameters:
-  ///   - configuration: `grpc.timeout` and `grpc.tls.*` are read.
+  ///   - configuration: `grpc.timeout`, `grpc.tls.*` and `otel.enabled` are read.
   ///   - embedded: the client side of each embedded plugin's in-process transport, by name.
   ///   - metrics: where gRPC call metrics go; `nil` records none.
   public init(configuration: ServerConfiguration, embedded: [String: InProcessTransport.Client] = [:], metrics: ServerMetrics? = nil) {
     self.embedded = embedded
     self.timeout = configuration.grpc.timeout
+    tracing = configuration.otel.enabled
     self.tls = configuration.grpc.tlsCert.map { ($0, configuration.grpc.tlsClientCert, configuration.grpc.tlsClientKey) }
     self.metrics = metrics
   }
@@ -36,6 +40,7 @@ public struct GRPCPluginClientFactory: PluginClientFactory {
     for endpoint: PluginEndpoint, label: PluginLabel, onNewConnection: @escaping @Sendable () -> Void
   ) throws -> any PluginClient {
     var interceptors: [any ClientInterceptor] = []
+    if tracing { interceptors.append(TracingClientInterceptor(plugin: { label.value })) }
     var counter: StreamedMessageCounter?
     if let metrics {
       interceptors.append(GRPCMetricsInterceptor(metrics: metrics, plugin: label))

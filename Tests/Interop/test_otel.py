@@ -1,0 +1,200 @@
+"""OpenTelemetry export (issue 21) to a receiver built on the official OTLP protobuf definitions
+(otlp_receiver.py): device readings as `hw.*` metrics for the emulator's and the hwmon
+fixture's devices, one trace per /v3/read/{id} across the server and the plugin process, log
+records carrying trace IDs, OTLP/HTTP as well as OTLP/gRPC, and a receiver that is down
+costing nothing but a counter."""
+import asyncio
+import os
+import time
+import urllib.request
+from contextlib import contextmanager
+
+import aiohttp
+import pytest
+
+from helpers import (CLIENT_DEVICES, FIXTURES, free_port, get, request, run, samples, scrape, start_hwmon, start_plugin,
+                     start_server, stop, value, wait_for, wait_until_serving)
+from otlp_receiver import Receiver
+
+CLIENT, SERVER_KIND, INTERNAL = 3, 2, 1  # Span.SpanKind
+
+
+def otel_environment(receiver, protocol="grpc"):
+    return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
+            "OTEL_METRIC_EXPORT_INTERVAL": "500", "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_BLRP_SCHEDULE_DELAY": "100"}
+
+
+@contextmanager
+def environment(**variables):
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """A gRPC receiver; the hwmon plugin on the server fixture (PLUGIN_OTEL_ENABLED) and the
+    emulator (`otel: {enabled: true}` in its config) exporting to it; the server with
+    `otel.enabled`, resource attributes from its config and OTEL_RESOURCE_ATTRIBUTES."""
+    receiver = Receiver("grpc")
+    variables = otel_environment(receiver)
+    hwmon_port, emulator_port = free_port(), free_port()
+    hwmon = start_hwmon(FIXTURES / "server", f"{{type: tcp, address: '127.0.0.1:{hwmon_port}'}}", PLUGIN_OTEL_ENABLED="true", **variables)
+    with environment(**variables):
+        emulator, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{emulator_port}'}}", CLIENT_DEVICES, "otel: {enabled: true}\n")
+    log = tmp_path_factory.mktemp("otel") / "server.log"
+    try:
+        wait_until_serving(hwmon)
+        wait_until_serving(emulator)
+        server, base, _ = start_server(
+            {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{hwmon_port},127.0.0.1:{emulator_port}", "SYNSE_METRICS_ENABLED": "true",
+             "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test", **variables},
+            extra_config="otel: {enabled: true, resource_attributes: {site: dc1, rack: r12}}\n", log=str(log))
+        wait_for(lambda: len(get(base, "/v3/plugin")[1]) == 2)
+        yield receiver, base, log
+        stop(server)
+    finally:
+        stop(hwmon)
+        stop(emulator)
+        receiver.stop()
+
+
+def device(base, info):
+    return next(d for d in get(base, "/v3/scan")[1] if d["info"] == info)
+
+
+def latest(receiver, name, hw_id):
+    points = [point for point in receiver.metrics() if point[1] == name and point[4].get("hw.id") == hw_id]
+    return points[-1] if points else None
+
+
+def test_hw_metrics_for_hwmon_and_emulator_devices(stack):
+    receiver, base, _ = stack
+    package = device(base, "Package id 0")  # coretemp temp1, 41 °C
+    wait_for(lambda: latest(receiver, "hw.temperature", package["id"]) is not None, timeout=20)
+    resource, name, unit, kind, attributes, number = latest(receiver, "hw.temperature", package["id"])
+    assert (unit, kind, number) == ("Cel", "gauge", 41.0)
+    assert number == get(base, f"/v3/read/{package['id']}")[1][0]["value"]
+    assert attributes["hw.name"] == "Package id 0" and attributes["hw.type"] == "temperature"
+    assert attributes["hw.parent"] == package["plugin"] == attributes["synse.plugin"]
+    assert resource["service.name"] == "synse-server" and resource["site"] == "dc1" and resource["rack"] == "r12"
+    assert resource["deployment.environment"] == "test" and resource["host.name"]
+
+    by_name = {}
+    for point in receiver.metrics():
+        by_name.setdefault(point[1], set()).add((point[2], point[3]))
+    assert by_name["hw.voltage"] == {("V", "gauge")}
+    assert by_name["hw.fan.speed"] == {("rpm", "gauge")}
+    assert by_name["hw.power"] == {("W", "gauge")}
+    assert by_name["hw.energy"] == {("J", "sum")}  # a counter: i915 energy1_input
+    assert ("%", "gauge") in by_name["synse.device.humidity"]  # no convention: sht3x
+    assert ("A", "gauge") in by_name["synse.device.current"]
+    energy = [p for p in receiver.metrics() if p[1] == "hw.energy"][-1]
+    assert energy[5] == pytest.approx(123456.789, rel=1e-6)
+    # The emulator's devices too (values change as it runs).
+    emulator_temperature = device(base, "Synse Temperature Sensor 1")
+    wait_for(lambda: latest(receiver, "hw.temperature", emulator_temperature["id"]) is not None)
+    assert latest(receiver, "hw.temperature", emulator_temperature["id"])[4]["hw.parent"] == emulator_temperature["plugin"] != package["plugin"]
+
+
+def spans_of(receiver, trace):
+    return [span for span in receiver.spans() if span["trace"] == trace]
+
+
+def test_one_trace_per_read_from_http_to_the_plugin_handler(stack):
+    receiver, base, _ = stack
+    package = device(base, "Package id 0")
+    # The caller's trace context is continued (W3C traceparent).
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    req = urllib.request.Request(base + f"/v3/read/{package['id']}", headers={"traceparent": f"00-{trace}-00f067aa0ba902b7-01"})
+    with urllib.request.urlopen(req, timeout=10) as response:
+        assert response.status == 200
+
+    def complete():
+        names = {(span["service"], span["name"]) for span in spans_of(receiver, trace)}
+        return {("synse-server", "/v3/read/{device_id}"), ("synse-server", "synse.V3Plugin/Read"),
+                ("synse-hwmon-plugin", "synse.V3Plugin/Read"), ("synse-hwmon-plugin", "read temperature")} <= names
+    wait_for(complete, timeout=20)
+    spans = {(span["service"], span["name"]): span for span in spans_of(receiver, trace)}
+    http = spans[("synse-server", "/v3/read/{device_id}")]
+    client = spans[("synse-server", "synse.V3Plugin/Read")]
+    plugin = spans[("synse-hwmon-plugin", "synse.V3Plugin/Read")]
+    handler = spans[("synse-hwmon-plugin", "read temperature")]
+    assert http["parent"] == "00f067aa0ba902b7" and http["kind"] == SERVER_KIND
+    assert client["parent"] == http["span"] and client["kind"] == CLIENT
+    assert client["attributes"]["rpc.system"] == "grpc" and client["attributes"]["synse.plugin"] == package["plugin"]
+    assert plugin["parent"] == client["span"] and plugin["kind"] == SERVER_KIND
+    assert handler["parent"] == plugin["span"] and handler["attributes"]["synse.device"] == package["id"]
+    # Another read is another trace.
+    assert get(base, f"/v3/read/{package['id']}")[0] == 200
+    wait_for(lambda: len({s["trace"] for s in receiver.spans() if s["name"] == "/v3/read/{device_id}"}) >= 2)
+
+
+def test_a_write_traces_into_the_plugin_handler_and_logs_carry_trace_ids(stack):
+    receiver, base, log = stack
+    led = next(d for d in get(base, "/v3/scan")[1] if d["type"] == "led")
+    status, _ = request(base, f"/v3/write/wait/{led['id']}", "POST", [{"action": "state", "data": "on"}])
+    assert status == 200
+    wait_for(lambda: any(s["name"] == "write led" and s["service"] == "synse-emulator-plugin" for s in receiver.spans()), timeout=20)
+    write = next(s for s in receiver.spans() if s["name"] == "write led")
+    chain = {s["span"]: s for s in spans_of(receiver, write["trace"])}
+    names = []
+    span = write
+    while span:
+        names.append((span["service"], span["name"]))
+        span = chain.get(span["parent"])
+    assert names[-1] == ("synse-server", "/v3/write/wait/{device_id}"), names
+
+    # A refused write is logged inside its request's span: the record carries the trace.
+    status, _ = request(base, "/v3/write/wait/no-such-device", "POST", [{"action": "state", "data": "on"}])
+    assert status == 404
+    wait_for(lambda: any(r["body"] == "write refused" and r["trace"] for r in receiver.logs()), timeout=20)
+    record = next(r for r in receiver.logs() if r["body"] == "write refused" and r["trace"])
+    http = [s for s in spans_of(receiver, record["trace"]) if s["name"] == "/v3/write/wait/{device_id}"]
+    assert http and http[0]["span"] == record["span"]
+    assert record["service"] == "synse-server"
+    # And the local log line names the trace too.
+    wait_for(lambda: f"trace_id={record['trace']}" in log.read_text())
+
+
+def test_a_websocket_request_is_a_span(stack):
+    receiver, base, _ = stack
+
+    async def ask():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(base.replace("http", "ws") + "/v3/connect") as ws:
+                await ws.send_json({"id": 7, "event": "request/status"})
+                return (await ws.receive_json(timeout=10))["event"]
+    assert run(ask()) == "response/status"
+    wait_for(lambda: any(s["name"] == "websocket request/status" for s in receiver.spans()), timeout=20)
+
+
+def test_otlp_http_protobuf_and_an_export_failure_counter(tmp_path):
+    receiver = Receiver("http/protobuf")
+    variables = otel_environment(receiver, "http/protobuf")
+    try:
+        server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_OTEL_ENABLED": "true", "SYNSE_METRICS_ENABLED": "true", **variables})
+        try:
+            temperature = next(d for d in get(base, "/v3/scan")[1] if d["type"] == "temperature")
+            assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
+            wait_for(lambda: any(p[1] == "hw.temperature" and p[2] == "Cel" for p in receiver.metrics()), timeout=20)
+            wait_for(lambda: any(s["name"] == "/v3/read/{device_id}" for s in receiver.spans()), timeout=20)
+            wait_for(lambda: receiver.logs(), timeout=20)
+            # The receiver goes away: exports fail and are counted; the API does not wait on them.
+            receiver.stop()
+            wait_for(lambda: (value(samples(scrape(base)[1]), "synse_otel_export_failures_total", signal="metrics") or 0) > 0, timeout=30)
+            started = time.time()
+            for _ in range(20):
+                assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
+            assert time.time() - started < 5
+        finally:
+            stop(server)
+    finally:
+        receiver.stop()
