@@ -104,6 +104,24 @@ def test_hw_metrics_for_hwmon_and_emulator_devices(stack):
     assert latest(receiver, "hw.temperature", emulator_temperature["id"])[4]["hw.parent"] == emulator_temperature["plugin"] != package["plugin"]
 
 
+def test_sensor_health_as_hw_status(stack):
+    receiver, base, _ = stack
+    auxtin0, package = device(base, "AUXTIN0"), device(base, "Package id 0")  # 127 °C past its _max: warning
+
+    def states(hw_id):
+        latest_by_state = {}
+        for point in receiver.metrics():
+            if point[1] == "hw.status" and point[4].get("hw.id") == hw_id:
+                latest_by_state[point[4]["hw.state"]] = point[5]
+        return latest_by_state
+    wait_for(lambda: states(auxtin0["id"]).get("degraded") == 1, timeout=20)
+    assert states(auxtin0["id"]) == {"ok": 0, "degraded": 1, "failed": 0}
+    wait_for(lambda: states(package["id"]).get("ok") == 1)
+    assert states(package["id"]) == {"ok": 1, "degraded": 0, "failed": 0}
+    unit = {point[2] for point in receiver.metrics() if point[1] == "hw.status"}
+    assert unit == {"1"}
+
+
 def spans_of(receiver, trace):
     return [span for span in receiver.spans() if span["trace"] == trace]
 
