@@ -7,6 +7,8 @@ import Synchronization
 /// `synse_otel_dropped_total`.
 public final class ExportFailures: Sendable {
   private let counts = Mutex<[String: (failed: Int, dropped: Int)]>([:])
+  /// `OTEL_*` variables swift-otel could not use (it warns and keeps its default), by variable.
+  let unusable = Mutex<[String: String]>([:])
 
   public init() {}
 
@@ -57,6 +59,12 @@ struct DiagnosticHandler: LogHandler {
     var event = event
     event.metadata = metadata.merging(event.metadata ?? [:]) { $1 }
     if event.level >= .warning { failures.record(message: "\(event.message)", component: event.metadata?["component"].map { "\($0)" }) }
+    if "\(event.message)".hasPrefix("Failed to update configuration from environment"), let key = event.metadata?["environment_key"] {
+      let value = event.metadata?["environment_value"].map { "'\($0)'" } ?? "its value"
+      let hint = event.metadata?["hint"].map { ": \($0)" } ?? ""
+      failures.unusable.withLock { $0["\(key)"] = "\(key)=\(value) cannot be used\(hint)" }
+      return  // said once, in the startup error
+    }
     stream.log(event: event)
   }
 }

@@ -37,7 +37,8 @@ public struct Telemetry: Sendable {
   ///   - serviceName: `service.name` unless `OTEL_SERVICE_NAME` is set.
   ///   - attributes: resource attributes (`site`, `rack`, …); `OTEL_RESOURCE_ATTRIBUTES` adds
   ///     to them and wins on a clash. `host.name` is the host's name unless given.
-  /// - Throws: swift-otel's configuration error (an unknown protocol or sampler in a variable).
+  /// - Throws: ``TelemetryError`` naming every `OTEL_*` variable that cannot be used (an
+  ///   unknown protocol or sampler), or swift-otel's own configuration error.
   public init(serviceName: String, attributes: [String: String], environment: [String: String]? = nil) throws {
     let environment = environment ?? ProcessInfo.processInfo.environment
     let failures = ExportFailures()
@@ -57,6 +58,20 @@ public struct Telemetry: Sendable {
     self.logHandler = logHandler
     services = [metricsService, tracingService, loggingService]
     self.failures = failures
+    // swift-otel keeps its default for a variable it cannot use; an operator who set one
+    // expects it to count, so that stops startup instead.
+    var unusable: [String: String] = [:]
+    for (key, problem) in failures.unusable.withLock({ $0 }) {
+      // swift-otel reads OTEL_EXPORTER_OTLP_PROTOCOL as each signal's: name the one that was set.
+      var named = key
+      if environment[key] == nil {
+        for signal in ["_TRACES", "_METRICS", "_LOGS"] where key.contains(signal) {
+          named = key.replacingOccurrences(of: signal, with: "")
+        }
+      }
+      unusable[named] = problem.replacingOccurrences(of: key, with: named)
+    }
+    guard unusable.isEmpty else { throw TelemetryError(problems: unusable.keys.sorted().map { unusable[$0]! }) }
     let milliseconds = environment["OTEL_METRIC_EXPORT_INTERVAL"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     metricExportInterval = milliseconds.map { .milliseconds(max($0, 100)) } ?? .seconds(60)
   }
@@ -79,4 +94,10 @@ public struct Telemetry: Sendable {
   public static func isOn(_ text: String?) -> Bool {
     ["1", "true", "yes", "on"].contains(text?.lowercased() ?? "")
   }
+}
+
+/// `OTEL_*` variables that cannot be used, each with the values it takes.
+public struct TelemetryError: Error, CustomStringConvertible {
+  public let problems: [String]
+  public var description: String { problems.joined(separator: "; ") }
 }

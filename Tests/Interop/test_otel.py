@@ -216,3 +216,22 @@ def test_otlp_http_protobuf_and_an_export_failure_counter(tmp_path):
             stop(server)
     finally:
         receiver.stop()
+
+
+@pytest.mark.parametrize("variable, value, hint", [
+    ("OTEL_EXPORTER_OTLP_PROTOCOL", "udp", "grpc"),
+    ("OTEL_TRACES_SAMPLER", "sometimes", "OTEL_TRACES_SAMPLER='sometimes' cannot be used"),
+])
+def test_an_unusable_otel_variable_stops_startup_naming_it(tmp_path, variable, value, hint):
+    from helpers import BINARY, SERVER, plugin_config
+    environment = dict(os.environ, **{variable: value})
+    server = subprocess_run([str(SERVER), "--port", str(free_port())], dict(environment, SYNSE_OTEL_ENABLED="true", SYNSE_PLUGIN_EMBEDDED=""))
+    assert server.returncode == 2 and variable in server.stderr and hint in server.stderr, server.stderr
+    config = plugin_config(f"{{type: tcp, address: '127.0.0.1:{free_port()}'}}")
+    plugin = subprocess_run([str(BINARY), "--dry-run"], dict(environment, PLUGIN_OTEL_ENABLED="true", PLUGIN_CONFIG=str(config)))
+    assert plugin.returncode == 2 and variable in plugin.stdout + plugin.stderr and "otel.enabled" in plugin.stdout + plugin.stderr
+
+
+def subprocess_run(command, environment):
+    import subprocess
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=30)

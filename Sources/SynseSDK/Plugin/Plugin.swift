@@ -1,4 +1,5 @@
 public import Foundation
+import SynseTelemetry
 public import Logging
 
 /// A plugin under construction: metadata, handlers and extensions. ``run(flags:logger:)``
@@ -178,8 +179,16 @@ public struct Plugin: Sendable {
       return devices
     }
     let devices = try makeDevices([])
+    var telemetry: Telemetry?
+    if config.otelEnabled {
+      do {
+        telemetry = try Telemetry(serviceName: PluginRuntime.serviceName(metadata.name), attributes: ["synse.plugin.id": pluginID], environment: environment)
+      } catch {
+        throw ConfigError(.invalidValue, key: "otel.enabled", message: "OpenTelemetry cannot start: \(error)")
+      }
+    }
     return PluginRuntime(
-      plugin: plugin, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices),
+      plugin: plugin, config: config, pluginID: pluginID, devices: DeviceManager(devices: devices), telemetry: telemetry,
       rescan: registrar != nil ? (config.rescanInterval ?? rescanInterval).map { ($0, makeDevices) } : nil, logger: logger)
   }
 }

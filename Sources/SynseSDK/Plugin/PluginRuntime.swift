@@ -28,12 +28,13 @@ public struct PluginRuntime: Sendable {
   let logger: Logger
   let rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])?
   let metrics: PluginMetrics?
-  /// OTLP export (`otel.enabled`); nil when off or when the `OTEL_*` variables are unusable (logged).
+  /// OTLP export (`otel.enabled`), started by ``Plugin/build(config:deviceConfig:environment:logger:)``.
   let telemetry: Telemetry?
 
   init(
     plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager,
-    rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])? = nil, logger: Logger
+    telemetry: Telemetry? = nil, rescan: (interval: Duration, makeDevices: @Sendable (Set<String>) throws(ConfigError) -> [Device])? = nil,
+    logger: Logger
   ) {
     self.rescan = rescan
     self.config = config
@@ -42,16 +43,9 @@ public struct PluginRuntime: Sendable {
     self.logger = logger
     let readings = ReadingState(cacheTTL: config.cacheEnabled ? config.cacheTTL : nil)
     let transactions = TransactionStore(ttl: config.transactionTTL)
-    var telemetry: Telemetry?
-    if config.otelEnabled {
-      do {
-        let started = try Telemetry(serviceName: Self.serviceName(plugin.metadata.name), attributes: ["synse.plugin.id": pluginID])
-        DeferredLogs.install(started.logHandler)
-        started.bootstrapTracing()
-        telemetry = started
-      } catch {
-        logger.error("otel.enabled, but OpenTelemetry cannot start (check the OTEL_* variables): \(error)")
-      }
+    if let telemetry {
+      DeferredLogs.install(telemetry.logHandler)
+      telemetry.bootstrapTracing()
     }
     self.telemetry = telemetry
     let metrics = config.metricsEnabled ? PluginMetrics() : nil
