@@ -137,7 +137,7 @@ let package = Package(
     .target(
       name: "SynseServer",
       dependencies: [
-        "SynseServerCore",
+        "SynseServerCore", "SynseSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),

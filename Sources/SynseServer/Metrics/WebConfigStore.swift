@@ -7,6 +7,7 @@ import NIOPosix
 public import NIOSSL
 public import SynseServerCore
 import Synchronization
+import SynseSupport
 
 /// The `metrics.web_config_file` in force (``WebConfig``), re-read when the file, its
 /// certificate or its key changes (compared by inode, size and modification time on each
@@ -130,22 +131,5 @@ public final class WebConfigStore: Sendable {
       loaded.key = materials.key
     }
     return loaded
-  }
-}
-
-/// What tells a file's change: inode (a rename over it), size and modification time.
-struct FileStamp: Equatable, Sendable {
-  var inode: UInt64 = 0
-  var size: Int64 = -1
-  var seconds = 0
-  var nanoseconds = 0
-
-  init(_ path: String) {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return }
-    inode = UInt64(info.st_ino)
-    size = Int64(info.st_size)
-    seconds = info.st_mtim.tv_sec
-    nanoseconds = info.st_mtim.tv_nsec
   }
 }
