@@ -24,7 +24,37 @@ public enum LoggingBootstrap {
       guard let also else { return local }
       var remote = also(label)
       remote.logLevel = level
-      return MultiplexLogHandler([local, remote])
+      return PairLogHandler(local: local, remote: remote)
     }, metadataProvider: metadataProvider)
+  }
+}
+
+/// Two destinations for one logger. Unlike swift-log's `MultiplexLogHandler` it keeps the
+/// logger's metadata itself and hands it over with each line: servers set metadata per request
+/// (Hummingbird's request ID), and `StreamLogHandler` re-renders its metadata text on every
+/// set, a cost paid per request for lines mostly never written.
+struct PairLogHandler: LogHandler {
+  var local: any LogHandler
+  var remote: any LogHandler
+  var metadata: Logger.Metadata = [:]
+
+  var logLevel: Logger.Level {
+    get { local.logLevel }
+    set {
+      local.logLevel = newValue
+      remote.logLevel = newValue
+    }
+  }
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    var event = event
+    if !metadata.isEmpty { event.metadata = metadata.merging(event.metadata ?? [:]) { $1 } }
+    local.log(event: event)
+    remote.log(event: event)
   }
 }

@@ -137,11 +137,11 @@ def test_one_trace_per_read_from_http_to_the_plugin_handler(stack):
 
     def complete():
         names = {(span["service"], span["name"]) for span in spans_of(receiver, trace)}
-        return {("synse-server", "/v3/read/{device_id}"), ("synse-server", "synse.V3Plugin/Read"),
+        return {("synse-server", "GET /v3/read/{device_id}"), ("synse-server", "synse.V3Plugin/Read"),
                 ("synse-hwmon-plugin", "synse.V3Plugin/Read"), ("synse-hwmon-plugin", "read temperature")} <= names
     wait_for(complete, timeout=20)
     spans = {(span["service"], span["name"]): span for span in spans_of(receiver, trace)}
-    http = spans[("synse-server", "/v3/read/{device_id}")]
+    http = spans[("synse-server", "GET /v3/read/{device_id}")]
     client = spans[("synse-server", "synse.V3Plugin/Read")]
     plugin = spans[("synse-hwmon-plugin", "synse.V3Plugin/Read")]
     handler = spans[("synse-hwmon-plugin", "read temperature")]
@@ -152,7 +152,7 @@ def test_one_trace_per_read_from_http_to_the_plugin_handler(stack):
     assert handler["parent"] == plugin["span"] and handler["attributes"]["synse.device"] == package["id"]
     # Another read is another trace.
     assert get(base, f"/v3/read/{package['id']}")[0] == 200
-    wait_for(lambda: len({s["trace"] for s in receiver.spans() if s["name"] == "/v3/read/{device_id}"}) >= 2)
+    wait_for(lambda: len({s["trace"] for s in receiver.spans() if s["name"] == "GET /v3/read/{device_id}"}) >= 2)
 
 
 def test_a_write_traces_into_the_plugin_handler_and_logs_carry_trace_ids(stack):
@@ -168,14 +168,14 @@ def test_a_write_traces_into_the_plugin_handler_and_logs_carry_trace_ids(stack):
     while span:
         names.append((span["service"], span["name"]))
         span = chain.get(span["parent"])
-    assert names[-1] == ("synse-server", "/v3/write/wait/{device_id}"), names
+    assert names[-1] == ("synse-server", "POST /v3/write/wait/{device_id}"), names
 
     # A refused write is logged inside its request's span: the record carries the trace.
     status, _ = request(base, "/v3/write/wait/no-such-device", "POST", [{"action": "state", "data": "on"}])
     assert status == 404
     wait_for(lambda: any(r["body"] == "write refused" and r["trace"] for r in receiver.logs()), timeout=20)
     record = next(r for r in receiver.logs() if r["body"] == "write refused" and r["trace"])
-    http = [s for s in spans_of(receiver, record["trace"]) if s["name"] == "/v3/write/wait/{device_id}"]
+    http = [s for s in spans_of(receiver, record["trace"]) if s["name"] == "POST /v3/write/wait/{device_id}"]
     assert http and http[0]["span"] == record["span"]
     assert record["service"] == "synse-server"
     # And the local log line names the trace too.
@@ -203,7 +203,7 @@ def test_otlp_http_protobuf_and_an_export_failure_counter(tmp_path):
             temperature = next(d for d in get(base, "/v3/scan")[1] if d["type"] == "temperature")
             assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
             wait_for(lambda: any(p[1] == "hw.temperature" and p[2] == "Cel" for p in receiver.metrics()), timeout=20)
-            wait_for(lambda: any(s["name"] == "/v3/read/{device_id}" for s in receiver.spans()), timeout=20)
+            wait_for(lambda: any(s["name"] == "GET /v3/read/{device_id}" for s in receiver.spans()), timeout=20)
             wait_for(lambda: receiver.logs(), timeout=20)
             # The receiver goes away: exports fail and are counted; the API does not wait on them.
             receiver.stop()

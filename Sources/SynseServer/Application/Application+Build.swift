@@ -85,7 +85,7 @@ func makeRouter(
   // to see the status and body the error middleware produces; authentication inside the error
   // middleware, whose 401/403 bodies it throws.
   // Outermost: the request's span covers everything below, errors and authentication too.
-  if configuration.otel.enabled { router.add(middleware: TracingMiddleware()) }
+  if configuration.otel.enabled { router.add(middleware: RequestTracing()) }
   if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
   router.add(middleware: SynseErrorMiddleware(renderer: renderer, routes: routes))
   router.add(middleware: AuthMiddleware(authenticator: authenticator, audit: commands.audit, prettyJSON: configuration.prettyJSON))
