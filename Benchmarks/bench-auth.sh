@@ -17,8 +17,7 @@ source Benchmarks/bench-common.sh
 rounds=${ROUNDS:-8}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin
-server_cpu=() client_cpu=()
-if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then server_cpu=(taskset -c 1) client_cpu=(taskset -c 0); fi
+pin_cpus
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 token="bench-$(openssl rand -hex 16)"
@@ -60,15 +59,7 @@ run_one() {  # INDEX: req/s of that column
 }
 for i in 0 1 2 3 4; do seconds=2 run_one "$i" > /dev/null; done
 echo "== /v3/read, 29 devices: req/s with authentication off | static token | JWT | off sent the token | off sent the JWT"
-for round in $(seq 1 "$rounds"); do
-  order=(0 1 2 3 4)
-  ((round % 2)) || order=(4 3 2 1 0)
-  rotation=$(((round - 1) / 2 % 5))
-  order=("${order[@]:rotation}" "${order[@]:0:rotation}")
-  measured=()
-  for i in "${order[@]}"; do measured[i]=$(run_one "$i"); done
-  echo "${measured[*]}"
-done | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
+rotating_rounds "$rounds" 5 | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
 awk '{ o += $1; t += $2; j += $3; ot += $4; oj += $5 } END {
   printf "   mean: %.0f | %.0f | %.0f | %.0f | %.0f\n", o / NR, t / NR, j / NR, ot / NR, oj / NR
   printf "   token / off = %.3f (target >= 0.97)   JWT / off = %.3f (target >= 0.93)\n", t / o, j / o

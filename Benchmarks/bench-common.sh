@@ -73,14 +73,30 @@ rps() { wrk -t2 -c32 -d"${seconds:-5}s" "$1" | awk '/Requests\/sec/ {print $2}';
 alternating_rounds() {  # ROUNDS URL...
   local rounds=$1
   shift
-  local urls=("$@") count=$# round rotation i order measured
+  local urls=("$@")
+  run_one() { rps "${urls[$1]}"; }
+  rotating_rounds "$rounds" "${#urls[@]}"
+}
+
+# PIN=1 (the default where there are 2 CPUs or more): servers and plugins on CPU 1, the client
+# (wrk, receivers) on CPU 0, so the client does not take CPU from the server in proportion to
+# its own work. Sets server_cpu and client_cpu (taskset prefixes, empty when unpinned).
+pin_cpus() {
+  server_cpu=() client_cpu=()
+  if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then server_cpu=(taskset -c 1) client_cpu=(taskset -c 0); fi
+}
+
+# ROUNDS lines of COUNT numbers: `run_one I` (the caller's function) for I in 0..COUNT-1, in
+# alternating_rounds' order (reversed on even rounds, rotated every second round).
+rotating_rounds() {  # ROUNDS COUNT
+  local rounds=$1 count=$2 round rotation i order measured
   for round in $(seq 1 "$rounds"); do
     order=($(seq 0 $((count - 1))))
     ((round % 2)) || order=($(seq $((count - 1)) -1 0))
     rotation=$(((round - 1) / 2 % count))
     order=("${order[@]:rotation}" "${order[@]:0:rotation}")
     measured=()
-    for i in "${order[@]}"; do measured[i]=$(rps "${urls[i]}"); done
+    for i in "${order[@]}"; do measured[i]=$(run_one "$i"); done
     echo "${measured[*]}"
   done
 }

@@ -15,8 +15,7 @@ source Benchmarks/bench-common.sh
 rounds=${ROUNDS:-8}
 seconds=${SECONDS_PER_RUN:-5}
 build_release synse-server synse-emulator-plugin
-server_cpu=() client_cpu=()
-if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then server_cpu=(taskset -c 1) client_cpu=(taskset -c 0); fi
+pin_cpus
 
 receiver_port=5499
 cat > "$work/receiver.py" <<'PY'
@@ -59,15 +58,7 @@ run_one() {  # INDEX: req/s of that column
 }
 for i in 0 1 2; do seconds=2 run_one "$i" > /dev/null; done
 echo "== /v3/read, 29 devices: req/s with OTLP off | on, 100 % of traces | on, 1 % of traces"
-for round in $(seq 1 "$rounds"); do
-  order=(0 1 2)
-  ((round % 2)) || order=(2 1 0)
-  rotation=$(((round - 1) / 2 % 3))
-  order=("${order[@]:rotation}" "${order[@]:0:rotation}")
-  measured=()
-  for i in "${order[@]}"; do measured[i]=$(run_one "$i"); done
-  echo "${measured[*]}"
-done | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
+rotating_rounds "$rounds" 3 | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
 awk '{ o += $1; a += $2; s += $3 } END {
   printf "   mean: %.0f | %.0f | %.0f\n", o / NR, a / NR, s / NR
   printf "   100 %% / off = %.3f (target >= 0.90)   1 %% / off = %.3f (target >= 0.97)\n", a / o, s / o }' "$work/rounds.txt"
