@@ -19,7 +19,7 @@ struct EmbeddedPlugin: Service {
   /// - Throws: ``SynseServerFailure`` (exit 2, logged) for an unknown name or a plugin whose
   ///   built-in configuration does not load.
   static func make(
-    names: [String], logger: Logger
+    names: [String], continuingTraces: Bool, logger: Logger
   ) throws -> (clients: [String: InProcessTransport.Client], services: [EmbeddedPlugin]) {
     var clients: [String: InProcessTransport.Client] = [:]
     var services: [EmbeddedPlugin] = []
@@ -29,7 +29,7 @@ struct EmbeddedPlugin: Service {
         throw SynseServerFailure(exitCode: 2)
       }
       let transport = InProcessTransport()
-      let runtime = try EmulatorPlugin.make().buildEmbedded(logger: Logger(label: "embedded-emulator"))
+      let runtime = try EmulatorPlugin.make().buildEmbedded(logger: Logger(label: "embedded-emulator"), continuingTraces: continuingTraces)
       clients[name] = transport.client
       services.append(EmbeddedPlugin(runtime: runtime, transport: transport))
     }

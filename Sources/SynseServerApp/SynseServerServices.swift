@@ -84,7 +84,7 @@ public struct SynseServerServices: Sendable {
     for warning in configuration.unknownKeyWarnings { logger.warning("\(warning)") }
     logAuthentication(logger)
     DescriptorLimit.raise(for: configuration.http.maxConnections, logger: logger)
-    let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, logger: logger)
+    let embedded = try EmbeddedPlugin.make(names: configuration.plugin.embedded, continuingTraces: telemetry != nil, logger: logger)
     let metrics = try makeMetrics(logger: logger)
     let connections = PluginConnections()
     // One feed: the registry publishes plugin state changes, commands the rest.

@@ -19,12 +19,18 @@ public final class ExportFailures: Sendable {
   }
 
   func record(message: String, component: String?) {
+    // swift-otel's components name their signal: OTelBatchSpanProcessor, OTLPHTTPSpanExporter,
+    // OTelPeriodicExportingMetricsReader, OTelBatchLogRecordProcessor, makeTracingBackend, …
+    let name = component ?? ""
     let signal: String
-    switch component {
-    case let name? where name.contains("Metrics"): signal = "metrics"
-    case let name? where name.contains("Tracing"): signal = "traces"
-    case let name? where name.contains("Logging"): signal = "logs"
-    default: signal = message.contains("metrics") ? "metrics" : message.contains("Spans") ? "traces" : "logs"
+    if name.contains("Metric") || message.contains("metrics") {
+      signal = "metrics"
+    } else if name.contains("Span") || name.contains("Trac") || message.contains("Spans") {
+      signal = "traces"
+    } else if name.contains("Log") || message.contains("Log records") {
+      signal = "logs"
+    } else {
+      return
     }
     let failed = message.hasPrefix("Failed to export")
     let dropped = message.contains("dropped")

@@ -32,6 +32,8 @@ public struct Telemetry: Sendable {
   /// How often metrics are exported (`OTEL_METRIC_EXPORT_INTERVAL`, ms; 60 s by default), so
   /// that values sampled for export are sampled that often.
   public let metricExportInterval: Duration
+  /// `OTEL_SDK_DISABLED=true`: nothing is exported, whatever the configuration says.
+  public let isDisabled: Bool
 
   /// - Parameters:
   ///   - serviceName: `service.name` unless `OTEL_SERVICE_NAME` is set.
@@ -40,12 +42,30 @@ public struct Telemetry: Sendable {
   /// - Throws: ``TelemetryError`` naming every `OTEL_*` variable that cannot be used (an
   ///   unknown protocol or sampler), or swift-otel's own configuration error.
   public init(serviceName: String, attributes: [String: String], environment: [String: String]? = nil) throws {
-    let environment = environment ?? ProcessInfo.processInfo.environment
+    OTelEnvironment.unsetEmptyVariables()
+    let environment = (environment ?? ProcessInfo.processInfo.environment).filter { !($0.key.hasPrefix("OTEL_") && $0.value.isEmpty) }
+    let problems = OTelEnvironment.problems(environment)
+    guard problems.isEmpty else { throw TelemetryError(problems: problems) }
+    let milliseconds = environment["OTEL_METRIC_EXPORT_INTERVAL"].flatMap { Int($0) }
+    metricExportInterval = milliseconds.map { .milliseconds(max($0, 100)) } ?? .seconds(60)
     let failures = ExportFailures()
+    self.failures = failures
+    guard !OTelEnvironment.isDisabled(environment) else {
+      // OTEL_SDK_DISABLED=true: every signal off, as the specification says, whatever the config.
+      tracer = NoOpTracer()
+      metrics = NOOPMetricsHandler.instance
+      logHandler = { _ in SwiftLogNoOpLogHandler() }
+      services = []
+      isDisabled = true
+      return
+    }
+    isDisabled = false
     var configuration = OTel.Configuration.default
     configuration.serviceName = serviceName
-    configuration.resourceAttributes = attributes
-    if configuration.resourceAttributes["host.name"] == nil {
+    // OTEL_RESOURCE_ATTRIBUTES wins on a clash (swift-otel would keep ours).
+    let fromEnvironment = OTelEnvironment.resourceAttributeKeys(environment)
+    configuration.resourceAttributes = attributes.filter { !fromEnvironment.contains($0.key) }
+    if configuration.resourceAttributes["host.name"] == nil && !fromEnvironment.contains("host.name") {
       configuration.resourceAttributes["host.name"] = ProcessInfo.processInfo.hostName
     }
     // Its own diagnostics go to stderr, never back into the exported logs, and are counted.
@@ -53,13 +73,8 @@ public struct Telemetry: Sendable {
     let (metricsFactory, metricsService) = try OTel.makeMetricsBackend(configuration: configuration)
     let (tracer, tracingService) = try OTel.makeTracingBackend(configuration: configuration)
     let (logHandler, loggingService) = try OTel.makeLoggingBackend(configuration: configuration)
-    self.tracer = tracer
-    metrics = metricsFactory
-    self.logHandler = logHandler
-    services = [metricsService, tracingService, loggingService]
-    self.failures = failures
-    // swift-otel keeps its default for a variable it cannot use; an operator who set one
-    // expects it to count, so that stops startup instead.
+    // What swift-otel still could not use (OTEL_EXPORTER_OTLP_HEADERS, say) stops startup too:
+    // an operator who set a variable expects it to count, not a warning and a default.
     var unusable: [String: String] = [:]
     for (key, problem) in failures.unusable.withLock({ $0 }) {
       // swift-otel reads OTEL_EXPORTER_OTLP_PROTOCOL as each signal's: name the one that was set.
@@ -72,8 +87,10 @@ public struct Telemetry: Sendable {
       unusable[named] = problem.replacingOccurrences(of: key, with: named)
     }
     guard unusable.isEmpty else { throw TelemetryError(problems: unusable.keys.sorted().map { unusable[$0]! }) }
-    let milliseconds = environment["OTEL_METRIC_EXPORT_INTERVAL"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    metricExportInterval = milliseconds.map { .milliseconds(max($0, 100)) } ?? .seconds(60)
+    self.tracer = tracer
+    metrics = metricsFactory
+    self.logHandler = logHandler
+    services = [BoundedFlush(services: [metricsService, tracingService, loggingService], limit: .seconds(3))]
   }
 
   /// Makes ``tracer`` the process's tracer (`InstrumentationSystem`), for Hummingbird's
@@ -89,15 +106,43 @@ public struct Telemetry: Sendable {
   /// Trace and span IDs (`trace_id`, `span_id`) in the metadata of every log line written
   /// inside a span.
   public static var metadataProvider: Logger.MetadataProvider { OTel.makeLoggingMetadataProvider() }
-
-  /// Whether `text` (a variable's value such as `PLUGIN_OTEL_ENABLED`) turns telemetry on.
-  public static func isOn(_ text: String?) -> Bool {
-    ["1", "true", "yes", "on"].contains(text?.lowercased() ?? "")
-  }
 }
 
 /// `OTEL_*` variables that cannot be used, each with the values it takes.
 public struct TelemetryError: Error, CustomStringConvertible {
   public let problems: [String]
   public var description: String { problems.joined(separator: "; ") }
+}
+
+/// swift-otel's services as one whose graceful shutdown (the last flush of every signal) takes
+/// at most `limit`: with the receiver down, its exporters retry with back-off for longer than
+/// an operator waits for a stop. What is still unsent then is dropped.
+struct BoundedFlush: Service {
+  let services: [any Service]
+  let limit: Duration
+
+  func run() async throws {
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+      services: services.map { .init(service: $0) }, logger: Logger(label: "otel", factory: { _ in SwiftLogNoOpLogHandler() })))
+    let (ends, end) = AsyncStream<Result<Void, any Error>>.makeStream()
+    // Not a child task: a flush that ignores cancellation must not hold up the process's exit.
+    let running = Task {
+      do {
+        try await group.run()
+        end.yield(.success(()))
+      } catch {
+        end.yield(.failure(error))
+      }
+    }
+    try await withGracefulShutdownHandler {
+      for await result in ends { return try result.get() }
+    } onGracefulShutdown: {
+      Task {
+        await group.triggerGracefulShutdown()
+        try? await Task.sleep(for: limit)
+        running.cancel()
+        end.yield(.success(()))
+      }
+    }
+  }
 }

@@ -24,6 +24,16 @@ def test_kubernetes_discovery_file_passes_promtool_but_for_the_discovery(tmp_pat
     config = yaml.safe_load((FLEET / "prometheus" / "kubernetes.yml").read_text())
     job = config["scrape_configs"][0]
     assert job["kubernetes_sd_configs"][0]["role"] == "pod"
+    # site and rack come from what a cluster has: the pod's node's labels (pods of the example
+    # manifests carry only app), which pod discovery exposes only with attach_metadata.
+    assert job["kubernetes_sd_configs"][0]["attach_metadata"] == {"node": True}
+    targets = {rule.get("target_label"): rule["source_labels"][0] for rule in job["relabel_configs"]}
+    assert targets["site"] == "__meta_kubernetes_node_label_topology_kubernetes_io_zone"
+    assert targets["rack"].startswith("__meta_kubernetes_node_label_")
+    manifests = list(yaml.safe_load_all((FLEET.parent / "kubernetes" / "synse-server.yaml").read_text()))
+    pod = next(m for m in manifests if m and m.get("kind") == "Deployment")["spec"]["template"]
+    assert pod["metadata"]["labels"]["app"] == "synse-server"
+    assert 5000 in [port["containerPort"] for c in pod["spec"]["containers"] for port in c.get("ports", [])]
     # Debian's promtool lacks Kubernetes discovery; everything else is still checked.
     job["static_configs"] = [{"targets": ["placeholder:5000"]}]
     del job["kubernetes_sd_configs"]

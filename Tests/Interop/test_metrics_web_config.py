@@ -78,10 +78,13 @@ def test_tls_and_bcrypt_users_and_rotation_while_running(tmp_path, pki):
 
         # The certificate is rotated (CA b's now): new connections get it, no restart.
         assert curl(port, user=f"prometheus:{PASSWORD}", cacert=pki / "ca-b.pem") != "200"
+        # Half-way (the certificate copied, not yet its key) every handshake, the first too,
+        # still gets the previous pair.
+        shutil.copy(pki / "server-b.pem", tmp_path / "cert.pem")
+        for _ in range(3):
+            assert curl(port, user=f"prometheus:{PASSWORD}", cacert=pki / "ca-a.pem") == "200"
         shutil.copy(pki / "server-b.key", tmp_path / "key.new")
-        shutil.copy(pki / "server-b.pem", tmp_path / "cert.new")
         os.replace(tmp_path / "key.new", tmp_path / "key.pem")
-        os.replace(tmp_path / "cert.new", tmp_path / "cert.pem")
         wait_for(lambda: curl(port, user=f"prometheus:{PASSWORD}", cacert=pki / "ca-b.pem") == "200")
         assert curl(port, user=f"prometheus:{PASSWORD}", cacert=pki / "ca-a.pem") != "200"
 
@@ -129,6 +132,11 @@ def test_client_certificates_required_and_verified(tmp_path, pki):
     ("tls_server_config: {cert_file: missing.pem, key_file: key.pem}\n", {}, "tls_server_config.cert_file: no PEM certificate in"),
     ("tls_server_config: {cert_file: cert.pem, key_file: other.key}\n", {}, "does not match the certificate"),
     ("tls_server_config: {cert_file: cert.pem, key_file: key.pem, min_version: TLS14}\n", {}, "min_version: 'TLS14' is not one of"),
+    ("tls_server_config: {cert_file: cert.pem, key_file: key.pem, min_version: TLS13, max_version: TLS12}\n", {},
+     "max_version is below min_version"),
+    ("basic_auth_users: {a: '$2b$99$" + "C" * 53 + "'}\n", {}, "basic_auth_users.a: not a bcrypt hash"),
+    ("basic_auth_users: {a: '$2b$10$" + "!" * 53 + "'}\n", {}, "basic_auth_users.a: not a bcrypt hash"),
+    ("basic_auth_users: {'a:b': '$2b$10$" + "C" * 53 + "'}\n", {}, "'a:b' cannot be a user name"),
     ("http_server_config: {headers: {Server: synse}}\n", {}, "http_server_config.headers: 'Server' cannot be set"),
     ("basic_auth_users: {}\ntls_config: {}\n", {}, "tls_config: unknown key"),
     ("", {"SYNSE_METRICS_AUTH_TOKEN": "t"}, "'metrics.web_config_file' and 'metrics.auth' both protect /metrics"),

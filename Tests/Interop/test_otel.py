@@ -55,7 +55,7 @@ def stack(tmp_path_factory):
         wait_until_serving(emulator)
         server, base, _ = start_server(
             {"SYNSE_PLUGIN_TCP": f"127.0.0.1:{hwmon_port},127.0.0.1:{emulator_port}", "SYNSE_METRICS_ENABLED": "true",
-             "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test", **variables},
+             "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test,rack=r99", **variables},
             extra_config="otel: {enabled: true, resource_attributes: {site: dc1, rack: r12}}\n", log=str(log))
         wait_for(lambda: len(get(base, "/v3/plugin")[1]) == 2)
         yield receiver, base, log
@@ -84,7 +84,8 @@ def test_hw_metrics_for_hwmon_and_emulator_devices(stack):
     assert number == get(base, f"/v3/read/{package['id']}")[1][0]["value"]
     assert attributes["hw.name"] == "Package id 0" and attributes["hw.type"] == "temperature"
     assert attributes["hw.parent"] == package["plugin"] == attributes["synse.plugin"]
-    assert resource["service.name"] == "synse-server" and resource["site"] == "dc1" and resource["rack"] == "r12"
+    # OTEL_RESOURCE_ATTRIBUTES adds to otel.resource_attributes and wins on a clash (rack).
+    assert resource["service.name"] == "synse-server" and resource["site"] == "dc1" and resource["rack"] == "r99"
     assert resource["deployment.environment"] == "test" and resource["host.name"]
 
     by_name = {}
@@ -194,26 +195,44 @@ def test_a_websocket_request_is_a_span(stack):
     wait_for(lambda: any(s["name"] == "websocket request/status" for s in receiver.spans()), timeout=20)
 
 
-def test_otlp_http_protobuf_and_an_export_failure_counter(tmp_path):
+def test_otlp_http_protobuf_an_embedded_plugin_in_the_trace_and_export_failure_counters(tmp_path):
     receiver = Receiver("http/protobuf")
     variables = otel_environment(receiver, "http/protobuf")
     try:
-        server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_OTEL_ENABLED": "true", "SYNSE_METRICS_ENABLED": "true", **variables})
+        server, base, _ = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator", "SYNSE_OTEL_ENABLED": "true", "SYNSE_METRICS_ENABLED": "true",
+                                        "OTEL_SERVICE_NAME": "", **variables})
         try:
             temperature = next(d for d in get(base, "/v3/scan")[1] if d["type"] == "temperature")
             assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
             wait_for(lambda: any(p[1] == "hw.temperature" and p[2] == "Cel" for p in receiver.metrics()), timeout=20)
-            wait_for(lambda: any(s["name"] == "GET /v3/read/{device_id}" for s in receiver.spans()), timeout=20)
+            # The embedded plugin continues the request's trace with the server's tracer (an
+            # empty OTEL_SERVICE_NAME is unset, as the specification says).
+            wait_for(lambda: any(s["name"] == "read temperature" for s in receiver.spans()), timeout=20)
+            handler = next(s for s in receiver.spans() if s["name"] == "read temperature")
+            chain = {s["span"]: s for s in spans_of(receiver, handler["trace"])}
+            names, span = [], handler
+            while span:
+                names.append((span["service"], span["name"], span["kind"]))
+                span = chain.get(span["parent"])
+            assert names == [("synse-server", "read temperature", INTERNAL), ("synse-server", "synse.V3Plugin/Read", SERVER_KIND),
+                             ("synse-server", "synse.V3Plugin/Read", CLIENT), ("synse-server", "GET /v3/read/{device_id}", SERVER_KIND)], names
             wait_for(lambda: receiver.logs(), timeout=20)
-            # The receiver goes away: exports fail and are counted; the API does not wait on them.
+            # The receiver goes away: exports of each signal fail and are counted under it; the
+            # API does not wait on them.
             receiver.stop()
-            wait_for(lambda: (value(samples(scrape(base)[1]), "synse_otel_export_failures_total", signal="metrics") or 0) > 0, timeout=30)
             started = time.time()
             for _ in range(20):
                 assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
             assert time.time() - started < 5
+
+            def failed(signal):
+                return value(samples(scrape(base)[1]), "synse_otel_export_failures_total", signal=signal) or 0
+            wait_for(lambda: failed("metrics") > 0 and failed("traces") > 0 and failed("logs") > 0, timeout=40)
         finally:
+            # Stopping does not wait out the exporters' retries to a receiver that is gone.
+            started = time.time()
             stop(server)
+            assert server.returncode == 0 and time.time() - started < 6.5
     finally:
         receiver.stop()
 
@@ -221,6 +240,14 @@ def test_otlp_http_protobuf_and_an_export_failure_counter(tmp_path):
 @pytest.mark.parametrize("variable, value, hint", [
     ("OTEL_EXPORTER_OTLP_PROTOCOL", "udp", "grpc"),
     ("OTEL_TRACES_SAMPLER", "sometimes", "OTEL_TRACES_SAMPLER='sometimes' cannot be used"),
+    # What swift-otel would stop the process on, fail every export with, or loop on.
+    ("OTEL_TRACES_SAMPLER", "jaeger_remote", "parentbased_traceidratio"),
+    ("OTEL_PROPAGATORS", "tracecontext,baggage", "tracecontext or none"),
+    ("OTEL_TRACES_EXPORTER", "zipkin", "otlp, none"),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317", "http:// or https:// URL"),
+    ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://", "http:// or https:// URL"),
+    ("OTEL_METRIC_EXPORT_INTERVAL", "0", "positive whole number of milliseconds"),
+    ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent/ca.pem", "readable PEM file"),
 ])
 def test_an_unusable_otel_variable_stops_startup_naming_it(tmp_path, variable, value, hint):
     from helpers import BINARY, SERVER, plugin_config
@@ -235,3 +262,18 @@ def test_an_unusable_otel_variable_stops_startup_naming_it(tmp_path, variable, v
 def subprocess_run(command, environment):
     import subprocess
     return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=30)
+
+
+def test_otel_sdk_disabled_turns_export_off_and_the_server_serves():
+    from helpers import SERVER
+    import subprocess
+    port = free_port()
+    environment = dict(os.environ, OTEL_SDK_DISABLED="true", SYNSE_OTEL_ENABLED="true", SYNSE_PLUGIN_EMBEDDED="emulator",
+                       OTEL_EXPORTER_OTLP_ENDPOINT="")
+    server = subprocess.Popen([str(SERVER), "--port", str(port)], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: get(base, "/v3/scan")[0] == 200 and get(base, "/v3/scan")[1], timeout=30)
+    finally:
+        stop(server)
+    assert server.returncode == 0

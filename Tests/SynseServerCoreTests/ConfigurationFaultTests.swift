@@ -90,6 +90,14 @@ struct ConfigurationFaultTests {
     #expect(error.contains("non-blank"), "\(error)")
   }
 
+  @Test(arguments: ["\"\"", "'a b'", "\"a\\tb\""])
+  func anOTelResourceAttributeNeedsAName(name: String) throws {
+    let error = try loadError("otel: {resource_attributes: {\(name): x}}\n")
+    #expect(error.hasPrefix("invalid configuration (FILE): 'otel.resource_attributes' must be a mapping of attribute names"), "\(error)")
+    let good = try ServerConfiguration.load(path: try file("otel: {resource_attributes: {site: dc1, k8s.pod.name: p}}\n"), environment: [:])
+    #expect(good.otel.resourceAttributes == ["site": "dc1", "k8s.pod.name": "p"])
+  }
+
   @Test func aMetricsHostWithoutAPortIsAStartupErrorNamingBoth() throws {
     let fromFile = try loadError("metrics: {host: 127.0.0.1}\n")
     #expect(fromFile.hasPrefix("invalid configuration (FILE): 'metrics.host' needs 'metrics.port'"), "\(fromFile)")

@@ -196,7 +196,9 @@ public struct Plugin: Sendable {
 extension Plugin {
   /// Builds the runtime from the plugin's built-in configuration only, ignoring files and
   /// `PLUGIN_*` variables, without a health file: for embedding a plugin in another process.
-  public func buildEmbedded(logger: Logger) throws(ConfigError) -> PluginRuntime {
+  /// With `continuingTraces` (the host process exports traces), its gRPC calls continue the
+  /// host's traces with the host's tracer.
+  public func buildEmbedded(logger: Logger, continuingTraces: Bool = false) throws(ConfigError) -> PluginRuntime {
     let base = try defaultPluginConfig.map { text throws(ConfigError) in try YAMLReader.parse(text, file: "built-in default config") } ?? .map([])
     var config = try PluginConfig(tree: base, file: "built-in default config")
     config.health.healthFile = ""
@@ -204,7 +206,9 @@ extension Plugin {
     for (name, yaml) in defaultDeviceConfig {
       deviceConfig.devices += try DeviceConfig(tree: YAMLReader.parse(yaml, file: name), file: name).devices
     }
-    return try build(config: config, deviceConfig: deviceConfig, environment: [:], logger: logger)
+    var runtime = try build(config: config, deviceConfig: deviceConfig, environment: [:], logger: logger)
+    runtime.continuesTraces = continuingTraces
+    return runtime
   }
 }
 

@@ -59,7 +59,7 @@ extension PluginRuntime {
     parts.append(PluginServing(name: "read and write loops", run: scheduler.run))
     // Loops that have nothing to do return at once; that must not stop the others.
     var services = exporters + parts.map { .init(service: $0, successTerminationBehavior: .ignore) }
-    var interceptors: [any ServerInterceptor] = telemetry != nil ? [TracingServerInterceptor()] : []
+    var interceptors: [any ServerInterceptor] = continuesTraces ? [TracingServerInterceptor()] : []
     if let metrics { interceptors.append(PluginMetricsInterceptor(metrics: metrics)) }
     let server = GRPCServer(transport: transport, services: [service], interceptors: interceptors)
     let readings = self.readings

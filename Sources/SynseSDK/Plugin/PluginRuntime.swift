@@ -30,6 +30,10 @@ public struct PluginRuntime: Sendable {
   let metrics: PluginMetrics?
   /// OTLP export (`otel.enabled`), started by ``Plugin/build(config:deviceConfig:environment:logger:)``.
   let telemetry: Telemetry?
+  /// Whether gRPC calls continue the caller's trace (a server span per call, the handlers'
+  /// spans under it): with the plugin's own telemetry, or when embedded in a process whose
+  /// tracer is bootstrapped (``Plugin/buildEmbedded(logger:continuingTraces:)``).
+  var continuesTraces: Bool
 
   init(
     plugin: Plugin, config: PluginConfig, pluginID: String, devices: DeviceManager,
@@ -48,6 +52,7 @@ public struct PluginRuntime: Sendable {
       telemetry.bootstrapTracing()
     }
     self.telemetry = telemetry
+    continuesTraces = telemetry != nil
     let metrics = config.metricsEnabled ? PluginMetrics() : nil
     self.metrics = metrics
     if let metrics {

@@ -35,8 +35,12 @@ public final class WebConfigStore: Sendable {
   public let path: String
   private let logger: Logger
   private let state: Mutex<State>
-  /// Checked against when the user is unknown, so an unknown user costs what a wrong password does.
-  private static let decoy = "$2b$10$" + String(repeating: "C", count: 53)
+  /// Checked against when the user is unknown, at the highest cost of the known users' hashes,
+  /// so an unknown user costs what a wrong password does.
+  private static func decoy(for users: [String: String]) -> String {
+    let cost = users.values.map(WebConfig.bcryptCost).max() ?? 10
+    return "$2b$" + (cost < 10 ? "0\(cost)" : "\(cost)") + "$" + String(repeating: "C", count: 53)
+  }
 
   /// - Throws: ``WebConfigError`` when the file does not load.
   public init(path: String, logger: Logger) throws(WebConfigError) {
@@ -79,7 +83,7 @@ public final class WebConfigStore: Sendable {
     guard let (user, password) = Self.basicCredentials(header) else { return false }
     let known = users[user]
     // Go's bcrypt writes $2a$, htpasswd $2y$; the algorithm is $2b$'s, which is what the C code reads.
-    let hash = (known ?? Self.decoy).replacingOccurrences(of: "$2y$", with: "$2b$", options: .anchored)
+    let hash = (known ?? Self.decoy(for: users)).replacingOccurrences(of: "$2y$", with: "$2b$", options: .anchored)
     let digest = SHA256.hash(data: Data("\(user)\u{0}\(password)\u{0}\(hash)".utf8))
     if let verdict = state.withLock({ $0.verdicts[digest] }) { return verdict && known != nil }
     let verdict = (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false

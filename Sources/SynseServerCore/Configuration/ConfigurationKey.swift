@@ -183,3 +183,13 @@ extension ConfigurationRule where Value == String {
     }
   }
 }
+
+extension ConfigurationRule where Value == [String: String] {
+  /// OpenTelemetry attribute names: not empty, and printable without blanks (a collector's
+  /// processors and Prometheus label mapping take them as names).
+  static var attributeNames: Self {
+    .init(expected: "a mapping of attribute names (not empty, no blanks or control characters) to values") { attributes in
+      attributes.keys.allSatisfy { name in !name.isEmpty && !name.contains { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false } }
+    }
+  }
+}

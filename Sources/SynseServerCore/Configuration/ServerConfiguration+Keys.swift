@@ -78,7 +78,8 @@ extension ServerConfiguration {
           shownDefault: "none", rule: .metricNamePrefix),
     .init("otel.enabled", \.otel.enabled, "export device readings (`hw.*`), traces and logs over OTLP (see [OpenTelemetry](#opentelemetry))"),
     .init("otel.resource_attributes", \.otel.resourceAttributes,
-          "resource attributes that tell this server apart (`{site: dc1, rack: r12}`); `OTEL_RESOURCE_ATTRIBUTES` adds to them", shownDefault: "none"),
+          "resource attributes that tell this server apart (`{site: dc1, rack: r12}`); `OTEL_RESOURCE_ATTRIBUTES` adds to them and wins on a clash", shownDefault: "none",
+          rule: .attributeNames),
   ]
 
   /// The mappings that hold keys (`plugin`, `metrics.auth`, …), dotted paths split.

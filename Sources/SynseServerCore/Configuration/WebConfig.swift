@@ -1,5 +1,7 @@
 import Foundation
 public import NIOSSL
+import SwiftASN1
+import X509
 import Yams
 
 /// The Prometheus exporter-toolkit web configuration file (`--web.config.file` of node_exporter
@@ -105,6 +107,9 @@ public struct WebConfig: Sendable, Equatable {
       }
       settings.minVersion = try version("min_version") ?? .tlsv12
       settings.maxVersion = try version("max_version")
+      if let max = settings.maxVersion, Self.rank(max) < Self.rank(settings.minVersion) {
+        throw WebConfigError("tls_server_config: max_version is below min_version, so no handshake could succeed")
+      }
       config.tls = settings
     }
     if let http = top["http_server_config"] {
@@ -120,8 +125,10 @@ public struct WebConfig: Sendable, Equatable {
     }
     if let users = top["basic_auth_users"] {
       for (name, value) in try mapping(users, at: "basic_auth_users.", keys: nil) {
-        guard let hash = try string(value, at: "basic_auth_users.\(name)"), hash.count == 60,
-              ["$2a$", "$2b$", "$2y$"].contains(String(hash.prefix(4))) else {
+        guard !name.isEmpty, !name.contains(":") else {
+          throw WebConfigError("basic_auth_users: '\(name)' cannot be a user name (HTTP basic auth names are not empty and hold no ':')")
+        }
+        guard let hash = try string(value, at: "basic_auth_users.\(name)"), Self.isBcryptHash(hash) else {
           throw WebConfigError("basic_auth_users.\(name): not a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters; `htpasswd -nBC 10 \"\" | tr -d ':\\n'` makes one)")
         }
         config.users[name] = hash
@@ -141,10 +148,8 @@ public struct WebConfig: Sendable, Equatable {
     guard let key = try? NIOSSLPrivateKey(file: tls.keyFile, format: .pem) else {
       throw WebConfigError("tls_server_config.key_file: no PEM private key in \(tls.keyFile)")
     }
-    do {
-      // A rotation that has replaced one of the two files but not yet the other.
-      _ = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
-    } catch {
+    // A rotation that has replaced one of the two files but not yet the other.
+    guard keyMatches(chain[0], keyFile: tls.keyFile) ?? contextAccepts(chain, key) else {
       throw WebConfigError("tls_server_config.key_file: \(tls.keyFile) does not match the certificate in \(tls.certFile)")
     }
     var clientCAs: [NIOSSLCertificate] = []
@@ -155,6 +160,43 @@ public struct WebConfig: Sendable, Equatable {
       clientCAs = cas
     }
     return (chain, key, clientCAs)
+  }
+
+  /// `$2a$`, `$2b$` or `$2y$`, a cost of 04 to 31, and 53 characters of bcrypt's base64
+  /// (22 of salt, 31 of hash): anything else could never match a password.
+  static func isBcryptHash(_ hash: String) -> Bool {
+    let bytes = Array(hash.utf8)
+    guard bytes.count == 60, ["$2a$", "$2b$", "$2y$"].contains(String(hash.prefix(4))), bytes[6] == UInt8(ascii: "$"),
+          let cost = Int(String(decoding: bytes[4..<6], as: UTF8.self)), (4...31).contains(cost) else { return false }
+    let alphabet = Set("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    return bytes[7...].allSatisfy(alphabet.contains)
+  }
+
+  /// The bcrypt cost of a hash ``isBcryptHash(_:)`` accepted.
+  public static func bcryptCost(_ hash: String) -> Int { Int(hash.dropFirst(4).prefix(2)) ?? 10 }
+
+  private static func rank(_ version: TLSVersion) -> Int {
+    switch version {
+    case .tlsv1: 0
+    case .tlsv11: 1
+    case .tlsv12: 2
+    case .tlsv13: 3
+    }
+  }
+
+  /// Whether the key is the certificate's (their public keys compared, by swift-certificates);
+  /// nil for a key type it does not read. Not by making an `NIOSSLContext` of the pair: a
+  /// refused pair leaves an error on the thread's BoringSSL error queue, and the next TLS
+  /// handshake on that event-loop thread failed on it.
+  private static func keyMatches(_ certificate: NIOSSLCertificate, keyFile: String) -> Bool? {
+    guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der),
+          let pem = try? String(contentsOfFile: keyFile, encoding: .utf8),
+          let key = try? Certificate.PrivateKey(pemEncoded: pem) else { return nil }
+    return key.publicKey == parsed.publicKey
+  }
+
+  private static func contextAccepts(_ chain: [NIOSSLCertificate], _ key: NIOSSLPrivateKey) -> Bool {
+    (try? NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))) != nil
   }
 
   private static func mapping(
