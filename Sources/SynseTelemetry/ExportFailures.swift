@@ -64,6 +64,9 @@ struct DiagnosticHandler: LogHandler {
   func log(event: LogEvent) {
     var event = event
     event.metadata = metadata.merging(event.metadata ?? [:]) { $1 }
+    // A malformed `traceparent` is the caller's to fix, and one warning per request would let
+    // any client fill the log: it starts a new trace, as the W3C specification says, unlogged.
+    if "\(event.message)" == "Failed to extract span context." { return }
     if event.level >= .warning { failures.record(message: "\(event.message)", component: event.metadata?["component"].map { "\($0)" }) }
     if "\(event.message)".hasPrefix("Failed to update configuration from environment"), let key = event.metadata?["environment_key"] {
       let value = event.metadata?["environment_value"].map { "'\($0)'" } ?? "its value"

@@ -49,15 +49,25 @@ enum OTelEnvironment {
     for key in exporterKeys("ENDPOINT") {
       check(key, "an http:// or https:// URL with a host (http://collector:4318)") { text in
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else { return false }
-        return !(url.host ?? "").isEmpty
+        return !(url.host ?? "").isEmpty && (url.port.map { (1...65535).contains($0) } ?? true)
       }
     }
     for key in durations + exporterKeys("TIMEOUT") {
       check(key, "a positive whole number of milliseconds") { (Int($0) ?? 0) > 0 }
     }
     for key in sizes { check(key, "a positive whole number") { (Int($0) ?? 0) > 0 } }
+    for processor in ["BSP", "BLRP"] {
+      if let batch = set["OTEL_\(processor)_MAX_EXPORT_BATCH_SIZE"].flatMap({ Int($0) }), let queue = set["OTEL_\(processor)_MAX_QUEUE_SIZE"].flatMap({ Int($0) }),
+         batch > queue {
+        problems.append("OTEL_\(processor)_MAX_EXPORT_BATCH_SIZE='\(batch)' cannot be used: it must not exceed OTEL_\(processor)_MAX_QUEUE_SIZE (\(queue))")
+      }
+    }
     for key in exporterKeys("CERTIFICATE") + exporterKeys("CLIENT_KEY") + exporterKeys("CLIENT_CERTIFICATE") {
-      check(key, "the path of a readable PEM file") { FileManager.default.isReadableFile(atPath: $0) }
+      check(key, "the path of a readable PEM file") { path in
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+          && FileManager.default.isReadableFile(atPath: path)
+      }
     }
     check("OTEL_SDK_DISABLED", "true or false") { ["true", "false"].contains($0.lowercased()) }
     check("OTEL_RESOURCE_ATTRIBUTES", "comma-separated key=value pairs, each key named") { value in

@@ -163,13 +163,17 @@ def test_a_write_traces_into_the_plugin_handler_and_logs_carry_trace_ids(stack):
     assert status == 200
     wait_for(lambda: any(s["name"] == "write led" and s["service"] == "synse-emulator-plugin" for s in receiver.spans()), timeout=20)
     write = next(s for s in receiver.spans() if s["name"] == "write led")
-    chain = {s["span"]: s for s in spans_of(receiver, write["trace"])}
-    names = []
-    span = write
-    while span:
-        names.append((span["service"], span["name"]))
-        span = chain.get(span["parent"])
-    assert names[-1] == ("synse-server", "POST /v3/write/wait/{device_id}"), names
+
+    def chain_to_root():
+        # The plugin's and the server's spans reach the receiver in separate batches.
+        chain = {s["span"]: s for s in spans_of(receiver, write["trace"])}
+        names, span = [], write
+        while span:
+            names.append((span["service"], span["name"]))
+            span = chain.get(span["parent"])
+        return names
+    wait_for(lambda: chain_to_root()[-1] == ("synse-server", "POST /v3/write/wait/{device_id}"), timeout=20)
+    assert len(chain_to_root()) == 4, chain_to_root()
 
     # A refused write is logged inside its request's span: the record carries the trace.
     status, _ = request(base, "/v3/write/wait/no-such-device", "POST", [{"action": "state", "data": "on"}])
@@ -216,6 +220,18 @@ def test_otlp_http_protobuf_an_embedded_plugin_in_the_trace_and_export_failure_c
                 span = chain.get(span["parent"])
             assert names == [("synse-server", "read temperature", INTERNAL), ("synse-server", "synse.V3Plugin/Read", SERVER_KIND),
                              ("synse-server", "synse.V3Plugin/Read", CLIENT), ("synse-server", "GET /v3/read/{device_id}", SERVER_KIND)], names
+            # A streamed body (/v3/readcache calls the plugin while it is written) stays in the
+            # request's trace.
+            trace = "5bf92f3577b34da6a3ce929d0e0e4737"
+            req = urllib.request.Request(base + "/v3/readcache", headers={"traceparent": f"00-{trace}-00f067aa0ba902b7-01"})
+            with urllib.request.urlopen(req, timeout=10) as response:
+                assert response.status == 200 and response.read()
+
+            def readcache_chain():
+                spans = {(s["name"], s["kind"]): s for s in spans_of(receiver, trace)}
+                http, client = spans.get(("GET /v3/readcache", SERVER_KIND)), spans.get(("synse.V3Plugin/ReadCache", CLIENT))
+                return http and client and client["parent"] == http["span"] and http["parent"] == "00f067aa0ba902b7"
+            wait_for(readcache_chain, timeout=20)
             wait_for(lambda: receiver.logs(), timeout=20)
             # The receiver goes away: exports of each signal fail and are counted under it; the
             # API does not wait on them.
@@ -224,6 +240,8 @@ def test_otlp_http_protobuf_an_embedded_plugin_in_the_trace_and_export_failure_c
             for _ in range(20):
                 assert get(base, f"/v3/read/{temperature['id']}")[0] == 200
             assert time.time() - started < 5
+            # A refused write is a log line to export too.
+            assert request(base, "/v3/write/wait/no-such-device", "POST", [{"action": "state", "data": "on"}])[0] == 404
 
             def failed(signal):
                 return value(samples(scrape(base)[1]), "synse_otel_export_failures_total", signal=signal) or 0
@@ -248,6 +266,8 @@ def test_otlp_http_protobuf_an_embedded_plugin_in_the_trace_and_export_failure_c
     ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://", "http:// or https:// URL"),
     ("OTEL_METRIC_EXPORT_INTERVAL", "0", "positive whole number of milliseconds"),
     ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent/ca.pem", "readable PEM file"),
+    ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc", "readable PEM file"),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:99999", "http:// or https:// URL"),
 ])
 def test_an_unusable_otel_variable_stops_startup_naming_it(tmp_path, variable, value, hint):
     from helpers import BINARY, SERVER, plugin_config

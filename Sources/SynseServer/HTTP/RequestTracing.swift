@@ -28,7 +28,7 @@ struct RequestTracing: RouterMiddleware {
     let span = tracer.startSpan(request.method.rawValue, context: parent, ofKind: .server)
     guard span.isRecording else {
       defer { span.end() }
-      return try await ServiceContext.withValue(span.context) { try await next(request, context) }
+      return Self.continuing(try await ServiceContext.withValue(span.context) { try await next(request, context) }, in: span.context)
     }
     span.attributes["http.request.method"] = request.method.rawValue
     span.attributes["url.path"] = request.uri.path
@@ -37,8 +37,12 @@ struct RequestTracing: RouterMiddleware {
     span.attributes["client.address"] = context.clientIP
     do {
       let response = try await ServiceContext.withValue(span.context) { try await next(request, context) }
-      finish(span, route: context.endpointPath, method: request.method, status: Int(response.status.code))
-      return response
+      let (route, method, status) = (context.endpointPath, request.method, Int(response.status.code))
+      guard response.body.contentLength == nil else {
+        finish(span, route: route, method: method, status: status)
+        return response
+      }
+      return Self.continuing(response, in: span.context) { [self] in finish(span, route: route, method: method, status: status) }
     } catch {
       let status = (error as? any HTTPResponseError)?.status.code ?? 500
       if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
@@ -46,6 +50,20 @@ struct RequestTracing: RouterMiddleware {
       finish(span, route: context.endpointPath, method: request.method, status: Int(status))
       throw error
     }
+  }
+
+  /// A body written as it is made (`/v3/readcache`, which calls the plugin while it writes) is
+  /// written after this middleware returns: it is written inside the request's span context,
+  /// so its plugin calls stay in the trace, and `written` (the span's end) runs after it.
+  static func continuing(_ response: Response, in spanContext: ServiceContext, written: (@Sendable () -> Void)? = nil) -> Response {
+    guard response.body.contentLength == nil else { return response }
+    var response = response
+    let body = response.body
+    response.body = ResponseBody { writer in
+      defer { written?() }
+      try await ServiceContext.withValue(spanContext) { try await body.write(writer) }
+    }
+    return response
   }
 
   private func finish(_ span: any Span, route: String?, method: HTTPRequest.Method, status: Int) {

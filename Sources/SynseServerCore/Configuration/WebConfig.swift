@@ -142,10 +142,12 @@ public struct WebConfig: Sendable, Equatable {
   /// - Throws: ``WebConfigError`` naming the file that does not load.
   @discardableResult
   public static func materials(_ tls: TLS) throws(WebConfigError) -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey, clientCAs: [NIOSSLCertificate]) {
-    guard let chain = try? NIOSSLCertificate.fromPEMFile(tls.certFile), !chain.isEmpty else {
+    // Read by swift-certificates before BoringSSL: a file BoringSSL refuses leaves an error on
+    // the thread's error queue, and the next TLS handshake on that event-loop thread failed on it.
+    guard readsAsCertificates(tls.certFile), let chain = try? NIOSSLCertificate.fromPEMFile(tls.certFile), !chain.isEmpty else {
       throw WebConfigError("tls_server_config.cert_file: no PEM certificate in \(tls.certFile)")
     }
-    guard let key = try? NIOSSLPrivateKey(file: tls.keyFile, format: .pem) else {
+    guard readsAsPrivateKey(tls.keyFile), let key = try? NIOSSLPrivateKey(file: tls.keyFile, format: .pem) else {
       throw WebConfigError("tls_server_config.key_file: no PEM private key in \(tls.keyFile)")
     }
     // A rotation that has replaced one of the two files but not yet the other.
@@ -193,6 +195,20 @@ public struct WebConfig: Sendable, Equatable {
           let pem = try? String(contentsOfFile: keyFile, encoding: .utf8),
           let key = try? Certificate.PrivateKey(pemEncoded: pem) else { return nil }
     return key.publicKey == parsed.publicKey
+  }
+
+  /// Whether every PEM block of `file` is a certificate swift-certificates reads (one at least).
+  private static func readsAsCertificates(_ file: String) -> Bool {
+    guard let pem = try? String(contentsOfFile: file, encoding: .utf8), let documents = try? PEMDocument.parseMultiple(pemString: pem),
+          !documents.isEmpty else { return false }
+    return documents.allSatisfy { (try? Certificate(pemDocument: $0)) != nil }
+  }
+
+  /// Whether `file` holds a PEM private key: one swift-certificates reads, or a kind it does not
+  /// (an encrypted key), left to BoringSSL.
+  private static func readsAsPrivateKey(_ file: String) -> Bool {
+    guard let pem = try? String(contentsOfFile: file, encoding: .utf8), let document = try? PEMDocument(pemString: pem) else { return false }
+    return (try? Certificate.PrivateKey(pemDocument: document)) != nil || !["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"].contains(document.discriminator)
   }
 
   private static func contextAccepts(_ chain: [NIOSSLCertificate], _ key: NIOSSLPrivateKey) -> Bool {
