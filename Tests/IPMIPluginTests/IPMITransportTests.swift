@@ -103,7 +103,15 @@ struct IPMITransportTests {
       } catch let error as IPMIError {
         #expect(error.kind == .unreachable, "\(error)")
       }
-      #expect((try? String(contentsOf: record, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(action) \(data)")
+      // ipmi_sim starts the chassis program without waiting for it: its record can land after
+      // the answer (or the timeout), so it is waited for, up to 5 s.
+      var written: String?
+      for _ in 0..<50 {
+        written = (try? String(contentsOf: record, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if written == expected { break }
+        try await Task.sleep(for: .milliseconds(100))
+      }
+      #expect(written == expected, "\(action) \(data)")
     }
     #expect(try await bmc.poll().chassis.identify == nil)
   }
