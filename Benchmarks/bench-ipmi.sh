@@ -3,10 +3,11 @@
 # simulators (OpenIPMI's ipmi_sim, Debian `openipmi`, with the tests' Tests/Fixtures/ipmi SDR,
 # sensors and chassis program):
 #  1. the wall time of one poll of BMCS ipmi_sim BMCs at once against one poll of one BMC
-#     alone (target ≤ 1.5×), ROUNDS alternating rounds, twice: straight to the simulators on
-#     loopback (every simulator and the poller share the machine's cores, so this measures CPU
-#     more than waiting), and through udp-delay-proxy.py (our benchmark double) adding DELAY_MS
-#     each way, the round trip of BMCs on a network, where polling concurrently is what counts;
+#     alone (target ≤ 1.5×), ROUNDS alternating rounds: straight to the simulators on loopback
+#     (every simulator and the poller share the machine's cores, so this measures CPU more than
+#     waiting), then through udp-delay-proxy.py (our benchmark double) adding each delay of
+#     DELAY_MS (ms each way, default "2 5 10") in turn, the round trip of BMCs on a network
+#     (a BMC's own answer takes milliseconds), where polling concurrently is what counts;
 #  2. the plugin's CPU per reading during the polls of every BMC.
 # A poll is BMCConnection.poll(), the whole of what the plugin does per BMC and read interval;
 # ipmi-poll-bench runs it (Benchmarks/IPMIPollBench).
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 source Benchmarks/bench-common.sh
 rounds=${ROUNDS:-20}
 bmcs=${BMCS:-20}
-delay_ms=${DELAY_MS:-2}
+delay_list=${DELAY_MS:-2 5 10}
 command -v ipmi_sim >/dev/null && command -v sdrcomp >/dev/null || { apt-get update -qq && apt-get install -y -qq openipmi >/dev/null; }
 build_release ipmi-poll-bench
 fixtures="$PWD/Tests/Fixtures/ipmi"
@@ -64,18 +65,24 @@ before=$(peer_cpu)
 "$bench_bin/ipmi-poll-bench" "$rounds" "$alone" "${ports[@]}"
 echo "simulators' CPU meanwhile: $(echo "$(peer_cpu) $before" | awk '{printf "%.2f", $1 - $2}') s"
 
-maps=()
-delayed=()
-for upstream in "$alone" "${ports[@]}"; do
-  listen=$(free_udp_port)
-  maps+=(--map "$listen:$upstream")
-  delayed+=("$listen")
+# One proxy per delay, in turn: every delay of DELAY_MS (a list) is measured in this one run.
+for delay_ms in $delay_list; do
+  maps=()
+  delayed=()
+  for upstream in "$alone" "${ports[@]}"; do
+    listen=$(free_udp_port)
+    maps+=(--map "$listen:$upstream")
+    delayed+=("$listen")
+  done
+  python3 Benchmarks/udp-delay-proxy.py --delay-ms "$delay_ms" "${maps[@]}" > "$work/proxy.log" 2>&1 &
+  proxy_pid=$!
+  pids+=($proxy_pid)
+  for _ in $(seq 1 100); do grep -qs ready "$work/proxy.log" && break; sleep 0.1; done
+  echo "== the same through udp-delay-proxy.py, ${delay_ms} ms each way"
+  before=$(peer_cpu)
+  "$bench_bin/ipmi-poll-bench" "$rounds" "${delayed[@]}"
+  echo "simulators' and proxy's CPU meanwhile: $(echo "$(peer_cpu) $before" | awk '{printf "%.2f", $1 - $2}') s"
+  kill "$proxy_pid"
+  wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=
 done
-python3 Benchmarks/udp-delay-proxy.py --delay-ms "$delay_ms" "${maps[@]}" > "$work/proxy.log" 2>&1 &
-proxy_pid=$!
-pids+=($proxy_pid)
-for _ in $(seq 1 100); do grep -qs ready "$work/proxy.log" && break; sleep 0.1; done
-echo "== the same through udp-delay-proxy.py, ${delay_ms} ms each way"
-before=$(peer_cpu)
-"$bench_bin/ipmi-poll-bench" "$rounds" "${delayed[@]}"
-echo "simulators' and proxy's CPU meanwhile: $(echo "$(peer_cpu) $before" | awk '{printf "%.2f", $1 - $2}') s"

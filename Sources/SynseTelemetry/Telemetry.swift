@@ -32,8 +32,6 @@ public struct Telemetry: Sendable {
   /// How often metrics are exported (`OTEL_METRIC_EXPORT_INTERVAL`, ms; 60 s by default), so
   /// that values sampled for export are sampled that often.
   public let metricExportInterval: Duration
-  /// `OTEL_SDK_DISABLED=true`: nothing is exported, whatever the configuration says.
-  public let isDisabled: Bool
 
   /// - Parameters:
   ///   - serviceName: `service.name` unless `OTEL_SERVICE_NAME` is set.
@@ -56,10 +54,8 @@ public struct Telemetry: Sendable {
       metrics = NOOPMetricsHandler.instance
       logHandler = { _ in SwiftLogNoOpLogHandler() }
       services = []
-      isDisabled = true
       return
     }
-    isDisabled = false
     var configuration = OTel.Configuration.default
     configuration.serviceName = serviceName
     // OTEL_RESOURCE_ATTRIBUTES wins on a clash (swift-otel would keep ours).

@@ -89,20 +89,17 @@ struct IPMITransportTests {
     await #expect(throws: HandlerError.self) { try await IPMIWrites.identify(WriteData(action: "identify", data: Array("0".utf8)), on: bmc) }
   }
 
-  /// ipmi_sim runs the chassis program for a Chassis Identify but answers one that succeeds
-  /// only by chance (OpenIPMI lanserv/bmc_chassis.c leaves the response length unset), so the
-  /// write ends DONE or in a timeout; the chassis program's record shows what reached the chassis.
+  /// ipmi_sim answers a Chassis Identify with whatever its buffer held after the completion
+  /// code (OpenIPMI lanserv/bmc_chassis.c leaves the response length unset); the write is done
+  /// by that code, as ipmitool judges it, and the chassis program's record shows what reached
+  /// the chassis.
   @Test func identifyWritesReachTheChassis() async throws {
     let sim = try IPMISimTrait.peer()
     let bmc = BMCConnection(try settings(port: sim.port, timeout: "1s"), cacheDirectory: try cacheDirectory())
     let record = sim.directory.appendingPathComponent("identify")
     for (action, data, expected) in [("identify", "5", "5 0"), ("state", "on", "0 1"), ("state", "off", "0 0")] {
       try? FileManager.default.removeItem(at: record)
-      do {
-        try await IPMIWrites.identify(WriteData(action: action, data: Array(data.utf8)), on: bmc)
-      } catch let error as IPMIError {
-        #expect(error.kind == .unreachable, "\(error)")
-      }
+      try await IPMIWrites.identify(WriteData(action: action, data: Array(data.utf8)), on: bmc)
       // ipmi_sim starts the chassis program without waiting for it: its record can land after
       // the answer (or the timeout), so it is waited for, up to 5 s.
       var written: String?

@@ -243,23 +243,62 @@ def test_power_writes_end_done_and_ipmitool_agrees(fleet):
     assert status == 200 and body[0]["status"] == "ERROR" and "sideways" in body[0]["message"], body
 
 
-@pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file"])
+def test_identify_writes_end_done_and_reach_the_chassis(fleet):
+    identify = next(d for d in devices(fleet) if d["info"] == "Chassis identify")
+    record = fleet.sim.dir / "identify"
+
+    async def write(action, data):
+        async with synse_client.HTTPClientV3("127.0.0.1", fleet.port, timeout=60) as api:
+            return (await api.write_sync(identify["id"], {"action": action, "data": data}))[0]
+    # ipmi_sim answers a Chassis Identify with bytes from its buffer after the completion code;
+    # ipmitool takes that as done, and so must the plugin. What reached the chassis is in the
+    # chassis program's record, "interval force" (IPMI 2.0 §28.5).
+    for action, data, expected in (("identify", "7", "7 0"), ("state", "on", "0 1"), ("state", "off", "0 0")):
+        record.unlink(missing_ok=True)
+        started = time.monotonic()
+        done = run(write(action, data))
+        assert done.status == "DONE", (action, data, done)
+        # Answered at once, not after the session timeout (3 s) a dropped answer would cost.
+        assert time.monotonic() - started < 2.5, (action, data)
+        wait_for(lambda: record.exists() and record.read_text().strip() == expected, timeout=5)
+    record.unlink(missing_ok=True)
+    out = subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(fleet.sim.port), "-U", "admin", "-P", PASSWORD,
+                          "chassis", "identify", "3"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out
+    wait_for(lambda: record.exists() and record.read_text().strip() == "3 0", timeout=5)
+    # ipmi_sim's chassis status does not report the identify state, and neither does the device.
+    status = subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(fleet.sim.port), "-U", "admin", "-P", PASSWORD,
+                             "chassis", "status"], capture_output=True, text=True, timeout=30).stdout
+    assert "Chassis Identify State" not in status, status
+    assert get(fleet.base, f"/v3/read/{identify['id']}")[1] == []
+    done = run(write("identify", "0"))
+    assert done.status == "ERROR" and "1 to 255" in done.message, done
+
+
+@pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file", "twice", "a bad item after a good one"])
 def test_startup_refusals_name_their_cause(case, tmp_path):
     """Refused at startup with exit code 2 and one line naming the cause, before any BMC is asked."""
     (tmp_path / "file").write_text("x")
     item = "{host: 127.0.0.1, username: admin, password: x}"
+    extra = ""
     cache = tmp_path / "sdr"
     if case == "under a file":
         cache, expected = tmp_path / "file" / "sdr", "key 'IPMI_SDR_CACHE_DIR': cannot create the SDR cache directory"
     elif case == "duplicate key":
         item, expected = "{host: 127.0.0.1, username: admin, password: x, HOST: other}", "'HOST' is given twice"
+    elif case == "twice":
+        extra, expected = "    - {host: 127.0.0.1, port: 623, username: other, password: other-pw}\n", "is already dynamicRegistration.config[0]"
+    elif case == "a bad item after a good one":
+        extra, expected = "    - {host: 127.0.0.2, username: admin}\n", "dynamicRegistration.config[1]"
     else:
         item, expected = "{host: 127.0.0.1, username: admin, passwordFile: missing-pw}", f"cannot read 'missing-pw' ({tmp_path}/missing-pw): no such file"
     config = tmp_path / "config.yml"
-    config.write_text(f"version: 3\nnetwork: {{type: tcp, address: '127.0.0.1:{free_port()}'}}\ndynamicRegistration:\n  config:\n    - {item}\n")
+    config.write_text(f"version: 3\nnetwork: {{type: tcp, address: '127.0.0.1:{free_port()}'}}\ndynamicRegistration:\n  config:\n    - {item}\n{extra}")
     env = dict(os.environ, PLUGIN_CONFIG=str(config), IPMI_SDR_CACHE_DIR=str(cache))
     done = subprocess.run([str(IPMI)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and expected in done.stdout + done.stderr, (done.returncode, done.stdout, done.stderr)
+    # Refused before any BMC was asked: no first poll was waited for (items are checked first).
+    assert "first poll" not in done.stdout + done.stderr, done.stdout + done.stderr
     if case == "under a file":
         assert "is not a directory" in done.stdout + done.stderr
 

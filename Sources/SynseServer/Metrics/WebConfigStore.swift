@@ -20,8 +20,7 @@ public final class WebConfigStore: Sendable {
   private struct Loaded {
     var config: WebConfig
     var stamps: [FileStamp]
-    var chain: [NIOSSLCertificate] = []
-    var key: NIOSSLPrivateKey?
+    var materials: WebConfig.Materials?
   }
 
   private struct State {
@@ -56,20 +55,21 @@ public final class WebConfigStore: Sendable {
   /// takes the certificate and key in force at that moment.
   public func tlsConfiguration() -> TLSConfiguration? {
     let loaded = refreshed()
-    guard let tls = loaded.config.tls, let key = loaded.key else { return nil }
-    var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: loaded.chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    guard let tls = loaded.config.tls, let materials = loaded.materials else { return nil }
+    var configuration = TLSConfiguration.makeServerConfiguration(
+      certificateChain: materials.chain.map { .certificate($0) }, privateKey: .privateKey(materials.key))
     configuration.minimumTLSVersion = tls.minVersion
     configuration.maximumTLSVersion = tls.maxVersion
-    if tls.clientAuth != .none, let cas = try? WebConfig.materials(tls).clientCAs {
-      configuration.trustRoots = .certificates(cas)
+    if tls.clientAuth != .none {
+      configuration.trustRoots = .certificates(materials.clientCAs)
       configuration.certificateVerification = tls.clientAuth == .verifyIfGiven ? .optionalVerification : .noHostnameVerification
     }
     configuration.sslContextCallback = { [self] _, promise in
       let now = refreshed()
       var override = NIOSSLContextConfigurationOverride()
-      if let key = now.key, !now.chain.isEmpty {
-        override.certificateChain = now.chain.map { .certificate($0) }
-        override.privateKey = .privateKey(key)
+      if let materials = now.materials {
+        override.certificateChain = materials.chain.map { .certificate($0) }
+        override.privateKey = .privateKey(materials.key)
       }
       promise.succeed(override)
     }
@@ -127,13 +127,11 @@ public final class WebConfigStore: Sendable {
   }
 
   private static func load(_ path: String) throws(WebConfigError) -> Loaded {
-    let config = try WebConfig.load(path)
-    var loaded = Loaded(config: config, stamps: ([path] + (config.tls.map { [$0.certFile, $0.keyFile] } ?? [])).map(FileStamp.init))
-    if let tls = config.tls {
-      let materials = try WebConfig.materials(tls)
-      loaded.chain = materials.chain
-      loaded.key = materials.key
-    }
-    return loaded
+    // Each file is stamped before it is read: one replaced meanwhile is read again next time.
+    let stamp = FileStamp(path)
+    let config = try WebConfig.read(path)
+    let tlsStamps = config.tls.map { [FileStamp($0.certFile), FileStamp($0.keyFile)] } ?? []
+    let materials = try config.tls.map { tls throws(WebConfigError) in try WebConfig.materials(tls, of: path) }
+    return Loaded(config: config, stamps: [stamp] + tlsStamps, materials: materials)
   }
 }

@@ -53,13 +53,20 @@ public struct WebConfig: Sendable, Equatable {
   ///
   /// - Throws: ``WebConfigError`` naming the file and the key.
   public static func load(_ path: String) throws(WebConfigError) -> WebConfig {
+    let config = try read(path)
+    if let tls = config.tls { _ = try materials(tls, of: path) }
+    return config
+  }
+
+  /// The file's YAML and keys checked, the TLS files not read.
+  ///
+  /// - Throws: ``WebConfigError`` naming the file and the key.
+  public static func read(_ path: String) throws(WebConfigError) -> WebConfig {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       throw WebConfigError("\(path): cannot be read")
     }
     do throws(WebConfigError) {
-      let config = try parse(text, directory: (path as NSString).deletingLastPathComponent)
-      if let tls = config.tls { try materials(tls) }
-      return config
+      return try parse(text, directory: (path as NSString).deletingLastPathComponent)
     } catch {
       throw WebConfigError("\(path): \(error.message)")
     }
@@ -137,21 +144,39 @@ public struct WebConfig: Sendable, Equatable {
     return config
   }
 
-  /// The certificate chain and key (and client CAs) as NIOSSL loads them.
+  /// The certificate chain, key and client CAs of `tls_server_config`.
+  public struct Materials: Sendable {
+    public let chain: [NIOSSLCertificate]
+    public let key: NIOSSLPrivateKey
+    public let clientCAs: [NIOSSLCertificate]
+  }
+
+  /// Reads each TLS file once and checks that the certificate chain and key load as PEM and
+  /// belong together.
   ///
-  /// - Throws: ``WebConfigError`` naming the file that does not load.
-  @discardableResult
-  public static func materials(_ tls: TLS) throws(WebConfigError) -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey, clientCAs: [NIOSSLCertificate]) {
+  /// - Throws: ``WebConfigError`` naming `path` (the web config file) and the key of the TLS
+  ///   file that does not load.
+  public static func materials(_ tls: TLS, of path: String) throws(WebConfigError) -> Materials {
+    do throws(WebConfigError) {
+      return try materials(tls)
+    } catch {
+      throw WebConfigError("\(path): \(error.message)")
+    }
+  }
+
+  private static func materials(_ tls: TLS) throws(WebConfigError) -> Materials {
     // Read by swift-certificates before BoringSSL: a file BoringSSL refuses leaves an error on
     // the thread's error queue, and the next TLS handshake on that event-loop thread failed on it.
-    guard readsAsCertificates(tls.certFile), let chain = try? NIOSSLCertificate.fromPEMFile(tls.certFile), !chain.isEmpty else {
+    guard let certificatePEM = try? String(contentsOfFile: tls.certFile, encoding: .utf8), readsAsCertificates(certificatePEM),
+          let chain = try? NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)), !chain.isEmpty else {
       throw WebConfigError("tls_server_config.cert_file: no PEM certificate in \(tls.certFile)")
     }
-    guard readsAsPrivateKey(tls.keyFile), let key = try? NIOSSLPrivateKey(file: tls.keyFile, format: .pem) else {
+    guard let keyPEM = try? String(contentsOfFile: tls.keyFile, encoding: .utf8), readsAsPrivateKey(keyPEM),
+          let key = try? NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem) else {
       throw WebConfigError("tls_server_config.key_file: no PEM private key in \(tls.keyFile)")
     }
     // A rotation that has replaced one of the two files but not yet the other.
-    guard keyMatches(chain[0], keyFile: tls.keyFile) ?? contextAccepts(chain, key) else {
+    guard keyMatches(chain[0], keyPEM: keyPEM) ?? contextAccepts(chain, key) else {
       throw WebConfigError("tls_server_config.key_file: \(tls.keyFile) does not match the certificate in \(tls.certFile)")
     }
     var clientCAs: [NIOSSLCertificate] = []
@@ -161,7 +186,7 @@ public struct WebConfig: Sendable, Equatable {
       }
       clientCAs = cas
     }
-    return (chain, key, clientCAs)
+    return Materials(chain: chain, key: key, clientCAs: clientCAs)
   }
 
   /// `$2a$`, `$2b$` or `$2y$`, a cost of 04 to 31, and 53 characters of bcrypt's base64
@@ -190,24 +215,23 @@ public struct WebConfig: Sendable, Equatable {
   /// nil for a key type it does not read. Not by making an `NIOSSLContext` of the pair: a
   /// refused pair leaves an error on the thread's BoringSSL error queue, and the next TLS
   /// handshake on that event-loop thread failed on it.
-  private static func keyMatches(_ certificate: NIOSSLCertificate, keyFile: String) -> Bool? {
+  private static func keyMatches(_ certificate: NIOSSLCertificate, keyPEM: String) -> Bool? {
     guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der),
-          let pem = try? String(contentsOfFile: keyFile, encoding: .utf8),
-          let key = try? Certificate.PrivateKey(pemEncoded: pem) else { return nil }
+          let key = try? Certificate.PrivateKey(pemEncoded: keyPEM) else { return nil }
     return key.publicKey == parsed.publicKey
   }
 
-  /// Whether every PEM block of `file` is a certificate swift-certificates reads (one at least).
-  private static func readsAsCertificates(_ file: String) -> Bool {
-    guard let pem = try? String(contentsOfFile: file, encoding: .utf8), let documents = try? PEMDocument.parseMultiple(pemString: pem),
+  /// Whether every PEM block of `pem` is a certificate swift-certificates reads (one at least).
+  private static func readsAsCertificates(_ pem: String) -> Bool {
+    guard let documents = try? PEMDocument.parseMultiple(pemString: pem),
           !documents.isEmpty else { return false }
     return documents.allSatisfy { (try? Certificate(pemDocument: $0)) != nil }
   }
 
-  /// Whether `file` holds a PEM private key: one swift-certificates reads, or a kind it does not
+  /// Whether `pem` is a PEM private key: one swift-certificates reads, or a kind it does not
   /// (an encrypted key), left to BoringSSL.
-  private static func readsAsPrivateKey(_ file: String) -> Bool {
-    guard let pem = try? String(contentsOfFile: file, encoding: .utf8), let document = try? PEMDocument(pemString: pem) else { return false }
+  private static func readsAsPrivateKey(_ pem: String) -> Bool {
+    guard let document = try? PEMDocument(pemString: pem) else { return false }
     return (try? Certificate.PrivateKey(pemDocument: document)) != nil || !["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"].contains(document.discriminator)
   }
 

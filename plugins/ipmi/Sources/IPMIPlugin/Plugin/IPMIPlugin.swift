@@ -130,20 +130,28 @@ final class IPMIFleet: Sendable {
 
   /// Starts one poller per valid BMC item and waits, all at once, for each first poll up to the
   /// BMC's timeout, so that the devices served from the start include every BMC that answered.
-  /// Items with bad settings are left to the registrar, which names the key.
+  /// Every item is checked before the first poller starts.
   ///
-  /// - Throws: ``ConfigError`` for no BMC, a BMC endpoint (`host:port`) listed twice, or an SDR
-  ///   cache directory that cannot be created or written.
+  /// - Throws: ``ConfigError`` for no BMC, a bad item (its key named), a BMC endpoint
+  ///   (`host:port`) listed twice, or an SDR cache directory that cannot be created or written.
   func prepare(_ config: PluginConfig) async throws(ConfigError) {
     guard !config.dynamicRegistration.isEmpty else {
       throw ConfigError(
         .missingValue, key: "dynamicRegistration.config", message: "no BMC configured: add one item per BMC with host, username and password or passwordFile")
     }
     try prepareCacheDirectory()
-    var started: [IPMIPoller] = []
+    // Every item is checked before any poller starts: a refusal must not leave pollers (and
+    // their threads in FreeIPMI) running while the plugin exits.
+    var valid: [IPMIEndpointSettings] = []
     var seen: [String: Int] = [:]
     for (index, item) in config.dynamicRegistration.enumerated() {
-      guard let settings = try? IPMIEndpointSettings(item) else { continue }
+      let place = "dynamicRegistration.config[\(index)]"
+      let settings: IPMIEndpointSettings
+      do throws(ConfigError) {
+        settings = try IPMIEndpointSettings(item)
+      } catch {
+        throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? place : "\(place).\($0)" } ?? place, message: error.message)
+      }
       // Host names ignore case: `BMC7` and `bmc7` are one BMC.
       if let first = seen[settings.endpoint.lowercased()] {
         throw ConfigError(
@@ -151,6 +159,10 @@ final class IPMIFleet: Sendable {
           message: "\(settings.endpoint) is already dynamicRegistration.config[\(first)]")
       }
       seen[settings.endpoint.lowercased()] = index
+      valid.append(settings)
+    }
+    var started: [IPMIPoller] = []
+    for settings in valid {
       guard poller(settings.endpoint) == nil else { continue }
       let poller = IPMIPoller(BMCConnection(settings, cacheDirectory: cacheDirectory), interval: config.read.interval, logger: logger)
       pollers.withLock { $0[settings.endpoint] = poller }

@@ -99,12 +99,28 @@ final class IPMISession {
 
   /// Chassis Identify (IPMI 2.0 §28.5): on for `seconds` (1–255), on until turned off (nil),
   /// or off (0).
+  ///
+  /// Sent raw and judged by its completion code alone, as ipmitool does: the response is only
+  /// that code, and a BMC that sends more after it (OpenIPMI's `ipmi_sim` sends whatever its
+  /// buffer held) has still done it. FreeIPMI's `ipmi_cmd_chassis_identify` drops such a
+  /// response as malformed and waits for the session timeout.
   func chassisIdentify(seconds: UInt8?) throws(IPMIError) {
-    var interval = seconds ?? 0
-    var force: UInt8 = seconds == nil ? UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_ON) : UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_OFF)
-    try command(synse_tmpl_chassis_identify_rs(), netFunction: chassis, { context, object in
-      ipmi_cmd_chassis_identify(context, &interval, &force, object)
-    }) { _ in () }
+    let force = seconds == nil ? UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_ON) : UInt8(IPMI_CHASSIS_FORCE_IDENTIFY_OFF)
+    let request: [UInt8] = [UInt8(IPMI_CMD_CHASSIS_IDENTIFY), seconds ?? 0, force]
+    // Byte 0 of the response is the command, byte 1 the completion code; an IPMI message over
+    // LAN is shorter than 256 bytes.
+    var response = [UInt8](repeating: 0, count: 1024)
+    let count = ipmi_cmd_raw(context, UInt8(IPMI_BMC_IPMB_LUN_BMC), chassis, request, UInt32(request.count), &response, UInt32(response.count))
+    guard count >= 0 else { throw Self.error(context) }
+    guard count >= 2, response[0] == UInt8(IPMI_CMD_CHASSIS_IDENTIFY) else {
+      throw IPMIError(.bmc, "Chassis Identify: the BMC's answer (\(count) bytes) holds no completion code")
+    }
+    let code = response[1]
+    guard code == 0 else {
+      var text = [CChar](repeating: 0, count: Int(IPMI_ERR_STR_MAX_LEN))
+      let meaning = ipmi_completion_code_strerror_r(UInt8(IPMI_CMD_CHASSIS_IDENTIFY), chassis, code, &text, text.count) == 0 ? String(cBuffer: text) : "unknown"
+      throw IPMIError(.bmc, "Chassis Identify: completion code 0x\(String(code, radix: 16)), \(meaning)")
+    }
   }
 
   private var chassis: UInt8 { UInt8(IPMI_NET_FN_CHASSIS_RQ) }
