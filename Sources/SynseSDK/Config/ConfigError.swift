@@ -57,3 +57,12 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     return parts.joined(separator: " ") + ": " + message
   }
 }
+
+extension ConfigError {
+  /// This error with its key placed inside `dynamicRegistration.config[index]` (the item itself
+  /// when the error names no key inside it), for a problem found in one registration item.
+  public func inRegistrationItem(_ index: Int) -> ConfigError {
+    let item = "dynamicRegistration.config[\(index)]"
+    return ConfigError(code, file: file, key: key.map { $0.isEmpty ? item : "\(item).\($0)" } ?? item, message: message)
+  }
+}

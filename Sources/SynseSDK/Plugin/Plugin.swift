@@ -159,8 +159,7 @@ public struct Plugin: Sendable {
           case .success(let prototypes): deviceConfig.devices += prototypes
           case .failure(let error as ConfigError) where error.file == nil && !config.dynamicRegistration.isEmpty:
             // The registrar names a key inside its item, or the item itself: say which item.
-            let item = "dynamicRegistration.config[\(index)]"
-            throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? item : "\(item).\($0)" } ?? item, message: error.message)
+            throw error.inRegistrationItem(index)
           case .failure(let error as ConfigError): throw error
           case .failure(let error): throw ConfigError(.invalidDevice, message: "dynamic device registration failed: \(error)")
           }

@@ -145,12 +145,11 @@ final class IPMIFleet: Sendable {
     var valid: [IPMIEndpointSettings] = []
     var seen: [String: Int] = [:]
     for (index, item) in config.dynamicRegistration.enumerated() {
-      let place = "dynamicRegistration.config[\(index)]"
       let settings: IPMIEndpointSettings
       do throws(ConfigError) {
         settings = try IPMIEndpointSettings(item)
       } catch {
-        throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? place : "\(place).\($0)" } ?? place, message: error.message)
+        throw error.inRegistrationItem(index)
       }
       // Host names ignore case: `BMC7` and `bmc7` are one BMC.
       if let first = seen[settings.endpoint.lowercased()] {

@@ -137,7 +137,7 @@ final class SNMPFleet: Sendable {
       do throws(ConfigError) {
         settings = try SNMPTargetSettings(item)
       } catch {
-        throw ConfigError(error.code, key: error.key.map { $0.isEmpty ? place : "\(place).\($0)" } ?? place, message: error.message)
+        throw error.inRegistrationItem(index)
       }
       let name = Self.name(settings).lowercased()
       if let first = seen[name] {
