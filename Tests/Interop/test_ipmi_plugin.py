@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -128,6 +129,88 @@ def fleet():
     stop(f.plugin)
     f.sim.stop()
     f.twin.stop()
+
+
+class Solo:
+    """One simulator, a plugin of its own and a server, for tests that stop or kill them."""
+
+    def __init__(self, timeout):
+        self.sim = Sim()
+        directory = Path(tempfile.mkdtemp(prefix="ipmi-solo-"))
+        self.plugin_port = free_port()
+        config = directory / "config.yml"
+        config.write_text(
+            "version: 3\n"
+            f"network: {{type: tcp, address: '127.0.0.1:{self.plugin_port}'}}\n"
+            "settings: {read: {interval: 1s}, write: {interval: 100ms}}\n"
+            "health: {healthFile: ''}\n"
+            "dynamicRegistration:\n  config:\n"
+            f"    - {{host: 127.0.0.1, port: {self.sim.port}, username: admin, password: {PASSWORD}, timeout: {timeout}}}\n")
+        self.log = directory / "plugin.log"
+        env = dict(os.environ, PLUGIN_CONFIG=str(config), IPMI_SDR_CACHE_DIR=str(directory / "sdr"))
+        with open(self.log, "ab") as output:
+            self.plugin = subprocess.Popen([str(IPMI)], env=env, cwd=directory, stdout=output, stderr=subprocess.STDOUT)
+        wait_for_log(self.plugin, self.log, "serving synse.V3Plugin", timeout=60)
+        self.server, self.base, self.port = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{self.plugin_port}"})
+        by_info = {d["info"]: d for d in get(self.base, "/v3/scan")[1]}
+        self.power, self.identify = by_info["Chassis power"], by_info["Chassis identify"]
+
+    def close(self):
+        stop(self.server)
+        if self.plugin.poll() is None:
+            stop(self.plugin)
+        if self.sim.process.poll() is None:
+            self.sim.process.send_signal(signal.SIGCONT)
+            self.sim.stop()
+
+
+def test_a_power_write_whose_bmc_dies_ends_error_naming_why_not_after_the_write_timeout():
+    """The BMC dies while a power write waits for chassis status to show the change: the write
+    and the one behind it in its lane end ERROR after a few failed status reads (timeout 1 s
+    each), not after the 2-minute write timeout."""
+    solo = Solo("1s")
+    try:
+        status, body = request(solo.base, f"/v3/write/wait/{solo.power['id']}", "POST", [{"action": "state", "data": "on"}])
+        assert status == 200 and body[0]["status"] == "DONE", body
+        (solo.sim.dir / "hold-power").touch()  # the chassis takes the next command and stays on
+        started = time.monotonic()
+        killer = threading.Timer(1.5, solo.sim.stop)
+        killer.start()
+
+        async def write():
+            async with synse_client.HTTPClientV3("127.0.0.1", solo.port, timeout=180) as api:
+                return await api.write_sync(solo.power["id"], [{"action": "state", "data": "off"}, {"action": "state", "data": "on"}])
+        done = run(write())
+        killer.join()
+        elapsed = time.monotonic() - started
+        assert [d.status for d in done] == ["ERROR", "ERROR"], [(d.status, d.message) for d in done]
+        assert "Get Chassis Status failed 3 times in a row" in done[0].message and "whether power is off is unknown" in done[0].message, done[0].message
+        assert "timed out" not in done[1].message, done[1].message
+        assert elapsed < 45, elapsed
+    finally:
+        solo.close()
+
+
+def test_sigterm_with_writes_to_a_stalled_bmc_stops_within_the_grace():
+    """Writes waiting on a SIGSTOPped BMC (timeout 5 s) do not hold the plugin's stop beyond its
+    5 s grace: the calls the BMC's thread was making are given up, not waited for."""
+    solo = Solo("5s")
+    try:
+        solo.sim.process.send_signal(signal.SIGSTOP)
+        for device, writes in ((solo.power, [{"action": "state", "data": "on"}, {"action": "state", "data": "off"}]),
+                               (solo.identify, [{"action": "identify", "data": "3"}])):
+            status, body = request(solo.base, f"/v3/write/{device['id']}", "POST", writes)
+            assert status == 200 and len(body) == len(writes), (status, body)
+        time.sleep(1)
+        started = time.monotonic()
+        solo.plugin.send_signal(signal.SIGTERM)
+        code = solo.plugin.wait(timeout=60)
+        elapsed = time.monotonic() - started
+        assert code == 0, (code, solo.log.read_text()[-2000:])
+        assert elapsed < 8, (elapsed, solo.log.read_text()[-2000:])
+        assert "stopping with writes unfinished" in solo.log.read_text()
+    finally:
+        solo.close()
 
 
 def devices(fleet):
@@ -275,7 +358,8 @@ def test_identify_writes_end_done_and_reach_the_chassis(fleet):
     assert done.status == "ERROR" and "1 to 255" in done.message, done
 
 
-@pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file", "twice", "a bad item after a good one"])
+@pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file", "twice", "a bad item after a good one",
+                                  "NUL in the password"])
 def test_startup_refusals_name_their_cause(case, tmp_path):
     """Refused at startup with exit code 2 and one line naming the cause, before any BMC is asked."""
     (tmp_path / "file").write_text("x")
@@ -288,6 +372,9 @@ def test_startup_refusals_name_their_cause(case, tmp_path):
         item, expected = "{host: 127.0.0.1, username: admin, password: x, HOST: other}", "'HOST' is given twice"
     elif case == "twice":
         extra, expected = "    - {host: 127.0.0.1, port: 623, username: other, password: other-pw}\n", "is already dynamicRegistration.config[0]"
+    elif case == "NUL in the password":
+        # YAML's "\0" is a NUL, which FreeIPMI's C strings would cut the password at.
+        item, expected = '{host: 127.0.0.1, username: admin, password: "sec\\0ret"}', "key 'dynamicRegistration.config[0].password': contains a NUL"
     elif case == "a bad item after a good one":
         extra, expected = "    - {host: 127.0.0.2, username: admin}\n", "dynamicRegistration.config[1]"
     else:

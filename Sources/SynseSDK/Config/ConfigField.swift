@@ -61,6 +61,16 @@ public enum ConfigField {
     return text
   }
 
+  /// `text` unchanged when C code can take it as a NUL-terminated string (credentials and names
+  /// handed to FreeIPMI or net-snmp): a NUL inside would cut it short there, silently.
+  /// - Throws: ``ConfigError`` `.invalidValue` naming `key` for a text holding a NUL.
+  public static func cString(_ text: String, key: String) throws(ConfigError) -> String {
+    guard !text.utf8.contains(0) else {
+      throw ConfigError(.invalidValue, key: key, message: "contains a NUL character, which C code would take as the end of the text")
+    }
+    return text
+  }
+
   /// The bytes of a file a setting names (a password file, a CA file).
   ///
   /// Foundation's own errors name a Cocoa domain and code ("NSCocoaErrorDomain 256") for a

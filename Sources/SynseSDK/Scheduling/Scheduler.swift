@@ -148,7 +148,7 @@ struct Scheduler: Sendable {
       guard writeQueue.count > 0 || lanes.count > 0 else { return }
       logger.info(
         "finishing accepted writes before stopping",
-        metadata: ["queued": "\(writeQueue.count)", "running": "\(lanes.count)", "within": "\(GoDuration.format(Self.shutdownGrace))"])
+        metadata: ["queued": "\(writeQueue.count)", "in_lanes": "\(lanes.count)", "within": "\(GoDuration.format(Self.shutdownGrace))"])
       let deadline = ContinuousClock.now + Self.shutdownGrace
       while !Task.isCancelled && (writeQueue.count > 0 || lanes.count > 0) && ContinuousClock.now < deadline {
         dispatch(into: &group)

@@ -113,7 +113,7 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
     guard let user = ConfigField.present(item["username"]) else {
       throw ConfigError(.missingValue, key: "username", message: "required: the BMC user to log in as")
     }
-    let username = try ConfigField.string(user, key: "username")
+    let username = try ConfigField.cString(ConfigField.string(user, key: "username"), key: "username")
     guard username.utf8.count <= 16 else {
       throw ConfigError(.invalidValue, key: "username", message: "longer than 16 bytes, the IPMI maximum")
     }
@@ -131,6 +131,7 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
     } else {
       throw ConfigError(.missingValue, key: "password", message: "required: password or passwordFile")
     }
+    _ = try ConfigField.cString(password, key: key)
     let limit = protocolVersion == .lanplus ? 20 : 16
     guard password.utf8.count <= limit else {
       throw ConfigError(

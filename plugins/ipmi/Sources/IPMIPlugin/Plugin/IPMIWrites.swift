@@ -5,7 +5,8 @@ import SynseSDK
 enum IPMIWrites {
   /// Action `state`, data `on`, `off`, `cycle`, `reset` or `soft` (Chassis Control, IPMI 2.0
   /// §28.3). Done once chassis status shows power on (`on`, `cycle`, `reset`) or off (`off`,
-  /// `soft`), polled every 500 ms; the SDK's write timeout bounds the wait. `cycle` and `reset`
+  /// `soft`), polled every 500 ms; the SDK's write timeout bounds the wait, and so do three
+  /// failed status reads in a row (an ERROR naming the last one). `cycle` and `reset`
   /// act only on a running chassis (§28.3: no effect when off), so on an off one they fail at
   /// once instead of waiting out the timeout for power that never comes.
   static func power(_ data: WriteData, on bmc: BMCConnection) async throws {
@@ -17,14 +18,33 @@ enum IPMIWrites {
       throw HandlerError("chassis power is off: '\(control.action)' acts only on a running chassis; write 'on' to power it on")
     }
     try await bmc.chassisControl(control)
-    let wantOn = control != .off && control != .soft
-    // A BMC busy with the change may not answer at once (or drop the session): the SDK's
-    // write timeout, not one failed status read, ends the wait.
+    let wanted = control != .off && control != .soft ? "on" : "off"
+    // A BMC busy with the change may not answer at once (or drop the session), so one failed
+    // status read does not end the wait; `statusFailuresAllowed` in a row do, naming the last
+    // error, since a BMC that stopped answering would otherwise hold the write (and every later
+    // one to the device) for the SDK's whole write timeout.
+    var failures = 0
+    var lastError: IPMIError?
     while true {
-      if (try? await bmc.chassisStatus())?.powerOn == wantOn { return }
-      try await Task.sleep(for: .milliseconds(500))
+      do {
+        if try await bmc.chassisStatus().powerOn == (wanted == "on") { return }
+        failures = 0
+      } catch {
+        guard !Task.isCancelled else { break }
+        failures += 1
+        lastError = error
+        if failures >= statusFailuresAllowed {
+          throw HandlerError("the power command was sent, then Get Chassis Status failed \(failures) times in a row (\(error)): whether power is \(wanted) is unknown")
+        }
+      }
+      do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
     }
+    // Cancelled (the write timed out, or the plugin is stopping): say how far it got.
+    throw HandlerError("chassis power does not read \(wanted) yet" + (lastError.map { "; the last Get Chassis Status failed: \($0)" } ?? ""))
   }
+
+  /// Failed Get Chassis Status reads in a row after a power command that end its write.
+  static let statusFailuresAllowed = 3
 
   /// Action `state` with `on` (until turned off) or `off`, or action `identify` with a number
   /// of seconds from 1 to 255 (Chassis Identify, IPMI 2.0 §28.5). Confirmed by chassis status

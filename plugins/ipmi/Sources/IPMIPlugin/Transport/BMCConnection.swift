@@ -126,6 +126,8 @@ public final class BMCConnection: Sendable {
 extension SerialThread {
   /// Runs `body` on the BMC's thread.
   func run<T: Sendable>(_ body: @escaping @Sendable () throws(IPMIError) -> T) async throws(IPMIError) -> T {
-    try await run(body, ifStopped: IPMIError(.bmc, "the BMC's thread has stopped"))
+    try await run(
+      body, ifStopped: IPMIError(.bmc, "the BMC's thread has stopped"),
+      ifCancelled: IPMIError(.unreachable, "given up before the BMC answered (the write timed out or the plugin is stopping)"))
   }
 }

@@ -85,7 +85,7 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
     retries = try ConfigField.integer(item["retries"], key: "retries", in: 0...10, default: 1)
     profile = try ConfigField.present(item["profile"]).map { value throws(ConfigError) in try ConfigField.string(value, key: "profile") }
     let text = { (key: String) throws(ConfigError) -> String? in
-      try ConfigField.present(item[key]).map { value throws(ConfigError) in try ConfigField.string(value, key: key) }
+      try ConfigField.present(item[key]).map { value throws(ConfigError) in try ConfigField.cString(ConfigField.string(value, key: key), key: key) }
     }
     (community, user, authKey, privKey, contextName) = ("", "", "", "", "")
     switch version {

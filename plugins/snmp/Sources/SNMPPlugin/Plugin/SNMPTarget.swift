@@ -69,7 +69,8 @@ public final class SNMPTarget: Sendable {
         if let open = state.session { session = open } else { session = try SNMPSession(settings) }
         state.session = session
         return try body(session)
-      }, ifStopped: SNMPError(.unreachable, "the target's thread has stopped"))
+      }, ifStopped: SNMPError(.unreachable, "the target's thread has stopped"),
+      ifCancelled: SNMPError(.unreachable, "given up before the agent answered (the write timed out or the plugin is stopping)"))
   }
 
   /// What only the target's thread touches.
