@@ -119,6 +119,27 @@ struct IPMITransportTests {
     await #expect(throws: IPMIError(.credentials, "password invalid")) { try await bmc.poll() }
   }
 
+  /// IPMI 1.5 BMCs do not answer a wrong password; FreeIPMI calls that silence a password
+  /// verification timeout, which is a credentials problem, not an unreachable BMC.
+  @Test func aWrongPasswordOverIPMI15IsACredentialsError() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(
+      try settings(port: sim.port, password: "wrong", timeout: "1s", extra: [("protocol", .string("lan"))]), cacheDirectory: try cacheDirectory())
+    await #expect(throws: IPMIError(.credentials, "password verification timeout")) { try await bmc.poll() }
+  }
+
+  /// A cipher suite the BMC lacks gets FreeIPMI's "internal IPMI error": the error names what was asked.
+  @Test func aSessionRefusedForAnotherReasonNamesWhatWasAsked() async throws {
+    let sim = try IPMISimTrait.peer()
+    let bmc = BMCConnection(try settings(port: sim.port, timeout: "1s", extra: [("cipherSuite", .int(17))]), cacheDirectory: try cacheDirectory())
+    do {
+      _ = try await bmc.poll()
+      Issue.record("ipmi_sim took cipher suite 17")
+    } catch let error as IPMIError {
+      #expect(error.kind == .bmc && error.message.contains("protocol lanplus, cipher suite 17, privilege admin"), "\(error)")
+    }
+  }
+
   @Test func aUserPrivilegeSessionStillReads() async throws {
     let sim = try IPMISimTrait.peer()
     let bmc = BMCConnection(

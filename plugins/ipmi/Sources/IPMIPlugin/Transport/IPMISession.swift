@@ -40,7 +40,11 @@ final class IPMISession {
     if opened < 0 {
       let error = Self.error(context)
       ipmi_ctx_destroy(context)
-      throw error
+      // FreeIPMI says only "internal IPMI error" for, among others, a cipher suite the BMC
+      // lacks: name what was asked for, so the operator has something to change.
+      guard error.kind == .bmc else { throw error }
+      let asked = settings.protocolVersion == .lanplus ? "lanplus, cipher suite \(settings.cipherSuite)" : "lan"
+      throw IPMIError(.bmc, "\(error.message) (opening a session: protocol \(asked), privilege \(settings.privilege.rawValue))")
     }
   }
 
@@ -152,6 +156,8 @@ final class IPMISession {
       IPMI_ERR_USERNAME_INVALID, IPMI_ERR_PASSWORD_INVALID, IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT,
       IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED, IPMI_ERR_K_G_INVALID, IPMI_ERR_AUTHENTICATION_TYPE_UNAVAILABLE,
       IPMI_ERR_CIPHER_SUITE_ID_UNAVAILABLE,
+      // IPMI 1.5 BMCs do not answer a wrong password: FreeIPMI's name for that silence.
+      IPMI_ERR_PASSWORD_VERIFICATION_TIMEOUT,
     ].map(\.rawValue)
     let unreachable = [IPMI_ERR_SESSION_TIMEOUT, IPMI_ERR_CONNECTION_TIMEOUT, IPMI_ERR_HOSTNAME_INVALID].map(\.rawValue)
     if credentials.contains(number) { return IPMIError(.credentials, message) }
