@@ -204,6 +204,10 @@ def test_sigterm_with_writes_to_a_stalled_bmc_stops_within_the_grace():
         time.sleep(1)
         started = time.monotonic()
         solo.plugin.send_signal(signal.SIGTERM)
+        # While it finishes what it took, the plugin still answers, and refuses new writes.
+        wait_for(lambda: "finishing accepted writes" in solo.log.read_text(), timeout=3)
+        status, body = request(solo.base, f"/v3/write/{solo.identify['id']}", "POST", [{"action": "state", "data": "off"}])
+        assert status >= 500 and "the plugin is stopping" in body["context"], (status, body)
         code = solo.plugin.wait(timeout=60)
         elapsed = time.monotonic() - started
         assert code == 0, (code, solo.log.read_text()[-2000:])

@@ -74,7 +74,10 @@ extension PluginRuntime {
         readings.finishSubscribers()
       }
     }
-    services.append(.init(service: grpc, successTerminationBehavior: .gracefullyShutdownGroup))
+    // Before the other parts, so that it stops after them (a service group stops its services
+    // in reverse order, each after the last has returned): while the write loop finishes the
+    // writes it took, callers can still ask how they ended.
+    services.insert(.init(service: grpc, successTerminationBehavior: .gracefullyShutdownGroup), at: exporters.count)
     return services
   }
 }

@@ -144,7 +144,9 @@ struct Scheduler: Sendable {
       }
       // Drain what was accepted before shutdown so every transaction ends DONE or ERROR, for
       // at most `shutdownGrace`: a write confirmed over minutes must not hold the stop past
-      // what systemd or a container runtime waits before killing the process.
+      // what systemd or a container runtime waits before killing the process. The gRPC server
+      // stops after this loop, so callers can still ask how their writes ended.
+      writeQueue.close()
       guard writeQueue.count > 0 || lanes.count > 0 else { return }
       logger.info(
         "finishing accepted writes before stopping",

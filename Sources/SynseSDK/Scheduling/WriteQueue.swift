@@ -12,25 +12,37 @@ final class WriteQueue: Sendable {
   }
 
   private let items = Mutex<[Item]>([])
+  /// Set when the plugin starts stopping: what is queued is finished, nothing more is taken.
+  private let closed = Atomic<Bool>(false)
   let capacity: Int
 
   init(capacity: Int) {
     self.capacity = capacity
   }
 
-  /// Queues a write; `false` when the queue is full (the caller reports it, nothing is lost).
+  /// Whether ``close()`` was called.
+  var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+  /// Takes no more writes: a plugin that is stopping finishes those it accepted, and its gRPC
+  /// server keeps answering for their transactions meanwhile, but a write accepted now might
+  /// never run.
+  func close() { closed.store(true, ordering: .releasing) }
+
+  /// Queues a write; `false` when the queue is full or closed (the caller reports it, nothing
+  /// is lost).
   func enqueue(_ item: Item) -> Bool {
     items.withLock { items in
-      guard items.count < capacity else { return false }
+      guard !isClosed, items.count < capacity else { return false }
       items.append(item)
       return true
     }
   }
 
-  /// Queues all of `batch` in order, or none of it when there is no room for all.
+  /// Queues all of `batch` in order, or none of it when there is no room for all (or the queue
+  /// is closed).
   func enqueue(contentsOf batch: [Item]) -> Bool {
     items.withLock { items in
-      guard items.count + batch.count <= capacity else { return false }
+      guard !isClosed, items.count + batch.count <= capacity else { return false }
       items.append(contentsOf: batch)
       return true
     }

@@ -196,6 +196,12 @@ struct PluginService: Synse_V3Plugin.SimpleServiceProtocol {
     // All or none: the caller gets no transaction IDs with the error, so none may run.
     let items = zip(accepted, request.data).map { WriteQueue.Item(transactionID: $0.id, device: device, write: WriteData($1)) }
     guard writeQueue.enqueue(contentsOf: items) else {
+      if writeQueue.isClosed {
+        for transaction in accepted { transactions.update(transaction.id, to: .error, message: "the plugin is stopping") }
+        // RESOURCE_EXHAUSTED, as for a full queue: the plugin answered, and the caller may try
+        // again (UNAVAILABLE would read as a lost connection, and its message would be dropped).
+        throw RPCError(code: .resourceExhausted, message: "the plugin is stopping: it finishes the writes it took, and takes no more")
+      }
       for transaction in accepted { transactions.update(transaction.id, to: .error, message: "write queue is full") }
       if items.count > writeQueue.capacity {
         throw RPCError(
