@@ -363,7 +363,7 @@ def test_identify_writes_end_done_and_reach_the_chassis(fleet):
 
 
 @pytest.mark.parametrize("case", ["under a file", "duplicate key", "relative password file", "twice", "a bad item after a good one",
-                                  "NUL in the password"])
+                                  "NUL in the password", "NUL in the host"])
 def test_startup_refusals_name_their_cause(case, tmp_path):
     """Refused at startup with exit code 2 and one line naming the cause, before any BMC is asked."""
     (tmp_path / "file").write_text("x")
@@ -379,6 +379,8 @@ def test_startup_refusals_name_their_cause(case, tmp_path):
     elif case == "NUL in the password":
         # YAML's "\0" is a NUL, which FreeIPMI's C strings would cut the password at.
         item, expected = '{host: 127.0.0.1, username: admin, password: "sec\\0ret"}', "key 'dynamicRegistration.config[0].password': contains a NUL"
+    elif case == "NUL in the host":
+        item, expected = '{host: "127.0.0.1\\0zz", username: admin, password: x}', "key 'dynamicRegistration.config[0].host': contains a NUL"
     elif case == "a bad item after a good one":
         extra, expected = "    - {host: 127.0.0.2, username: admin}\n", "dynamicRegistration.config[1]"
     else:

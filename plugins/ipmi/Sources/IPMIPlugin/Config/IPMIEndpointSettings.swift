@@ -88,13 +88,15 @@ public struct IPMIEndpointSettings: Sendable, CustomStringConvertible {
   /// refused rather than passed on, where FreeIPMI would take the text after the colon as the
   /// port and silently ignore `port`.
   private static func host(_ value: ConfigValue) throws(ConfigError) -> String {
-    var text = try ConfigField.string(value, key: "host").trimmingCharacters(in: .whitespaces)
+    var text = try ConfigField.cString(ConfigField.string(value, key: "host"), key: "host").trimmingCharacters(in: .whitespaces)
     if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.index(after: close) != text.endIndex {
       throw ConfigError(.invalidValue, key: "host", message: "'\(text)' is not a host name or address; give the port as port, not in host")
     }
     let bracketed = text.hasPrefix("[") && text.hasSuffix("]")
     if bracketed { text = String(text.dropFirst().dropLast()) }
-    guard !text.isEmpty, !text.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "[" || $0 == "]" }) else {
+    guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+      !text.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "[" || $0 == "]" })
+    else {
       throw ConfigError(.invalidValue, key: "host", message: "'\(text)' is not a host name or address")
     }
     if text.contains(":") || bracketed {

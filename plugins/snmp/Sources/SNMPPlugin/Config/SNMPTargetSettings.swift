@@ -79,7 +79,7 @@ public struct SNMPTargetSettings: Sendable, CustomStringConvertible {
   public init(_ item: ConfigValue) throws(ConfigError) {
     let addressValue = try ConfigField.registrationItem(
       item, known: Self.keys, name: "an SNMP target", required: "address", meaning: "the agent's host:port, such as 10.0.0.9:161")
-    address = try Self.address(ConfigField.string(addressValue, key: "address"))
+    address = try Self.address(ConfigField.cString(ConfigField.string(addressValue, key: "address"), key: "address"))
     version = try ConfigField.choice(item["version"], key: "version", default: .v2c)
     timeout = try ConfigField.duration(item["timeout"], key: "timeout", default: Self.defaultTimeout, in: .milliseconds(100) ... .seconds(60))
     retries = try ConfigField.integer(item["retries"], key: "retries", in: 0...10, default: 1)
