@@ -303,6 +303,7 @@ let package = Package(
         "SynseServer", "SynseServerCore", "SynseServerCoreTests",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       swiftSettings: swiftSettings
     ),

@@ -32,6 +32,29 @@ struct AuthTests {
     #expect(tokens.match(Self.hash("alpha-token")) == nil, "the hash is not the token")
   }
 
+  /// A token accepted lately is found without its SHA-256 (``RecentTokens``): only that token,
+  /// not a prefix or an extension of it, and the remembered ones stay bounded.
+  @Test func aTokenAcceptedLatelyMatchesOnlyItself() throws {
+    let tokens = try StaticTokens.load(file: try twoTokens())
+    for _ in 0..<3 {
+      #expect(tokens.match("alpha-token")?.name == "reader")
+      #expect(tokens.match("alpha-tokem")?.name == "writer")
+      #expect(tokens.match("alpha-toke") == nil)
+      #expect(tokens.match("alpha-tokenn") == nil)
+      #expect(tokens.match("alpha-token\0") == nil)
+      #expect(tokens.match("alpha-tokeN") == nil)
+    }
+    let recent = RecentTokens()
+    let token = { (index: Int) in Array("token-\(index)".utf8) }
+    for index in 0..<(RecentTokens.capacity + 1) { token(index).withUnsafeBytes { recent.remember($0, entry: index) } }
+    token(0).withUnsafeBytes { #expect(recent.entry(of: $0) == nil, "the oldest is dropped") }
+    for index in 1...RecentTokens.capacity { token(index).withUnsafeBytes { #expect(recent.entry(of: $0) == index) } }
+    Array("token-1".utf8).withUnsafeBytes { recent.remember($0, entry: 1) }
+    token(2).withUnsafeBytes { #expect(recent.entry(of: $0) == 2, "a token remembered twice takes one slot") }
+    Array("token-".utf8).withUnsafeBytes { #expect(recent.entry(of: $0) == nil) }
+    [UInt8]().withUnsafeBytes { #expect(recent.entry(of: $0) == nil) }
+  }
+
   @Test(arguments: [
     ("- {name: a, sha256: 12, scopes: [read]}", "'tokens[0].sha256' must be the token's SHA-256"),
     ("- {name: a, sha256: \(String(repeating: "g", count: 64)), scopes: [read]}", "'tokens[0].sha256' must be"),

@@ -25,6 +25,16 @@ struct AccessRequirementTests {
     ("GET", "/v3/events", nil, .scope(.read)),
     ("GET", "/nope", nil, .scope(.read)),
     ("GET", "/test/more", nil, .scope(.read)),
+    // Segments compared whole: a name's prefix or extension is another route.
+    ("GET", "/tes", nil, .scope(.read)),
+    ("GET", "/testx", nil, .scope(.read)),
+    ("GET", "/v3/conf", nil, .scope(.read)),
+    ("GET", "/v3/configs", nil, .scope(.read)),
+    ("GET", "/v3/writes", nil, .scope(.read)),
+    ("GET", "/v3", nil, .scope(.read)),
+    ("GET", "/", nil, .scope(.read)),
+    ("GET", "", nil, .scope(.read)),
+    ("GET", "/v33/config", nil, .scope(.read)),
   ] as [(String, String, String?, AccessRequirement)])
   func eachRouteNeedsItsScope(method: String, path: String, query: String?, expected: AccessRequirement) {
     #expect(AccessRequirement(method: HTTPRequest.Method(method)!, path: path, query: query) == expected)

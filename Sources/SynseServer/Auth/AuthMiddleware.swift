@@ -26,7 +26,11 @@ extension AuthenticatedRequestContext {
 /// verified client certificate of `auth.client_certificates`) with the scope its route
 /// needs (``AccessRequirement``); refusals are 401/403 Synse JSON errors with a
 /// `WWW-Authenticate` challenge, and are audited. Does nothing while authentication is off.
-struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
+///
+/// Of the one context type, not generic over it: unspecialized, every copy of the context and
+/// of its caller went through the runtime's value witnesses, which cost more than the check.
+struct AuthMiddleware: RouterMiddleware {
+  typealias Context = SynseRequestContext
   let authenticator: Authenticator
   let audit: AuditLog
   let prettyJSON: Bool
@@ -36,7 +40,7 @@ struct AuthMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     let requirement = AccessRequirement(method: request.method, path: request.uri.path, query: request.uri.query)
     guard requirement != .open else { return try await next(request, context) }
     var context = context
-    let authorization = request.headers[.authorization]
+    let authorization = request.headers.value(of: .authorization)
     var caller: Caller?
     var presented = authorization != nil
     // The address is left out here (formatting it cost as much as the check): the audit lines,
@@ -72,35 +76,33 @@ enum AccessRequirement: Equatable {
   case scope(Scope)
 
   init(method: HTTPRequest.Method, path: String, query: String?) {
-    // The first two segments and whether more follow, compared as bytes: this runs on every
-    // request, and splitting the path or matching a tuple of optionals cost allocations.
-    var rest = Substring(path).utf8
-    func segment() -> Substring.UTF8View? {
-      while rest.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
-      guard !rest.isEmpty else { return nil }
-      let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-      defer { rest = rest[end...] }
-      return rest[..<end]
+    var path = path
+    self = path.withUTF8 { Self.requirement(method: method, path: $0, query: query) }
+  }
+
+  /// The first two segments and whether more follow, compared on the path's bytes: this runs
+  /// on every request, and generic `UTF8View` slicing and comparing cost more than the token
+  /// check.
+  private static func requirement(method: HTTPRequest.Method, path: UnsafeBufferPointer<UInt8>, query: String?) -> AccessRequirement {
+    var position = 0
+    func segment() -> Range<Int>? {
+      while position < path.count && path[position] == UInt8(ascii: "/") { position += 1 }
+      guard position < path.count else { return nil }
+      let start = position
+      while position < path.count && path[position] != UInt8(ascii: "/") { position += 1 }
+      return start..<position
     }
-    func equal(_ segment: Substring.UTF8View?, _ name: StaticString) -> Bool {
-      guard let segment else { return false }
-      return name.withUTF8Buffer { segment.elementsEqual($0) }
+    func equal(_ segment: Range<Int>?, _ name: StaticString) -> Bool {
+      guard let segment, segment.count == name.utf8CodeUnitCount else { return false }
+      return name.withUTF8Buffer { name in (0..<name.count).allSatisfy { path[segment.lowerBound + $0] == name[$0] } }
     }
     let first = segment(), second = segment()
     let more = segment() != nil
-    if second == nil && (equal(first, "test") || equal(first, "metrics")) {
-      self = .open
-    } else if !equal(first, "v3") {
-      self = .scope(.read)
-    } else if equal(second, "connect") {
-      self = .authenticated
-    } else if equal(second, "config") || (equal(second, "plugin") && !more && QueryParameters(query).flag("refresh")) {
-      self = .scope(.admin)
-    } else if equal(second, "write") || equal(second, "transaction") || (equal(second, "device") && method == .post) {
-      self = .scope(.write)
-    } else {
-      self = .scope(.read)
-    }
+    if second == nil && (equal(first, "test") || equal(first, "metrics")) { return .open }
+    if !equal(first, "v3") { return .scope(.read) }
+    if equal(second, "connect") { return .authenticated }
+    if equal(second, "config") || (equal(second, "plugin") && !more && QueryParameters(query).flag("refresh")) { return .scope(.admin) }
+    if equal(second, "write") || equal(second, "transaction") || (equal(second, "device") && method == .post) { return .scope(.write) }
+    return .scope(.read)
   }
-
 }

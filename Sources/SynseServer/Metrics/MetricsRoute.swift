@@ -26,7 +26,7 @@ struct MetricsRoute<Context: RequestContext> {
   }
 
   private func respond(_ request: Request) async -> Response {
-      if let webConfig, !(await webConfig.authorized(request.headers[.authorization])) {
+      if let webConfig, !(await webConfig.authorized(request.headers.value(of: .authorization))) {
         let status = HTTPResponse.Status.unauthorized
         var response = renderer.error(.refusal(
           status: status.code, reasonPhrase: status.reasonPhrase, context: "GET /metrics: missing or wrong credentials (Authorization: Basic)"))
@@ -51,7 +51,7 @@ struct MetricsRoute<Context: RequestContext> {
   func authorized(_ request: Request) -> Bool {
     guard options.token != nil || options.username != nil else { return true }
     // The scheme is case-insensitive (RFC 7235 §2.1): `bearer x` is `Bearer x`.
-    let header = request.headers[.authorization] ?? ""
+    let header = request.headers.value(of: .authorization) ?? ""
     guard let space = header.firstIndex(of: " ") else { return false }
     let scheme = header[..<space].lowercased()
     let credentials = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)

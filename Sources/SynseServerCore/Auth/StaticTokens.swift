@@ -14,7 +14,8 @@ import Yams
 ///
 /// A presented token is hashed and compared with every entry in constant time (no early exit
 /// on the first differing byte or on the first matching entry), so the time taken tells
-/// nothing about how close a guess was.
+/// nothing about how close a guess was; a token accepted lately is found by a constant-time
+/// comparison with those (``RecentTokens``) before it is hashed.
 public struct StaticTokens: Sendable, Equatable {
   public struct Entry: Sendable, Equatable {
     public let name: String
@@ -33,9 +34,13 @@ public struct StaticTokens: Sendable, Equatable {
   public private(set) var entries: [Entry] = []
   /// Every entry's digest as four words, one entry after another: one flat run to compare.
   private var words: [UInt64] = []
+  private let recent = RecentTokens()
   static let fields = ["name", "sha256", "scopes"]
 
   public init() {}
+
+  /// The same entries (what was accepted lately is no part of the tokens).
+  public static func == (a: StaticTokens, b: StaticTokens) -> Bool { a.entries == b.entries }
 
   init(entries: [Entry]) {
     self.entries = entries
@@ -45,10 +50,16 @@ public struct StaticTokens: Sendable, Equatable {
   /// The entry whose token is `token`, or nil.
   public func match(_ token: some StringProtocol) -> Entry? {
     guard !entries.isEmpty else { return nil }
+    var text = String(token)
+    return text.withUTF8 { match(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The entry whose token is the UTF-8 text `token`, or nil.
+  public func match(_ token: UnsafeRawBufferPointer) -> Entry? {
+    guard !entries.isEmpty else { return nil }
+    if let index = recent.entry(of: token) { return entries[index] }
     var hasher = SHA256()
-    if token.utf8.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
-      hasher.update(data: Array(token.utf8))
-    }
+    hasher.update(bufferPointer: token)
     // The digest's four words in the order Entry.words gives them (big-endian).
     let (d0, d1, d2, d3) = hasher.finalize().withUnsafeBytes { raw in
       (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
@@ -65,7 +76,9 @@ public struct StaticTokens: Sendable, Equatable {
         found = difference == 0 ? index : found
       }
     }
-    return found < 0 ? nil : entries[found]
+    guard found >= 0 else { return nil }
+    recent.remember(token, entry: found)
+    return entries[found]
   }
 
   /// Reads `file`.
