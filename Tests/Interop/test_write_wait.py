@@ -2,6 +2,7 @@
 waits for each transaction's final status, bounded by the transaction's own timeout, instead of
 one plugin call bounded by `grpc.timeout`. The original answered such a write with a bare 500
 after 3 s, lost the transaction and marked a working plugin inactive."""
+import threading
 import time
 
 from helpers import CLIENT_DEVICES, LED, free_port, get, request, start_plugin, start_server, stop, wait_until_serving
@@ -34,3 +35,39 @@ def test_a_write_slower_than_the_grpc_timeout_is_waited_for_and_kept():
     finally:
         stop(server)
         stop(plugin)
+
+
+def test_a_wait_whose_plugin_dies_is_answered_soon_and_the_transaction_kept():
+    """Without an answer from the plugin the wait used to last the write's whole timeout (here
+    30 s, minutes for slow hardware): a dead plugin is now seen after a few failed polls."""
+    plugin_port = free_port()
+    # One write per pass and 20 s after each: the second write waits for a pass the plugin,
+    # killed after 1.5 s, never makes.
+    plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES,
+                             write="{interval: 100ms, delay: 20s, batchSize: 1}")
+    wait_until_serving(plugin)
+    server, base, _ = start_server({"SYNSE_PLUGIN_TCP": f"127.0.0.1:{plugin_port}", "SYNSE_GRPC_TIMEOUT": "1"})
+    killer = threading.Timer(1.5, plugin.kill)
+    try:
+        killer.start()
+        started = time.time()
+        status, result = request(base, f"/v3/write/wait/{LED}", "POST",
+                                 [{"action": "state", "data": "on"}, {"action": "color", "data": "00ff00"}])
+        took = time.time() - started
+        assert status == 200, result
+        assert took < 10, f"answered after {took:.1f} s, the write's timeout is 30 s"
+        first, second = result
+        assert first["status"] == "DONE", first
+        assert second["status"] in ("PENDING", "WRITING"), second
+        message = second["message"]
+        assert "stopped answering" in message and f"GET /v3/transaction/{second['id']}" in message, message
+        # Asking for it meanwhile is a prompt Synse error naming the failed plugin call, as
+        # for any call to a plugin that is down (the follower ends it once the plugin answers,
+        # or ERROR after cache.transaction.ttl).
+        status, error = get(base, f"/v3/transaction/{second['id']}")
+        assert status == 500 and error["context"] == "error while issuing gRPC request: transaction", error
+    finally:
+        killer.cancel()
+        stop(server)
+        plugin.kill()
+        plugin.wait()

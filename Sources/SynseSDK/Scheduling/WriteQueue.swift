@@ -11,9 +11,14 @@ final class WriteQueue: Sendable {
     var context: ServiceContext? = ServiceContext.current
   }
 
-  private let items = Mutex<[Item]>([])
-  /// Set when the plugin starts stopping: what is queued is finished, nothing more is taken.
-  private let closed = Atomic<Bool>(false)
+  private struct State {
+    var items: [Item] = []
+    /// Set when the plugin starts stopping: what is queued is finished, nothing more is taken.
+    /// Under the lock with the items, so no write is appended after the drain's last take.
+    var closed = false
+  }
+
+  private let state = Mutex(State())
   let capacity: Int
 
   init(capacity: Int) {
@@ -21,19 +26,19 @@ final class WriteQueue: Sendable {
   }
 
   /// Whether ``close()`` was called.
-  var isClosed: Bool { closed.load(ordering: .acquiring) }
+  var isClosed: Bool { state.withLock { $0.closed } }
 
   /// Takes no more writes: a plugin that is stopping finishes those it accepted, and its gRPC
   /// server keeps answering for their transactions meanwhile, but a write accepted now might
   /// never run.
-  func close() { closed.store(true, ordering: .releasing) }
+  func close() { state.withLock { $0.closed = true } }
 
   /// Queues a write; `false` when the queue is full or closed (the caller reports it, nothing
   /// is lost).
   func enqueue(_ item: Item) -> Bool {
-    items.withLock { items in
-      guard !isClosed, items.count < capacity else { return false }
-      items.append(item)
+    state.withLock { state in
+      guard !state.closed, state.items.count < capacity else { return false }
+      state.items.append(item)
       return true
     }
   }
@@ -41,23 +46,23 @@ final class WriteQueue: Sendable {
   /// Queues all of `batch` in order, or none of it when there is no room for all (or the queue
   /// is closed).
   func enqueue(contentsOf batch: [Item]) -> Bool {
-    items.withLock { items in
-      guard !isClosed, items.count + batch.count <= capacity else { return false }
-      items.append(contentsOf: batch)
+    state.withLock { state in
+      guard !state.closed, state.items.count + batch.count <= capacity else { return false }
+      state.items.append(contentsOf: batch)
       return true
     }
   }
 
   /// Takes up to `limit` writes, oldest first, without waiting.
   func take(upTo limit: Int) -> [Item] {
-    items.withLock { items in
-      let batch = Array(items.prefix(limit))
-      items.removeFirst(batch.count)
+    state.withLock { state in
+      let batch = Array(state.items.prefix(limit))
+      state.items.removeFirst(batch.count)
       return batch
     }
   }
 
-  var count: Int { items.withLock { $0.count } }
+  var count: Int { state.withLock { $0.items.count } }
 }
 
 /// Writes taken from the queue and not yet finished, by device: the first of a device runs,

@@ -21,9 +21,10 @@ extension Commands {
   /// 2 s, in which most writes end, then to 500 ms: a sync write answers within 50 ms of its
   /// end, as `WriteSync` answered at once) until the transaction is final, publishing it, or
   /// until its own `timeout` (30 s, the Go SDK's
-  /// default, when unreadable) plus `grpc.timeout` passed or the task was cancelled: then it is
-  /// handed to ``follow(_:plugin:device:)`` and its latest status returned with a `message`
-  /// saying why the wait ended.
+  /// default, when unreadable) plus `grpc.timeout` passed, the plugin stopped answering
+  /// (``unreachablePolls`` failed polls in a row over ``unreachableFor``), or the task was
+  /// cancelled: then it is handed to ``follow(_:plugin:device:)`` and its latest status
+  /// returned with a `message` saying why the wait ended.
   func awaitFinal(_ handle: WriteTransactionRecord, plugin: PluginHandle, device: String) async -> TransactionRecord {
     let allowed = GoDuration.parse(handle.timeout).map { max($0, .zero) } ?? .seconds(30)
     let deadline = ContinuousClock.now + allowed + configuration.grpc.timeout
@@ -32,10 +33,18 @@ extension Commands {
     var problem = ""
     var delay = Duration.milliseconds(10)
     let started = ContinuousClock.now
+    // A plugin that stopped answering may not come back within the write's timeout (minutes),
+    // and one that restarts no longer knows the transaction: the client is answered now, and
+    // the background follower settles the transaction.
+    var failedPolls = 0
+    var unreachableSince: ContinuousClock.Instant?
+    var unreachable = false
     while true {
       do throws(PluginCallError) {
         latest = try await plugin.client.transaction(id: handle.id)
         problem = ""
+        failedPolls = 0
+        unreachableSince = nil
         if Self.finalStatuses.contains(latest.status) {
           settle(latest, plugin: plugin.id, device: device)
           return latest
@@ -45,6 +54,15 @@ extension Commands {
           return markLost(handle.id, last: latest, plugin: plugin.id, device: device, message: Self.forgotten(plugin.id))
         }
         problem = ": plugin \(plugin.id) not reachable (\(error))"
+        if !error.isBusy {
+          failedPolls += 1
+          let since = unreachableSince ?? .now
+          unreachableSince = since
+          if failedPolls >= Self.unreachablePolls && since.duration(to: .now) >= Self.unreachableFor {
+            unreachable = true
+            break
+          }
+        }
       }
       let now = ContinuousClock.now
       guard now < deadline, !Task.isCancelled else { break }
@@ -52,10 +70,18 @@ extension Commands {
       delay = min(delay * 2, started.duration(to: .now) < .seconds(2) ? .milliseconds(50) : .milliseconds(500))
     }
     follow(handle.id, plugin: plugin.id, device: device)
-    let reason = Task.isCancelled ? "the request ended" : "not final within its timeout (\(handle.timeout)) and grpc.timeout"
+    let reason =
+      Task.isCancelled
+      ? "the request ended"
+      : unreachable
+        ? "the plugin stopped answering (\(failedPolls) polls in a row failed)" : "not final within its timeout (\(handle.timeout)) and grpc.timeout"
     latest.message = "\(reason)\(problem); still followed: GET /v3/transaction/\(handle.id)"
     return latest
   }
+
+  /// Failed polls in a row, over at least ``unreachableFor``, that end a write's wait.
+  static let unreachablePolls = 3
+  static let unreachableFor: Duration = .seconds(1)
 
   /// Polls transaction `id` until it is final or `cache.transaction.ttl` passed.
   func follow(_ id: String, plugin pluginID: String, device: String) {
