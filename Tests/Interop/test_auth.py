@@ -103,6 +103,25 @@ def test_test_stays_open_and_everything_else_needs_a_token(stack):
     assert status == 401 and "only bearer tokens" in body["context"], body
 
 
+def test_several_authorization_headers_are_refused_saying_so(stack):
+    """Joined, two credentials read as one unknown token; even two copies of a valid one are
+    refused, with a message that says why."""
+    import http.client
+    for pair in [(TOKENS["reader"], TOKENS["reader"]), (TOKENS["reader"], "not-a-token"), (TOKENS["root"], TOKENS["reader"])]:
+        connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+        connection.putrequest("GET", "/v3/scan")
+        for token in pair:
+            connection.putheader("Authorization", f"Bearer {token}")
+        connection.endheaders()
+        response = connection.getresponse()
+        body = json.loads(response.read())
+        connection.close()
+        assert response.status == 401 and "send one Authorization header" in body["context"], body
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="synse"', response.headers
+    # The valid token alone still works after those.
+    assert call(stack.base, "/v3/scan", TOKENS["reader"])[0] == 200
+
+
 def test_each_scope_opens_its_routes_and_only_those(stack):
     reader, robot, root = TOKENS["reader"], TOKENS["robot"], TOKENS["root"]
     assert call(stack.base, "/v3/scan", reader)[0] == 200

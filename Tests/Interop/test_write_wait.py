@@ -5,7 +5,7 @@ after 3 s, lost the transaction and marked a working plugin inactive."""
 import threading
 import time
 
-from helpers import CLIENT_DEVICES, LED, free_port, get, request, start_plugin, start_server, stop, wait_until_serving
+from helpers import CLIENT_DEVICES, LED, free_port, get, request, start_plugin, start_server, stop, wait_for, wait_until_serving
 
 
 def test_a_write_slower_than_the_grpc_timeout_is_waited_for_and_kept():
@@ -66,6 +66,21 @@ def test_a_wait_whose_plugin_dies_is_answered_soon_and_the_transaction_kept():
         # or ERROR after cache.transaction.ttl).
         status, error = get(base, f"/v3/transaction/{second['id']}")
         assert status == 500 and error["context"] == "error while issuing gRPC request: transaction", error
+        # A plugin back without it says it does not know it: the write ends ERROR, keeping
+        # what it was (its context, timeout and creation time) though no status ever came.
+        plugin.wait(timeout=10)
+        plugin, _ = start_plugin(f"{{type: tcp, address: '127.0.0.1:{plugin_port}'}}", CLIENT_DEVICES)
+        wait_until_serving(plugin)
+        lost = {}
+
+        def ended():
+            nonlocal lost
+            status, lost = get(base, f"/v3/transaction/{second['id']}")
+            return status == 200 and lost["status"] == "ERROR"
+        wait_for(ended, timeout=30)
+        assert "no longer knows the transaction" in lost["message"], lost
+        assert lost["context"] == {"action": "color", "data": "00ff00"} and lost["timeout"] == "30s", lost
+        assert lost["created"] and lost["created"] <= lost["updated"], lost
     finally:
         killer.cancel()
         stop(server)

@@ -40,12 +40,17 @@ struct AuthMiddleware: RouterMiddleware {
     let requirement = AccessRequirement(method: request.method, path: request.uri.path, query: request.uri.query)
     guard requirement != .open else { return try await next(request, context) }
     var context = context
-    let authorization = request.headers.value(of: .authorization)
+    let field = request.headers.field(.authorization)
+    let authorization = field?.value
     var caller: Caller?
     var presented = authorization != nil
     // The address is left out here (formatting it cost as much as the check): the audit lines,
     // which show it, take it from the context.
     do throws(SynseError) {
+      // Joined, two credentials read as one unknown token: say what is wrong instead.
+      if field?.repeated == true {
+        throw .unauthenticated("send one Authorization header: this request has several", invalidToken: false)
+      }
       if authorization == nil && authenticator.acceptsCertificates {
         let certificate = await context.clientCertificate()
         presented = certificate != nil

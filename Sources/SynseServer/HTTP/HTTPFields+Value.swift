@@ -6,8 +6,13 @@ extension HTTPFields {
   /// every request even for the one field a request has: it cost more than the token check
   /// it fed.
   func value(of name: HTTPField.Name) -> String? {
+    guard let (value, repeated) = field(name) else { return nil }
+    return repeated ? self[name] : value
+  }
+
+  /// The first `name` field's value, and whether another follows; nil without one.
+  func field(_ name: HTTPField.Name) -> (value: String, repeated: Bool)? {
     guard let first = firstIndex(where: { $0.name == name }) else { return nil }
-    guard self[index(after: first)...].contains(where: { $0.name == name }) else { return self[first].value }
-    return self[name]
+    return (self[first].value, self[index(after: first)...].contains(where: { $0.name == name }))
   }
 }

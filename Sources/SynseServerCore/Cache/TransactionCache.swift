@@ -12,6 +12,9 @@ public final class TransactionCache: Sendable {
     /// the plugin can no longer say (it forgot the transaction, or stayed unreachable):
     /// answered from here from then on, so a plugin restart cannot lose it.
     public internal(set) var final: TransactionRecord?
+    /// The write as accepted (its context, timeout and when): what a transaction the plugin
+    /// lost before any answer still shows.
+    public var accepted: TransactionRecord?
   }
 
   private struct State {
@@ -28,11 +31,11 @@ public final class TransactionCache: Sendable {
 
   /// Remembers a transaction for the TTL, forgetting those whose TTL passed: a server that
   /// only takes writes must not keep them all.
-  public func add(_ id: String, pluginID: String, device: String) {
+  public func add(_ id: String, pluginID: String, device: String, accepted: TransactionRecord? = nil) {
     let now = ContinuousClock.now
     state.withLock { state in
       expire(&state, at: now)
-      state.entries[id] = Entry(pluginID: pluginID, device: device, expires: now + ttl, final: nil)
+      state.entries[id] = Entry(pluginID: pluginID, device: device, expires: now + ttl, final: nil, accepted: accepted)
       state.byExpiry.append(id, expires: now + ttl)
     }
   }

@@ -6,7 +6,7 @@ extension Commands {
   public func writeAsync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
     let (plugin, handles) = try await accept(deviceID: deviceID, items: items, caller: caller, operation: "async write")
     for handle in handles {
-      transactions.add(handle.id, pluginID: plugin.id, device: handle.device)
+      transactions.add(handle.id, pluginID: plugin.id, device: handle.device, accepted: TransactionRecord(accepted: handle))
       follow(handle.id, plugin: plugin.id, device: devices.device(handle.device)?.id ?? handle.device)
     }
     return .array(handles.map(\.json))
@@ -23,7 +23,7 @@ extension Commands {
   public func writeSync(deviceID: String, items: [WriteItem], caller: Caller = .anonymous()) async throws(SynseError) -> JSONValue {
     let (plugin, handles) = try await accept(deviceID: deviceID, items: items, caller: caller, operation: "sync write")
     let device = devices.device(deviceID)?.id ?? deviceID
-    for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: deviceID) }
+    for handle in handles { transactions.add(handle.id, pluginID: plugin.id, device: deviceID, accepted: TransactionRecord(accepted: handle)) }
     let statuses = await withTaskGroup(of: (Int, TransactionRecord).self) { group in
       for (index, handle) in handles.enumerated() {
         group.addTask { (index, await self.awaitFinal(handle, plugin: plugin, device: device)) }

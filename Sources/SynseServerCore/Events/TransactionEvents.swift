@@ -28,8 +28,9 @@ extension Commands {
   func awaitFinal(_ handle: WriteTransactionRecord, plugin: PluginHandle, device: String) async -> TransactionRecord {
     let allowed = GoDuration.parse(handle.timeout).map { max($0, .zero) } ?? .seconds(30)
     let deadline = ContinuousClock.now + allowed + configuration.grpc.timeout
-    var latest = TransactionRecord(
-      id: handle.id, created: "", updated: "", timeout: handle.timeout, status: "PENDING", context: handle.context, message: "")
+    var latest = TransactionRecord(accepted: handle)
+    // A plugin that restarted and reconnected has a new client: the one handed in is stopped.
+    var plugin = plugin
     var problem = ""
     var delay = Duration.milliseconds(10)
     let started = ContinuousClock.now
@@ -54,6 +55,7 @@ extension Commands {
           return markLost(handle.id, last: latest, plugin: plugin.id, device: device, message: Self.forgotten(plugin.id))
         }
         problem = ": plugin \(plugin.id) not reachable (\(error))"
+        if let current = await registry.plugin(id: plugin.id), current.active { plugin = current }
         if !error.isBusy {
           failedPolls += 1
           let since = unreachableSince ?? .now
@@ -124,7 +126,9 @@ extension Commands {
 
   /// Ends a transaction whose plugin can no longer say how it ended: `ERROR` with `message`
   /// and the `last_status` seen, kept by the transaction cache and published once.
+  /// Without a status seen from the plugin, the write as accepted gives its fields.
   func markLost(_ id: String, last: TransactionRecord?, plugin: String, device: String, message: String) -> TransactionRecord {
+    let last = last ?? transactions.entry(id)?.accepted
     let record = TransactionRecord(
       id: id, created: last?.created ?? "", updated: Timestamp.now(), timeout: last?.timeout ?? "", status: "ERROR",
       context: last?.context, message: message)

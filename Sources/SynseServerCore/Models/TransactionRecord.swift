@@ -1,3 +1,5 @@
+import SynseSupport
+
 /// The echoed write item (docs/api-v3.md §3.7): `transaction` only when non-empty.
 public struct WriteContext: Sendable {
   public var action: String
@@ -58,5 +60,13 @@ public struct WriteItem: Sendable {
     self.action = action
     self.data = data
     self.transaction = transaction
+  }
+}
+
+extension TransactionRecord {
+  /// A write as the plugin accepted it, before any status: `PENDING`, created now.
+  public init(accepted handle: WriteTransactionRecord) {
+    let now = Timestamp.now()
+    self.init(id: handle.id, created: now, updated: now, timeout: handle.timeout, status: "PENDING", context: handle.context, message: "")
   }
 }
