@@ -95,8 +95,7 @@ public final class Authenticator: Sendable {
     }
     var token: Substring?
     if let jwt {
-      let utf8 = header.utf8
-      let text = Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+      let text = Self.text(of: header, at: range)
       token = text
       // A remembered JWT first: the hot path of JWT clients, without scanning the token.
       switch jwt.cached(text) {
@@ -118,8 +117,12 @@ public final class Authenticator: Sendable {
   /// The token of `Bearer <token>` (scheme in any case, RFC 7235 §2.1), blanks around it dropped.
   static func bearerToken(_ authorization: String) -> Substring? {
     var header = authorization
-    guard let range = header.withUTF8({ bearerTokenRange($0) }) else { return nil }
-    let utf8 = authorization.utf8
+    return header.withUTF8({ bearerTokenRange($0) }).map { text(of: header, at: $0) }
+  }
+
+  /// The part of `header` at UTF-8 offsets `range`.
+  private static func text(of header: String, at range: Range<Int>) -> Substring {
+    let utf8 = header.utf8
     return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
   }
 
