@@ -1,5 +1,6 @@
 """A plugin dies while the server runs: the server stays up, reports it inactive, fails only
 that plugin's devices, and reconnects by itself when the plugin comes back."""
+import json
 import os
 import time
 
@@ -92,18 +93,33 @@ def test_plugin_started_after_the_server_is_picked_up():
 
 
 def test_malformed_requests_get_400_not_a_hang():
-    """Requests the HTTP parser rejects are answered 400 and closed (the WebSocket-upgrade
-    pipeline of hummingbird-websocket alone would leave them hanging)."""
+    """Requests the HTTP parser rejects are answered with a Synse JSON error and closed (the
+    WebSocket-upgrade pipeline of hummingbird-websocket alone would leave them hanging): 400,
+    or 431 for header fields over 80 KiB, one field or several."""
     import socket
     server, base, port = start_server({"SYNSE_PLUGIN_EMBEDDED": "emulator"})
+    big = b"x" * (100 * 1024)
+    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 1000) for i in range(100))
     try:
-        for payload in [b"GET /test HTTP/1.1\r\nHost: x\r\nX-Probe: a\x00b\r\n\r\n", b"BLAH\r\n\r\n",
-                        b"GET /test HTTP/1.1\r\nContent-Length: nope\r\n\r\n"]:
+        for payload, status in [(b"GET /test HTTP/1.1\r\nHost: x\r\nX-Probe: a\x00b\r\n\r\n", 400), (b"BLAH\r\n\r\n", 400),
+                                (b"GET /test HTTP/1.1\r\nContent-Length: nope\r\n\r\n", 400),
+                                (b"GET /test HTTP/1.1\r\nHost: x\r\nX-Big: " + big + b"\r\n\r\n", 431),
+                                (b"GET /test HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n", 431)]:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
-                connection.sendall(payload)
-                answer = connection.recv(200)
-                assert answer.startswith(b"HTTP/1.1 400 Bad Request"), (payload, answer)
-                assert connection.recv(200) == b""  # closed
+                try:
+                    connection.sendall(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # answered and closed before the whole request was sent
+                answer = b""
+                while chunk := connection.recv(65536):
+                    answer += chunk  # until the server closes
+            head, _, body = answer.partition(b"\r\n\r\n")
+            reason = {400: b"Bad Request", 431: b"Request Header Fields Too Large"}[status]
+            assert head.startswith(b"HTTP/1.1 %d %s" % (status, reason)), (payload[:80], answer)
+            assert b"content-type: application/json" in head.lower()
+            error = json.loads(body)
+            assert error["http_code"] == status and error["description"] == reason.decode()
+            assert "the connection is closed" in error["context"] and error["timestamp"]
         assert get(base, "/test")[0] == 200
     finally:
         stop(server)

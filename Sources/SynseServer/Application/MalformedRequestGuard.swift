@@ -5,9 +5,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
+import SynseServerCore
 
 /// Answers a request the HTTP parser rejects (a NUL byte in a header, a broken request line)
-/// with `400 Bad Request` and closes the connection. hummingbird-websocket 2.8.1 turns NIO's
+/// with `400 Bad Request`, or `431` for header fields over 80 KiB, a Synse JSON error either
+/// way (``ParserErrorResponder``), and closes the connection. hummingbird-websocket 2.8.1 turns NIO's
 /// error handling off in its upgradable pipeline and leaves such a connection open with no
 /// answer, so the client hangs; a plain HTTP/1 Hummingbird server answers 400, as this does.
 /// A WebSocket upgrade that authentication refused gets its 401/403 (``UpgradeRefusals``).
@@ -39,16 +41,36 @@ private final class RawWriter: ChannelOutboundHandler, Sendable {
   typealias OutboundIn = ByteBuffer
 }
 
-private final class ParserErrorResponder: ChannelInboundHandler, Sendable {
+final class ParserErrorResponder: ChannelInboundHandler, Sendable {
   typealias InboundIn = HTTPServerRequestPart
 
-  static let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    guard error is HTTPParserError, answerAndClose(context, ByteBuffer(string: Self.response)) else {
+    guard let error = error as? HTTPParserError, answerAndClose(context, Self.response(to: error)) else {
       context.fireErrorCaught(error)
       return
     }
+  }
+
+  /// The whole response to a request NIO's parser refused, with a Synse JSON error body
+  /// (docs/api-v3.md §2.1, compact whatever `pretty_json` says): `431 Request Header Fields
+  /// Too Large` (RFC 6585 §5) for header fields over NIO's limits (80 KiB for one field, and
+  /// for all of them together), else `400 Bad Request` naming the parser's error.
+  static func response(to error: HTTPParserError) -> ByteBuffer {
+    let refusal: SynseError
+    if case .headerOverflow = error {
+      refusal = .refused(
+        status: 431, reason: "Request Header Fields Too Large",
+        context: "the request's header fields are over 80 KiB (one field, or all of them together); the connection is closed")
+    } else {
+      refusal = .refused(
+        status: 400, reason: "Bad Request", context: "the request could not be parsed as HTTP/1.1 (\(error)); the connection is closed")
+    }
+    let body = refusal.body.serializedBytes(pretty: false)
+    var buffer = ByteBuffer(
+      string: "HTTP/1.1 \(refusal.httpStatus) \(refusal.description)\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        + "Content-Length: \(body.count)\r\n\r\n")
+    buffer.writeBytes(body)
+    return buffer
   }
 }
 
