@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     default: 60 s each, every target
 #
-# Builds synse-fuzz with -sanitize=fuzzer,address in .build-fuzz (its own build folder: the
-# sanitizers would rebuild everything in .build). Seeds come from Tests/Fuzz/corpus/<target>;
+# Builds synse-fuzz in .build, this package's own modules with -sanitize=fuzzer,address (the
+# dependencies as they are; the next plain build compiles those modules again). Seeds come from Tests/Fuzz/corpus/<target>;
 # inputs that reach new code go to .build-fuzz/corpus/<target> (kept between runs, never
 # committed). A crash, trap or hang (over 10 s) stops that target and keeps its input as
 # Tests/Fuzz/corpus/<target>/crash-<sha1>: commit it with the fix, and the test suite
@@ -17,10 +17,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(websocket write-body query config device-config hwmon web-config)
 
-echo "fuzz: building synse-fuzz with -sanitize=fuzzer,address in .build-fuzz (about 5 minutes the first time)"
-SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --product synse-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -g 2>&1 | grep -E "error:|Build of product" || true
-binary=$(SYNSETEST_FUZZ=1 swift build --scratch-path .build-fuzz --show-bin-path)/synse-fuzz
+echo "fuzz: building synse-fuzz, this package's modules with -sanitize=fuzzer,address (Package.swift)"
+SYNSETEST_FUZZ=1 swift build --product synse-fuzz 2>&1 | grep -E "error:|Build of product" || true
+binary=$(SYNSETEST_FUZZ=1 swift build --show-bin-path)/synse-fuzz
 [ -x "$binary" ] || { echo "fuzz: synse-fuzz did not build" >&2; exit 2; }
 
 failed=0
