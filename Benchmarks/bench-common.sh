@@ -3,6 +3,9 @@
 # launchers they share.
 set -euo pipefail
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+# The Debian -dev packages the build needs and .venv (sse-bench.py, the soak): a fresh machine
+# has neither, and a benchmark is often the first thing run on one.
+scripts/bootstrap.sh test
 work="$(mktemp -d)"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
