@@ -30,24 +30,27 @@ struct RequestTracing: RouterMiddleware {
       defer { span.end() }
       return Self.continuing(try await ServiceContext.withValue(span.context) { try await next(request, context) }, in: span.context)
     }
-    span.attributes["http.request.method"] = request.method.rawValue
-    span.attributes["url.path"] = request.uri.path
-    if let query = request.uri.query { span.attributes["url.query"] = query }
-    if let agent = request.headers[.userAgent] { span.attributes["user_agent.original"] = agent }
-    span.attributes["client.address"] = context.clientIP
+    // Set once, at the end, as one dictionary: swift-otel's span hands out a copy of its
+    // attributes, so each `span.attributes[key] = value` copied all the others.
+    var attributes = SpanAttributes()
+    attributes["http.request.method"] = request.method.rawValue
+    attributes["url.path"] = request.uri.path
+    if let query = request.uri.query { attributes["url.query"] = query }
+    if let agent = request.headers[.userAgent] { attributes["user_agent.original"] = agent }
+    attributes["client.address"] = context.clientIP
     do {
       let response = try await ServiceContext.withValue(span.context) { try await next(request, context) }
       let (route, method, status) = (context.endpointPath, request.method, Int(response.status.code))
       guard response.body.contentLength == nil else {
-        finish(span, route: route, method: method, status: status)
+        finish(span, attributes, route: route, method: method, status: status)
         return response
       }
-      return Self.continuing(response, in: span.context) { [self] in finish(span, route: route, method: method, status: status) }
+      return Self.continuing(response, in: span.context) { [self, attributes] in finish(span, attributes, route: route, method: method, status: status) }
     } catch {
       let status = (error as? any HTTPResponseError)?.status.code ?? 500
       if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
       span.recordError(error)
-      finish(span, route: context.endpointPath, method: request.method, status: Int(status))
+      finish(span, attributes, route: context.endpointPath, method: request.method, status: Int(status))
       throw error
     }
   }
@@ -66,12 +69,14 @@ struct RequestTracing: RouterMiddleware {
     return response
   }
 
-  private func finish(_ span: any Span, route: String?, method: HTTPRequest.Method, status: Int) {
+  private func finish(_ span: any Span, _ attributes: SpanAttributes, route: String?, method: HTTPRequest.Method, status: Int) {
+    var attributes = attributes
     if let route {
       span.operationName = "\(method.rawValue) \(route)"
-      span.attributes["http.route"] = route
+      attributes["http.route"] = route
     }
-    span.attributes["http.response.status_code"] = status
+    attributes["http.response.status_code"] = status
+    span.attributes = attributes
     span.end()
   }
 }
