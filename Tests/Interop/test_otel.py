@@ -147,6 +147,12 @@ def test_one_trace_per_read_from_http_to_the_plugin_handler(stack):
     plugin = spans[("synse-hwmon-plugin", "synse.V3Plugin/Read")]
     handler = spans[("synse-hwmon-plugin", "read temperature")]
     assert http["parent"] == "00f067aa0ba902b7" and http["kind"] == SERVER_KIND
+    # The HTTP semantic conventions' attributes of a server span.
+    assert {key: http["attributes"].get(key) for key in ["http.request.method", "url.path", "http.route", "http.response.status_code",
+                                                          "client.address"]} == {
+        "http.request.method": "GET", "url.path": f"/v3/read/{package['id']}", "http.route": "/v3/read/{device_id}",
+        "http.response.status_code": 200, "client.address": "127.0.0.1"}, http["attributes"]
+    assert http["attributes"]["user_agent.original"].startswith("Python-urllib/")
     assert client["parent"] == http["span"] and client["kind"] == CLIENT
     assert client["attributes"]["rpc.system"] == "grpc" and client["attributes"]["synse.plugin"] == package["plugin"]
     assert plugin["parent"] == client["span"] and plugin["kind"] == SERVER_KIND

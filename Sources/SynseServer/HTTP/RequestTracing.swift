@@ -31,13 +31,14 @@ struct RequestTracing: RouterMiddleware {
       return Self.continuing(try await ServiceContext.withValue(span.context) { try await next(request, context) }, in: span.context)
     }
     // Set once, at the end, as one dictionary: swift-otel's span hands out a copy of its
-    // attributes, so each `span.attributes[key] = value` copied all the others.
+    // attributes, so each `span.attributes[key] = value` copied all the others. `set` takes
+    // the value as it is stored (the subscript converts it through an existential).
     var attributes = SpanAttributes()
-    attributes["http.request.method"] = request.method.rawValue
-    attributes["url.path"] = request.uri.path
-    if let query = request.uri.query { attributes["url.query"] = query }
-    if let agent = request.headers[.userAgent] { attributes["user_agent.original"] = agent }
-    attributes["client.address"] = context.clientIP
+    attributes.set("http.request.method", value: .string(request.method.rawValue))
+    attributes.set("url.path", value: .string(request.uri.path))
+    if let query = request.uri.query { attributes.set("url.query", value: .string(query)) }
+    if let agent = request.headers[.userAgent] { attributes.set("user_agent.original", value: .string(agent)) }
+    attributes.set("client.address", value: .string(context.clientIP))
     do {
       let response = try await ServiceContext.withValue(span.context) { try await next(request, context) }
       let (route, method, status) = (context.endpointPath, request.method, Int(response.status.code))
@@ -73,9 +74,9 @@ struct RequestTracing: RouterMiddleware {
     var attributes = attributes
     if let route {
       span.operationName = "\(method.rawValue) \(route)"
-      attributes["http.route"] = route
+      attributes.set("http.route", value: .string(route))
     }
-    attributes["http.response.status_code"] = status
+    attributes.set("http.response.status_code", value: .int64(Int64(status)))
     span.attributes = attributes
     span.end()
   }
