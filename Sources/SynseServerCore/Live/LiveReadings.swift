@@ -10,13 +10,19 @@ import Synchronization
 /// caller reads the plugin directly. Every reading that comes in is evaluated by the
 /// ``HealthMonitor`` first and stored rendered, its `health` included.
 public final class LiveReadings: Sendable {
+  /// A device's latest readings, one per sensor (reading type and place among the device's
+  /// readings of that type, ``ReadingSequencer``), in arrival order, each with when it arrived
+  /// and the gap before it (nil for a sensor's first).
+  struct Latest {
+    var readings: [ReadingRecord]
+    var arrivals: [(at: ContinuousClock.Instant, interval: Duration?)]
+  }
+
   struct Feed {
     var live = false
-    /// Latest readings per device, one per sensor (reading type and place among the device's
-    /// readings of that type, ``ReadingSequencer``), in arrival order.
-    var readings: [String: [ReadingRecord]] = [:]
-    /// When each of those readings arrived, and the gap before it (nil for a sensor's first).
-    var arrivals: [String: [(at: ContinuousClock.Instant, interval: Duration?)]] = [:]
+    /// Latest readings per device (``Latest``): one dictionary, so storing a reading hashes
+    /// its device ID once.
+    var devices: [String: Latest] = [:]
     /// The plugin's whole read, rendered, until the next reading arrives.
     var snapshot: SharedRead?
     var snapshotGeneration = -1
@@ -53,8 +59,8 @@ public final class LiveReadings: Sendable {
     let unknownAfter = monitor.unknownAfter
     feeds.withLock { feeds in
       for plugin in feeds.keys {
-        let stale = feeds[plugin]!.arrivals.compactMap { device, arrivals -> String? in
-          let fresh = arrivals.contains { arrival in
+        let stale = feeds[plugin]!.devices.compactMap { device, latest -> String? in
+          let fresh = latest.arrivals.contains { arrival in
             guard let interval = arrival.interval else { return true }
             return arrival.at.duration(to: now) <= interval * unknownAfter
           }
@@ -89,8 +95,8 @@ public final class LiveReadings: Sendable {
     return feeds.withLock { feeds in
       guard var feed = feeds[plugin] else { return false }
       if !feed.live {
-        let covered = !expected.isEmpty && expected.allSatisfy { feed.readings[$0] != nil }
-        feed.live = covered || (patienceOver && !feed.readings.isEmpty)
+        let covered = !expected.isEmpty && expected.allSatisfy { feed.devices[$0] != nil }
+        feed.live = covered || (patienceOver && !feed.devices.isEmpty)
         feeds[plugin] = feed
       }
       return feed.live
@@ -120,7 +126,7 @@ public final class LiveReadings: Sendable {
     let order = devices.devices.lazy.filter { $0.plugin == plugin }.map(\.id).filter { selected?.contains($0) ?? true }
     guard let (readings, version) = feeds.withLock({ feeds -> ([ReadingRecord], Int)? in
       guard let feed = feeds[plugin], feed.live else { return nil }
-      return (order.flatMap { feed.readings[$0] ?? [] }, feed.version)
+      return (order.flatMap { feed.devices[$0]?.readings ?? [] }, feed.version)
     }) else { return nil }
     let read = SharedRead(rendered: readings)
     if selected == nil {
@@ -139,25 +145,32 @@ extension LiveReadings.Feed {
     version += 1
     snapshot = nil
     snapshotGeneration = -1
-    if let index = readings[reading.device]?.firstIndex(where: { $0.isSameSensor(as: reading) }) {
-      readings[reading.device]![index] = reading
-      // As the monitor measures a sensor's read interval: at least a second.
-      let gap = max(.seconds(1), arrivals[reading.device]![index].at.duration(to: now))
-      arrivals[reading.device]![index] = (now, gap)
-    } else {
-      readings[reading.device, default: []].append(reading)
-      arrivals[reading.device, default: []].append((now, nil))
+    // Changed in place through the index: a copy out of the dictionary would copy the arrays.
+    guard let index = devices.index(forKey: reading.device) else {
+      devices[reading.device] = LiveReadings.Latest(readings: [reading], arrivals: [(now, nil)])
+      return
     }
+    devices.values[index].store(reading, at: now)
   }
 
-  mutating func drop(_ devices: [String]) {
+  mutating func drop(_ stale: [String]) {
     version += 1
     snapshot = nil
     snapshotGeneration = -1
-    for device in devices {
-      readings[device] = nil
-      arrivals[device] = nil
+    for device in stale { devices[device] = nil }
+  }
+}
+
+extension LiveReadings.Latest {
+  mutating func store(_ reading: ReadingRecord, at now: ContinuousClock.Instant) {
+    guard let index = readings.firstIndex(where: { $0.isSameSensor(as: reading) }) else {
+      readings.append(reading)
+      arrivals.append((now, nil))
+      return
     }
+    readings[index] = reading
+    // As the monitor measures a sensor's read interval: at least a second.
+    arrivals[index] = (now, max(.seconds(1), arrivals[index].at.duration(to: now)))
   }
 }
 

@@ -93,10 +93,14 @@ public enum JSONValue: Sendable, Equatable {
 
   private static func writeString(_ text: String, into output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    let utf8 = text.utf8
-    if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      output.append(contentsOf: utf8)
-    } else {
+    // On the contiguous bytes: scanning and copying through `String.UTF8View` went byte by
+    // byte, 5 % of a server's CPU rendering live readings.
+    var text = text
+    text.withUTF8 { utf8 in
+      if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        output.append(contentsOf: utf8)
+        return
+      }
       for byte in utf8 {
         switch byte {
         case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)

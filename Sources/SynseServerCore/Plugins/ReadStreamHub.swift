@@ -23,13 +23,20 @@ final class ReadStreamHub: Sendable {
   private struct Upstream {
     let generation: Int
     var followers: [Int: Follower] = [:]
-    var sinks: [@Sendable (JSONValue) -> Void] = []
+    let sinks = Sinks()
     var task: Task<Void, Never>?
 
     mutating func set(_ id: Int, _ follower: Follower?) {
       followers[id] = follower
-      sinks = followers.sorted { $0.key < $1.key }.map(\.value.each)
+      let each = followers.sorted { $0.key < $1.key }.map(\.value.each)
+      sinks.list.withLock { $0 = each }
     }
+  }
+
+  /// The followers' callbacks, held by the stream's task itself: looking its upstream up by
+  /// key (plugin ID and selectors, hashed) for every reading cost more than the lookup saved.
+  private final class Sinks: Sendable {
+    let list = Mutex<[@Sendable (JSONValue) -> Void]>([])
   }
 
   private struct State {
@@ -74,7 +81,8 @@ final class ReadStreamHub: Sendable {
         state.nextID += 1
         let generation = state.nextID
         var upstream = Upstream(generation: generation)
-        upstream.task = Task { await self.run(key, generation, plugin) }
+        let sinks = upstream.sinks
+        upstream.task = Task { await self.run(key, generation, plugin, sinks) }
         state.upstreams[key] = upstream
       }
       state.upstreams[key]!.set(id, follower)
@@ -97,7 +105,7 @@ final class ReadStreamHub: Sendable {
     follower?.ended.resume()
   }
 
-  private func run(_ key: Key, _ generation: Int, _ plugin: PluginHandle) async {
+  private func run(_ key: Key, _ generation: Int, _ plugin: PluginHandle, _ sinks: Sinks) async {
     do throws(PluginCallError) {
       let everything = key.ids.isEmpty && key.tagGroups.isEmpty
       let sequencer = Mutex(ReadingSequencer())
@@ -106,8 +114,7 @@ final class ReadStreamHub: Sendable {
         var reading = reading
         sequencer.withLock { $0.number(&reading, outputs: devices.outputCount) }
         let json = (everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()).json
-        let sinks = self.state.withLock { $0.upstreams[key].flatMap { $0.generation == generation ? $0.sinks : nil } ?? [] }
-        for sink in sinks { sink(json) }
+        for sink in sinks.list.withLock({ $0 }) { sink(json) }
       }
     } catch {
       if !Task.isCancelled {
