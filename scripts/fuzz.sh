@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     default: 60 s each, every target
 #
 # Builds synse-fuzz in .build, this package's own modules with -sanitize=fuzzer,address (the
-# dependencies as they are; the next plain build compiles those modules again). Seeds come from Tests/Fuzz/corpus/<target>;
+# dependencies as they are; the next plain build compiles those modules again). Seeds come
+# from Tests/Fuzz/corpus/<target>;
 # inputs that reach new code go to .build-fuzz/corpus/<target> (kept between runs, never
 # committed). A crash, trap or hang (over 10 s) stops that target and keeps its input as
 # Tests/Fuzz/corpus/<target>/crash-<sha1>: commit it with the fix, and the test suite

@@ -53,14 +53,18 @@ final class ParserErrorResponder: ChannelInboundHandler, Sendable {
 
   /// The whole response to a request NIO's parser refused, with a Synse JSON error body
   /// (docs/api-v3.md §2.1, compact whatever `pretty_json` says): `431 Request Header Fields
-  /// Too Large` (RFC 6585 §5) for header fields over NIO's limits (80 KiB for one field, and
-  /// for all of them together), else `400 Bad Request` naming the parser's error.
+  /// Too Large` (RFC 6585 §5) for header fields over NIO's limits
+  /// (`NIOHTTPDecoderLimitConfiguration`: 80 KiB for one field, and for all together), else `400 Bad Request` naming the parser's error.
   static func response(to error: HTTPParserError) -> ByteBuffer {
     let refusal: SynseError
     if case .headerOverflow = error {
+      // The decoder's limits as NIO sets them, so the message follows if they ever change.
+      let limits = NIOHTTPDecoderLimitConfiguration()
+      let (field, all) = (limits.maxHeaderFieldSize / 1024, limits.maxHeaderListSize / 1024)
       refusal = .refused(
         status: 431, reason: "Request Header Fields Too Large",
-        context: "the request's header fields are over 80 KiB (one field, or all of them together); the connection is closed")
+        context: "the request's header fields are over the limit (\(field) KiB for one field, \(all) KiB for all of them "
+          + "together); the connection is closed")
     } else {
       refusal = .refused(
         status: 400, reason: "Bad Request", context: "the request could not be parsed as HTTP/1.1 (\(error)); the connection is closed")
