@@ -54,7 +54,8 @@ final class ParserErrorResponder: ChannelInboundHandler, Sendable {
   /// The whole response to a request NIO's parser refused, with a Synse JSON error body
   /// (docs/api-v3.md §2.1, compact whatever `pretty_json` says): `431 Request Header Fields
   /// Too Large` (RFC 6585 §5) for header fields over NIO's limits
-  /// (`NIOHTTPDecoderLimitConfiguration`: 80 KiB for one field, and for all together), else `400 Bad Request` naming the parser's error.
+  /// (`NIOHTTPDecoderLimitConfiguration`: 80 KiB for one field, and for all together), else
+  /// `400 Bad Request` naming the parser's error.
   static func response(to error: HTTPParserError) -> ByteBuffer {
     let refusal: SynseError
     if case .headerOverflow = error {

@@ -14,7 +14,7 @@ public final class TransactionCache: Sendable {
     public internal(set) var final: TransactionRecord?
     /// The write as accepted (its context, timeout and when): what a transaction the plugin
     /// lost before any answer still shows.
-    public var accepted: TransactionRecord?
+    public let accepted: TransactionRecord?
   }
 
   private struct State {

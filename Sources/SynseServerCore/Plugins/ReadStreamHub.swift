@@ -33,8 +33,8 @@ final class ReadStreamHub: Sendable {
     }
   }
 
-  /// The followers' callbacks, held by the stream's task itself: looking its upstream up by
-  /// key (plugin ID and selectors, hashed) for every reading cost more than the lookup saved.
+  /// The followers' callbacks, held by the stream's task itself, so that a reading does not
+  /// look its upstream up by key (plugin ID and selectors, hashed) to find them.
   private final class Sinks: Sendable {
     let list = Mutex<[@Sendable (JSONValue) -> Void]>([])
   }
