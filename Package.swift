@@ -55,6 +55,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
   ],
   targets: [
@@ -127,6 +128,7 @@ let package = Package(
       name: "SynseTelemetry",
       dependencies: [
         .product(name: "OTel", package: "swift-otel"),
+        .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),

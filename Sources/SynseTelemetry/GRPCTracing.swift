@@ -27,6 +27,13 @@ public struct TracingClientInterceptor: ClientInterceptor {
     let descriptor = context.descriptor
     let span = InstrumentationSystem.tracer.startSpan(
       descriptor.fullyQualifiedMethod, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+    guard span.isRecording else {
+      // Not sampled: the plugin is told so (its traceparent's flag), and nothing is recorded here.
+      var request = request
+      InstrumentationSystem.instrument.inject(span.context, into: &request.metadata, using: MetadataCarrier())
+      span.end()
+      return try await next(request, context)
+    }
     span.attributes["rpc.system"] = "grpc"
     span.attributes["rpc.service"] = descriptor.service.fullyQualifiedService
     span.attributes["rpc.method"] = descriptor.method
@@ -66,6 +73,10 @@ public struct TracingServerInterceptor: ServerInterceptor {
     InstrumentationSystem.instrument.extract(request.metadata, into: &parent, using: MetadataCarrier())
     let descriptor = context.descriptor
     let span = InstrumentationSystem.tracer.startSpan(descriptor.fullyQualifiedMethod, context: parent, ofKind: .server)
+    guard span.isRecording else {
+      span.end()
+      return try await Self.within(span.context, try await ServiceContext.withValue(span.context) { try await next(request, context) })
+    }
     span.attributes["rpc.system"] = "grpc"
     span.attributes["rpc.service"] = descriptor.service.fullyQualifiedService
     span.attributes["rpc.method"] = descriptor.method
@@ -95,6 +106,19 @@ public struct TracingServerInterceptor: ServerInterceptor {
       finish.end(error)
       throw error
     }
+  }
+}
+
+extension TracingServerInterceptor {
+  /// A response whose body is written inside `spanContext` (the producer runs after the
+  /// interceptor returns), so a handler's spans follow the call's sampling decision.
+  static func within<Output>(_ spanContext: ServiceContext, _ response: StreamingServerResponse<Output>) -> StreamingServerResponse<Output> {
+    guard case .success(var contents) = response.accepted else { return response }
+    let producer = contents.producer
+    contents.producer = { writer in try await ServiceContext.withValue(spanContext) { try await producer(writer) } }
+    var response = response
+    response.accepted = .success(contents)
+    return response
   }
 }
 

@@ -95,6 +95,19 @@ enum OTelEnvironment {
     environment["OTEL_SDK_DISABLED"]?.lowercased() == "true"
   }
 
+  /// Runs `body` with `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` unset in the process
+  /// environment, which swift-otel reads over its configuration: its sampler would decide
+  /// again what ``SamplingTracer`` sampled (a ratio r applied twice samples r²).
+  static func withoutSampler<Result>(_ body: () throws -> Result) rethrows -> Result {
+    let keys = ["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"]
+    let saved = keys.map { key in getenv(key).map { String(cString: $0) } }
+    for key in keys { unsetenv(key) }
+    defer {
+      for (key, value) in zip(keys, saved) { if let value { setenv(key, value, 1) } }
+    }
+    return try body()
+  }
+
   /// Unsets the process's empty `OTEL_*` variables, which swift-otel (reading the process
   /// environment itself) would take as values: an empty `OTEL_EXPORTER_OTLP_ENDPOINT` as an
   /// endpoint without a scheme rather than the default.

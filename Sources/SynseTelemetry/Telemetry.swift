@@ -4,6 +4,7 @@ public import Logging
 import OTel
 public import ServiceLifecycle
 import Synchronization
+import W3CTraceContext
 public import Tracing
 
 /// OpenTelemetry for one process, the server or a plugin: OTLP metrics, traces and logs from
@@ -67,7 +68,9 @@ public struct Telemetry: Sendable {
     // Its own diagnostics go to stderr, never back into the exported logs, and are counted.
     configuration.diagnosticLogger = .custom(Logger(label: "otel") { label in DiagnosticHandler(label: label, failures: failures) })
     let (metricsFactory, metricsService) = try OTel.makeMetricsBackend(configuration: configuration)
-    let (tracer, tracingService) = try OTel.makeTracingBackend(configuration: configuration)
+    // The sampler decides in front of swift-otel (SamplingTracer), which records what it is given.
+    configuration.traces.sampler = .alwaysOn
+    let (tracer, tracingService) = try OTelEnvironment.withoutSampler { try OTel.makeTracingBackend(configuration: configuration) }
     let (logHandler, loggingService) = try OTel.makeLoggingBackend(configuration: configuration)
     // What swift-otel still could not use (OTEL_EXPORTER_OTLP_HEADERS, say) stops startup too:
     // an operator who set a variable expects it to count, not a warning and a default.
@@ -83,7 +86,10 @@ public struct Telemetry: Sendable {
       unusable[named] = problem.replacingOccurrences(of: key, with: named)
     }
     guard unusable.isEmpty else { throw TelemetryError(problems: unusable.keys.sorted().map { unusable[$0]! }) }
-    self.tracer = tracer
+    let propagators = environment["OTEL_PROPAGATORS"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    self.tracer = SamplingTracer(
+      base: tracer, sampling: TraceSampling(sampler: environment["OTEL_TRACES_SAMPLER"], argument: environment["OTEL_TRACES_SAMPLER_ARG"]),
+      propagates: propagators?.contains("tracecontext") ?? true)
     metrics = metricsFactory
     self.logHandler = logHandler
     services = [BoundedFlush(services: [metricsService, tracingService, loggingService], limit: .seconds(3))]
@@ -99,9 +105,16 @@ public struct Telemetry: Sendable {
 
   private static let tracingBootstrapped = Mutex(false)
 
-  /// Trace and span IDs (`trace_id`, `span_id`) in the metadata of every log line written
-  /// inside a span.
-  public static var metadataProvider: Logger.MetadataProvider { OTel.makeLoggingMetadataProvider() }
+  /// Trace and span IDs (`trace_id`, `span_id`, `trace_flags`) in the metadata of every log
+  /// line written inside a span, or inside a trace that is not sampled (flags `0`).
+  public static var metadataProvider: Logger.MetadataProvider {
+    let recorded = OTel.makeLoggingMetadataProvider()
+    return Logger.MetadataProvider {
+      let metadata = recorded.get()
+      guard metadata.isEmpty, let unsampled = ServiceContext.current?[UnsampledTraceKey.self] else { return metadata }
+      return ["trace_id": "\(unsampled.traceID)", "span_id": "\(unsampled.spanID)", "trace_flags": "\(unsampled.flags.rawValue)"]
+    }
+  }
 }
 
 /// `OTEL_*` variables that cannot be used, each with the values it takes.

@@ -129,9 +129,9 @@ def get(base, path):
     return request(base, path)
 
 
-def request(base, path, method="GET", body=None):
+def request(base, path, method="GET", body=None, headers=None):
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=15) as response:
             raw = response.read()
