@@ -14,10 +14,13 @@ import W3CTraceContext
 /// and span IDs appear in log lines (``Telemetry/metadataProvider``).
 ///
 /// swift-otel itself is configured `always_on`: it only sees what is sampled here.
-struct SamplingTracer<Base: Tracer>: Tracer {
-  typealias Span = SampledSpan<Base.Span>
+///
+/// Not generic over swift-otel's tracer: called through `any Tracer`, a generic one ran
+/// unspecialized, looking its metadata up at run time on every request.
+struct SamplingTracer: Tracer {
+  typealias Span = SampledSpan
 
-  let base: Base
+  let base: any Tracer
   let sampling: TraceSampling
   /// Whether `tracecontext` is among `OTEL_PROPAGATORS` (it is by default).
   let propagates: Bool
@@ -37,12 +40,12 @@ struct SamplingTracer<Base: Tracer>: Tracer {
   }
 
   /// The trace context a root carries instead of a span when it is not sampled; `nil` when it is.
-  private func unsampledRoot() -> TraceContext? {
+  private func unsampledRoot() -> UnsampledTrace? {
     if case .always = sampling.root { return nil }
     var ids = UnsampledIDs()
     let traceID = TraceID.random(using: &ids)
     guard !sampling.samples(traceID: traceID) else { return nil }
-    return TraceContext(traceID: traceID, spanID: .random(using: &ids), flags: [], state: TraceState())
+    return UnsampledTrace(traceID: traceID, spanID: .random(using: &ids))
   }
 
   func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
@@ -51,7 +54,8 @@ struct SamplingTracer<Base: Tracer>: Tracer {
           let remote = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: extractor.extract(key: "tracestate", from: carrier))
     else { return }
     if !sampling.samples(remote: remote) {
-      context[UnsampledTraceKey.self] = TraceContext(traceID: remote.traceID, spanID: remote.spanID, flags: [], state: remote.state)
+      context[UnsampledTraceKey.self] = UnsampledTrace(traceID: remote.traceID, spanID: remote.spanID)
+      if !remote.state.isEmpty { context[UnsampledTraceStateKey.self] = remote.traceStateHeaderValue }
     } else if remote.flags.contains(.sampled) {
       base.extract(carrier, into: &context, using: extractor)
     } else {
@@ -68,18 +72,34 @@ struct SamplingTracer<Base: Tracer>: Tracer {
       return
     }
     guard propagates else { return }
-    injector.inject(unsampled.traceParentHeaderValue, forKey: "traceparent", into: &carrier)
-    if let state = unsampled.traceStateHeaderValue { injector.inject(state, forKey: "tracestate", into: &carrier) }
+    injector.inject(unsampled.traceparent, forKey: "traceparent", into: &carrier)
+    if let state = context[UnsampledTraceStateKey.self] { injector.inject(state, forKey: "tracestate", into: &carrier) }
   }
 
   @available(*, deprecated)
   func forceFlush() { base.forceFlush() }
 }
 
-/// The trace context of a trace that is not recorded (``SamplingTracer``).
+/// The trace and span IDs of a trace that is not recorded (``SamplingTracer``): 24 bytes, so a
+/// service context holds them without a box of their own.
+struct UnsampledTrace: Sendable {
+  let traceID: TraceID
+  let spanID: SpanID
+
+  /// The W3C `traceparent` (version 00, the `sampled` flag clear).
+  var traceparent: String { "00-\(traceID)-\(spanID)-00" }
+}
+
 enum UnsampledTraceKey: ServiceContextKey {
-  typealias Value = TraceContext
+  typealias Value = UnsampledTrace
   static let nameOverride: String? = "synse-unsampled-trace"
+}
+
+/// The caller's `tracestate` of a trace that is not recorded, passed on as it came (W3C Trace
+/// Context §3.3); most callers send none.
+enum UnsampledTraceStateKey: ServiceContextKey {
+  typealias Value = String
+  static let nameOverride: String? = "synse-unsampled-tracestate"
 }
 
 /// A caller's `traceparent` with the `sampled` flag set, its other headers as they came.
@@ -94,21 +114,34 @@ private struct SampledExtractor<Base: Extractor>: Extractor {
 
 /// A span of ``SamplingTracer``: swift-otel's when sampled, else one that records nothing and
 /// carries its trace context (`ServiceContext`, with ``UnsampledTraceKey``) to its children.
-struct SampledSpan<Base: Tracing.Span>: Tracing.Span {
-  private let recorded: Base?
-  private let unrecordedContext: ServiceContext
-
-  init(recorded: Base) {
-    self.recorded = recorded
-    unrecordedContext = .topLevel
+struct SampledSpan: Tracing.Span {
+  /// One word, so an `any Span` holds it inline rather than in a box per request.
+  private enum State {
+    case recorded(Recorded)
+    case unrecorded(ServiceContext)
   }
 
-  init(unrecorded context: ServiceContext) {
-    recorded = nil
-    unrecordedContext = context
+  private final class Recorded: Sendable {
+    let span: any Tracing.Span
+    init(_ span: any Tracing.Span) { self.span = span }
   }
 
-  var context: ServiceContext { recorded?.context ?? unrecordedContext }
+  private let state: State
+
+  init(recorded: any Tracing.Span) { state = .recorded(Recorded(recorded)) }
+  init(unrecorded context: ServiceContext) { state = .unrecorded(context) }
+
+  private var recorded: (any Tracing.Span)? {
+    if case .recorded(let box) = state { box.span } else { nil }
+  }
+
+  var context: ServiceContext {
+    switch state {
+    case .recorded(let box): box.span.context
+    case .unrecorded(let context): context
+    }
+  }
+
   var isRecording: Bool { recorded?.isRecording ?? false }
 
   var operationName: String {

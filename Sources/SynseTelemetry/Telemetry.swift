@@ -112,7 +112,7 @@ public struct Telemetry: Sendable {
     return Logger.MetadataProvider {
       let metadata = recorded.get()
       guard metadata.isEmpty, let unsampled = ServiceContext.current?[UnsampledTraceKey.self] else { return metadata }
-      return ["trace_id": "\(unsampled.traceID)", "span_id": "\(unsampled.spanID)", "trace_flags": "\(unsampled.flags.rawValue)"]
+      return ["trace_id": "\(unsampled.traceID)", "span_id": "\(unsampled.spanID)", "trace_flags": "0"]
     }
   }
 }

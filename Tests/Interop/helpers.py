@@ -253,3 +253,19 @@ def parsed_samples(text):
 def families(text):
     """{name: type} of an exposition's TYPE lines."""
     return dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.M))
+
+
+def otel_environment(receiver, protocol="grpc"):
+    """OTEL_* variables exporting to an otlp_receiver.Receiver, with short export intervals."""
+    return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
+            "OTEL_METRIC_EXPORT_INTERVAL": "500", "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_BLRP_SCHEDULE_DELAY": "100"}
+
+
+def device(base, info):
+    """The scanned device whose info is `info`."""
+    return next(d for d in get(base, "/v3/scan")[1] if d["info"] == info)
+
+
+def spans_of(receiver, trace):
+    """An otlp_receiver.Receiver's spans of one trace (hex ID)."""
+    return [span for span in receiver.spans() if span["trace"] == trace]

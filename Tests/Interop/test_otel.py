@@ -12,16 +12,11 @@ from contextlib import contextmanager
 import aiohttp
 import pytest
 
-from helpers import (CLIENT_DEVICES, FIXTURES, free_port, get, request, run, samples, scrape, start_hwmon, start_plugin,
-                     start_server, stop, value, wait_for, wait_until_serving)
+from helpers import (CLIENT_DEVICES, FIXTURES, device, free_port, get, otel_environment, request, run, samples, scrape, spans_of,
+                     start_hwmon, start_plugin, start_server, stop, value, wait_for, wait_until_serving)
 from otlp_receiver import Receiver
 
 CLIENT, SERVER_KIND, INTERNAL = 3, 2, 1  # Span.SpanKind
-
-
-def otel_environment(receiver, protocol="grpc"):
-    return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
-            "OTEL_METRIC_EXPORT_INTERVAL": "500", "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_BLRP_SCHEDULE_DELAY": "100"}
 
 
 @contextmanager
@@ -64,10 +59,6 @@ def stack(tmp_path_factory):
         stop(hwmon)
         stop(emulator)
         receiver.stop()
-
-
-def device(base, info):
-    return next(d for d in get(base, "/v3/scan")[1] if d["info"] == info)
 
 
 def latest(receiver, name, hw_id):
@@ -121,10 +112,6 @@ def test_sensor_health_as_hw_status(stack):
     assert states(package["id"]) == {"ok": 1, "degraded": 0, "failed": 0}
     unit = {point[2] for point in receiver.metrics() if point[1] == "hw.status"}
     assert unit == {"1"}
-
-
-def spans_of(receiver, trace):
-    return [span for span in receiver.spans() if span["trace"] == trace]
 
 
 def test_one_trace_per_read_from_http_to_the_plugin_handler(stack):

@@ -7,9 +7,9 @@ import urllib.request
 
 import pytest
 
-from helpers import FIXTURES, free_port, get, request, start_hwmon, start_server, stop, wait_for, wait_until_serving
+from helpers import (FIXTURES, device, free_port, get, otel_environment, request, spans_of, start_hwmon, start_server, stop, wait_for,
+                     wait_until_serving)
 from otlp_receiver import Receiver
-from test_otel import device, otel_environment, spans_of
 
 HTTP = ("synse-server", "GET /v3/read/{device_id}")
 WHOLE = {HTTP, ("synse-server", "synse.V3Plugin/Read"), ("synse-hwmon-plugin", "synse.V3Plugin/Read"),

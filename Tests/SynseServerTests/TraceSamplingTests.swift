@@ -108,6 +108,12 @@ struct TraceSamplingTests {
     let unsampled = tracer.startSpan("GET /v3/read", context: Self.continuing(tracer, "00-\(trace)-00f067aa0ba902b7-00"), ofKind: .server)
     #expect(!unsampled.isRecording)
     #expect(Self.traceparent(tracer, unsampled.context) == "00-\(trace)-00f067aa0ba902b7-00")
+    // A caller's tracestate goes on with its trace.
+    var context = ServiceContext.topLevel
+    tracer.extract(["traceparent": "00-\(trace)-00f067aa0ba902b7-00", "tracestate": "rojo=00f067aa0ba902b7"], into: &context, using: Headers())
+    var headers: [String: String] = [:]
+    tracer.inject(tracer.startSpan("a", context: context, ofKind: .client).context, into: &headers, using: Headers())
+    #expect(headers == ["traceparent": "00-\(trace)-00f067aa0ba902b7-00", "tracestate": "rojo=00f067aa0ba902b7"])
   }
 
   @Test func aPlainSamplerDecidesAgainWhatTheCallerDecided() throws {

@@ -19,7 +19,8 @@ struct RequestTracing: RouterMiddleware {
   let tracer = InstrumentationSystem.tracer
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-    var parent = ServiceContext.current ?? .topLevel
+    // A request starts here: nothing outside binds a context to continue (asking cost a task-local lookup).
+    var parent = ServiceContext.topLevel
     // Without a `traceparent` there is nothing to continue (tracecontext, the one propagator
     // swift-otel has, reads `tracestate` only beside it); asking cost 1 % of /v3/read.
     if request.headers[HeaderExtractor.traceparent] != nil {
