@@ -30,9 +30,10 @@ enum OTelEnvironment {
       problems.append("\(key)='\(value)' cannot be used: it takes \(takes)")
     }
     check("OTEL_TRACES_SAMPLER", "one of \(samplers.joined(separator: ", ")) (swift-otel has no other sampler)") {
-      samplers.contains($0)
+      samplers.contains($0.lowercased())
     }
-    if (set["OTEL_TRACES_SAMPLER"] ?? "").hasSuffix("traceidratio") {
+    // An argument a sampler does not take is ignored, as the specification says.
+    if (set["OTEL_TRACES_SAMPLER"] ?? "").lowercased().hasSuffix("traceidratio") {
       check("OTEL_TRACES_SAMPLER_ARG", "a sampling probability from 0 to 1") { Double($0).map { (0...1).contains($0) } ?? false }
     }
     check("OTEL_PROPAGATORS", "tracecontext or none (swift-otel has no other propagator)") { value in
@@ -97,7 +98,8 @@ enum OTelEnvironment {
 
   /// Runs `body` with `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` unset in the process
   /// environment, which swift-otel reads over its configuration: its sampler would decide
-  /// again what ``SamplingTracer`` sampled (a ratio r applied twice samples r²).
+  /// again what ``SamplingTracer`` sampled (a ratio r applied twice samples r²), and it refuses
+  /// an argument its sampler does not take, or a sampler name in capitals.
   static func withoutSampler<Result>(_ body: () throws -> Result) rethrows -> Result {
     let keys = ["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"]
     let saved = keys.map { key in getenv(key).map { String(cString: $0) } }

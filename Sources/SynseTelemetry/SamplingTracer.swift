@@ -50,19 +50,35 @@ struct SamplingTracer: Tracer {
 
   func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
   where Extract.Carrier == Carrier {
-    guard propagates, let traceparent = extractor.extract(key: "traceparent", from: carrier),
-          let remote = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: extractor.extract(key: "tracestate", from: carrier))
+    guard propagates, let traceparent = extractor.extract(key: "traceparent", from: carrier).flatMap(Self.version00),
+          let parent = try? TraceContext(traceParentHeaderValue: traceparent)
     else { return }
-    if !sampling.samples(remote: remote) {
-      context[UnsampledTraceKey.self] = UnsampledTrace(traceID: remote.traceID, spanID: remote.spanID)
-      if !remote.state.isEmpty { context[UnsampledTraceStateKey.self] = remote.traceStateHeaderValue }
-    } else if remote.flags.contains(.sampled) {
-      base.extract(carrier, into: &context, using: extractor)
-    } else {
-      // A plain sampler samples what the caller did not: swift-otel (`always_on`) follows the flag.
-      let sampled = TraceContext(traceID: remote.traceID, spanID: remote.spanID, flags: .sampled, state: remote.state)
-      base.extract(carrier, into: &context, using: SampledExtractor(base: extractor, traceparent: sampled.traceParentHeaderValue))
+    // A `tracestate` that cannot be parsed is dropped, its `traceparent` still followed (W3C
+    // Trace Context §3.3.1.1).
+    let state = extractor.extract(key: "tracestate", from: carrier).flatMap { header in
+      (try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: header)).map { _ in header }
     }
+    if !sampling.samples(remote: parent) {
+      context[UnsampledTraceKey.self] = UnsampledTrace(traceID: parent.traceID, spanID: parent.spanID)
+      if let state, !state.isEmpty { context[UnsampledTraceStateKey.self] = state }
+      return
+    }
+    // A plain sampler may sample what the caller did not: swift-otel (`always_on`) follows the flag.
+    let sampled = TraceContext(traceID: parent.traceID, spanID: parent.spanID, flags: parent.flags.union(.sampled), state: TraceState())
+    base.extract(carrier, into: &context, using: FollowedExtractor(base: extractor, traceparent: sampled.traceParentHeaderValue, tracestate: state))
+  }
+
+  /// A `traceparent` as version 00 reads it: a later version's first four fields (W3C Trace
+  /// Context §3.2.4, "Versioning of traceparent"); `nil` for version `ff` or a value too short.
+  static func version00(_ value: String) -> String? {
+    let bytes = Array(value.utf8)
+    guard bytes.count >= 55, bytes[2] == UInt8(ascii: "-") else { return nil }
+    let version = String(decoding: bytes[0..<2], as: UTF8.self)
+    if version == "00" { return value }
+    guard version != "ff", UInt8(version, radix: 16) != nil, version == version.lowercased(),
+          bytes.count == 55 || bytes[55] == UInt8(ascii: "-")
+    else { return nil }
+    return "00" + String(decoding: bytes[2..<55], as: UTF8.self)
   }
 
   func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
@@ -102,13 +118,19 @@ enum UnsampledTraceStateKey: ServiceContextKey {
   static let nameOverride: String? = "synse-unsampled-tracestate"
 }
 
-/// A caller's `traceparent` with the `sampled` flag set, its other headers as they came.
-private struct SampledExtractor<Base: Extractor>: Extractor {
+/// A caller's headers as swift-otel is to read them: the `traceparent` as followed (version 00,
+/// the `sampled` flag set), the `tracestate` only if it could be parsed.
+private struct FollowedExtractor<Base: Extractor>: Extractor {
   let base: Base
   let traceparent: String
+  let tracestate: String?
 
   func extract(key: String, from carrier: Base.Carrier) -> String? {
-    key == "traceparent" ? traceparent : base.extract(key: key, from: carrier)
+    switch key {
+    case "traceparent": traceparent
+    case "tracestate": tracestate
+    default: base.extract(key: key, from: carrier)
+    }
   }
 }
 

@@ -67,11 +67,15 @@ public struct Telemetry: Sendable {
     }
     // Its own diagnostics go to stderr, never back into the exported logs, and are counted.
     configuration.diagnosticLogger = .custom(Logger(label: "otel") { label in DiagnosticHandler(label: label, failures: failures) })
-    let (metricsFactory, metricsService) = try OTel.makeMetricsBackend(configuration: configuration)
-    // The sampler decides in front of swift-otel (SamplingTracer), which records what it is given.
+    // The sampler decides in front of swift-otel (SamplingTracer), which records what it is
+    // given; each backend reads the whole environment, so none may see the sampler variables.
     configuration.traces.sampler = .alwaysOn
-    let (tracer, tracingService) = try OTelEnvironment.withoutSampler { try OTel.makeTracingBackend(configuration: configuration) }
-    let (logHandler, loggingService) = try OTel.makeLoggingBackend(configuration: configuration)
+    let (metricsFactory, metricsService, tracer, tracingService, logHandler, loggingService) = try OTelEnvironment.withoutSampler {
+      let (metricsFactory, metricsService) = try OTel.makeMetricsBackend(configuration: configuration)
+      let (tracer, tracingService) = try OTel.makeTracingBackend(configuration: configuration)
+      let (logHandler, loggingService) = try OTel.makeLoggingBackend(configuration: configuration)
+      return (metricsFactory, metricsService, tracer, tracingService, logHandler, loggingService)
+    }
     // What swift-otel still could not use (OTEL_EXPORTER_OTLP_HEADERS, say) stops startup too:
     // an operator who set a variable expects it to count, not a warning and a default.
     var unusable: [String: String] = [:]

@@ -5,9 +5,12 @@ public import W3CTraceContext
 /// specification, "Sampling": `always_on`, `always_off`, `traceidratio` and their
 /// `parentbased_` forms), made by ``SamplingTracer`` before a span exists.
 ///
-/// - A root (no parent) is sampled by its trace ID, as `TraceIdRatioBased` does: the trace ID's
-///   last 8 bytes, read as swift-otel reads them, below `ratio × UInt64.max`. A peer running a
-///   plain `traceidratio` sampler on the same trace ID decides alike.
+/// - A root (no parent) is sampled with the sampler's probability. One that is not sampled
+///   carries a trace ID that fails the `TraceIdRatioBased` rule (its last 8 bytes, big-endian,
+///   below `ratio × 2⁶⁴`, as the Go and Python SDKs read them), so a peer running a plain
+///   `traceidratio` sampler drops it too. One that is sampled gets swift-otel's own trace ID,
+///   which such a peer keeps with the ratio's probability only: plugins should stay
+///   parent-based (the default).
 /// - A remote parent (a `traceparent` received) decides under `parentbased_*` by its `sampled`
 ///   flag; under a plain sampler by the root rule on its trace ID.
 /// - A local parent always decides for its children, so a trace started here is recorded whole
@@ -23,17 +26,18 @@ public struct TraceSampling: Sendable, Equatable {
   let parentBased: Bool
 
   /// - Parameters:
-  ///   - sampler: `OTEL_TRACES_SAMPLER`; `parentbased_always_on` when unset, as the
-  ///     specification says. Values ``OTelEnvironment`` refuses never reach here.
-  ///   - argument: `OTEL_TRACES_SAMPLER_ARG`, the ratio of a `traceidratio` sampler (1 when unset).
+  ///   - sampler: `OTEL_TRACES_SAMPLER`, in any case; `parentbased_always_on` when unset, as
+  ///     the specification says. Values ``OTelEnvironment`` refuses never reach here.
+  ///   - argument: `OTEL_TRACES_SAMPLER_ARG`, the ratio of a `traceidratio` sampler (1 when
+  ///     unset); ignored by the other samplers.
   public init(sampler: String?, argument: String?) {
-    let name = sampler.flatMap { $0.isEmpty ? nil : $0 } ?? "parentbased_always_on"
+    let name = sampler.flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? "parentbased_always_on"
     parentBased = name.hasPrefix("parentbased_")
     switch name.dropFirst(parentBased ? "parentbased_".count : 0) {
     case "always_off": root = .never
     case "traceidratio":
       let ratio = min(max(argument.flatMap { Double($0) } ?? 1, 0), 1)
-      root = ratio == 0 ? .never : ratio == 1 ? .always : .ratio(UInt64(ratio * Double(UInt64.max)))
+      root = ratio == 0 ? .never : ratio == 1 ? .always : .ratio(UInt64(ratio * 0x1p64))
     default: root = .always
     }
   }
@@ -44,7 +48,7 @@ public struct TraceSampling: Sendable, Equatable {
     case .always: true
     case .never: false
     case .ratio(let bound):
-      traceID.withSpan { $0.bytes.unsafeLoadUnaligned(fromByteOffset: 8, as: UInt64.self) } < bound
+      UInt64(bigEndian: traceID.withSpan { $0.bytes.unsafeLoadUnaligned(fromByteOffset: 8, as: UInt64.self) }) < bound
     }
   }
 

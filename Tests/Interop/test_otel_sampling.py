@@ -90,3 +90,27 @@ def test_a_callers_decision_is_followed_and_unrecorded_traces_are_still_logged(s
     wait_for(lambda: f"trace_id={unsampled}" in log.read_text())
     line = next(line for line in log.read_text().splitlines() if f"trace_id={unsampled}" in line)
     assert "write refused" in line and "trace_flags=0" in line, line
+
+
+def test_an_argument_the_sampler_does_not_take_is_ignored_and_names_are_case_insensitive(stack):
+    """OpenTelemetry "SDK environment variables": OTEL_TRACES_SAMPLER_ARG is for the samplers
+    that take one; enum values are case-insensitive."""
+    import os
+    import subprocess
+    from helpers import SERVER
+    receiver, _, _ = stack
+    port = free_port()
+    environment = dict(os.environ, SYNSE_OTEL_ENABLED="true", SYNSE_PLUGIN_EMBEDDED="emulator", OTEL_TRACES_SAMPLER="ParentBased_Always_On",
+                       OTEL_TRACES_SAMPLER_ARG="0.5", **otel_environment(receiver))
+    server = subprocess.Popen([str(SERVER), "--port", str(port)], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: server.poll() is not None or (get(base, "/v3/scan")[0] == 200 and get(base, "/v3/scan")[1]), timeout=30)
+        assert server.poll() is None, server.stderr.read().decode()
+        trace = "9bf92f3577b34da6a3ce929d0e0e473b"
+        temperature = next(d for d in get(base, "/v3/scan")[1] if d["type"] == "temperature")
+        read(base, f"/v3/read/{temperature['id']}", f"00-{trace}-00f067aa0ba902b7-01")
+        wait_for(lambda: any(s["name"] == "GET /v3/read/{device_id}" for s in spans_of(receiver, trace)), timeout=20)
+    finally:
+        stop(server)
+    assert server.returncode == 0

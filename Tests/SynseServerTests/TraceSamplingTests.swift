@@ -9,10 +9,10 @@ import W3CTraceContext
 /// swift-otel span; what is not records nothing and still carries its W3C trace context
 /// (`traceparent` flag `00`) to plugin calls and log lines.
 struct TraceSamplingTests {
-  /// A trace ID whose last 8 bytes (as swift-otel reads them) are `low`.
+  /// A trace ID whose last 8 bytes (big-endian, as the Go and Python SDKs read them) are `low`.
   static func traceID(low: UInt64) -> TraceID {
     var id = TraceID.null
-    id.withMutableSpan { span in span.withUnsafeMutableBytes { $0.storeBytes(of: low, toByteOffset: 8, as: UInt64.self) } }
+    id.withMutableSpan { span in span.withUnsafeMutableBytes { $0.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self) } }
     return id
   }
 
@@ -26,6 +26,8 @@ struct TraceSamplingTests {
     #expect(TraceSampling(sampler: "always_off", argument: nil).root == .never)
     #expect(TraceSampling(sampler: "parentbased_traceidratio", argument: "0").root == .never)
     #expect(TraceSampling(sampler: "traceidratio", argument: nil).root == .always)  // the argument is 1 by default
+    #expect(TraceSampling(sampler: "ParentBased_TraceIdRatio", argument: "0") == TraceSampling(sampler: "parentbased_traceidratio", argument: "0"))
+    #expect(TraceSampling(sampler: "always_on", argument: "0.5").root == .always)  // an argument it does not take
     let half = TraceSampling(sampler: "traceidratio", argument: "0.5")
     #expect(!half.parentBased)
     #expect(half.samples(traceID: Self.traceID(low: 1)))
@@ -117,8 +119,8 @@ struct TraceSamplingTests {
   }
 
   @Test func aPlainSamplerDecidesAgainWhatTheCallerDecided() throws {
-    // Bytes 8–15 of the trace ID, read as swift-otel reads them (little-endian here): 1 and the most.
-    let low = "00000000000000000100000000000000", high = "0000000000000000ffffffffffffffff"
+    // Bytes 8–15 of the trace ID, big-endian: 1 and the most.
+    let low = "00000000000000000000000000000001", high = "0000000000000000ffffffffffffffff"
     let plain = try Self.tracer("traceidratio", "0.5")
     #expect(plain.startSpan("a", context: Self.continuing(plain, "00-\(low)-00f067aa0ba902b7-00"), ofKind: .server).isRecording)
     #expect(!plain.startSpan("a", context: Self.continuing(plain, "00-\(high)-00f067aa0ba902b7-01"), ofKind: .server).isRecording)
@@ -127,6 +129,36 @@ struct TraceSamplingTests {
     #expect(forced.isRecording)
     #expect(Self.traceparent(on, forced.context)?.hasPrefix("00-\(high)-") == true)
     forced.end()
+  }
+
+  @Test func aBadTracestateIsDroppedAndItsTraceparentFollowed() throws {
+    let tracer = try Self.tracer("parentbased_always_off")
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    for state in ["!!garbage==,,=", "A=1", "k=" + String(repeating: "v", count: 10_000)] {
+      var context = ServiceContext.topLevel
+      tracer.extract(["traceparent": "00-\(trace)-00f067aa0ba902b7-01", "tracestate": state], into: &context, using: Headers())
+      let span = tracer.startSpan("a", context: context, ofKind: .server)
+      #expect(span.isRecording, "tracestate \(state.prefix(20))")
+      var headers: [String: String] = [:]
+      tracer.inject(span.context, into: &headers, using: Headers())
+      #expect(headers["traceparent"]?.hasPrefix("00-\(trace)-") == true && headers["tracestate"] == nil)
+      span.end()
+    }
+  }
+
+  @Test(arguments: [
+    ("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", true),
+    ("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", true),
+    ("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false),
+    ("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", false),
+    ("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x", false),
+  ])
+  func laterTraceparentVersionsAreReadAsVersion00(traceparent: String, followed: Bool) throws {
+    // W3C Trace Context §3.2.4: a later version's first four fields; version ff is invalid.
+    let tracer = try Self.tracer("parentbased_always_off")
+    let span = tracer.startSpan("a", context: Self.continuing(tracer, traceparent), ofKind: .server)
+    #expect(span.isRecording == followed)
+    span.end()
   }
 
   @Test func aRatioSamplesAboutItsShareOfRoots() throws {
