@@ -77,8 +77,6 @@ awk '{ o += $1; t += $2; j += $3; ot += $4; oj += $5 } END {
   printf "   token / off = %.3f (target >= 0.97)   JWT / off = %.3f (target >= 0.93)\n", t / o, j / o
   printf "   the check alone: token / off sent the token = %.3f   JWT / off sent the JWT = %.3f\n", t / ot, j / oj }' "$work/rounds.txt"
 # The same ratios taken within each round (its five runs minutes apart at most), then the
-# median over rounds: a round where the machine was slow for everyone counts once, not by size.
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf "   median of the rounds' ratios: token / off = %.3f   JWT / off = %.3f   token / off sent the token = %.3f   JWT / off sent the JWT = %.3f\n" \
   "$(awk '{ print $2 / $1 }' "$work/rounds.txt" | median)" "$(awk '{ print $3 / $1 }' "$work/rounds.txt" | median)" \
   "$(awk '{ print $2 / $4 }' "$work/rounds.txt" | median)" "$(awk '{ print $3 / $5 }' "$work/rounds.txt" | median)"

@@ -103,3 +103,7 @@ rotating_rounds() {  # ROUNDS COUNT
     echo "${measured[*]}"
   done
 }
+
+# The median of numbers, one per line (the mean of the middle two for an even count): over
+# rounds, a round where the machine was slow for everyone counts once, not by its size.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -77,6 +77,10 @@ ratios() {  # label devices-file-or-empty plugin-port (servers on the next two p
     printf "   mean: %.0f | %.0f | %.0f\n", s / NR, r / NR, o / NR
     printf "   read / scan = %.3f (target >= 0.8 at 1,000 devices)   read health on / off = %.3f (target >= 0.95)\n", r / s, r / o }' \
     "$work/rounds.txt"
+  # Each round's ratio too: a round's three runs are seconds apart, so a slow spell of the
+  # machine (rounds here varied by a third) moves the median less than the means.
+  printf "   median of the rounds' ratios: read / scan = %.3f   read health on / off = %.3f\n" \
+    "$(awk '{ print $2 / $1 }' "$work/rounds.txt" | median)" "$(awk '{ print $2 / $3 }' "$work/rounds.txt" | median)"
   echo "   server RSS after load: health on $(rss "$on_pid"), off $(rss "$off_pid")"
   stop_processes "$on_pid" "$off_pid" "$plugin_pid"
 }

@@ -26,8 +26,6 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -sf "127.0.0.1:$port/metrics" >/dev/null && break; sleep 0.1; done
 echo "node_exporter $(prometheus-node-exporter --version 2>&1 | head -1 | awk '{print $3}'), tree $tree" >&2
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 # alternating_rounds measures each side with `rps SIDE`; here a side's number is its median µs.
 rps() {
   case "$1" in

@@ -70,7 +70,6 @@ run_one() {  # INDEX: "req/s:requests per server CPU-second" of that column
 for i in 0 1 2; do seconds=2 run_one "$i" > /dev/null; done
 echo "== /v3/read, 29 devices, OTLP off | on, 100 % of traces | on, 1 % of traces: req/s (requests per server CPU-second)"
 rotating_rounds "$rounds" 3 | tee "$work/rounds.txt" | awk '{ printf "   round %d: %s\n", NR, $0 }'
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for field in 1 2; do
   tr ':' ' ' < "$work/rounds.txt" | awk -v f="$field" '{ print $(f), $(f + 2), $(f + 4) }' > "$work/column-$field.txt"
   name=$([ "$field" = 1 ] && echo "req/s" || echo "requests per CPU-second")

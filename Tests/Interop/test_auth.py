@@ -116,8 +116,9 @@ def test_several_authorization_headers_are_refused_saying_so(stack):
         response = connection.getresponse()
         body = json.loads(response.read())
         connection.close()
-        assert response.status == 401 and "send one Authorization header" in body["context"], body
-        assert response.headers["WWW-Authenticate"] == 'Bearer realm="synse"', response.headers
+        assert response.status == 400 and "send one Authorization header" in body["context"], body
+        assert body["description"] == "invalid user input", body
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="synse", error="invalid_request"', response.headers
     # The valid token alone still works after those.
     assert call(stack.base, "/v3/scan", TOKENS["reader"])[0] == 200
 

@@ -231,8 +231,8 @@ def test_websocket_event_stream_filters_resumes_and_stops():
                 assert "unknown event type 'nope'" in error["data"]["context"]
                 await ws.send_str(json.dumps({"id": 2, "event": "request/event_stream", "data": {"last_event_id": "x"}}))
                 assert (await receive(ws))["event"] == "response/error"
-                # A typo or a data that is not an object is refused, not an unfiltered stream.
-                for data in [{"typ": "alarm.raised"}, "alarm.raised", [1]]:
+                # A typo, a data that is not an object or a stop that is not a boolean is refused.
+                for data in [{"typ": "alarm.raised"}, "alarm.raised", [1], {"stop": "yes"}, {"stop": 1}]:
                     await ws.send_str(json.dumps({"id": 2, "event": "request/event_stream", "data": data}))
                     refused = await receive(ws)
                     assert refused["event"] == "response/error" and refused["data"]["http_code"] == 400, refused

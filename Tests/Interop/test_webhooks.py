@@ -107,7 +107,10 @@ class Stack(ServerWithPlugin):
         return events
 
     def counters(self, name):
-        parsed = samples(scrape(self.base)[1])
+        text = scrape(self.base)[1]
+        for kind in ("deliveries", "failures", "dropped", "retries"):
+            assert f"# HELP synse_webhook_{kind}_total " in text, kind
+        parsed = samples(text)
         return {kind: value(parsed, f"synse_webhook_{kind}_total", destination=name)
                 for kind in ("deliveries", "failures", "dropped", "retries")}
 

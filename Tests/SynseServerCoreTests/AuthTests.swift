@@ -145,6 +145,9 @@ struct AuthTests {
     #expect(expired?.httpStatus == 401 && expired?.context.contains("expired") == true)
     #expect(SynseError.unauthenticated("x", invalidToken: false).challenge == #"Bearer realm="synse""#)
     #expect(SynseError.notFound("x").challenge == nil)
+    let several = SynseError.malformedCredentials("send one Authorization header: this request has several")
+    #expect(several.challenge == #"Bearer realm="synse", error="invalid_request""#)
+    #expect(several.httpStatus == 400 && several.description == "invalid user input")
   }
 
   @Test(arguments: [

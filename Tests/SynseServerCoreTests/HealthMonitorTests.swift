@@ -71,18 +71,41 @@ struct HealthMonitorTests {
     #expect(monitor.observe(FakePlugin.reading("t1", 95), plugin: "p") == .critical)
   }
 
-  @Test func changedThresholdsClearTheOldAlarmAndEvaluateAgain() async throws {
+  /// New limits announce nothing by themselves; the next reading decides against them.
+  @Test func changedThresholdsAreDecidedByTheNextReadingWithoutAFalseClear() async throws {
     let (server, plugin, monitor, events) = try await Self.setUp()
+    func limits(_ thresholds: String?) async throws {
+      plugin.replaceDevices([Self.device("t1", thresholds: thresholds)])
+      try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    }
+    func published() -> [ServerEvent] { events.events(after: 0).events }
     #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
-    plugin.replaceDevices([Self.device("t1", thresholds: #"{"temperature": {"UpperCaution": {"Reading": 100}}}"#)])
-    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    // Still beyond the new caution: the alarm holds, with no event, though the new one has a dwell.
+    try await limits(#"{"temperature": {"UpperCaution": {"Reading": 50, "DwellTime": "PT1H"}}}"#)
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
+    #expect(published().map(\.kind) == [.alarmRaised])
+    // Fine under the new limits: cleared by that reading, naming the new limit.
+    try await limits(#"{"temperature": {"UpperCaution": {"Reading": 100}}}"#)
+    #expect(monitor.alarms.map(\.severity) == [.warning])
     #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .ok)
-    #expect(events.events(after: 0).events.map(\.kind) == [.alarmRaised, .alarmCleared])
-    #expect(String(buffer: try #require(events.events(after: 0).events.last).data.compact).contains("thresholds changed"))
-    // Thresholds removed altogether: the sensor is no longer evaluated.
-    plugin.replaceDevices([Self.device("t1", thresholds: nil)])
-    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    #expect(published().map(\.kind) == [.alarmRaised, .alarmCleared])
+    #expect(String(buffer: try #require(published().last).data.compact).contains("UpperCaution 100"))
+    // The reviewer's case: unknown while the plugin was away, back with lower limits and still
+    // hot: unknown → warning, never an all-clear in between; a new kind still dwells.
+    try await limits(Self.hot)
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
+    monitor.markUnknown(plugin: "p", reason: "the read stream of plugin p ended")
+    try await limits(#"{"temperature": {"UpperCaution": {"Reading": 15, "DwellTime": "PT1H"}, "UpperCritical": {"Reading": 70, "DwellTime": "PT1H"}}}"#)
+    #expect(monitor.observe(FakePlugin.reading("t1", 85), plugin: "p") == .warning)
+    let kinds = published().map(\.kind)
+    #expect(kinds == [.alarmRaised, .alarmCleared, .alarmRaised, .alarmChanged, .alarmChanged])
+    #expect(published().map(\.severity).suffix(2) == [.unknown, .warning])
+    // Thresholds removed altogether: the alarm clears and the sensor is no longer evaluated.
+    try await limits(nil)
     #expect(monitor.observe(FakePlugin.reading("t1", 120), plugin: "p") == nil)
+    #expect(published().last?.kind == .alarmCleared)
+    #expect(String(buffer: try #require(published().last).data.compact).contains("thresholds removed"))
+    #expect(monitor.alarms.isEmpty)
   }
 
   @Test func badPluginMetadataGivesNoThresholdsAndAProblem() async throws {

@@ -90,7 +90,11 @@ struct ThresholdResolverTests {
       ("    - thresholds: {temperature: {UpperCritcal: {Reading: 1}}}\n", "'health.rules[0].thresholds.temperature.UpperCritcal'"),
       ("    - {thresholds: {}}\n    - thresholds: {temperature: {UpperCaution: {Reading: 90}, UpperCritical: {Reading: 80}}}\n",
        "'health.rules[1].thresholds.temperature.UpperCritical'"),
-      ("    - thresholds: {temperature: {UpperCaution: {Reading: hot}}}\n", "'health.rules[0].thresholds.temperature.UpperCaution.Reading'"),
+      // In an operator's words, not Swift's (`expected Double`, `Dictionary<String, Any>`).
+      ("    - thresholds: {temperature: {UpperCaution: {Reading: hot}}}\n", "'health.rules[0].thresholds.temperature.UpperCaution.Reading' expected a number"),
+      ("    - thresholds: {temperature: null}\n", "'health.rules[0].thresholds.temperature' expected a mapping, got null"),
+      ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, Activation: [x]}}}\n", "expected a string"),
+      ("    - {name: a, thresholds: {}}\n    - {name: a, thresholds: {}}\n", "'health.rules[1].name' 'a' is also the name of health.rules[0]"),
       ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, DwellTime: 5s}}}\n", "'health.rules[0].thresholds.temperature.UpperCaution.DwellTime'"),
       ("    - {tags: [a], thresold: {}}\n", "'health.rules[0].thresold' is not a rule field"),
       ("    - {devices: [a]}\n", "'health.rules[0].thresholds' is required"),

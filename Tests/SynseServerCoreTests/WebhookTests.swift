@@ -111,6 +111,10 @@ struct WebhookTests {
     ("webhooks: [{url: http://a, retry_initial: 5, retry_max: 2}]", "'webhooks[0].retry_max' must be at least retry_initial"),
     ("webhooks: [{url: http://a, timeout: -1}]", "'webhooks[0].timeout' must be a number of seconds > 0"),
     ("webhooks: [{url: http://a, headers: [x]}]", "'webhooks[0].headers' must be a mapping of header names to strings"),
+    // Values the HTTP client refuses on every delivery: found at startup, not by a stuck queue.
+    (#"webhooks: [{url: http://a, headers: {"Bad Header": x}}]"#, "'webhooks[0].headers' has 'Bad Header', which is not a header name"),
+    (#"webhooks: [{url: http://a, headers: {"X-Ok": "a\r\nX-Injected: 1"}}]"#, "'webhooks[0].headers.X-Ok' must not contain control characters"),
+    (#"webhooks: [{url: http://a, context: "rack\n7"}]"#, "'webhooks[0].context' must not contain control characters"),
     ("webhooks: [{url: http://a/x}, {url: http://a/x}]", "'webhooks[1].name' 'http://a/x' is also the name of webhooks[0]"),
   ])
   func badEntriesAreOneErrorNamingFileAndKey(yaml: String, expected: String) throws {

@@ -65,11 +65,7 @@ extension DeviceConfig {
       // ThresholdsMetadata also refuses one selector written two ways (context in another order).
       if (try? ReadingSelector(parsing: key)) != nil { return "names the same reading as another key" }
       return "not a reading selector: expected a reading type, optionally with [context-key=value,...]"
-    case .malformed(_, let reason):
-      // JSONDecoder names Swift types; say what to write instead.
-      return reason.replacingOccurrences(of: "expected Double", with: "expected a number")
-        .replacingOccurrences(of: "expected String", with: "expected a string")
-        .replacingOccurrences(of: "expected Dictionary<String, Any>", with: "expected a mapping")
+    case .malformed(_, let reason): return reason
     }
   }
 

@@ -49,7 +49,7 @@ struct AuthMiddleware: RouterMiddleware {
     do throws(SynseError) {
       // Joined, two credentials read as one unknown token: say what is wrong instead.
       if field?.repeated == true {
-        throw .unauthenticated("send one Authorization header: this request has several", invalidToken: false)
+        throw .malformedCredentials("send one Authorization header: this request has several")
       }
       if authorization == nil && authenticator.acceptsCertificates {
         let certificate = await context.clientCertificate()

@@ -109,7 +109,12 @@ struct WebSocketConnection {
       return nil
     case .request(let id, "request/event_stream", let fields):
       metrics?.websocketRequest(event: "request/event_stream", bytes: data.count, latency: .zero)
-      // Like read streams: beside the request loop, and `stop` ends every stream.
+      // Like read streams: beside the request loop, and `stop` ends every stream. Unlike
+      // read_stream's (the original's Python truthiness), a new request's flag is a boolean.
+      switch fields.fields["stop"] {
+      case nil, .null?, .bool?: break
+      default: return WebSocketReply(id: id, error: .invalidUsage(#"data "stop" must be true or false"#))
+      }
       if fields.truthy("stop") {
         streams.stopAll()
         return nil

@@ -18,14 +18,19 @@ extension Commands {
     EventSubscription(journal: events, filter: filter, after: lastEventID)
   }
 
-  /// Reads a `Last-Event-ID` value: a decimal event ID; blank means none.
+  /// Reads a `Last-Event-ID` value: a decimal event ID; blank means none. Digits beyond
+  /// `UInt64.max` read as `UInt64.max`: like any ID above the journal's newest, one this server
+  /// run never issued, so the subscription starts from the oldest event kept.
   ///
   /// - Throws: ``SynseError/invalidUsage(_:)`` for anything else.
   public static func lastEventID(_ text: String?) throws(SynseError) -> UInt64? {
     guard let text, !text.allSatisfy(\.isWhitespace) else { return nil }
-    guard let id = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
-      throw .invalidUsage("invalid Last-Event-ID '\(text)': an event ID is a non-negative integer")
+    let digits = text.trimmingCharacters(in: .whitespaces)
+    if let id = UInt64(digits) { return id }
+    guard digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+      let shown = text.count > 40 ? "\(text.prefix(40))…" : text
+      throw .invalidUsage("invalid Last-Event-ID '\(shown)': an event ID is a non-negative integer")
     }
-    return id
+    return .max
   }
 }

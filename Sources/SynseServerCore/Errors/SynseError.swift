@@ -26,6 +26,9 @@ public enum SynseError: Error, Sendable, Equatable {
   /// 401 `authentication required` (docs/auth.md): no usable credential; `invalidToken` when
   /// one was sent and refused (RFC 6750 §3.1 `invalid_token`).
   case unauthenticated(String, invalidToken: Bool)
+  /// 400 `invalid user input`: the credentials are sent in a way no token check can read, such
+  /// as several `Authorization` headers (RFC 6750 §3.1 `invalid_request`).
+  case malformedCredentials(String)
   /// 403 `insufficient scope` (docs/auth.md): the caller lacks `scope`.
   case forbidden(String, scope: Scope)
   /// 429 `too many requests`: over a device's write rate (`writes.rate_limit`); `retryAfter`
@@ -50,7 +53,7 @@ public enum SynseError: Error, Sendable, Equatable {
 
   public var httpStatus: Int {
     switch self {
-    case .invalidUsage, .unsupportedEvent: return 400
+    case .invalidUsage, .unsupportedEvent, .malformedCredentials: return 400
     case .notFound: return 404
     case .unsupportedAction, .methodNotAllowed: return 405
     case .payloadTooLarge: return 413
@@ -64,7 +67,7 @@ public enum SynseError: Error, Sendable, Equatable {
 
   public var description: String {
     switch self {
-    case .invalidUsage: return "invalid user input"
+    case .invalidUsage, .malformedCredentials: return "invalid user input"
     case .notFound: return "resource not found"
     case .unsupportedAction: return "device action not supported"
     case .serverError: return "error processing the request"
@@ -85,7 +88,7 @@ public enum SynseError: Error, Sendable, Equatable {
     switch self {
     case .invalidUsage(let text), .notFound(let text), .unsupportedAction(let text), .serverError(let text), .unexpected(let text),
       .methodNotAllowed(let text), .payloadTooLarge(let text), .unsupportedEvent(let text), .malformedMessage(let text),
-      .refused(_, _, let text), .unauthenticated(let text, _), .forbidden(let text, _), .tooManyRequests(let text, _):
+      .refused(_, _, let text), .unauthenticated(let text, _), .malformedCredentials(let text), .forbidden(let text, _), .tooManyRequests(let text, _):
       return text
     }
   }
@@ -96,11 +99,13 @@ public enum SynseError: Error, Sendable, Equatable {
     return nil
   }
 
-  /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750 §3), nil for other errors.
+  /// The `WWW-Authenticate` challenge of a 401, a 403 or a 400 for unreadable credentials (RFC
+  /// 6750 §3), nil for other errors.
   public var challenge: String? {
     switch self {
     case .unauthenticated(_, let invalidToken): invalidToken ? #"Bearer realm="synse", error="invalid_token""# : #"Bearer realm="synse""#
     case .forbidden(_, let scope): #"Bearer realm="synse", error="insufficient_scope", scope="\#(scope.rawValue)""#
+    case .malformedCredentials: #"Bearer realm="synse", error="invalid_request""#
     default: nil
     }
   }

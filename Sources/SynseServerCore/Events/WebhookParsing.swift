@@ -78,9 +78,18 @@ extension WebhookDestination {
     case .object(let fields)?:
       for (name, value) in fields {
         guard case .string(let text) = value, !name.isEmpty else { throw fail("headers", "must map header names to strings (the '\(name)' entry)") }
+        guard Self.isFieldName(name) else {
+          throw fail("headers", "has '\(name)', which is not a header name (letters, digits and !#$%&'*+-.^_`|~ only, RFC 9110 §5.1)")
+        }
+        guard Self.isFieldValue(text) else { throw fail("headers.\(name)", "must not contain control characters such as line breaks (RFC 9110 §5.5)") }
         headers.append((name, text))
       }
     default: throw fail("headers", "must be a mapping of header names to strings")
+    }
+    // Sent as X-Synse-Context: a value no HTTP request can carry would fail every delivery.
+    let context = try text("context")
+    if let context, !Self.isFieldValue(context) {
+      throw fail("context", "must not contain control characters such as line breaks (it is sent as the X-Synse-Context header)")
     }
     var queueSize = 1000
     if let value = entry["queue_size"] {
@@ -91,8 +100,22 @@ extension WebhookDestination {
     let maximum = try seconds("retry_max", default: max(.seconds(30), initial))
     guard maximum >= initial else { throw fail("retry_max", "must be at least retry_initial") }
     return WebhookDestination(
-      url: address, name: try text("name") ?? label(of: url), filter: filter, secret: try text("secret"), context: try text("context"),
+      url: address, name: try text("name") ?? label(of: url), filter: filter, secret: try text("secret"), context: context,
       headers: headers, queueSize: queueSize, retry: WebhookBackoff(initial: initial, maximum: maximum),
       timeout: try seconds("timeout", default: .seconds(10)))
+  }
+
+  /// An RFC 9110 §5.1 field name: one or more `tchar`s. The HTTP client refuses any other, on
+  /// every delivery, so a bad name must stop startup instead.
+  static func isFieldName(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.allSatisfy { byte in
+      (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+  }
+
+  /// An RFC 9110 §5.5 field value: no control character but horizontal tab (so no CR or LF).
+  static func isFieldValue(_ value: String) -> Bool {
+    value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
   }
 }

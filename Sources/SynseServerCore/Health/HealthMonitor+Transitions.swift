@@ -30,8 +30,10 @@ extension HealthMonitor {
   }
 
   /// The sensor of `key`, created when thresholds apply or the hardware flags an alarm on the
-  /// reading (`alarm`), re-created when a device-cache build changed its thresholds (an active
-  /// alarm is then cleared: it was raised against old limits).
+  /// reading (`alarm`), re-created when a device-cache build changed its thresholds. New limits
+  /// announce nothing by themselves: the sensor keeps its announced state and the next reading
+  /// decides (``SensorHealth/init(thresholds:start:continuing:)``); clearing at once announced a
+  /// false clear for a sensor still hot under the new limits. Thresholds removed clear it.
   func sensor(
     _ key: SensorKey, _ reading: ReadingRecord, plugin: String, alarm: ThresholdKind.Level?, in state: inout State,
     pending: inout [Published]
@@ -45,7 +47,7 @@ extension HealthMonitor {
       let fresh = try? SensorHealth(thresholds: thresholds, start: clock.now)
     else {
       state.unwatched.insert(key)
-      if let old, old.announced != .ok { pending.append(clearedForChangedThresholds(old, key: key)) }
+      if let old, old.announced != .ok { pending.append(clearedForRemovedThresholds(old, key: key)) }
       return nil
     }
     state.unwatched.remove(key)
@@ -53,20 +55,25 @@ extension HealthMonitor {
       old.generation = state.generation
       return old
     }
-    if let old, old.announced != .ok { pending.append(clearedForChangedThresholds(old, key: key)) }
     let device = devices.device(key.device)
-    return Sensor(
+    var sensor = Sensor(
       health: fresh, plugin: plugin, type: key.type, context: reading.context, tags: device?.tags ?? [],
       unit: reading.unit?.symbol, generation: state.generation)
+    if let old, let continued = try? SensorHealth(thresholds: thresholds, start: clock.now, continuing: old.health) {
+      sensor.health = continued
+      (sensor.announced, sensor.kind, sensor.since, sensor.message) = (old.announced, old.kind, old.since, old.message)
+      (sensor.value, sensor.lastAt, sensor.interval) = (old.value, old.lastAt, old.interval)
+    }
+    return sensor
   }
 
-  private func clearedForChangedThresholds(_ old: Sensor, key: SensorKey) -> Published {
+  private func clearedForRemovedThresholds(_ old: Sensor, key: SensorKey) -> Published {
     let transition = HealthTransition(
       event: .cleared, state: .ok, previous: old.announced, threshold: old.kind,
       thresholdReading: old.kind.flatMap { old.health.thresholds[$0]?.reading }, value: old.value, since: clock.now)
     var sensor = old
     sensor.announced = .ok
-    sensor.message = "thresholds changed; the sensor is evaluated again against the new ones"
+    sensor.message = "thresholds removed; the sensor is no longer evaluated"
     return Published(transition: transition, key: key, sensor: sensor)
   }
 

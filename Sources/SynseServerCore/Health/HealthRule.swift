@@ -114,7 +114,14 @@ public struct HealthRules: Sendable, Equatable {
       throw HealthRuleError(key: key, message: "must be a list of rules (mappings with 'thresholds')")
     }
     var rules: [HealthRule] = []
-    for (index, entry) in entries.enumerated() { rules.append(try HealthRule.parse(entry, index: index, key: key)) }
+    for (index, entry) in entries.enumerated() {
+      let rule = try HealthRule.parse(entry, index: index, key: key)
+      // The name is the source /v3/device/{id}/thresholds shows: two alike could not be told apart.
+      if let other = rules.firstIndex(where: { $0.name == rule.name }) {
+        throw HealthRuleError(key: "\(key)[\(index)].name", message: "'\(rule.name)' is also the name of \(key)[\(other)]")
+      }
+      rules.append(rule)
+    }
     return HealthRules(rules)
   }
 

@@ -30,6 +30,8 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
   public private(set) var lastSeen: Instant
   private var announced: HealthState = .ok
   private var announcedKind: ThresholdKind?
+  /// Kinds in force under the thresholds this sensor replaced, established by the first reading.
+  private var carried: [ThresholdKind] = []
 
   /// - Parameters:
   ///   - thresholds: validated here.
@@ -44,6 +46,22 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
     lastSeen = start
   }
 
+  /// The sensor of `previous` evaluated against new `thresholds` (a device-cache build changed
+  /// them): it keeps the announced state, so a change of limits announces nothing by itself. The
+  /// first reading then decides: each new threshold of a kind that was in force is active at
+  /// once if the value is beyond it, other thresholds dwell as usual, and the announcement
+  /// compares with the state kept (an alarm that no longer holds clears, an `unknown` sensor
+  /// announces what it finds).
+  ///
+  /// - Throws: ``ThresholdsError`` from ``Thresholds/validate()``.
+  public init(thresholds: Thresholds, start: Instant, continuing previous: SensorHealth) throws(ThresholdsError) {
+    try self.init(thresholds: thresholds, start: start)
+    state = previous.state
+    announced = previous.announced
+    announcedKind = previous.announcedKind
+    carried = previous.trackers.filter(\.isActive).map(\.kind)
+  }
+
   /// Evaluates a reading `value` (in the thresholds' unit) taken at `time`.
   ///
   /// - Parameter alarm: a level the hardware itself reports for this reading (reading context
@@ -53,6 +71,10 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
   public mutating func observe(_ value: Double, at time: Instant, alarm: ThresholdKind.Level? = nil) -> HealthTransition<Instant>? {
     guard value.isFinite else { return nil }
     lastSeen = time
+    if !carried.isEmpty {
+      for index in trackers.indices where carried.contains(trackers[index].kind) { trackers[index].establish(value) }
+      carried = []
+    }
     let hysteresisDuration = thresholds.hysteresisDuration
     var top = -1
     for index in trackers.indices where trackers[index].update(value, at: time, hysteresisDuration: hysteresisDuration) {

@@ -76,6 +76,13 @@ struct ThresholdTracker<Instant: InstantProtocol>: Sendable where Instant.Durati
     start.duration(to: time) >= duration ? then : meanwhile(start)
   }
 
+  /// Makes the threshold active at once if `value` is beyond it: the sensor's previous
+  /// thresholds had this kind in force when they were replaced, so the condition already held
+  /// (a dwell filters a new crossing, not one that outlived a change of limits).
+  mutating func establish(_ value: Double) {
+    if above ? value >= reading : value <= reading { phase = .active }
+  }
+
   /// Forgets running timers (the sensor went `unknown`: a gap in readings must count towards
   /// neither a dwell time nor a hysteresis duration). An active threshold stays active, so a
   /// sensor that comes back still beyond it does not announce a false clear.

@@ -30,7 +30,16 @@ public enum MetricsExposition {
     ("synse_alarm_transitions_total", "counter", "Announced sensor health changes, by event (alarm.raised, alarm.changed, alarm.cleared) and the severity they led to."),
   ]
 
-  static let help = Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0.help) })
+  /// HELP texts of families that exist only with their feature configured (webhooks), so they
+  /// are not listed empty on every server.
+  static let configuredFamilies: [(name: String, help: String)] = [
+    ("synse_webhook_deliveries_total", "Events a webhook receiver answered with a 2xx, by destination."),
+    ("synse_webhook_failures_total", "Events given up because the webhook receiver refused them (3xx, or 4xx other than 408 and 429)."),
+    ("synse_webhook_dropped_total", "Events dropped unsent because the webhook destination fell more than queue_size events behind."),
+    ("synse_webhook_retries_total", "Webhook delivery attempts that failed and will be retried (5xx, 408, 429, timeouts, connection errors)."),
+  ]
+
+  static let help = Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0.help) } + configuredFamilies.map { ($0.name, $0.help) })
 
   /// The registry's text with HELP lines added before each family's TYPE line, then HELP and
   /// TYPE lines for the families that have no series yet.

@@ -103,11 +103,23 @@ public enum ThresholdsMetadata {
   private static func describe(_ error: DecodingError) -> ThresholdsError {
     func path(_ context: DecodingError.Context) -> String { context.codingPath.map(\.stringValue).joined(separator: ".") }
     switch error {
-    case .typeMismatch(let type, let context): return .malformed(key: path(context), reason: "expected \(type)")
-    case .valueNotFound(let type, let context): return .malformed(key: path(context), reason: "expected \(type), got null")
+    case .typeMismatch(let type, let context): return .malformed(key: path(context), reason: "expected \(written(type))")
+    case .valueNotFound(let type, let context): return .malformed(key: path(context), reason: "expected \(written(type)), got null")
     case .keyNotFound(let key, let context): return .malformed(key: path(context), reason: "missing \(key.stringValue)")
     case .dataCorrupted(let context): return .malformed(key: path(context), reason: "not valid JSON: \(context.debugDescription)")
     @unknown default: return .malformed(key: "", reason: "\(error)")
+    }
+  }
+
+  /// What an operator writes for a Swift type the decoder expected (it names `Double`,
+  /// `Dictionary<String, Any>`): the same words in a plugin's device config and a server rule.
+  private static func written(_ type: Any.Type) -> String {
+    switch type {
+    case is Double.Type, is Float.Type, is Int.Type: "a number"
+    case is String.Type: "a string"
+    case is Bool.Type: "true or false"
+    default:
+      String(describing: type).hasPrefix("Dictionary") ? "a mapping" : String(describing: type).hasPrefix("Array") ? "a list" : "\(type)"
     }
   }
 }
