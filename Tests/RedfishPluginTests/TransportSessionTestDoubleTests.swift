@@ -111,6 +111,15 @@ struct TransportSessionTestDoubleTests {
     await client.shutdown()
   }
 
+  /// A Location whose port no client can use (AsyncHTTPClient traps on one past 16 bits) is an
+  /// error for that request, not the end of the plugin.
+  @Test func aRedirectToAPortOutOfRangeIsAnErrorNotACrash() async throws {
+    let client = try client()
+    let error = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/MovedOutOfRange") })
+    #expect(error.kind == .status && error.message.contains("302"), "\(error)")
+    await client.shutdown()
+  }
+
   @Test func aBodyOverTheCapIsMalformedAndAnErrorBodyGivesItsMessage() async throws {
     let client = try client()
     let big = try #require(await transportFailure { () async throws(RedfishError) in try await client.get("/redfish/v1/Big") })

@@ -112,8 +112,11 @@ struct ConfigurationFaultTests {
     ("ssl: {cert: /nonexist, key: /x}\n", [:], "invalid configuration (FILE): ssl.cert: no such file: /nonexist"),
     ("ssl: {cert: /nonexist}\n", [:], "invalid configuration (FILE): 'ssl' needs both 'cert' and 'key'"),
     ("", ["SYNSE_SSL_KEY": "/x"], "invalid configuration (SYNSE_SSL_KEY): 'ssl' needs both 'cert' and 'key'"),
-    ("", ["SYNSE_GRPC_TIMEOUT": "-1"], "invalid configuration (SYNSE_GRPC_TIMEOUT): 'grpc.timeout' must be an integer number of seconds ≥ 1, got -1"),
-    ("grpc: {timeout: -1}\n", [:], "invalid configuration (FILE): 'grpc.timeout' must be an integer number of seconds ≥ 1, got -1"),
+    ("", ["SYNSE_GRPC_TIMEOUT": "-1"], "invalid configuration (SYNSE_GRPC_TIMEOUT): 'grpc.timeout' must be an integer number of seconds from 1 to 1000000000, got -1"),
+    ("grpc: {timeout: -1}\n", [:], "invalid configuration (FILE): 'grpc.timeout' must be an integer number of seconds from 1 to 1000000000, got -1"),
+    // 2^63 - 1 seconds passed and trapped in the first Task.sleep.
+    ("cache: {device: {rebuild_every: 9223372036854775807}}\n", [:],
+     "invalid configuration (FILE): 'cache.device.rebuild_every' must be an integer number of seconds from 1 to 1000000000, got 9223372036854775807"),
     ("grpc: {timeout: 5}\n", ["SYNSE_GRPC_TIMEOUT": "0"], "invalid configuration (SYNSE_GRPC_TIMEOUT): 'grpc.timeout' must be"),
     ("", ["SYNSE_PORT": "http"], "invalid configuration (SYNSE_PORT=http): 'port' must be an integer"),
     ("", ["SYNSE_METRICS_AUTH_USERNAME": "u"], "invalid configuration (SYNSE_METRICS_AUTH_USERNAME): 'metrics.auth' needs"),

@@ -108,6 +108,24 @@ struct HealthMonitorTests {
     #expect(monitor.alarms.isEmpty)
   }
 
+  /// A device gone from its plugin's config clears and is dropped at the next sweep after the
+  /// device cache is rebuilt; a plugin with no devices at all (down) keeps its sensors unknown.
+  @Test func aSensorWhoseDeviceWasRemovedIsDroppedNotStrandedUnknown() async throws {
+    let (server, plugin, monitor, events) = try await Self.setUp()
+    #expect(monitor.observe(FakePlugin.reading("t1", 95), plugin: "p") == .critical)
+    monitor.markUnknown(plugin: "p", reason: "the read stream of plugin p ended")
+    plugin.replaceDevices([])
+    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    monitor.sweep()
+    #expect(monitor.alarms.map(\.severity) == [.unknown])
+    plugin.replaceDevices([Self.device("t2", thresholds: Self.hot)])
+    try await server.devices.rebuild(registry: server.registry, refreshingPlugins: false)
+    monitor.sweep()
+    #expect(monitor.alarms.isEmpty && monitor.sensors.isEmpty)
+    let last = try #require(events.events(after: 0).events.last)
+    #expect(last.kind == .alarmCleared && String(buffer: last.data.compact).contains("no longer in its plugin's configuration"))
+  }
+
   @Test func badPluginMetadataGivesNoThresholdsAndAProblem() async throws {
     let resolved = ThresholdResolver.none.resolve(Self.device("t1", thresholds: #"{"temperature": {"UpperCritcal": {"Reading": 1}}}"#))
     #expect(resolved.isEmpty)

@@ -95,6 +95,7 @@ struct ThresholdResolverTests {
       ("    - thresholds: {temperature: null}\n", "'health.rules[0].thresholds.temperature' expected a mapping, got null"),
       ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, Activation: [x]}}}\n", "expected a string"),
       ("    - {name: a, thresholds: {}}\n    - {name: a, thresholds: {}}\n", "'health.rules[1].name' 'a' is also the name of health.rules[0]"),
+      ("    - {name: plugin, thresholds: {}}\n", "'health.rules[0].name' 'plugin' names a plugin's own thresholds"),
       ("    - thresholds: {temperature: {UpperCaution: {Reading: 1, DwellTime: 5s}}}\n", "'health.rules[0].thresholds.temperature.UpperCaution.DwellTime'"),
       ("    - {tags: [a], thresold: {}}\n", "'health.rules[0].thresold' is not a rule field"),
       ("    - {devices: [a]}\n", "'health.rules[0].thresholds' is required"),
@@ -109,6 +110,13 @@ struct ThresholdResolverTests {
       #expect(error.description.contains(expected), "\(error)")
       #expect(error.description.contains(path) && !error.description.contains("\n"), "\(error)")
     }
+  }
+
+  @Test func aRuleNameIsOneRuleOverTheFileAndTheConfig() throws {
+    let rules = try ConfigurationTests().file("rules:\n  - {name: hot aisle, thresholds: {temperature: {UpperCaution: {Reading: 70}}}}\n")
+    let path = try ConfigurationTests().file("health:\n  rules_file: \(rules)\n  rules:\n    - {name: hot aisle, thresholds: {}}\n")
+    let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path, environment: [:]) }
+    #expect(error.description.contains("'health.rules[0].name' 'hot aisle' is also the name of a rule in \(rules)"), "\(error)")
   }
 
   @Test func aRulesFileIsReadAtLoadAndItsErrorsNameTheFileAndKey() throws {

@@ -103,6 +103,8 @@ struct WebhookTests {
     ("webhooks: [{types: alarm.raised}]", "'webhooks[0].url' is required"),
     ("webhooks: [{url: 'http://'}]", "'webhooks[0].url' must be an http:// or https:// URL with a host"),
     ("webhooks: [{url: 'http://u:pw@a/x'}]", "'webhooks[0].url' must not carry user info"),
+    ("webhooks: [{url: 'http://127.0.0.1:99999/x'}]", "'webhooks[0].url' has port 99999, outside 1-65535"),
+    ("webhooks: [{url: 'https://a:0/x'}]", "'webhooks[0].url' has port 0, outside 1-65535"),
     ("webhooks: [{url: http://a}, {url: http://b, types: [alarm.raised, alarm.rasied]}]", "'webhooks[1].types' has unknown event type 'alarm.rasied' (known: alarm.raised,"),
     ("webhooks: [{url: http://a, severity: critcal}]", "'webhooks[0].severity' has unknown severity 'critcal'"),
     ("webhooks: [{url: http://a, secrt: x}]", "'webhooks[0].secrt' is not a webhook field (known: url, name,"),
@@ -115,6 +117,9 @@ struct WebhookTests {
     (#"webhooks: [{url: http://a, headers: {"Bad Header": x}}]"#, "'webhooks[0].headers' has 'Bad Header', which is not a header name"),
     (#"webhooks: [{url: http://a, headers: {"X-Ok": "a\r\nX-Injected: 1"}}]"#, "'webhooks[0].headers.X-Ok' must not contain control characters"),
     (#"webhooks: [{url: http://a, context: "rack\n7"}]"#, "'webhooks[0].context' must not contain control characters"),
+    (#"webhooks: [{url: http://a, name: "a\nb"}]"#, "'webhooks[0].name' must not contain control characters"),
+    ("webhooks: [{url: http://a, headers: {X-Synse-Event: fake}}]", "'webhooks[0].headers' has 'X-Synse-Event', which the server sets itself"),
+    ("webhooks: [{url: http://a, headers: {content-type: text/plain}}]", "'webhooks[0].headers' has 'content-type', which the server sets itself"),
     ("webhooks: [{url: http://a/x}, {url: http://a/x}]", "'webhooks[1].name' 'http://a/x' is also the name of webhooks[0]"),
   ])
   func badEntriesAreOneErrorNamingFileAndKey(yaml: String, expected: String) throws {

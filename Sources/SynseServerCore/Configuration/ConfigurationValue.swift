@@ -82,15 +82,19 @@ extension Int: ConfigurationValue {
   static var expected: String { "an integer" }
 }
 
-/// Durations are whole seconds, at least one: the original's keys are integer seconds.
+/// Durations are whole seconds, at least one: the original's keys are integer seconds. At most
+/// 10^9 (about 31 years): `Task.sleep` traps on more than `Int64.max` nanoseconds, and a timer
+/// of 2^63 seconds stopped the server at startup.
 extension Duration: ConfigurationValue {
+  static let maximumConfiguredSeconds: Int64 = 1_000_000_000
+
   init?(configuration json: JSONValue) {
-    guard case .int(let number) = json, number >= 1 else { return nil }
+    guard case .int(let number) = json, (1...Self.maximumConfiguredSeconds).contains(number) else { return nil }
     self = .seconds(number)
   }
   var configurationValue: JSONValue? { .int(components.seconds) }
   static func environmentValue(_ raw: String) -> ConfigurationKey.EnvironmentValue { Int.environmentValue(raw) }
-  static var expected: String { "an integer number of seconds ≥ 1" }
+  static var expected: String { "an integer number of seconds from 1 to 1000000000" }
 }
 
 extension Array: ConfigurationValue where Element == String {

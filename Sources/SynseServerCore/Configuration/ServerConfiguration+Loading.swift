@@ -106,6 +106,11 @@ extension ServerConfiguration {
       } catch {
         throw ConfigurationError("invalid configuration (\(origins.origin(of: ["health.rules_file"]))): \(error)")
       }
+      // A rule's name is the source /v3/device/{id}/thresholds shows: one per rule, over both lists.
+      if let (index, rule) = health.rules.rules.enumerated().first(where: { _, rule in health.fileRules.rules.contains { $0.name == rule.name } }) {
+        throw ConfigurationError(
+          "invalid configuration (\(origins.origin(of: ["health.rules"]))): 'health.rules[\(index)].name' '\(rule.name)' is also the name of a rule in \(file)")
+      }
     }
     do throws(AuthConfigurationError) {
       if let file = auth.tokensFile { auth.tokens = try StaticTokens.load(file: file) }

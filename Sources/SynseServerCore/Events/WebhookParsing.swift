@@ -23,6 +23,8 @@ extension WebhookDestination {
     func text(_ field: String) throws(WebhookConfigError) -> String? {
       guard let value = entry[field] else { return nil }
       guard case .string(let text) = value, !text.allSatisfy(\.isWhitespace) else { throw fail(field, "must be a non-blank string") }
+      // The name goes into log lines and labels, the context into a header: one line each.
+      guard Self.isFieldValue(text) else { throw fail(field, "must not contain control characters such as line breaks") }
       return text
     }
     func items(_ field: String) throws(WebhookConfigError) -> [String] {
@@ -56,6 +58,10 @@ extension WebhookDestination {
           let host = url.host, !host.isEmpty else {
       throw fail("url", "must be an http:// or https:// URL with a host, got '\(address)'")
     }
+    // AsyncHTTPClient traps on a port beyond 16 bits: at the first event, with the server.
+    if let port = url.port, !(1...65535).contains(port) {
+      throw fail("url", "has port \(port), outside 1-65535")
+    }
     guard url.user == nil, url.password == nil else {
       throw fail("url", "must not carry user info (it would show in /v3/config and logs); send credentials with 'headers'")
     }
@@ -81,16 +87,15 @@ extension WebhookDestination {
         guard Self.isFieldName(name) else {
           throw fail("headers", "has '\(name)', which is not a header name (letters, digits and !#$%&'*+-.^_`|~ only, RFC 9110 §5.1)")
         }
+        guard !Self.isReservedHeader(name) else {
+          throw fail("headers", "has '\(name)', which the server sets itself (Host, Content-Type, Content-Length, Transfer-Encoding, Connection, X-Synse-*)")
+        }
         guard Self.isFieldValue(text) else { throw fail("headers.\(name)", "must not contain control characters such as line breaks (RFC 9110 §5.5)") }
         headers.append((name, text))
       }
     default: throw fail("headers", "must be a mapping of header names to strings")
     }
-    // Sent as X-Synse-Context: a value no HTTP request can carry would fail every delivery.
     let context = try text("context")
-    if let context, !Self.isFieldValue(context) {
-      throw fail("context", "must not contain control characters such as line breaks (it is sent as the X-Synse-Context header)")
-    }
     var queueSize = 1000
     if let value = entry["queue_size"] {
       guard case .int(let number) = value, number >= 1, number <= 1_000_000 else { throw fail("queue_size", "must be an integer from 1 to 1000000") }
@@ -112,6 +117,13 @@ extension WebhookDestination {
       (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
         || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
     }
+  }
+
+  /// Headers that describe the body, the connection or the event: a receiver must be able to
+  /// trust them, so a destination's `headers` may not replace them.
+  static func isReservedHeader(_ name: String) -> Bool {
+    let lower = name.lowercased()
+    return ["host", "content-type", "content-length", "transfer-encoding", "connection"].contains(lower) || lower.hasPrefix("x-synse-")
   }
 
   /// An RFC 9110 §5.5 field value: no control character but horizontal tab (so no CR or LF).

@@ -47,7 +47,7 @@ extension HealthMonitor {
       let fresh = try? SensorHealth(thresholds: thresholds, start: clock.now)
     else {
       state.unwatched.insert(key)
-      if let old, old.announced != .ok { pending.append(clearedForRemovedThresholds(old, key: key)) }
+      if let old, old.announced != .ok { pending.append(cleared(old, key: key, message: "thresholds removed; the sensor is no longer evaluated")) }
       return nil
     }
     state.unwatched.remove(key)
@@ -67,13 +67,14 @@ extension HealthMonitor {
     return sensor
   }
 
-  private func clearedForRemovedThresholds(_ old: Sensor, key: SensorKey) -> Published {
+  /// The clear of a sensor that is no longer evaluated (its thresholds or its device went).
+  func cleared(_ old: Sensor, key: SensorKey, message: String) -> Published {
     let transition = HealthTransition(
       event: .cleared, state: .ok, previous: old.announced, threshold: old.kind,
       thresholdReading: old.kind.flatMap { old.health.thresholds[$0]?.reading }, value: old.value, since: clock.now)
     var sensor = old
     sensor.announced = .ok
-    sensor.message = "thresholds removed; the sensor is no longer evaluated"
+    sensor.message = message
     return Published(transition: transition, key: key, sensor: sensor)
   }
 

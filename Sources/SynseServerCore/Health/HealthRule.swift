@@ -56,7 +56,11 @@ public struct HealthRule: Sendable, Equatable {
       return text
     }
     var rule = HealthRule(name: at, devices: [], tagGroups: [], plugin: nil, layers: [])
-    if let name = entry["name"] { rule.name = try text(name, "name") }
+    if let name = entry["name"] {
+      rule.name = try text(name, "name")
+      // `plugin` is the source of a plugin's own thresholds: a rule so named would be merged as one.
+      guard rule.name != "plugin" else { throw HealthRuleError(key: "\(at).name", message: "'plugin' names a plugin's own thresholds; choose another") }
+    }
     for value in try strings("devices") { rule.devices.append(try text(value, "devices")) }
     for value in try strings("tags") {
       let group: [String]

@@ -16,6 +16,7 @@ Redfish side:
   GET  /redfish/v1/Moved                      301 to /redfish/v1/Chassis/1
   GET  /redfish/v1/MovedAway                  302 to http://localhost:PORT/redfish/v1/ (another
                                               origin by name: credentials must not follow)
+  GET  /redfish/v1/MovedOutOfRange            302 to http://localhost:99999/ (a port no client can use)
   GET  /redfish/v1/Big                        a 17 MiB JSON body
   GET  /redfish/v1/Busy                       503 with a plain-text body, as some BMCs answer
   GET  /redfish/v1/Dribble                    200 bytes, one every 0.3 s
@@ -107,6 +108,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(301, None, {"Location": "/redfish/v1/Chassis/1"})
         elif path == "/redfish/v1/MovedAway":
             self.reply(302, None, {"Location": f"http://localhost:{self.server.server_address[1]}/redfish/v1/"})
+        elif path == "/redfish/v1/MovedOutOfRange":
+            self.reply(302, None, {"Location": "http://localhost:99999/redfish/v1/"})
         elif path == "/redfish/v1/Dribble":
             self.dribble()
         elif path == "/redfish/v1/Busy":
