@@ -32,7 +32,7 @@ extension HealthMonitor {
   /// The sensor of `key`, created when thresholds apply or the hardware flags an alarm on the
   /// reading (`alarm`), re-created when a device-cache build changed its thresholds. New limits
   /// announce nothing by themselves: the sensor keeps its announced state and the next reading
-  /// decides (``SensorHealth/init(thresholds:start:continuing:)``); clearing at once announced a
+  /// decides (``SensorHealth/carryOver(from:)``); clearing at once announced a
   /// false clear for a sensor still hot under the new limits. Thresholds removed clear it.
   func sensor(
     _ key: SensorKey, _ reading: ReadingRecord, plugin: String, alarm: ThresholdKind.Level?, in state: inout State,
@@ -59,8 +59,8 @@ extension HealthMonitor {
     var sensor = Sensor(
       health: fresh, plugin: plugin, type: key.type, context: reading.context, tags: device?.tags ?? [],
       unit: reading.unit?.symbol, generation: state.generation)
-    if let old, let continued = try? SensorHealth(thresholds: thresholds, start: clock.now, continuing: old.health) {
-      sensor.health = continued
+    if let old {
+      sensor.health.carryOver(from: old.health)
       (sensor.announced, sensor.kind, sensor.since, sensor.message) = (old.announced, old.kind, old.since, old.message)
       (sensor.value, sensor.lastAt, sensor.interval) = (old.value, old.lastAt, old.interval)
     }

@@ -46,16 +46,12 @@ public struct SensorHealth<Instant: InstantProtocol>: Sendable where Instant.Dur
     lastSeen = start
   }
 
-  /// The sensor of `previous` evaluated against new `thresholds` (a device-cache build changed
-  /// them): it keeps the announced state, so a change of limits announces nothing by itself. The
-  /// first reading then decides: each new threshold of a kind that was in force is active at
-  /// once if the value is beyond it, other thresholds dwell as usual, and the announcement
-  /// compares with the state kept (an alarm that no longer holds clears, an `unknown` sensor
-  /// announces what it finds).
-  ///
-  /// - Throws: ``ThresholdsError`` from ``Thresholds/validate()``.
-  public init(thresholds: Thresholds, start: Instant, continuing previous: SensorHealth) throws(ThresholdsError) {
-    try self.init(thresholds: thresholds, start: start)
+  /// Takes over `previous`'s announced state when a device-cache build gave this sensor new
+  /// thresholds, so a change of limits announces nothing by itself. The first reading then
+  /// decides: each new threshold of a kind that was in force is active at once if the value is
+  /// beyond it, other thresholds dwell as usual, and the announcement compares with the state
+  /// kept (an alarm that no longer holds clears, an `unknown` sensor announces what it finds).
+  public mutating func carryOver(from previous: SensorHealth) {
     state = previous.state
     announced = previous.announced
     announcedKind = previous.announcedKind

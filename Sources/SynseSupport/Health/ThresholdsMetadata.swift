@@ -119,7 +119,11 @@ public enum ThresholdsMetadata {
     case is String.Type: "a string"
     case is Bool.Type: "true or false"
     default:
-      String(describing: type).hasPrefix("Dictionary") ? "a mapping" : String(describing: type).hasPrefix("Array") ? "a list" : "\(type)"
+      switch String(describing: type) {
+      case let name where name.hasPrefix("Dictionary"): "a mapping"
+      case let name where name.hasPrefix("Array"): "a list"
+      case let name: name
+      }
     }
   }
 }
