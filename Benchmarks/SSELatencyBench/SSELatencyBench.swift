@@ -12,18 +12,31 @@ import SynseProtocol
 /// synse-server's `GET /v3/events`; the Swift twin of `sse-bench.py latency`, whose 100 Python
 /// subscribers shared the two CPUs with the server and added their own scheduling delay.
 ///
-///     sse-latency-bench SERVER PLUGIN TAG SUBSCRIBERS SECONDS
+///     sse-latency-bench SERVER PLUGIN TAG SUBSCRIBERS SECONDS [--split]
 ///
 /// The reference is a direct `ReadStream` of the plugin's devices with TAG, opened before the
 /// server starts; it notes when each device's value changes. Every subscriber notes each chunk
 /// with its arrival time and parses afterwards; an alarm event `(device, value)` is matched
-/// with the change of that device to that value nearest in time, all on one clock.
+/// with the change of that device to that value nearest in time, all on one clock. With
+/// `--split` it also follows every device of the plugin, as the server's own stream does, and
+/// prints how much of the latency is the plugin's all-devices stream lagging its tagged one.
 @main
 struct SSELatencyBench {
-  static func main() async throws {
-    let arguments = Array(CommandLine.arguments.dropFirst())
+  static func main() async {
+    do {
+      try await measure()
+    } catch {
+      print("sse-latency-bench: \(error)")
+      exit(1)
+    }
+  }
+
+  static func measure() async throws {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    let split = arguments.last == "--split"
+    if split { arguments.removeLast() }
     guard arguments.count == 5, let subscribers = Int(arguments[3]), let listen = Double(arguments[4]) else {
-      print("usage: sse-latency-bench SERVER PLUGIN TAG SUBSCRIBERS SECONDS")
+      print("usage: sse-latency-bench SERVER PLUGIN TAG SUBSCRIBERS SECONDS [--split]")
       exit(2)
     }
     let (server, plugin, tag) = (arguments[0], arguments[1], arguments[2])
@@ -31,6 +44,10 @@ struct SSELatencyBench {
     let now: @Sendable () -> Double = { SSELatencyBench.seconds(start.duration(to: .now)) }
 
     let reference = Task { try await referenceChanges(plugin: plugin, tag: tag, until: listen + 60, now: now) }
+    // --split: also what the server's own stream sees, every device, so a tagged reading waits
+    // behind the rest of the pass. Off by default: a third stream costs the plugin and this
+    // client CPU in the same burst as the server's work, and so adds to what it measures.
+    let everything = split ? Task { try await referenceChanges(plugin: plugin, tag: nil, until: listen + 60, now: now) } : nil
     try await waitForServer(server)
     try await Task.sleep(for: .seconds(3))  // the server's live stream open and primed
     let until = now() + listen
@@ -49,7 +66,16 @@ struct SSELatencyBench {
     }
     try await http.shutdown()
     reference.cancel()
+    everything?.cancel()
     let changes = try await reference.value
+    let allChanges = try await everything?.value ?? [:]
+    var transport: [Double] = []
+    for (device, seen) in changes {
+      for change in seen {
+        let arrivals = (allChanges[device] ?? []).filter { $0.value == change.value }.map(\.time)
+        if let arrival = arrivals.min(by: { abs(change.time - $0) < abs(change.time - $1) }) { transport.append((arrival - change.time) * 1000) }
+      }
+    }
     var latencies: [Double] = []
     var unmatched = 0
     for chunks in streams {
@@ -72,21 +98,32 @@ struct SSELatencyBench {
                  latencies.count + unmatched, Double(latencies.count + unmatched) / Double(max(1, subscribers)), unmatched))
     print(String(format: "   plugin reading -> SSE event (Swift client): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                  percentile(0.5), percentile(0.99), latencies.last ?? .nan))
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    print(String(format: "   this client's CPU: %.2f s over %.0f s", cpu, now()))
+    guard split else { return }
+    transport.sort()
+    latencies = transport
+    print(String(format: "   of which plugin reading -> the same reading on an all-devices ReadStream (as the server's): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                 percentile(0.5), percentile(0.99), latencies.last ?? .nan))
   }
 
-  /// Every change of value of the devices with `tag`: device → [(time, value)].
-  static func referenceChanges(plugin: String, tag: String, until: Double, now: @escaping @Sendable () -> Double) async throws
+  /// Every change of value of the devices with `tag` (nil: of every device): device → [(time, value)].
+  static func referenceChanges(plugin: String, tag: String?, until: Double, now: @escaping @Sendable () -> Double) async throws
     -> [String: [(time: Double, value: Double)]]
   {
     let parts = plugin.split(separator: ":")
     guard parts.count == 2, let port = Int(parts[1]) else { throw Failure("PLUGIN must be host:port") }
     var request = Synse_V3StreamRequest()
     var selector = Synse_V3DeviceSelector()
-    var wanted = Synse_V3Tag()
-    let pieces = tag.split(separator: "/", maxSplits: 1)
-    (wanted.namespace, wanted.label) = pieces.count == 2 ? (String(pieces[0]), String(pieces[1])) : ("default", tag)
-    selector.tags = [wanted]
-    request.selectors = [selector]
+    if let tag {
+      var wanted = Synse_V3Tag()
+      let pieces = tag.split(separator: "/", maxSplits: 1)
+      (wanted.namespace, wanted.label) = pieces.count == 2 ? (String(pieces[0]), String(pieces[1])) : ("default", tag)
+      selector.tags = [wanted]
+      request.selectors = [selector]
+    }
     return try await withGRPCClient(
       transport: .http2NIOPosix(target: .ipv4(address: String(parts[0]), port: port), transportSecurity: .plaintext)
     ) { grpc in
@@ -121,20 +158,66 @@ struct SSELatencyBench {
   }
 
   /// One subscriber: each chunk with its arrival time, until the first chunk after `until`
-  /// (events come every read pass, heartbeats every 15 s).
+  /// (events come every read pass, heartbeats every 15 s). Timed on the connection's event loop
+  /// as the bytes are read (a ``ChunkTimer`` delegate): an async body sequence timed them when
+  /// the subscriber's task next ran, and with 100 subscriber tasks queued on two cores that
+  /// scheduling delay of the client's own was counted as the server's.
   static func subscribe(_ http: HTTPClient, _ url: String, until: Double, now: @escaping @Sendable () -> Double) async throws
     -> [(Double, ByteBuffer)]
   {
-    var chunks: [(Double, ByteBuffer)] = []
-    let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(Int64(until - now() + 60)))
-    guard response.status == .ok else { throw Failure("GET \(url): \(response.status)") }
-    for try await chunk in response.body {
-      let time = now()
-      if time >= until { break }
-      chunks.append((time, chunk))
+    let request = try HTTPClient.Request(url: url)
+    let timer = ChunkTimer(until: until, now: now)
+    let task = http.execute(request: request, delegate: timer, deadline: .now() + .seconds(Int64(until - now() + 60)))
+    do {
+      return try await task.futureResult.get()
+    } catch is Done {
+      // Read on the event loop that wrote them: a part arriving after the fail is not taken.
+      return try await task.eventLoop.submit { timer.finished() }.get()
     }
-    return chunks
   }
+
+  final class ChunkTimer: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = [(Double, ByteBuffer)]
+    let until: Double
+    let now: @Sendable () -> Double
+    // Touched only on the connection's event loop.
+    var chunks: [(Double, ByteBuffer)] = []
+    var done = false
+
+    init(until: Double, now: @escaping @Sendable () -> Double) {
+      self.until = until
+      self.now = now
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+      if head.status != .ok { task.fail(reason: Failure("GET: \(head.status)")) }
+      return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+      let time = now()
+      guard !done else { return task.eventLoop.makeSucceededVoidFuture() }
+      if time >= until {
+        done = true
+        task.fail(reason: Done())
+      } else {
+        chunks.append((time, buffer))
+      }
+      return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Response>, _ error: any Error) {}
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response { finished() }
+
+    func finished() -> Response {
+      done = true
+      return chunks
+    }
+  }
+
+  /// Ends a subscriber's request once its time is up (its chunks are kept).
+  struct Done: Error {}
 
   /// (arrival, device, value) of each alarm event, timed by the chunk that completed it.
   static func parse(_ chunks: [(Double, ByteBuffer)]) -> [(Double, String, Double?)] {

@@ -58,4 +58,19 @@ struct ReadCoalescerTests {
     #expect(String(buffer: read.body.body(pretty: true)) == plain.serialized(pretty: true))
     #expect(JSONValue.object([("data", .fragment(read.body))]).serialized(pretty: true) == JSONValue.object([("data", plain)]).serialized(pretty: true))
   }
+
+  /// The live feed renders a reading only when a read first asks for it; a copy changed after
+  /// (its health set again) must render as changed, not as the first copy did.
+  @Test func aReadingRendersWhenFirstAskedAndAChangedCopyRendersAsChanged() {
+    var reading = Self.reading
+    reading.health = .ok
+    let rendered = reading.renderedOnce()
+    #expect(rendered.json.serialized(pretty: false) == reading.json.serialized(pretty: false))
+    #expect(rendered.json.serialized(pretty: true) == reading.json.serialized(pretty: true))
+    var changed = rendered
+    changed.health = .critical
+    let again = changed.renderedOnce()
+    #expect(again.json.serialized(pretty: false).contains(#""health":"critical""#))
+    #expect(rendered.json.serialized(pretty: false).contains(#""health":"ok""#))
+  }
 }

@@ -35,7 +35,7 @@ public struct LiveFeeds: Service {
 
   public func run() async throws {
     // The loop sleeps a second at a time: cancelled at graceful shutdown, so that does not wait.
-    try await cancelWhenGracefulShutdown { await self.supervise(Table(), ContinuousClock()) }
+    await cancelWhenGracefulShutdown { await self.supervise(Table(), ContinuousClock()) }
   }
 
   private func supervise(_ table: Table, _ clock: ContinuousClock) async {
@@ -73,7 +73,7 @@ public struct LiveFeeds: Service {
     live.begin(plugin: plugin.id)
     await withTaskGroup(of: Bool.self) { group in
       group.addTask {
-        await commands.streamHub.follow(plugin, ids: [], tagGroups: [], { _ in })
+        await commands.streamHub.follow(plugin, ids: [], tagGroups: [], nil)
         return true
       }
       // Primed by the stream itself (no extra Read): checked every 100 ms until every device has

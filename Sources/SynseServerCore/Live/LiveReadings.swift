@@ -8,7 +8,7 @@ import Synchronization
 /// answer `Read` from their own current readings, without a plugin call per request. When
 /// the stream is down or not yet primed, ``snapshot(plugin:devices:)`` returns nil and the
 /// caller reads the plugin directly. Every reading that comes in is evaluated by the
-/// ``HealthMonitor`` first and stored rendered, its `health` included.
+/// ``HealthMonitor`` first and stored with its `health`, its JSON rendered when first read.
 public final class LiveReadings: Sendable {
   /// A device's latest readings, one per sensor (reading type and place among the device's
   /// readings of that type, ``ReadingSequencer``), in arrival order, each with when it arrived
@@ -40,7 +40,7 @@ public final class LiveReadings: Sendable {
   }
 
   /// Evaluates a reading of `plugin`'s live all-devices stream, stores it, and returns it with
-  /// its `health`, rendered once for every follower of the stream.
+  /// its `health`, rendered once (when first asked) for every follower of the stream.
   func ingest(_ reading: ReadingRecord, plugin: String) -> ReadingRecord {
     var reading = reading
     reading.health = monitor.observe(reading, plugin: plugin)
@@ -163,7 +163,8 @@ extension LiveReadings.Feed {
 
 extension LiveReadings.Latest {
   mutating func store(_ reading: ReadingRecord, at now: ContinuousClock.Instant) {
-    guard let index = readings.firstIndex(where: { $0.isSameSensor(as: reading) }) else {
+    // The device is the same (the feed keys by it): its long ID is not compared again.
+    guard let index = readings.firstIndex(where: { $0.ordinal == reading.ordinal && $0.type == reading.type }) else {
       readings.append(reading)
       arrivals.append((now, nil))
       return

@@ -57,7 +57,7 @@ extension ReadingRecord {
     self.init(
       device: reading.id, timestamp: reading.timestamp, type: reading.type, deviceType: reading.deviceType,
       deviceInfo: reading.deviceInfo, unit: unit, value: value,
-      context: reading.context.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, rendered: nil)
+      context: reading.context.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
   }
 }
 

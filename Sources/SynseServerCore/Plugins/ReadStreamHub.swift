@@ -14,7 +14,8 @@ final class ReadStreamHub: Sendable {
   }
 
   private struct Follower {
-    let each: @Sendable (JSONValue) -> Void
+    /// nil: a follower that only keeps the stream open (``LiveFeeds``).
+    let each: (@Sendable (JSONValue) -> Void)?
     let ended: CheckedContinuation<Void, Never>
   }
 
@@ -28,7 +29,7 @@ final class ReadStreamHub: Sendable {
 
     mutating func set(_ id: Int, _ follower: Follower?) {
       followers[id] = follower
-      let each = followers.sorted { $0.key < $1.key }.map(\.value.each)
+      let each = followers.sorted { $0.key < $1.key }.compactMap(\.value.each)
       sinks.list.withLock { $0 = each }
     }
   }
@@ -57,8 +58,9 @@ final class ReadStreamHub: Sendable {
 
   /// Hands `each` every reading of `plugin` matching the selectors until that plugin's stream
   /// ends or the calling task is cancelled. `each` runs on the shared stream's task, so it must
-  /// not block (the WebSocket adapter only puts readings into its bounded buffer).
-  func follow(_ plugin: PluginHandle, ids: [String], tagGroups: [[String]], _ each: @escaping @Sendable (JSONValue) -> Void) async {
+  /// not block (the WebSocket adapter only puts readings into its bounded buffer). With `each`
+  /// nil the stream is only kept open, and a reading nobody follows is not rendered.
+  func follow(_ plugin: PluginHandle, ids: [String], tagGroups: [[String]], _ each: (@Sendable (JSONValue) -> Void)?) async {
     let key = Key(plugin: plugin.id, ids: ids, tagGroups: tagGroups)
     let id = state.withLock { state in
       state.nextID += 1
@@ -113,8 +115,11 @@ final class ReadStreamHub: Sendable {
       try await plugin.client.readStream(ids: key.ids, tagGroups: key.tagGroups) { reading in
         var reading = reading
         sequencer.withLock { $0.number(&reading, outputs: devices.outputCount) }
-        let json = (everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()).json
-        for sink in sinks.list.withLock({ $0 }) { sink(json) }
+        let record = everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()
+        let list = sinks.list.withLock { $0 }
+        guard !list.isEmpty else { return }
+        let json = record.json
+        for sink in list { sink(json) }
       }
     } catch {
       if !Task.isCancelled {
