@@ -135,6 +135,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        "SynseSupport",
       ],
       swiftSettings: swiftSettings
     ),

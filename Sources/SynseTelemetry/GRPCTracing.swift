@@ -75,7 +75,7 @@ public struct TracingServerInterceptor: ServerInterceptor {
     let span = InstrumentationSystem.tracer.startSpan(descriptor.fullyQualifiedMethod, context: parent, ofKind: .server)
     guard span.isRecording else {
       span.end()
-      return try await Self.within(span.context, try await ServiceContext.withValue(span.context) { try await next(request, context) })
+      return Self.within(span.context, try await ServiceContext.withValue(span.context) { try await next(request, context) })
     }
     span.attributes["rpc.system"] = "grpc"
     span.attributes["rpc.service"] = descriptor.service.fullyQualifiedService

@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 
 /// The `OTEL_*` variables checked before swift-otel reads them (OpenTelemetry "SDK environment
 /// variables" and "OTLP exporter configuration"): swift-otel stops the process on a sampler or
@@ -50,7 +51,7 @@ enum OTelEnvironment {
     for key in exporterKeys("ENDPOINT") {
       check(key, "an http:// or https:// URL with a host (http://collector:4318)") { text in
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else { return false }
-        return !(url.host ?? "").isEmpty && (url.port.map { (1...65535).contains($0) } ?? true)
+        return !(url.host ?? "").isEmpty && url.hasDialablePort
       }
     }
     for key in durations + exporterKeys("TIMEOUT") {

@@ -1,6 +1,6 @@
-public import Instrumentation
+import Instrumentation
 import OTel
-public import Tracing
+import Tracing
 import W3CTraceContext
 
 /// swift-otel's tracer behind our own sampling decision (``TraceSampling``): a span that is not

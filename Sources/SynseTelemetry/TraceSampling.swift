@@ -1,5 +1,5 @@
 import Synchronization
-public import W3CTraceContext
+import W3CTraceContext
 
 /// The `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` decision (OpenTelemetry SDK
 /// specification, "Sampling": `always_on`, `always_off`, `traceidratio` and their

@@ -19,9 +19,9 @@ final class LogCapture: Sendable {
       get { metadata[key] }
       set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-      let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-      capture.lines.withLock { $0.append("\(level) \(message) \(fields)") }
+    func log(event: LogEvent) {
+      let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+      capture.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
     }
   }
 }
@@ -45,7 +45,7 @@ struct TreeBuilder {
   func hwmon(_ number: Int, parent: String, name: [UInt8], attributes: [String: String]) throws {
     let directory = "\(root)/\(parent)/hwmon/hwmon\(number)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: "\(directory)/name", contents: Data(name + [10]))
+    _ = FileManager.default.createFile(atPath: "\(directory)/name", contents: Data(name + [10]))
     for (file, value) in attributes { try (value + "\n").write(toFile: "\(directory)/\(file)", atomically: false, encoding: .utf8) }
     try FileManager.default.createSymbolicLink(atPath: "\(directory)/device", withDestinationPath: "../..")
     try FileManager.default.createDirectory(atPath: "\(root)/class/hwmon", withIntermediateDirectories: true)

@@ -55,7 +55,7 @@ final class IPMISimPeer: Sendable {
     ]
     process.currentDirectoryURL = directory
     let log = directory.appendingPathComponent("sim.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     process.standardOutput = handle
     process.standardError = handle

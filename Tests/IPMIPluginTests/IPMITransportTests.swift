@@ -135,7 +135,7 @@ struct IPMITransportTests {
     do {
       _ = try await bmc.poll()
       Issue.record("ipmi_sim took cipher suite 17")
-    } catch let error as IPMIError {
+    } catch {
       #expect(error.kind == .bmc && error.message.contains("protocol lanplus, cipher suite 17, privilege admin"), "\(error)")
     }
   }

@@ -208,7 +208,7 @@ def test_filters_select_and_bad_filters_are_400():
 
         for query, problem in [("?type=alarm.rasied", "unknown event type 'alarm.rasied'"),
                                ("?severity=severe", "unknown severity 'severe'"),
-                               ("?last_event_id=abc", "invalid Last-Event-ID 'abc'"),
+                               ("?last_event_id=abc", "invalid last_event_id 'abc'"),
                                ("?last_event_id=1&last_event_id=2", "only one last_event_id")]:
             status, body = get(s.base, f"/v3/events{query}")
             assert status == 400, (query, body)

@@ -204,6 +204,9 @@ struct EventFeedTests {
     #expect(try Commands.lastEventID("42") == 42)
     #expect(throws: SynseError.self) { try Commands.lastEventID("abc") }
     #expect(throws: SynseError.self) { try Commands.lastEventID("-1") }
+    #expect(throws: SynseError.self) { try Commands.lastEventID("+5") }
+    let named = #expect(throws: SynseError.self) { try Commands.lastEventID("x", from: "last_event_id") }
+    #expect(named?.context.hasPrefix("invalid last_event_id 'x'") == true)
     // Beyond 64 bits: an ID this run never issued, like any above the newest, not a bad one.
     #expect(try Commands.lastEventID("99999999999999999999999999") == .max)
     let long = #expect(throws: SynseError.self) { try Commands.lastEventID(String(repeating: "x", count: 5000)) }

@@ -3,7 +3,7 @@ import Foundation
 import GRPCCore
 public import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
-public import Logging
+import Logging
 import SynseTelemetry
 import ServiceLifecycle
 import SynseProtocol

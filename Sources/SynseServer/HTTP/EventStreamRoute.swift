@@ -23,7 +23,8 @@ struct EventStreamRoute {
     // The header is what a reconnecting EventSource sends; the parameter is for clients that
     // cannot set headers. The header wins: it is the newer of the two.
     let resume = try Commands.lastEventID(request.headers[.init("Last-Event-ID")!])
-      ?? Commands.lastEventID(try query.single("last_event_id", "invalid parameter: only one last_event_id may be specified"))
+      ?? Commands.lastEventID(
+        try query.single("last_event_id", "invalid parameter: only one last_event_id may be specified"), from: "last_event_id")
     let subscription = commands.eventSubscription(filter, after: resume)
     let heartbeat = commands.configuration.events.heartbeat
     let logger = commands.logger

@@ -23,7 +23,7 @@ extension WebSocketConnection {
     case nil, .null?: resume = nil
     case .int(let number)? where number >= 0: resume = UInt64(number)
     case .uint(let number)?: resume = number
-    case .string(let text)?: resume = try Commands.lastEventID(text)
+    case .string(let text)?: resume = try Commands.lastEventID(text, from: #"data "last_event_id""#)
     // A whole number past 64 bits (JSON reads it as a double): as Commands.lastEventID reads it.
     case .double(let number)? where number >= 0x1p64 && number.isFinite && number == number.rounded(): resume = .max
     default: throw .invalidUsage(#"data "last_event_id" must be an event ID (a non-negative integer)"#)

@@ -22,15 +22,16 @@ extension Commands {
   /// `UInt64.max` read as `UInt64.max`: like any ID above the journal's newest, one this server
   /// run never issued, so the subscription starts from the oldest event kept.
   ///
-  /// - Throws: ``SynseError/invalidUsage(_:)`` for anything else.
-  public static func lastEventID(_ text: String?) throws(SynseError) -> UInt64? {
+  /// - Parameter source: what the value came from, for the error (the header, or the
+  ///   `last_event_id` parameter or field of clients that cannot set headers).
+  /// - Throws: ``SynseError/invalidUsage(_:)`` for anything else (a sign included).
+  public static func lastEventID(_ text: String?, from source: String = "Last-Event-ID") throws(SynseError) -> UInt64? {
     guard let text, !text.allSatisfy(\.isWhitespace) else { return nil }
     let digits = text.trimmingCharacters(in: .whitespaces)
-    if let id = UInt64(digits) { return id }
     guard digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
       let shown = text.count > 40 ? "\(text.prefix(40))…" : text
-      throw .invalidUsage("invalid Last-Event-ID '\(shown)': an event ID is a non-negative integer")
+      throw .invalidUsage("invalid \(source) '\(shown)': an event ID is a non-negative integer")
     }
-    return .max
+    return UInt64(digits) ?? .max
   }
 }

@@ -1,5 +1,5 @@
 public import NIOCore
-public import SynseSupport
+import SynseSupport
 
 /// One event of the server's event feed (issue 17; docs/health.md "Events"): what SSE
 /// `/v3/events`, the WebSocket `request/event_stream` and webhooks deliver.

@@ -1,4 +1,5 @@
 import Foundation
+import SynseSupport
 
 extension WebhookDestination {
   /// Reads entry `index` of the `webhooks` list (a mapping, from YAML or the JSON of
@@ -58,8 +59,8 @@ extension WebhookDestination {
           let host = url.host, !host.isEmpty else {
       throw fail("url", "must be an http:// or https:// URL with a host, got '\(address)'")
     }
-    // AsyncHTTPClient traps on a port beyond 16 bits: at the first event, with the server.
-    if let port = url.port, !(1...65535).contains(port) {
+    // Checked here, not at the first event, where AsyncHTTPClient would trap, server and all.
+    if !url.hasDialablePort, let port = url.port {
       throw fail("url", "has port \(port), outside 1-65535")
     }
     guard url.user == nil, url.password == nil else {

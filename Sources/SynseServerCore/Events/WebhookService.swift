@@ -33,7 +33,7 @@ public struct WebhookService: Service, CustomStringConvertible {
     configuration.connectionPool.retryConnectionEstablishment = false
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     let (destinations, journal, metrics, logger) = (destinations, journal, metrics, logger)
-    try? await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       await withDiscardingTaskGroup { group in
         for destination in destinations {
           group.addTask { await WebhookDelivery(destination: destination, journal: journal, client: client, metrics: metrics, logger: logger).run() }

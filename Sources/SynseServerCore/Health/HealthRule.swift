@@ -1,5 +1,5 @@
 import Foundation
-public import SynseSupport
+import SynseSupport
 import Yams
 
 /// A server rule (docs/health.md "Server rules"): thresholds for the readings of the devices it

@@ -1,4 +1,4 @@
-public import SynseSupport
+import SynseSupport
 
 /// The state of one threshold of one sensor (Redfish `Sensor.Thresholds` semantics):
 ///

@@ -86,7 +86,7 @@ enum FuzzFiles {
 
   static func write(_ bytes: [UInt8], name: String) -> String {
     let path = "\(directory)/\(name)"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
   }
 }

@@ -1,5 +1,5 @@
 import Synchronization
-public import SynseSDK
+import SynseSDK
 
 /// The emulator's per-device value sources, created by setup actions and used by the
 /// handlers (the Go emulator keeps these in globals; here one instance is passed around).

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 import Synchronization
-public import SynseSDK
+import SynseSDK
 
 /// Writes of docs/hwmon.md §5: validated before any file is touched (the kernel turns a
 /// non-number into 0, which stops a fan), and for duty writes the safe sequence of §1.6:

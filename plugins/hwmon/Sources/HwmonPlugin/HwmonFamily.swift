@@ -1,4 +1,4 @@
-public import SynseSDK
+import SynseSDK
 
 /// The sensor families of the hwmon ABI (docs/hwmon.md §1.4) and how each becomes a Synse device.
 public enum HwmonFamily: String, CaseIterable, Sendable {

@@ -97,7 +97,7 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     guard let host = url.host, !host.isEmpty else {
       throw ConfigError(.invalidValue, key: "endpoint", message: "'\(text)' has no host; expected \(example)")
     }
-    if let port = url.port, !(1...65535).contains(port) {
+    if !url.hasDialablePort, let port = url.port {
       throw ConfigError(.invalidValue, key: "endpoint", message: "'\(text)' has port \(port), outside 1-65535")
     }
     // `@odata.id` values are absolute paths on the host, so a path prefix could not be kept.

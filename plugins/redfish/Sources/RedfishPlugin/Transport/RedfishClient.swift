@@ -163,8 +163,8 @@ public final class RedfishClient: RedfishTransport {
       let answer = try await exchangeOnce(method, url, path, body: body, headers: headers)
       guard [301, 302, 303, 307, 308].contains(answer.status), let location = answer.headers.first(name: "Location"),
         let next = URL(string: location, relativeTo: URL(string: url))?.absoluteURL, next.scheme == "http" || next.scheme == "https",
-        // AsyncHTTPClient traps on a port beyond 16 bits: a BMC's bad Location must not end the plugin.
-        next.port.map({ (1...65535).contains($0) }) ?? true
+        // A BMC's bad Location must not end the plugin.
+        next.hasDialablePort
       else { return answer }
       if !Self.sameOrigin(next, endpoint) {
         headers.removeAll { ["x-auth-token", "authorization"].contains($0.0.lowercased()) }
