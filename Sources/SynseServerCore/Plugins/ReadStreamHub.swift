@@ -84,7 +84,10 @@ final class ReadStreamHub: Sendable {
         let generation = state.nextID
         var upstream = Upstream(generation: generation)
         let sinks = upstream.sinks
-        upstream.task = Task { await self.run(key, generation, plugin, sinks) }
+        // Above the clients it feeds: one alarm's event woke 100 SSE subscribers, whose writes
+        // were queued ahead of the stream's next readings, so the alarms read just after it
+        // in the same pass were published up to 19 ms late. One task, so it holds one thread at most.
+        upstream.task = Task(priority: .high) { await self.run(key, generation, plugin, sinks) }
         state.upstreams[key] = upstream
       }
       state.upstreams[key]!.set(id, follower)
