@@ -49,9 +49,9 @@ enum OTelEnvironment {
     }
     for key in exporterKeys("COMPRESSION") { check(key, "gzip or none") { ["gzip", "none"].contains($0) } }
     for key in exporterKeys("ENDPOINT") {
-      check(key, "an http:// or https:// URL with a host (http://collector:4318)") { text in
+      check(key, "an http:// or https:// URL with a host and, if any, a port from 1 to 65535 (http://collector:4318)") { text in
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else { return false }
-        return !(url.host ?? "").isEmpty && url.hasDialablePort
+        return !(url.host ?? "").isEmpty && HostPort.hasDialablePort(url: text)
       }
     }
     for key in durations + exporterKeys("TIMEOUT") {

@@ -215,6 +215,9 @@ def test_filters_select_and_bad_filters_are_400():
             assert body["http_code"] == 400 and problem in body["context"], body
         response = requests.get(f"{s.base}/v3/events", headers={"Last-Event-ID": "x1"}, timeout=5)
         assert response.status_code == 400 and "invalid Last-Event-ID" in response.json()["context"]
+        # A good header does not hide a bad parameter.
+        response = requests.get(f"{s.base}/v3/events?last_event_id=abc", headers={"Last-Event-ID": "3"}, timeout=5)
+        assert response.status_code == 400 and "invalid last_event_id 'abc'" in response.json()["context"]
 
 
 def test_websocket_event_stream_filters_resumes_and_stops():

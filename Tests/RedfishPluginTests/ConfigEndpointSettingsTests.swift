@@ -65,7 +65,8 @@ struct ConfigEndpointSettingsTests {
   @Test(arguments: [
     ("10.0.0.5", "is not an absolute"), ("/redfish/v1", "is not an absolute"), ("ftp://bmc", "scheme 'ftp'"),
     ("https://", "has no host"), ("https://bmc/redfish/v1", "has a path"), ("https://bmc?x=1", "has a query"),
-    ("https://bmc:70000", "outside 1-65535"), ("not a url at all", "is not an absolute"),
+    ("https://bmc:70000", "outside 1-65535"), ("http://127.0.0.1:9223372036854775808", "has port 9223372036854775808, outside 1-65535"),
+    ("not a url at all", "is not an absolute"),
   ])
   func aBadEndpointIsRefused(endpoint: String, reason: String) throws {
     let error = try #require(refusal(item(("endpoint", .string(endpoint)))))

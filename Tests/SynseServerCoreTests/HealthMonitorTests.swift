@@ -47,6 +47,28 @@ struct HealthMonitorTests {
     #expect(monitor.alarms.isEmpty)
   }
 
+  /// A reading seen on another path than the live stream (a direct `Read`, a filtered read
+  /// stream) before the live stream evaluates it: the health its value gives, not the state the
+  /// reading before left, and nothing evaluated or published for it.
+  @Test func aReadingNotYetEvaluatedShowsTheHealthItsValueGives() async throws {
+    let (_, _, monitor, events) = try await Self.setUp()
+    let (first, second) = ("2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z")
+    #expect(monitor.preview(FakePlugin.reading("t1", 95, timestamp: first)) == .unknown)  // not evaluated yet
+    #expect(monitor.observe(FakePlugin.reading("t1", 20, timestamp: first), plugin: "p") == .ok)
+    let hot = FakePlugin.reading("t1", 95, timestamp: second)
+    #expect(monitor.preview(hot) == .critical)
+    #expect(monitor.health(of: hot) == .ok)
+    #expect(monitor.alarms.isEmpty && events.events(after: 0).events.isEmpty)
+    #expect(monitor.preview(FakePlugin.reading("t1", 20, timestamp: first)) == .ok)  // the reading evaluated
+    #expect(monitor.observe(hot, plugin: "p") == .critical)
+    #expect(monitor.preview(hot) == .critical)
+    #expect(monitor.preview(FakePlugin.reading("t1", 20, timestamp: "2026-01-01T00:00:02Z")) == .ok)
+    #expect(events.events(after: 0).events.map(\.kind) == [.alarmRaised])
+    #expect(monitor.preview(FakePlugin.reading("t2", 99)) == nil)  // no thresholds
+    monitor.markUnknown(plugin: "p", reason: "gone")
+    #expect(monitor.preview(FakePlugin.reading("t1", 20, timestamp: "2026-01-01T00:00:03Z")) == .unknown)
+  }
+
   @Test func aSensorWithoutReadingsForItsIntervalsBecomesUnknownAndComesBack() async throws {
     let (_, _, monitor, events) = try await Self.setUp(unknownAfter: 1)
     _ = monitor.observe(FakePlugin.reading("t1", 20), plugin: "p")

@@ -14,7 +14,7 @@ struct PluginAddressParsingTests {
   func tcpPluginAddresses(address: String, valid: Bool) {
     let problem = ConfigurationRule<[String]>.tcpAddresses.problem([address])
     #expect((problem == nil) == valid, "\(problem ?? "accepted")")
-    if let problem { #expect(problem.hasPrefix("'\(address)': host:port with a port from 1 to 65535")) }
+    if let problem { #expect(problem.hasPrefix("host:port addresses; entry '\(address)' is not host:port with a port from 1 to 65535")) }
   }
 
   @Test func dialTargetsTakeHostAndPortApart() {

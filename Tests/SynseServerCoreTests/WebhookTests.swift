@@ -105,6 +105,8 @@ struct WebhookTests {
     ("webhooks: [{url: 'http://u:pw@a/x'}]", "'webhooks[0].url' must not carry user info"),
     ("webhooks: [{url: 'http://127.0.0.1:99999/x'}]", "'webhooks[0].url' has port 99999, outside 1-65535"),
     ("webhooks: [{url: 'https://a:0/x'}]", "'webhooks[0].url' has port 0, outside 1-65535"),
+    // Past Int: URL reads no port at all, and the client would dial 443.
+    ("webhooks: [{url: 'https://h:99999999999999999999999999/'}]", "'webhooks[0].url' has port 99999999999999999999999999, outside 1-65535"),
     ("webhooks: [{url: http://a}, {url: http://b, types: [alarm.raised, alarm.rasied]}]", "'webhooks[1].types' has unknown event type 'alarm.rasied' (known: alarm.raised,"),
     ("webhooks: [{url: http://a, severity: critcal}]", "'webhooks[0].severity' has unknown severity 'critcal'"),
     ("webhooks: [{url: http://a, secrt: x}]", "'webhooks[0].secrt' is not a webhook field (known: url, name,"),

@@ -57,4 +57,17 @@ struct HostPortTests {
     #expect(try HostPort(parsing: ":2112").host(or: "0.0.0.0") == "0.0.0.0")
     #expect(try HostPort(parsing: "10.1.1.1:2112").host(or: "0.0.0.0") == "10.1.1.1")
   }
+
+  /// A URL's port as written: `URL.port` is nil past `Int`, which read as "no port" and dialled
+  /// the scheme's default.
+  @Test(arguments: [
+    ("https://h/", nil, true), ("https://h:/", nil, true), ("http://h:8080/x:9?y=:7#:6", "8080", true),
+    ("http://[::1]:8443/", "8443", true), ("http://[::1]/", nil, true), ("http://u:p:w@h:80", "80", true),
+    ("http://h:0", "0", false), ("http://h:65536/", "65536", false), ("http://h:9223372036854775808", "9223372036854775808", false),
+    ("https://h:99999999999999999999999999/", "99999999999999999999999999", false), ("http://h:+80/", "+80", false),
+  ] as [(String, String?, Bool)])
+  func aURLsWrittenPortIsCheckedWhateverItsSize(url: String, port: String?, dialable: Bool) {
+    #expect(HostPort.writtenPort(inURL: url).map(String.init) == port)
+    #expect(HostPort.hasDialablePort(url: url) == dialable)
+  }
 }

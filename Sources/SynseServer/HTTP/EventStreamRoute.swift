@@ -21,10 +21,12 @@ struct EventStreamRoute {
       types: query.all("type"), severities: query.all("severity"), tagGroups: query.tagGroups,
       plugins: query.all("plugin"), devices: query.all("device"))
     // The header is what a reconnecting EventSource sends; the parameter is for clients that
-    // cannot set headers. The header wins: it is the newer of the two.
-    let resume = try Commands.lastEventID(request.headers[.init("Last-Event-ID")!])
-      ?? Commands.lastEventID(
-        try query.single("last_event_id", "invalid parameter: only one last_event_id may be specified"), from: "last_event_id")
+    // cannot set headers. The header wins (it is the newer of the two), but a bad parameter
+    // is an error with it too.
+    let header = try Commands.lastEventID(request.headers[.init("Last-Event-ID")!])
+    let parameter = try Commands.lastEventID(
+      try query.single("last_event_id", "invalid parameter: only one last_event_id may be specified"), from: "last_event_id")
+    let resume = header ?? parameter
     let subscription = commands.eventSubscription(filter, after: resume)
     let heartbeat = commands.configuration.events.heartbeat
     let logger = commands.logger

@@ -56,7 +56,7 @@ extension Commands {
   public func readDevice(_ deviceID: String) async throws(SynseError) -> JSONValue {
     let plugin = try await owner(of: deviceID)
     let readings = try await call(plugin, "read device") { client throws(PluginCallError) in try await client.read(deviceID: deviceID, tags: []) }
-    return .array(ReadingSequencer.numbered(readings, devices: devices).map { live.annotated($0).json })
+    return .array(ReadingSequencer.numbered(readings, devices: devices).map { live.assessed($0).json })
   }
 
   /// Streams live readings from every active plugin until cancelled; tags go to plugins as
@@ -121,7 +121,7 @@ private struct ReadAnswer: Sendable {
       read = try await commands.coalescer.read(key: plugin.id + "\u{0}" + tags.joined(separator: "\u{0}")) { () throws(SynseError) in
         // Rendered once here, so every coalesced request reuses the same JSON.
         let readings = try await commands.call(plugin, "read") { client throws(PluginCallError) in try await client.read(deviceID: "", tags: tags) }
-        return SharedRead(ReadingSequencer.numbered(readings, devices: commands.devices).map(commands.live.annotated))
+        return SharedRead(ReadingSequencer.numbered(readings, devices: commands.devices).map(commands.live.assessed))
       }
     } catch {
       self.error = error

@@ -166,7 +166,7 @@ extension ConfigurationRule where Value == [String] {
     // Each entry by the one host:port rule, so the error says what is wrong with which entry.
     .init { addresses in
       for address in addresses {
-        if let problem = ConfigurationRule<String?>.dialledHostPort.problem(address) { return "'\(address)': \(problem)" }
+        if let problem = ConfigurationRule<String?>.dialledHostPort.problem(address) { return "host:port addresses; entry '\(address)' is not \(problem)" }
       }
       return nil
     }

@@ -60,8 +60,8 @@ extension WebhookDestination {
       throw fail("url", "must be an http:// or https:// URL with a host, got '\(address)'")
     }
     // Checked here, not at the first event, where AsyncHTTPClient would trap, server and all.
-    if !url.hasDialablePort, let port = url.port {
-      throw fail("url", "has port \(port), outside 1-65535")
+    if !HostPort.hasDialablePort(url: address) {
+      throw fail("url", "has port \(HostPort.writtenPort(inURL: address) ?? ""), outside 1-65535")
     }
     guard url.user == nil, url.password == nil else {
       throw fail("url", "must not carry user info (it would show in /v3/config and logs); send credentials with 'headers'")

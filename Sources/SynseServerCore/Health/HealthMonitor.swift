@@ -24,6 +24,9 @@ public final class HealthMonitor: Sendable {
     let tags: [String]
     var unit: String?
     var value: Double?
+    /// The plugin's timestamp of the latest reading evaluated: with ``value``, tells whether a
+    /// reading seen on another path (``preview(_:)``) is that one.
+    var timestamp = ""
     var lastAt: ContinuousClock.Instant?
     var interval: Duration?
     var announced: HealthState = .ok
@@ -53,6 +56,7 @@ public final class HealthMonitor: Sendable {
       if let last = lastAt { interval = max(.seconds(1), last.duration(to: now)) }
       lastAt = now
       self.value = value
+      timestamp = reading.timestamp
       context = reading.context
       unit = reading.unit?.symbol
       if let change = health.observe(value, at: now, alarm: alarm) { pending.append(monitor.record(change, in: &self, key: key, reason: nil)) }
@@ -134,6 +138,32 @@ public final class HealthMonitor: Sendable {
       if let sensor = state.sensors[key] { return sensor.announced }
       if state.unwatched.contains(key) { return nil }
       return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
+    }
+  }
+
+  /// The health a current reading seen on another path than the live stream (a direct `Read`,
+  /// a filtered stream) has: its sensor's announced state when the live stream has evaluated
+  /// this reading already (same timestamp and value), otherwise what evaluating it now would
+  /// announce. Nothing is evaluated or published: the live stream does that when the reading
+  /// reaches it, so a 96 °C reading over an UpperCritical of 95 never shows the `ok` of the
+  /// reading before it. For a sensor not evaluated yet or `unknown`, or a value that is not a
+  /// number, as ``health(of:)``.
+  public func preview(_ reading: ReadingRecord) -> HealthState? {
+    guard enabled else { return nil }
+    let key = SensorKey(reading)
+    let now = clock.now
+    let alarm = reading.context.first { $0.0 == ReadingAlarm.key }.flatMap { ReadingAlarm.level(in: [ReadingAlarm.key: $0.1]) }
+    return state.withLock { state -> HealthState? in
+      refreshGeneration(&state)
+      guard let sensor = state.sensors[key] else {
+        if state.unwatched.contains(key) { return nil }
+        return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
+      }
+      // An unknown sensor stays unknown: its stream is not delivering, as /v3/alarms says.
+      guard let value = reading.value.number, sensor.announced != .unknown, sensor.timestamp != reading.timestamp || sensor.value != value
+      else { return sensor.announced }
+      var health = sensor.health
+      return health.observe(value, at: now, alarm: alarm)?.state ?? sensor.announced
     }
   }
 

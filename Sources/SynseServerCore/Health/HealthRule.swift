@@ -49,15 +49,16 @@ public struct HealthRule: Sendable, Equatable {
       case let item?: return [item]
       }
     }
-    func text(_ value: JSONValue, _ field: String) throws(HealthRuleError) -> String {
+    func text(_ value: JSONValue, _ field: String, orList: Bool = true) throws(HealthRuleError) -> String {
       guard case .string(let text) = value, !text.allSatisfy(\.isWhitespace) else {
-        throw HealthRuleError(key: "\(at).\(field)", message: "must be a non-blank string or a list of them, got \(value.serialized(pretty: false))")
+        let shape = orList ? "a non-blank string or a list of them" : "one non-blank string"
+        throw HealthRuleError(key: "\(at).\(field)", message: "must be \(shape), got \(value.serialized(pretty: false))")
       }
       return text
     }
     var rule = HealthRule(name: at, devices: [], tagGroups: [], plugin: nil, layers: [])
     if let name = entry["name"] {
-      rule.name = try text(name, "name")
+      rule.name = try text(name, "name", orList: false)
       // `plugin` is the source of a plugin's own thresholds: a rule so named would be merged as one.
       guard rule.name != "plugin" else { throw HealthRuleError(key: "\(at).name", message: "'plugin' names a plugin's own thresholds; choose another") }
     }
@@ -73,7 +74,7 @@ public struct HealthRule: Sendable, Equatable {
       }
       rule.tagGroups += Commands.applyNamespace("default", to: [group])
     }
-    if let plugin = entry["plugin"] { rule.plugin = try text(plugin, "plugin") }
+    if let plugin = entry["plugin"] { rule.plugin = try text(plugin, "plugin", orList: false) }
     guard let thresholds = entry["thresholds"] else {
       throw HealthRuleError(key: "\(at).thresholds", message: "is required: a mapping of reading selectors (e.g. temperature) to thresholds")
     }

@@ -72,11 +72,20 @@ public final class LiveReadings: Sendable {
     }
   }
 
-  /// A reading from any other source (a direct `Read`, a filtered stream, the read cache) with
-  /// its sensor's current `health`, not evaluated again.
+  /// A reading of the read cache with its sensor's current `health`, not evaluated again
+  /// (docs/health.md: `/v3/readcache` readings carry their sensor's health now).
   func annotated(_ reading: ReadingRecord) -> ReadingRecord {
     var reading = reading
     reading.health = monitor.health(of: reading)
+    return reading
+  }
+
+  /// A current reading from another source than the live stream (a direct `Read`, a filtered
+  /// stream) with the `health` its value gives (``HealthMonitor/preview(_:)``): the live stream
+  /// may not have evaluated it yet, and its sensor's state would be the reading before's.
+  func assessed(_ reading: ReadingRecord) -> ReadingRecord {
+    var reading = reading
+    reading.health = monitor.preview(reading)
     return reading
   }
 

@@ -48,7 +48,7 @@ final class ReadStreamHub: Sendable {
   private let state = Mutex(State())
   private let logger: Logger
   /// Evaluates and stores the readings of all-devices streams (the ones ``LiveFeeds`` keep
-  /// open) and gives every other reading its sensor's current health.
+  /// open) and gives every other reading the health its value gives (``LiveReadings/assessed(_:)``).
   private let live: LiveReadings
 
   init(live: LiveReadings, logger: Logger) {
@@ -118,7 +118,7 @@ final class ReadStreamHub: Sendable {
       try await plugin.client.readStream(ids: key.ids, tagGroups: key.tagGroups) { reading in
         var reading = reading
         sequencer.withLock { $0.number(&reading, outputs: devices.outputCount) }
-        let record = everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.annotated(reading).renderedOnce()
+        let record = everything ? self.live.ingest(reading, plugin: key.plugin) : self.live.assessed(reading).renderedOnce()
         let list = sinks.list.withLock { $0 }
         guard !list.isEmpty else { return }
         let json = record.json

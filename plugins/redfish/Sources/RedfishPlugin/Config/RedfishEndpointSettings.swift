@@ -97,8 +97,8 @@ public struct RedfishEndpointSettings: Sendable, CustomStringConvertible, Custom
     guard let host = url.host, !host.isEmpty else {
       throw ConfigError(.invalidValue, key: "endpoint", message: "'\(text)' has no host; expected \(example)")
     }
-    if !url.hasDialablePort, let port = url.port {
-      throw ConfigError(.invalidValue, key: "endpoint", message: "'\(text)' has port \(port), outside 1-65535")
+    if !HostPort.hasDialablePort(url: text) {
+      throw ConfigError(.invalidValue, key: "endpoint", message: "'\(text)' has port \(HostPort.writtenPort(inURL: text) ?? ""), outside 1-65535")
     }
     // `@odata.id` values are absolute paths on the host, so a path prefix could not be kept.
     guard url.path.isEmpty || url.path == "/" else {
