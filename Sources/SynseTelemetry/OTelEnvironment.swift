@@ -28,7 +28,7 @@ enum OTelEnvironment {
     var problems: [String] = []
     func check(_ key: String, _ takes: String, _ accepts: (String) -> Bool) {
       guard let value = set[key], !accepts(value) else { return }
-      problems.append("\(key)='\(value)' cannot be used: it takes \(takes)")
+      problems.append("\(key)='\(Self.withoutUserInfo(value))' cannot be used: it takes \(takes)")
     }
     check("OTEL_TRACES_SAMPLER", "one of \(samplers.joined(separator: ", ")) (swift-otel has no other sampler)") {
       samplers.contains($0.lowercased())
@@ -49,9 +49,10 @@ enum OTelEnvironment {
     }
     for key in exporterKeys("COMPRESSION") { check(key, "gzip or none") { ["gzip", "none"].contains($0) } }
     for key in exporterKeys("ENDPOINT") {
-      check(key, "an http:// or https:// URL with a host and, if any, a port from 1 to 65535 (http://collector:4318)") { text in
+      // No user info, as for webhooks and Redfish endpoints: swift-otel logs the endpoint at startup.
+      check(key, "an http:// or https:// URL with a host, no user info, and if any a port from 1 to 65535 (http://collector:4318)") { text in
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else { return false }
-        return !(url.host ?? "").isEmpty && HostPort.hasDialablePort(url: text)
+        return !(url.host ?? "").isEmpty && url.user == nil && url.password == nil && HostPort.hasDialablePort(url: text)
       }
     }
     for key in durations + exporterKeys("TIMEOUT") {
@@ -118,5 +119,13 @@ enum OTelEnvironment {
     for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("OTEL_") && value.isEmpty {
       unsetenv(key)
     }
+  }
+
+  /// `value` with a URL's user info shown as `…`, so a refused endpoint's password is not printed.
+  static func withoutUserInfo(_ value: String) -> String {
+    guard let scheme = value.range(of: "://") else { return value }
+    let authorityEnd = value[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
+    guard let at = value[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return value }
+    return String(value[..<scheme.upperBound]) + "…" + value[at...]
   }
 }

@@ -261,15 +261,19 @@ def test_otlp_http_protobuf_an_embedded_plugin_in_the_trace_and_export_failure_c
     ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent/ca.pem", "readable PEM file"),
     ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc", "readable PEM file"),
     ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:99999", "http:// or https:// URL"),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:99999999999999999999", "a port from 1 to 65535"),
+    ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://user:secret@collector:4318", "no user info"),
 ])
 def test_an_unusable_otel_variable_stops_startup_naming_it(tmp_path, variable, value, hint):
     from helpers import BINARY, SERVER, plugin_config
     environment = dict(os.environ, **{variable: value})
     server = subprocess_run([str(SERVER), "--port", str(free_port())], dict(environment, SYNSE_OTEL_ENABLED="true", SYNSE_PLUGIN_EMBEDDED=""))
     assert server.returncode == 2 and variable in server.stderr and hint in server.stderr, server.stderr
+    assert "secret" not in server.stderr, server.stderr  # a refused endpoint's password is not printed
     config = plugin_config(f"{{type: tcp, address: '127.0.0.1:{free_port()}'}}")
     plugin = subprocess_run([str(BINARY), "--dry-run"], dict(environment, PLUGIN_OTEL_ENABLED="true", PLUGIN_CONFIG=str(config)))
     assert plugin.returncode == 2 and variable in plugin.stdout + plugin.stderr and "otel.enabled" in plugin.stdout + plugin.stderr
+    assert "secret" not in plugin.stdout + plugin.stderr
 
 
 def subprocess_run(command, environment):

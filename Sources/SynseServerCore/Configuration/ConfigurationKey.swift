@@ -149,6 +149,8 @@ extension ConfigurationRule where Value == String? {
         guard try HostPort(parsing: text).port != 0 else { return "host:port with a port from 1 to 65535 (port 0 cannot be dialled)" }
         return nil
       } catch {
+        // HostPort's own port message names 0-65535, the range a listener takes.
+        guard error.code != .invalidPort else { return "host:port with a port from 1 to 65535" }
         return "host:port with a port from 1 to 65535 (\(error.code.rawValue): \(error.message))"
       }
     }
