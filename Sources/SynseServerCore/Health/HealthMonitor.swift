@@ -108,7 +108,7 @@ public final class HealthMonitor: Sendable {
     let key = SensorKey(reading)
     let now = clock.now
     let value = reading.value.number
-    let alarm = reading.context.first { $0.0 == ReadingAlarm.key }.flatMap { ReadingAlarm.level(in: [ReadingAlarm.key: $0.1]) }
+    let alarm = Self.alarm(of: reading)
     var pending: [Published] = []
     let health = state.withLock { state -> HealthState? in
       refreshGeneration(&state)
@@ -136,8 +136,7 @@ public final class HealthMonitor: Sendable {
     return state.withLock { state -> HealthState? in
       refreshGeneration(&state)
       if let sensor = state.sensors[key] { return sensor.announced }
-      if state.unwatched.contains(key) { return nil }
-      return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
+      return unevaluated(key, reading, in: &state)
     }
   }
 
@@ -152,19 +151,27 @@ public final class HealthMonitor: Sendable {
     guard enabled else { return nil }
     let key = SensorKey(reading)
     let now = clock.now
-    let alarm = reading.context.first { $0.0 == ReadingAlarm.key }.flatMap { ReadingAlarm.level(in: [ReadingAlarm.key: $0.1]) }
+    let alarm = Self.alarm(of: reading)
     return state.withLock { state -> HealthState? in
       refreshGeneration(&state)
-      guard let sensor = state.sensors[key] else {
-        if state.unwatched.contains(key) { return nil }
-        return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
-      }
+      guard let sensor = state.sensors[key] else { return unevaluated(key, reading, in: &state) }
       // An unknown sensor stays unknown: its stream is not delivering, as /v3/alarms says.
       guard let value = reading.value.number, sensor.announced != .unknown, sensor.timestamp != reading.timestamp || sensor.value != value
       else { return sensor.announced }
       var health = sensor.health
       return health.observe(value, at: now, alarm: alarm)?.state ?? sensor.announced
     }
+  }
+
+  /// The hardware's own alarm level a reading carries (context `synse.alarm`), if any.
+  private static func alarm(of reading: ReadingRecord) -> ThresholdKind.Level? {
+    reading.context.first { $0.0 == ReadingAlarm.key }.flatMap { ReadingAlarm.level(in: [ReadingAlarm.key: $0.1]) }
+  }
+
+  /// The health of a sensor not evaluated yet: `unknown` when thresholds apply, nil otherwise.
+  private func unevaluated(_ key: SensorKey, _ reading: ReadingRecord, in state: inout State) -> HealthState? {
+    if state.unwatched.contains(key) { return nil }
+    return thresholds(for: key, reading.context, in: &state) == nil ? nil : .unknown
   }
 
   /// Marks every sensor of `plugin` unknown now (its stream ended or it went inactive).
