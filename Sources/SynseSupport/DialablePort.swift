@@ -11,14 +11,20 @@ extension HostPort {
   /// Read from the text because `URL.port` and `URLComponents.port` are nil for digits past
   /// `Int`: a check of them let `http://h:99999999999999999999/` through, to the default port.
   public static func writtenPort(inURL text: String) -> Substring? {
-    guard let schemeEnd = text.range(of: "://") else { return nil }
-    var authority = text[schemeEnd.upperBound...]
-    if let end = authority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { authority = authority[..<end] }
+    guard var authority = authority(inURL: text) else { return nil }
     if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
     if let bracket = authority.lastIndex(of: "]") { authority = authority[authority.index(after: bracket)...] }
     guard let colon = authority.lastIndex(of: ":") else { return nil }
     let port = authority[authority.index(after: colon)...]
     return port.isEmpty ? nil : port
+  }
+
+  /// The authority of an absolute URL (`user@host:port` of `https://user@host:port/x`): after
+  /// `://`, up to the first `/`, `?` or `#`; nil without `://`.
+  public static func authority(inURL text: String) -> Substring? {
+    guard let schemeEnd = text.range(of: "://") else { return nil }
+    let rest = text[schemeEnd.upperBound...]
+    return rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
   }
 
   /// Whether an absolute URL names no port or one a client can send to (``dialablePorts``).

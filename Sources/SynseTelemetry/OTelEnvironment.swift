@@ -123,9 +123,7 @@ enum OTelEnvironment {
 
   /// `value` with a URL's user info shown as `…`, so a refused endpoint's password is not printed.
   static func withoutUserInfo(_ value: String) -> String {
-    guard let scheme = value.range(of: "://") else { return value }
-    let authorityEnd = value[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
-    guard let at = value[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return value }
-    return String(value[..<scheme.upperBound]) + "…" + value[at...]
+    guard let authority = HostPort.authority(inURL: value), let at = authority.lastIndex(of: "@") else { return value }
+    return String(value[..<authority.startIndex]) + "…" + value[at...]
   }
 }
